@@ -1,0 +1,79 @@
+"""The one result type that flows from every check to every output.
+
+A check yields findings; reporters turn them into words. Nothing else carries results, so the
+text report, the JSON report, GitHub annotations, the pull request comment and the SARIF file
+all describe exactly the same problems.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+class Severity(enum.StrEnum):
+    """How loud a finding is. The policy decides this, never the rule that found it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    # A finding that a valid waiver in the record excuses: shown, never hidden, never failing.
+    WAIVED = "waived"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place in one file.
+
+    `path` is relative to the repository root and uses forward slashes. `line` and `column`
+    are 1-based. `json_path` names the value in the document, like
+    `$.monitoring.response_time_hours`; a finding about a missing key points at the mapping
+    that lacks it.
+    """
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: Severity
+    message: str
+    json_path: str = "$"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.rule, self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": str(self.severity),
+            "rule": self.rule,
+            "message": self.message,
+            "json_path": self.json_path,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files: int
+    errors: int
+    warnings: int
+    waived: int
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding], files: int) -> Summary:
+        counts = {severity: 0 for severity in Severity}
+        for finding in findings:
+            counts[finding.severity] += 1
+        return cls(
+            files=files,
+            errors=counts[Severity.ERROR],
+            warnings=counts[Severity.WARNING],
+            waived=counts[Severity.WAIVED],
+        )
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)

@@ -1,0 +1,360 @@
+"""Read one YAML file into plain data, remembering the line and column of every value.
+
+Records are written by people in a web editor, so this module expects the worst: a tab, a
+duplicate key, `no` where a word was meant, a date that does not exist, a binary file, an alias
+bomb. Each becomes one readable `Finding` with a line; nothing here raises to the caller.
+
+We compose the YAML node graph with PyYAML (the C parser when it is built) and construct the
+Python values ourselves instead of using PyYAML's constructor, because only the node graph knows
+where each value came from, and because we want different answers than YAML 1.1 gives:
+dates stay `YYYY-MM-DD` strings (JSON Schema formats apply to strings), duplicate keys are
+errors, and keys are always text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from socialreg.findings import Finding, Severity
+
+try:  # The C parser is about ten times faster; fall back to pure Python where it is not built.
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+
+JsonPath = tuple[str | int, ...]
+Position = tuple[int, int]
+
+MAX_FILE_BYTES = 1_000_000
+# A record has a few hundred values at most. Aliases can make a short file expand to billions
+# ("billion laughs"); we stop long before that hurts.
+MAX_VALUES = 20_000
+
+UNREADABLE = "SR001"
+YAML_SYNTAX = "SR002"
+DUPLICATE_KEY = "SR003"
+DOCUMENT_SHAPE = "SR004"
+ALIAS_BOMB = "SR005"
+INVALID_DATE = "SR006"
+YAML_SURPRISE = "SR007"
+
+_TAG = "tag:yaml.org,2002:"
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_TRUE_WORDS = frozenset({"yes", "true", "on"})
+# Reused for YAML's number syntax (0x1F, 1_000, 1.5e3); it only reads `node.value`.
+_NUMBER_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded YAML file: its data and where every value stands in the text."""
+
+    path: str
+    data: Any
+    # For a mapping value: where its key starts. For a list item: where the item starts.
+    positions: dict[JsonPath, Position] = field(default_factory=dict)
+    # Unquoted scalars that YAML read as something other than text (`no`, `0123`, `1.10`),
+    # with the text as written, so a schema error can explain the surprise.
+    plain_scalars: dict[JsonPath, str] = field(default_factory=dict)
+
+    def locate(self, path: JsonPath) -> Position:
+        """The position of `path`, or of its nearest ancestor that exists (for missing keys)."""
+        for end in range(len(path), 0, -1):
+            position = self.positions.get(path[:end])
+            if position is not None:
+                return position
+        return (1, 1)
+
+    def finding(
+        self, path: JsonPath, rule: str, message: str, severity: Severity = Severity.ERROR
+    ) -> Finding:
+        line, column = self.locate(path)
+        return Finding(self.path, line, column, rule, severity, message, json_path_text(path))
+
+
+@dataclass(slots=True)
+class LoadResult:
+    document: Document | None
+    findings: list[Finding]
+
+
+def json_path_text(path: JsonPath) -> str:
+    """`("goals", 0, "target")` -> `$.goals[0].target`, quoting keys that are not plain words."""
+    parts = ["$"]
+    for part in path:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            parts.append(f".{part}")
+        else:
+            parts.append("['" + part.replace("\\", "\\\\").replace("'", "\\'") + "']")
+    return "".join(parts)
+
+
+def dotted(path: JsonPath) -> str:
+    """A path as people read it in a message: `monitoring.response_time_hours`, `goals[0]`."""
+    text = json_path_text(path)
+    return text[2:] if text.startswith("$.") else text[1:] or "the file"
+
+
+class _LoadError(Exception):
+    def __init__(self, rule: str, message: str, position: Position = (1, 1)) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.position = position
+
+
+def load_file(root: Path, relative_path: str) -> LoadResult:
+    """Load `root / relative_path`; the path in findings is `relative_path`."""
+    try:
+        with open(root / relative_path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return _failed(relative_path, UNREADABLE, f"The file cannot be read: {reason}.")
+    return load_bytes(raw, relative_path)
+
+
+def load_bytes(raw: bytes, path: str) -> LoadResult:
+    """Load YAML from bytes, turning every kind of bad input into one finding."""
+    if len(raw) > MAX_FILE_BYTES:
+        return _failed(
+            path,
+            UNREADABLE,
+            f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB; "
+            "a record is a few kilobytes. Check that the right file was added.",
+        )
+    if b"\x00" in raw:
+        return _failed(
+            path, UNREADABLE, "The file is binary, not text. A record must be a YAML text file."
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return _failed(
+            path,
+            UNREADABLE,
+            "The file is not UTF-8 text. Save it as UTF-8 (most editors offer this in "
+            "'Save as' or the encoding menu).",
+            (line, 1),
+        )
+    return load_text(text, path)
+
+
+def load_text(text: str, path: str) -> LoadResult:
+    try:
+        node = _compose(text)
+        builder = _Builder(path)
+        if node is None:
+            raise _LoadError(DOCUMENT_SHAPE, "The file is empty. A record needs its keys and values.")
+        if not isinstance(node, yaml.MappingNode):
+            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+            raise _LoadError(
+                DOCUMENT_SHAPE,
+                f"The file holds {kind}; a record must be a set of `key: value` lines.",
+                _mark(node),
+            )
+        data = builder.build(node, ())
+    except _LoadError as error:
+        return _failed(path, error.rule, error.message, error.position)
+    except RecursionError:
+        return _failed(path, DOCUMENT_SHAPE, "The file is nested too deeply to be a record.")
+    document = Document(path, data, builder.positions, builder.plain_scalars)
+    return LoadResult(document, builder.findings)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _YamlLoader(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    except yaml.composer.ComposerError as error:
+        if "expected a single document" in str(error.context or ""):
+            raise _LoadError(
+                DOCUMENT_SHAPE,
+                "The file holds more than one YAML document (a line with `---` or `...` "
+                "splits it). Keep one record per file.",
+                _position_of(error.problem_mark),
+            ) from None
+        raise _syntax_error(error, text) from None
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error, text) from None
+    except yaml.YAMLError as error:  # errors without a position, such as bad characters
+        raise _LoadError(YAML_SYNTAX, f"The file is not valid YAML: {error}.") from None
+    finally:
+        loader.dispose()
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
+    position = _position_of(error.problem_mark)
+    line_text = _line(text, position[0])
+    if "\t" in line_text[: position[1]] or "'\\t'" in str(error.problem):
+        tab_line = position[0]
+        return _LoadError(
+            YAML_SYNTAX,
+            "There is a tab character here. YAML indents with spaces only: replace the tab "
+            "with spaces.",
+            (tab_line, line_text.find("\t") + 1 if "\t" in line_text else position[1]),
+        )
+    problem = (error.problem or "the text cannot be read").rstrip(".")
+    context = f" ({error.context})" if error.context else ""
+    return _LoadError(
+        YAML_SYNTAX,
+        f"This is not valid YAML: {problem}{context}. Check the indentation and that "
+        "text containing `: ` or `#` is in quotes.",
+        position,
+    )
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _position_of(mark: yaml.Mark | None) -> Position:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _mark(node: yaml.Node) -> Position:
+    return _position_of(node.start_mark)
+
+
+def _failed(path: str, rule: str, message: str, position: Position = (1, 1)) -> LoadResult:
+    return LoadResult(None, [Finding(path, position[0], position[1], rule, Severity.ERROR, message)])
+
+
+class _Builder:
+    """Turns a composed node graph into Python values, recording positions as it goes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.positions: dict[JsonPath, Position] = {(): (1, 1)}
+        self.plain_scalars: dict[JsonPath, str] = {}
+        self.findings: list[Finding] = []
+        self._values = 0
+        self._open: set[int] = set()  # nodes being built, to catch aliases that contain themselves
+
+    def build(self, node: yaml.Node, path: JsonPath) -> Any:
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _LoadError(
+                ALIAS_BOMB,
+                f"The file expands to more than {MAX_VALUES:,} values, which is what an "
+                "'alias bomb' does (anchors `&` and aliases `*` repeated inside each other). "
+                "Write the values out instead.",
+                _mark(node),
+            )
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if id(node) in self._open:
+            raise _LoadError(
+                ALIAS_BOMB, "An alias (`*`) refers to a value that contains itself.", _mark(node)
+            )
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            if isinstance(node, yaml.SequenceNode):
+                items = []
+                for index, item in enumerate(node.value):
+                    self.positions.setdefault((*path, index), _mark(item))
+                    items.append(self.build(item, (*path, index)))
+                return items
+        finally:
+            self._open.discard(id(node))
+        raise _LoadError(YAML_SYNTAX, "This value cannot be read.", _mark(node))  # pragma: no cover
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                raise _LoadError(
+                    YAML_SYNTAX,
+                    "Merge keys (`<<:`) are not supported in records; write the keys out.",
+                    _mark(key_node),
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _LoadError(
+                    YAML_SYNTAX, "A key must be a plain word, not a list or mapping.", _mark(key_node)
+                )
+            key = key_node.value  # keys are text, even `no:` or `2026:`
+            child = (*path, key)
+            if key in result:
+                first_line = self.positions[child][0]
+                line, column = _mark(key_node)
+                self.findings.append(
+                    Finding(
+                        self.path,
+                        line,
+                        column,
+                        DUPLICATE_KEY,
+                        Severity.ERROR,
+                        f"`{key}` appears twice in the same place (first on line {first_line}). "
+                        "Keep one and delete the other; otherwise one of them would be "
+                        "silently ignored.",
+                        json_path_text(child),
+                    )
+                )
+                continue
+            self.positions[child] = _mark(key_node)
+            result[key] = self.build(value_node, child)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: JsonPath) -> Any:
+        tag: str = node.tag
+        value: str = node.value
+        if not tag.startswith(_TAG):
+            raise _LoadError(
+                YAML_SYNTAX,
+                f"The tag `{tag}` is not supported in records; remove it.",
+                _mark(node),
+            )
+        kind = tag[len(_TAG) :]
+        if kind == "str":
+            return value
+        if not node.style:  # plain, unquoted: the C parser says "", the Python one None
+            self.plain_scalars[path] = value
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return value.lower() in _TRUE_WORDS
+        if kind == "int":
+            return _NUMBER_CONSTRUCTOR.construct_yaml_int(node)
+        if kind == "float":
+            return _NUMBER_CONSTRUCTOR.construct_yaml_float(node)
+        if kind == "timestamp":
+            # Dates stay text, as written; JSON Schema's `date` format and our rules read text.
+            self.plain_scalars.pop(path, None)
+            self._check_date(value, node, path)
+            return value
+        raise _LoadError(
+            YAML_SYNTAX, f"The value type `{kind}` is not supported in records.", _mark(node)
+        )
+
+    def _check_date(self, value: str, node: yaml.ScalarNode, path: JsonPath) -> None:
+        if not _DATE_LIKE.match(value):
+            return  # a date-time: the schema says that only a date is wanted
+        try:
+            year, month, day = (int(part) for part in value.split("-"))
+            datetime.date(year, month, day)
+        except ValueError:
+            line, column = _mark(node)
+            self.findings.append(
+                Finding(
+                    self.path,
+                    line,
+                    column,
+                    INVALID_DATE,
+                    Severity.ERROR,
+                    f"{value} is not a real date. Write dates as YYYY-MM-DD, "
+                    "for example 2026-03-31.",
+                    json_path_text(path),
+                )
+            )
