@@ -1,0 +1,3 @@
+from socialreg.cli import main
+
+main(prog_name="socialreg")

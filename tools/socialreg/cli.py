@@ -1,0 +1,75 @@
+"""The `socialreg` command: a click group whose subcommands live in `socialreg.commands`.
+
+The group guarantees the exit-code contract for every subcommand: 0 all well, 1 the check
+found errors, 2 a usage or internal error, said in one line (the traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from socialreg import __version__
+
+
+class InternalError(click.ClickException):
+    exit_code = 2
+
+
+class _SafeGroup(click.Group):
+    """Turns any unexpected exception into one line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as error:
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            detail = str(error).splitlines()[0] if str(error) else error.__class__.__name__
+            hint = "" if ctx.params.get("debug") else " (run with --debug for the details)"
+            raise InternalError(f"internal error: {detail}{hint}") from error
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds org/organization.yaml, else `start`."""
+    for folder in (start, *start.parents):
+        if (folder / "org" / "organization.yaml").is_file():
+            return folder
+    return start
+
+
+@click.group(cls=_SafeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="socialreg")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="SOCIALREG_ROOT",
+    help="The registry repository (default: the nearest folder above with org/organization.yaml).",
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback of internal errors.")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
+    """Policy-as-code registry of the organisation's social media accounts and ad campaigns."""
+    if root is not None and not root.is_dir():
+        raise click.UsageError(f"--root {root} is not a folder.")
+    ctx.obj = (root or find_root(Path.cwd())).resolve()
+
+
+def _register_commands() -> None:
+    from socialreg.commands import validate
+
+    main.add_command(validate.command)
+
+
+_register_commands()
+
+
+def run() -> None:  # pragma: no cover - thin wrapper used by `python -m socialreg`
+    main(prog_name="socialreg")
+    sys.exit(0)

@@ -1,0 +1,1 @@
+"""One module per subcommand. Each parses options and hands them to code that does the work."""

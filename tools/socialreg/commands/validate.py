@@ -1,0 +1,106 @@
+"""`socialreg validate`: check the records against the schemas and the policy rules."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from socialreg.engine import run_rules
+from socialreg.findings import Finding, Severity, Summary, sorted_findings
+from socialreg.reporters import Report, reporters
+from socialreg.repository import load_repository
+from socialreg.schemas import SchemaError
+
+
+@dataclass(frozen=True, slots=True)
+class ValidateOptions:
+    root: Path
+    paths: tuple[str, ...]  # relative to root; empty means the whole repository
+    today: datetime.date
+    strict: bool
+
+
+def validate(options: ValidateOptions) -> Report:
+    """Load, check and collect the findings; the command decides what to print."""
+    repository = load_repository(options.root, only=options.paths or None)
+    findings: list[Finding] = [*repository.findings, *run_rules(repository, options.today)]
+    findings = sorted_findings(findings)
+    return Report(findings, Summary.of(findings, repository.files_checked))
+
+
+def exit_code(report: Report, strict: bool) -> int:
+    if report.summary.errors or (strict and report.summary.warnings):
+        return 1
+    return 0
+
+
+def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
+    if value is None:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.") from None
+
+
+def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
+    relative = []
+    for path in paths:
+        absolute = path.resolve()
+        try:
+            relative.append(absolute.relative_to(root).as_posix())
+        except ValueError:
+            raise click.BadParameter(
+                f"{path} is outside the registry repository {root}.", param_hint="PATH"
+            ) from None
+    return tuple(relative)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(reporters())),
+    default="text",
+    show_default=True,
+    help="How to write the findings.",
+)
+@click.option("--today", callback=_parse_today, help="The date that date rules use (YYYY-MM-DD).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.pass_obj
+def command(
+    root: Path,
+    paths: tuple[Path, ...],
+    output_format: str,
+    today: datetime.date,
+    strict: bool,
+    output: Path | None,
+) -> None:
+    """Check the records (all of them, or the files given) against the schemas and the policy.
+
+    Exit code 0: no errors; 1: errors (or warnings with --strict); 2: usage or internal error.
+    """
+    options = ValidateOptions(root, relative_paths(root, paths), today, strict)
+    try:
+        report = validate(options)
+    except SchemaError as error:
+        raise click.ClickException(f"the schemas cannot be used: {error}") from error
+    text = reporters()[output_format](report)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    sys.exit(exit_code(report, strict))
+
+
+__all__ = ["Severity", "ValidateOptions", "command", "validate"]

@@ -1,0 +1,26 @@
+"""Reporters turn a `Report` into text for people or machines. They never check anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from socialreg.findings import Finding, Summary
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of a run: sorted findings and their counts."""
+
+    findings: list[Finding]
+    summary: Summary
+
+
+Reporter = Callable[[Report], str]
+
+
+def reporters() -> dict[str, Reporter]:
+    """Every output format by name, for `--format`."""
+    from socialreg.reporters import github, json_report, text
+
+    return {"text": text.render, "json": json_report.render, "github": github.render}

@@ -1,0 +1,98 @@
+"""Accounts are watched daily, by at least two people, and questions are answered in time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from socialreg.repository import Record
+from socialreg.rules.base import Problem, RuleContext, register
+
+KI = "000_acc3274e2b023d15.txt"
+CONSULTANCY = "003_1c69bdc50c5166e7.txt"
+STOCKHOLM_ADS = "002_51148ff719976042.txt"
+
+
+@register(
+    code="SR105",
+    title="Monitored daily by at least two moderators, with holiday cover",
+    scope="account",
+    rationale="""
+A public authority must watch its accounts: questions answered, inappropriate comments removed,
+every day, even during holidays. One person cannot do that alone all year, so at least two
+moderators are named and the holiday cover is written down.
+""",
+    source=KI,
+    options={"min_moderators": 2, "allowed_frequencies": ["twice-daily", "daily"]},
+    passing="""
+moderators:
+  - {name: Anna Berg, email: anna.berg@norrvik.example, github: anna-berg}
+  - {name: Erik Lund, email: erik.lund@norrvik.example, github: erik-lund}
+monitoring:
+  frequency: daily
+""",
+    failing="""
+moderators:
+  - {name: Anna Berg, email: anna.berg@norrvik.example, github: anna-berg}
+monitoring:
+  frequency: weekdays
+""",
+)
+def check_moderation(record: Record, context: RuleContext) -> Iterator[Problem]:
+    data = record.data
+    moderators = data.get("moderators")
+    minimum = int(context.options["min_moderators"])
+    if isinstance(moderators, list):
+        people = {m.get("github") or m.get("email") for m in moderators if isinstance(m, dict)}
+        if len(people) < minimum:
+            named = "Only one moderator is" if len(people) == 1 else f"{len(people)} moderators are"
+            yield Problem(
+                record.document,
+                ("moderators",),
+                f"{named} named. Name at least {minimum} different people, so the account "
+                f"is watched during holidays ({KI}).",
+            )
+    monitoring = data.get("monitoring")
+    if isinstance(monitoring, dict):
+        frequency = monitoring.get("frequency")
+        allowed = list(context.options["allowed_frequencies"])
+        if isinstance(frequency, str) and frequency not in allowed:
+            yield Problem(
+                record.document,
+                ("monitoring", "frequency"),
+                f"The account is checked '{frequency}'; the policy asks for "
+                f"{' or '.join(allowed)}, including weekends and holidays ({KI}).",
+            )
+
+
+@register(
+    code="SR106",
+    title="Questions answered within 24 hours",
+    scope="any",
+    rationale="""
+People expect fast answers, and an unanswered question tells followers nobody is there. The
+policy sets the longest time to answer; at weekends, the next working day.
+""",
+    source=f"{STOCKHOLM_ADS}, {CONSULTANCY}",
+    options={"max_hours": 24},
+    passing="""
+monitoring:
+  response_time_hours: 24
+""",
+    failing="""
+monitoring:
+  response_time_hours: 48
+""",
+)
+def check_response_time(record: Record, context: RuleContext) -> Iterator[Problem]:
+    monitoring = record.data.get("monitoring")
+    if not isinstance(monitoring, dict):
+        return
+    hours = monitoring.get("response_time_hours")
+    limit = int(context.options["max_hours"])
+    if isinstance(hours, int) and not isinstance(hours, bool) and hours > limit:
+        yield Problem(
+            record.document,
+            ("monitoring", "response_time_hours"),
+            f"response_time_hours is {hours}; the policy allows at most {limit} hours. "
+            f"Write {limit} or less and make sure someone can answer that fast.",
+        )
