@@ -1,4 +1,4 @@
-"""Machine-readable findings: `{"findings": [...], "summary": {...}}`, paths relative to the root.
+"""Machine-readable findings: `{"findings": [...], "summary": {...}}`, repository paths.
 
 `parse` reads such a report back. The pull request bot reads one from an artifact that the pull
 request's own code wrote, so `parse` trusts nothing: every field must have its type, texts and
