@@ -95,8 +95,17 @@ def test_a_number_github_does_not_confirm_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "number",
     [
-        b"7; rm -rf /", b"$(id)", b"07", b"0", b"-7", b"7\n8", b" 7", b"12345678901", b"",
-        b"\xff\xfe7", b"7" + b"\n" * 20,
+        b"7; rm -rf /",
+        b"$(id)",
+        b"07",
+        b"0",
+        b"-7",
+        b"7\n8",
+        b" 7",
+        b"12345678901",
+        b"",
+        b"\xff\xfe7",
+        b"7" + b"\n" * 20,
     ],
 )
 def test_anything_but_plain_digits_is_refused(tmp_path: Path, number: bytes) -> None:
@@ -164,7 +173,10 @@ def run_find_run(tmp_path: Path, workflow_path: str, gh_answer: str) -> tuple[in
         "GITHUB_OUTPUT": str(output),
     }
     result = subprocess.run(
-        ["bash", "-e", "-c", step_script("run")], env=env, capture_output=True, text=True,
+        ["bash", "-e", "-c", step_script("run")],
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
     return result.returncode, output.read_text(encoding="utf-8"), result.stdout + result.stderr

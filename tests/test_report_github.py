@@ -72,8 +72,13 @@ def test_the_first_findings_of_each_kind_are_the_ones_shown() -> None:
 
 def test_record_text_cannot_start_another_workflow_command() -> None:
     finding = Finding(
-        "accounts/unit/a,b:c.yaml", 3, 1, "SR012", Severity.ERROR,
-        "bad\n::add-mask::x\r\n::stop-commands::y 100%", "$",
+        "accounts/unit/a,b:c.yaml",
+        3,
+        1,
+        "SR012",
+        Severity.ERROR,
+        "bad\n::add-mask::x\r\n::stop-commands::y 100%",
+        "$",
     )
     text = render(Report([finding], Summary.of([finding], 1)))
     first, summary = text.splitlines()

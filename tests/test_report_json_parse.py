@@ -13,8 +13,15 @@ from socialreg.reporters.json_report import MAX_FINDINGS, ReportError, parse, re
 
 FINDINGS = sorted_findings(
     [
-        Finding("accounts/library/a.yaml", 3, 5, "SR105", Severity.ERROR, "Two moderators.",
-                "$.moderators"),
+        Finding(
+            "accounts/library/a.yaml",
+            3,
+            5,
+            "SR105",
+            Severity.ERROR,
+            "Two moderators.",
+            "$.moderators",
+        ),
         Finding("accounts/library/a.yaml", 9, 1, "SR106", Severity.WARNING, "48 > 24.", "$"),
         Finding("campaigns/x/b.yaml", 1, 1, "SR013", Severity.WAIVED, "Name. @anna <b>", "$"),
     ]

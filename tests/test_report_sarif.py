@@ -38,10 +38,24 @@ def valid(log: dict[str, Any]) -> None:
 
 FINDINGS = [
     Finding(ACCOUNT, 31, 3, "SR105", Severity.ERROR, "Only one moderator.", "$.moderators"),
-    Finding(ACCOUNT, 44, 24, "SR106", Severity.WARNING, "48 hours is too long.",
-            "$.monitoring.response_time_hours"),
-    Finding("campaigns/careers/career fair #2.yaml", 1, 1, "SR013", Severity.ERROR,
-            "The file name is not an id.", "$"),
+    Finding(
+        ACCOUNT,
+        44,
+        24,
+        "SR106",
+        Severity.WARNING,
+        "48 hours is too long.",
+        "$.monitoring.response_time_hours",
+    ),
+    Finding(
+        "campaigns/careers/career fair #2.yaml",
+        1,
+        1,
+        "SR013",
+        Severity.ERROR,
+        "The file name is not an id.",
+        "$",
+    ),
     Finding(ACCOUNT, 31, 3, "SR105", Severity.WAIVED, "Waived: one moderator.", "$.moderators"),
 ]
 

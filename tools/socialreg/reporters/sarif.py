@@ -23,7 +23,9 @@ from socialreg.findings import Finding, Severity
 from socialreg.reporters import Report
 from socialreg.rules import all_rules
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 SOURCE_ROOT = "%SRCROOT%"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.WAIVED: "note"}
 
@@ -120,7 +122,12 @@ def rule_help() -> dict[str, RuleHelp]:
             f"{rule.passing}\n```\n\nReported:\n\n```yaml\n{rule.failing}\n```"
         )
         helps[rule.code] = RuleHelp(
-            rule.code, rule.title, rationale, text, markdown, _LEVEL[rule.severity],
+            rule.code,
+            rule.title,
+            rationale,
+            text,
+            markdown,
+            _LEVEL[rule.severity],
             ("policy", rule.scope),
         )
     return dict(sorted(helps.items()))
@@ -131,8 +138,13 @@ def render(report: Report) -> str:
     for finding in report.findings:
         if finding.rule not in helps:  # a code from a newer check that has no help yet
             helps[finding.rule] = RuleHelp(
-                finding.rule, finding.rule, "A socialreg check.", "A socialreg check.",
-                "A socialreg check.", "error", (),
+                finding.rule,
+                finding.rule,
+                "A socialreg check.",
+                "A socialreg check.",
+                "A socialreg check.",
+                "error",
+                (),
             )
     index = {code: position for position, code in enumerate(helps)}
     seen: Counter[tuple[str, str, str]] = Counter()
