@@ -118,13 +118,17 @@ def test_required_record_keys_are_required_fields(kind: str) -> None:
 def test_forms_offer_the_organisations_units(kind: str) -> None:
     units = load_yaml(ROOT / "org" / "units.yaml")["units"]
     unit = form_fields(load_yaml(FORMS / FORM_OF[kind]))["unit"]
-    assert unit["attributes"]["options"] == list(units)
+    assert unit["attributes"]["options"] == list(units), (
+        f"the unit list in .github/ISSUE_TEMPLATE/{FORM_OF[kind]} differs from org/units.yaml"
+    )
 
 
 def test_account_form_offers_the_policys_platforms() -> None:
     platforms = load_yaml(ROOT / "org" / "policy.yaml")["platforms"]
     platform = form_fields(load_yaml(FORMS / FORM_OF["account"]))["platform"]
-    assert platform["attributes"]["options"] == list(platforms)
+    assert platform["attributes"]["options"] == list(platforms), (
+        "the platform list in the account request form differs from org/policy.yaml"
+    )
 
 
 @pytest.mark.parametrize("kind", sorted(FORM_OF))
