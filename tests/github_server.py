@@ -161,12 +161,16 @@ class Repo:
         pull.head_sha = self.change(pull.head_sha, changes)
         return pull.head_sha
 
-    def review(self, pull: Pull, user: str, state: str = "APPROVED", on: str | None = None) -> Review:
+    def review(
+        self, pull: Pull, user: str, state: str = "APPROVED", on: str | None = None
+    ) -> Review:
         review = Review(next(self._ids), user, state, on or pull.head_sha)
         pull.reviews.append(review)
         return review
 
-    def add_issue(self, title: str, user: str = "octocat", labels: list[str] | None = None) -> Issue:
+    def add_issue(
+        self, title: str, user: str = "octocat", labels: list[str] | None = None
+    ) -> Issue:
         number = next(self._numbers)
         issue = Issue(number, title, "", user, labels=list(labels or []))
         for label in issue.labels:
@@ -218,8 +222,12 @@ def diff_entries(before: dict[str, str], after: dict[str, str]) -> list[dict[str
         if path in renamed:
             changed = before[renamed[path]] != after[path]
             entries.append(
-                {"filename": path, "status": "renamed", "previous_filename": renamed[path],
-                 "changes": 1 if changed else 0}
+                {
+                    "filename": path,
+                    "status": "renamed",
+                    "previous_filename": renamed[path],
+                    "changes": 1 if changed else 0,
+                }
             )
         elif path not in before:
             entries.append({"filename": path, "status": "added", "changes": 1})
@@ -457,9 +465,7 @@ def _reason(status: int) -> str:
 Handler = Callable[..., tuple[int, Any, dict[str, str]]]
 
 
-def _paginate(
-    items: list[Any], query: dict[str, str]
-) -> tuple[int, Any, dict[str, str]]:
+def _paginate(items: list[Any], query: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
     per_page = max(1, min(100, int(query.get("per_page", "30"))))
     page = max(1, int(query.get("page", "1")))
     pages = max(1, (len(items) + per_page - 1) // per_page)
@@ -550,7 +556,9 @@ def _create_status(
     if body.get("state") not in ("error", "failure", "pending", "success"):
         raise HttpError(422, "Validation Failed")
     if len(body.get("description") or "") > 140:
-        raise HttpError(422, "Validation Failed: description is too long (maximum is 140 characters)")
+        raise HttpError(
+            422, "Validation Failed: description is too long (maximum is 140 characters)"
+        )
     status = fixture("status")
     status.update(
         {
@@ -744,7 +752,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     class GitHubHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep test output quiet
+        def log_message(self, format: str, *args: Any) -> None:
             return
 
         def _serve(self) -> None:
@@ -759,8 +767,11 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 status, payload, extra = server.handle(self.command, self.path, headers, body)
             except HttpError as error:
                 status, extra = error.status, {}
-                payload = {"message": error.message, "documentation_url": DOCS,
-                           "status": str(error.status)}
+                payload = {
+                    "message": error.message,
+                    "documentation_url": DOCS,
+                    "status": str(error.status),
+                }
             own_root = server.api_url
             text = json.dumps(payload)
             text = text.replace(f"{TEMPLATE_ORIGIN}/repos/{TEMPLATE_REPO}", "{repo_url}")

@@ -1,4 +1,4 @@
-"""Everything socialreg asks of GitHub's REST API, in one place: the only module that imports github3.
+"""Everything socialreg asks of GitHub's REST API; the only module that imports github3.
 
 The rest of the code sees plain, typed values (`PullRequest`, `ChangedFile`, `Review`, ...) and
 one exception, `GitHubError`, whose message is a single line meant for the person reading the
@@ -34,6 +34,10 @@ T = TypeVar("T")
 
 class GitHubError(Exception):
     """A failed call to GitHub, said in one plain line (never containing the token)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status GitHub answered, when there was one
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +139,7 @@ def explain_status(code: int, what: str, detail: str = "") -> str:
         reason = f": {detail}" if detail else ""
         return f"GitHub did not accept the request while {what} (422){reason}."
     if code >= 500:
-        return (
-            f"GitHub is having trouble ({code}) while {what}. Try again in a few minutes."
-        )
+        return f"GitHub is having trouble ({code}) while {what}. Try again in a few minutes."
     reason = f": {detail}" if detail else ""
     return f"GitHub answered {code} while {what}{reason}."
 
@@ -172,8 +174,12 @@ class GitHub:
     def repository(self, full_name: str) -> Repository:
         owner, _, name = full_name.partition("/")
         if not owner or not name or "/" in name:
-            raise GitHubError(f"--repo must be OWNER/NAME, like norrvik/social-media (not {full_name!r}).")
-        found = self.call(f"opening the repository {full_name}", self._client.repository, owner, name)
+            raise GitHubError(
+                f"--repo must be OWNER/NAME, like norrvik/social-media (not {full_name!r})."
+            )
+        found = self.call(
+            f"opening the repository {full_name}", self._client.repository, owner, name
+        )
         if found is None:
             raise GitHubError(explain_status(404, f"opening the repository {full_name}"))
         return Repository(self, found)
@@ -195,7 +201,7 @@ class GitHub:
                 message = f"GitHub's answer was incomplete while {what}; try again."
             else:
                 message = explain_status(int(error.code), what, detail)
-            raise GitHubError(_scrub(message, self._secrets)) from None
+            raise GitHubError(_scrub(message, self._secrets), error.code) from None
         except (github3.exceptions.TransportError, requests.RequestException) as error:
             cause = getattr(error, "exception", error)
             kind = "timed out" if isinstance(cause, requests.Timeout) else "failed"
@@ -205,8 +211,10 @@ class GitHub:
             ) from None
         except github3.exceptions.GitHubException as error:
             raise GitHubError(
-                _scrub(f"GitHub could not be used while {what}: {error.__class__.__name__}.",
-                       self._secrets)
+                _scrub(
+                    f"GitHub could not be used while {what}: {error.__class__.__name__}.",
+                    self._secrets,
+                )
             ) from None
         except (ValueError, KeyError, TypeError) as error:
             # An answer that does not look like GitHub's (a proxy's HTML page, say).
@@ -362,7 +370,9 @@ class Repository:
             except github3.exceptions.UnprocessableEntity:
                 return  # created at the same moment by another run
 
-    def add_label(self, number: int, name: str, color: str = "ededed", description: str = "") -> None:
+    def add_label(
+        self, number: int, name: str, color: str = "ededed", description: str = ""
+    ) -> None:
         self.ensure_label(name, color, description)
         what = f"adding the label {name!r} to #{number}"
         issue = self._issue(number, what)
@@ -396,7 +406,11 @@ class Repository:
         return _issue(created)
 
     def edit_issue(
-        self, number: int, title: str | None = None, body: str | None = None, state: str | None = None
+        self,
+        number: int,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
     ) -> None:
         what = f"updating issue #{number}"
         issue = self._issue(number, what)
