@@ -194,11 +194,13 @@ def _assign(
 ) -> _Assignment:
     """Give the keys to approvers so that no one holds both a supervisor key and communications.
 
-    One supervisor may give the key for several of their units. Tries each approving
-    communications reviewer (and none) and keeps the assignment that gives the most keys.
+    One supervisor may give the key for several of their units. Tries no one and then each
+    approving communications reviewer for that key, and keeps the assignment that gives the
+    most keys.
     """
-    options: list[str | None] = [person for person in communications if person in approvers]
-    options.append(None)
+    # None first: on a tie, a person who holds both roles gives the supervisor key.
+    options: list[str | None] = [None]
+    options += [person for person in communications if person in approvers]
     best: _Assignment | None = None
     for comms in options:
         assignment = _Assignment(communications=comms)
@@ -405,9 +407,12 @@ def render_summary(verdict: Verdict) -> str:
         given = f"✅ {_login(key.given_by)}" if key.given_by else "⏳ waiting"
         lines.append(f"| {needed} | {who} | {given} |")
     lines.append("")
-    if not verdict.approved:
-        lines.append(f"**Still needed:** {_sentence(status_description(verdict))}.")
-        lines.append("")
+    if verdict.blocked_by:
+        people = ", ".join(_login(person) for person in verdict.blocked_by)
+        lines += [f"**Changes requested by** {people}.", ""]
+    if verdict.missing:
+        waiting = "; ".join(_missing_text(key) for key in verdict.missing)
+        lines += [f"**Waiting for:** {_sentence(waiting)}.", ""]
     for note in verdict.notes:
         lines.append(f"- {_sentence(note)}")
     if verdict.notes:
