@@ -257,3 +257,18 @@ def test_an_empty_pull_request_has_nothing_to_approve() -> None:
     result = verdict([], changes=[])
     assert result.approved
     assert "nothing to approve" in render_summary(result)
+
+
+def test_a_change_to_other_files_keeps_record_approvals_and_says_nothing_about_them() -> None:
+    changes = [*LIBRARY_RECORD, FileChange("README.md")]
+    result = verdict(
+        [("anna", "APPROVED", OLD), ("maria-lind", "APPROVED", OLD), ("visitor", "APPROVED", OLD)],
+        changes,
+        changed_since={OLD: frozenset({"README.md"})},
+    )
+    assert given(result) == {
+        "a supervisor of library": "anna",
+        "communications": "maria-lind",
+        "a registry maintainer": None,
+    }
+    assert not any("older version" in note for note in result.notes)

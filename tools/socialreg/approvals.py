@@ -249,6 +249,8 @@ def evaluate(
         else ()
     )
 
+    record_holders = {p for people in supervisors.values() for p in people} | set(communications)
+    required = record_holders | set(maintainers)
     latest = latest_reviews(reviews, author)
     notes: list[str] = list(problems)
     record_approvers: set[str] = set()
@@ -264,8 +266,11 @@ def evaluate(
             record_approvers.add(login)
         if not stale_others:
             other_approvers.add(login)
-        if stale_records or stale_others:
-            what = "the records" if stale_records else "the files"
+        # Say so only where it costs a key this person could give.
+        lost_record_key = stale_records and login in record_holders
+        lost_other_key = stale_others and login in maintainers
+        if lost_record_key or lost_other_key:
+            what = "the records" if lost_record_key else "the files"
             notes.append(
                 f"@{login} approved an older version (commit {review.commit_id[:7]}); {what} "
                 "changed after that, so this approval no longer counts. Ask for a new approval."
@@ -294,7 +299,6 @@ def evaluate(
                     f"counts for one key only, so {key.label} must come from someone else."
                 )
 
-    required = {person for key in keys for person in key.candidates}
     blocked_by = tuple(
         login
         for login, review in sorted(latest.items())
@@ -426,6 +430,7 @@ def render_summary(verdict: Verdict) -> str:
         )
     else:
         lines.append(f"Who may approve is read from the org/ files on {base}.")
+    lines.append("")
     lines.append(
         "One person counts for one key; the author's own approval never counts; an approval "
         f"counts until the files change after it. Checked at commit {_code(verdict.head_sha[:7])}."
