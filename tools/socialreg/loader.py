@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,22 +51,62 @@ _TRUE_WORDS = frozenset({"yes", "true", "on"})
 _NUMBER_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
-@dataclass(slots=True)
 class Document:
-    """A loaded YAML file: its data and where every value stands in the text."""
+    """A loaded YAML file: its data, and where every value stands in the text.
 
-    path: str
-    data: Any
-    # For a mapping value: where its key starts. For a list item: where the item starts.
-    positions: dict[JsonPath, Position] = field(default_factory=dict)
-    # Unquoted scalars that YAML read as something other than text (`no`, `0123`, `1.10`),
-    # with the text as written, so a schema error can explain the surprise.
-    plain_scalars: dict[JsonPath, str] = field(default_factory=dict)
+    Positions are worked out only when something asks for one (a finding needs a line), because
+    most files in a large repository have no findings and tracking every value costs time.
+    """
+
+    __slots__ = ("_plain_scalars", "_positions", "data", "path", "text")
+
+    def __init__(
+        self,
+        path: str,
+        data: Any,
+        text: str = "",
+        positions: dict[JsonPath, Position] | None = None,
+        plain_scalars: dict[JsonPath, str] | None = None,
+    ) -> None:
+        self.path = path
+        self.data = data
+        self.text = text
+        self._positions = positions
+        self._plain_scalars = plain_scalars
+
+    @property
+    def positions(self) -> dict[JsonPath, Position]:
+        """For a mapping value: where its key starts. For a list item: where the item starts."""
+        if self._positions is None:
+            self._track()
+        assert self._positions is not None
+        return self._positions
+
+    @property
+    def plain_scalars(self) -> dict[JsonPath, str]:
+        """Unquoted scalars that YAML read as something other than text (`no`, `0123`, `1.10`),
+        with the text as written, so a schema error can explain the surprise."""
+        if self._plain_scalars is None:
+            self._track()
+        assert self._plain_scalars is not None
+        return self._plain_scalars
+
+    def _track(self) -> None:
+        builder = _CarefulBuilder(self.path)
+        try:
+            node = _compose(self.text)
+            if node is not None:
+                builder.build(node, ())
+        except _LoadError:  # pragma: no cover - the text loaded once already
+            pass
+        self._positions = builder.positions
+        self._plain_scalars = builder.plain_scalars
 
     def locate(self, path: JsonPath) -> Position:
         """The position of `path`, or of its nearest ancestor that exists (for missing keys)."""
+        positions = self.positions
         for end in range(len(path), 0, -1):
-            position = self.positions.get(path[:end])
+            position = positions.get(path[:end])
             if position is not None:
                 return position
         return (1, 1)
@@ -152,7 +192,6 @@ def load_bytes(raw: bytes, path: str) -> LoadResult:
 def load_text(text: str, path: str) -> LoadResult:
     try:
         node = _compose(text)
-        builder = _Builder(path)
         if node is None:
             raise _LoadError(DOCUMENT_SHAPE, "The file is empty. A record needs its keys and values.")
         if not isinstance(node, yaml.MappingNode):
@@ -162,17 +201,37 @@ def load_text(text: str, path: str) -> LoadResult:
                 f"The file holds {kind}; a record must be a set of `key: value` lines.",
                 _mark(node),
             )
+        try:
+            return LoadResult(Document(path, _fast_build(node), text), [])
+        except (_Unusual, RecursionError):
+            pass  # something needs a message with a place: build again, tracking every place
+        builder = _CarefulBuilder(path)
         data = builder.build(node, ())
     except _LoadError as error:
         return _failed(path, error.rule, error.message, error.position)
     except RecursionError:
         return _failed(path, DOCUMENT_SHAPE, "The file is nested too deeply to be a record.")
-    document = Document(path, data, builder.positions, builder.plain_scalars)
+    document = Document(path, data, text, builder.positions, builder.plain_scalars)
     return LoadResult(document, builder.findings)
 
 
+class _Loader(_YamlLoader):  # type: ignore[misc, valid-type]
+    """PyYAML's loader with a memo for implicit types: keys and short values repeat endlessly
+    across records, and resolving each one again with regular expressions is slow."""
+
+    _memo: dict[str, str] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and implicit[0] and len(value) < 64:
+            tag = self._memo.get(value)
+            if tag is None:
+                tag = self._memo[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+
+
 def _compose(text: str) -> yaml.Node | None:
-    loader = _YamlLoader(text)
+    loader = _Loader(text)
     try:
         return loader.get_single_node()  # type: ignore[no-any-return]
     except yaml.composer.ComposerError as error:
@@ -230,7 +289,78 @@ def _failed(path: str, rule: str, message: str, position: Position = (1, 1)) -> 
     return LoadResult(None, [Finding(path, position[0], position[1], rule, Severity.ERROR, message)])
 
 
-class _Builder:
+class _Unusual(Exception):
+    """The fast construction met something that needs a finding or a closer look."""
+
+
+_STR = _TAG + "str"
+_SIMPLE = {_TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "null"}
+
+
+def _fast_build(root: yaml.Node) -> Any:
+    """Build the values of an ordinary record quickly, without tracking positions.
+
+    Anything unusual (a duplicate key, an alias, an impossible date, an unsupported tag) raises
+    `_Unusual`, and the careful builder does the file again with messages and places.
+    """
+    budget = [MAX_VALUES]
+    scalar_node, mapping_node, sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+    def build(node: yaml.Node) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Unusual
+        kind = node.__class__
+        if kind is scalar_node:
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag in _SIMPLE:
+                return _simple_scalar(node)
+            if tag == _TAG + "timestamp" and _is_real_date(node.value):
+                return node.value
+            raise _Unusual
+        if kind is mapping_node:
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not scalar_node or key_node.tag == _TAG + "merge":
+                    raise _Unusual
+                key = key_node.value
+                if key in result:
+                    raise _Unusual
+                result[key] = build(value_node)
+            return result
+        if kind is sequence_node:
+            return [build(item) for item in node.value]
+        raise _Unusual  # pragma: no cover
+
+    return build(root)
+
+
+def _simple_scalar(node: yaml.ScalarNode) -> Any:
+    kind = node.tag[len(_TAG) :]
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return node.value.lower() in _TRUE_WORDS
+    if kind == "int":
+        return _NUMBER_CONSTRUCTOR.construct_yaml_int(node)
+    return _NUMBER_CONSTRUCTOR.construct_yaml_float(node)
+
+
+def _is_real_date(value: str) -> bool:
+    """Whether a YAML timestamp is a real date; date-times pass here and fail the schema."""
+    if not _DATE_LIKE.match(value):
+        return True
+    try:
+        year, month, day = (int(part) for part in value.split("-"))
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+class _CarefulBuilder:
     """Turns a composed node graph into Python values, recording positions as it goes."""
 
     def __init__(self, path: str) -> None:
@@ -321,14 +451,8 @@ class _Builder:
             return value
         if not node.style:  # plain, unquoted: the C parser says "", the Python one None
             self.plain_scalars[path] = value
-        if kind == "null":
-            return None
-        if kind == "bool":
-            return value.lower() in _TRUE_WORDS
-        if kind == "int":
-            return _NUMBER_CONSTRUCTOR.construct_yaml_int(node)
-        if kind == "float":
-            return _NUMBER_CONSTRUCTOR.construct_yaml_float(node)
+        if tag in _SIMPLE:
+            return _simple_scalar(node)
         if kind == "timestamp":
             # Dates stay text, as written; JSON Schema's `date` format and our rules read text.
             self.plain_scalars.pop(path, None)
@@ -339,12 +463,7 @@ class _Builder:
         )
 
     def _check_date(self, value: str, node: yaml.ScalarNode, path: JsonPath) -> None:
-        if not _DATE_LIKE.match(value):
-            return  # a date-time: the schema says that only a date is wanted
-        try:
-            year, month, day = (int(part) for part in value.split("-"))
-            datetime.date(year, month, day)
-        except ValueError:
+        if not _is_real_date(value):
             line, column = _mark(node)
             self.findings.append(
                 Finding(

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -110,12 +112,56 @@ def load_repository(root: Path, only: Iterable[str] | None = None) -> Repository
                 Finding(path, 1, 1, FILE_PLACE, Severity.ERROR,
                         f"{path} is missing. Every registry needs it; copy it from the template.")
             )
-    for path, kind in discover_records(root):
-        check_in_full = wanted is None or path in wanted
-        record = _load_record(repository, path, kind, check_in_full)
+    jobs = [(path, kind, wanted is None or path in wanted) for path, kind in discover_records(root)]
+    for (path, kind, check_in_full), loaded in zip(jobs, _load_all(root, repository.schemas, jobs), strict=True):
+        record = _accept(repository, path, kind, check_in_full, loaded)
         if record is not None and check_in_full:
             repository.records.append(record)
     return repository
+
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 1500
+_Job = tuple[str, RecordKind, bool]
+_Loaded = tuple[Document | None, list[Finding]]
+
+
+def _load_all(root: Path, schemas: SchemaSet, jobs: list[_Job]) -> list[_Loaded]:
+    """Load and schema-check files, on every core for large repositories.
+
+    Workers are forked so they inherit the compiled schemas; each returns plain data and
+    findings, and the parent indexes them in order, so the result is the same either way.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in get_all_start_methods():
+        return [_load_one(root, schemas, job) for job in jobs]
+    global _WORKER_STATE
+    _WORKER_STATE = (root, schemas)
+    size = max(1, len(jobs) // (workers * 4))
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        results = pool.map(_load_chunk, chunks)
+        return [loaded for chunk in results for loaded in chunk]
+
+
+_WORKER_STATE: tuple[Path, SchemaSet] | None = None
+
+
+def _load_chunk(jobs: list[_Job]) -> list[_Loaded]:
+    assert _WORKER_STATE is not None
+    root, schemas = _WORKER_STATE
+    return [_load_one(root, schemas, job) for job in jobs]
+
+
+def _load_one(root: Path, schemas: SchemaSet, job: _Job) -> _Loaded:
+    path, kind, check_in_full = job
+    if not path.endswith(".yaml") and not path.endswith(".yml"):
+        return None, []
+    result = load_file(root, path)
+    if not check_in_full or result.document is None:
+        return result.document, result.findings
+    schema_findings = schemas.check(result.document, kind)
+    return result.document, [*result.findings, *_deduplicated(schema_findings, result.findings)]
 
 
 def discover_records(root: Path) -> Iterator[tuple[str, RecordKind]]:
@@ -149,27 +195,22 @@ def _deduplicated(new: list[Finding], earlier: list[Finding]) -> list[Finding]:
     return [finding for finding in new if (finding.rule, finding.json_path) not in said]
 
 
-def _load_record(
-    repository: Repository, path: str, kind: RecordKind, check_in_full: bool
+def _accept(
+    repository: Repository, path: str, kind: RecordKind, check_in_full: bool, loaded: _Loaded
 ) -> Record | None:
+    document, findings = loaded
     parts = path.split("/")
     stem, suffix = os.path.splitext(parts[-1])
-    folder_unit = parts[1] if len(parts) == 3 else ""
     if check_in_full:
         place_problem = _place_problem(parts, stem, suffix, kind)
         if place_problem:
             repository.findings.append(Finding(path, 1, 1, FILE_PLACE, Severity.ERROR, place_problem))
-            if suffix not in (".yaml", ".yml"):
-                return None
-    elif suffix != ".yaml":
+        if suffix in (".yaml", ".yml"):
+            repository.files_checked += 1
+            repository.findings.extend(findings)
+    if document is None or not isinstance(document.data, dict) or suffix != ".yaml":
         return None
-    if check_in_full:
-        document = _load_checked(repository, path, kind)
-    else:
-        document = load_file(repository.root, path).document
-    if document is None or not isinstance(document.data, dict):
-        return None
-    record = Record(kind, stem, folder_unit, document)
+    record = Record(kind, stem, parts[1] if len(parts) == 3 else "", document)
     _index(repository, record, check_in_full)
     return record
 

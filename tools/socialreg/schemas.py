@@ -77,9 +77,10 @@ class SchemaSet:
         registry: Registry[Any] = Registry().with_resources(
             (name, Resource.from_contents(content)) for name, content in sources.items()
         )
-        self._schemas = {
-            kind: self._compile(kind, sources, registry) for kind in KINDS
-        }
+        try:
+            self._schemas = {kind: self._compile(kind, sources, registry) for kind in KINDS}
+        except (fastjsonschema.JsonSchemaDefinitionException, re.error, ValueError) as error:
+            raise SchemaError(f"a schema in {directory} is not valid: {error}") from error
 
     @staticmethod
     def _compile(kind: str, sources: dict[str, Any], registry: Registry[Any]) -> _Schema:
