@@ -163,3 +163,18 @@ def test_explain_status_names_the_cause() -> None:
     assert "rate limit" in explain_status(403, "x", "API rate limit exceeded")
     assert "does not exist" in explain_status(404, "x")
     assert "Try again" in explain_status(503, "x")
+
+
+def test_github_api_is_the_only_module_that_imports_github3() -> None:
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "tools" / "socialreg"
+    importers = sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if any(
+            line.strip().startswith(("import github3", "from github3"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    )
+    assert importers == ["github_api.py"]

@@ -167,6 +167,18 @@ def test_approval_on_an_older_commit_still_counts_when_the_records_did_not_chang
     assert "✅ `@anna`" in result.stdout
 
 
+def test_approval_survives_a_rebase_that_leaves_the_records_alone(repo: Repo) -> None:
+    pull = repo.open_pull("olle", {NEW_RECORD: RECORD})
+    repo.review(pull, "anna")
+    repo.review(pull, "maria-lind")
+    # main moves on; the pull request is rebased onto it with the same record.
+    new_main = repo.branch("main", {**repo.resolve("main").files, "README.md": "# New\n"})
+    pull.base_sha = new_main
+    pull.head_sha = repo.change(new_main, {NEW_RECORD: RECORD})
+    check(pull)
+    assert status_of(repo, pull)["state"] == "success"
+
+
 def test_approval_before_a_force_push_does_not_count(repo: Repo) -> None:
     pull = repo.open_pull("olle", {NEW_RECORD: RECORD})
     repo.review(pull, "anna")

@@ -232,6 +232,7 @@ class Repository:
         self._repo = repository
         self.full_name: str = str(repository.full_name)
         self.default_branch: str = str(repository.default_branch)
+        self._pulls: dict[int, Any] = {}  # github3 pull requests already fetched, by number
 
     def _list(self, what: str, iterator: Callable[[], Any]) -> list[Any]:
         with self._github.translate(what):
@@ -239,27 +240,28 @@ class Repository:
 
     # --- pull requests --------------------------------------------------------------------------
 
+    def _pull_object(self, number: int, what: str) -> Any:
+        if number not in self._pulls:
+            pull = self._github.call(what, self._repo.pull_request, number)
+            if pull is None:
+                raise GitHubError(explain_status(404, what), 404)
+            self._pulls[number] = pull
+        return self._pulls[number]
+
     def pull_request(self, number: int) -> PullRequest:
         what = f"reading pull request #{number} of {self.full_name}"
-        pull = self._github.call(what, self._repo.pull_request, number)
-        if pull is None:
-            raise GitHubError(explain_status(404, what))
-        return _pull(pull)
+        return _pull(self._pull_object(number, what))
 
     def pull_request_files(self, number: int) -> list[ChangedFile]:
         """Every file the pull request changes (all pages)."""
         what = f"listing the files of pull request #{number}"
-        pull = self._github.call(what, self._repo.pull_request, number)
-        if pull is None:
-            raise GitHubError(explain_status(404, what))
+        pull = self._pull_object(number, what)
         return [_changed_file(entry.as_dict()) for entry in self._list(what, pull.files)]
 
     def reviews(self, number: int) -> list[Review]:
         """Every review of the pull request (all pages), oldest first as GitHub lists them."""
         what = f"reading the reviews of pull request #{number}"
-        pull = self._github.call(what, self._repo.pull_request, number)
-        if pull is None:
-            raise GitHubError(explain_status(404, what))
+        pull = self._pull_object(number, what)
         return [
             Review(
                 id=int(review.id),

@@ -60,29 +60,47 @@ def base_owners(repo: Repository, ref: str, problems: list[str]) -> Owners:
     return read_owners(organization, units)
 
 
+# Beyond this many files, a rewritten history is not compared file by file (one call each).
+CONTENT_COMPARE_LIMIT = 30
+
+
 def changed_since(
-    repo: Repository, commits: set[str], head: str
+    repo: Repository, commits: set[str], head: str, paths: frozenset[str]
 ) -> dict[str, frozenset[str] | None]:
-    """For each older reviewed commit: the paths changed between it and head (None: unknown)."""
+    """For each older reviewed commit: which of `paths` differ between it and head.
+
+    When the reviewed commit is an ancestor of head, the compare API lists what changed. When
+    the history was rewritten (a rebase or force-push), compare only knows the merge base, so
+    the files are compared at both commits instead. None means "cannot tell": the caller then
+    treats the approval as outdated.
+    """
     result: dict[str, frozenset[str] | None] = {}
+    head_texts: dict[str, str | None] = {}
     for commit in sorted(commits):
         try:
             comparison = repo.compare(commit, head)
         except GitHubError as error:
-            if error.status != 404:  # the reviewed commit is gone: treat it as changed
+            if error.status != 404:
                 raise
+            result[commit] = None  # the reviewed commit is gone
+            continue
+        if comparison.status in ("ahead", "identical") and comparison.complete:
+            result[commit] = frozenset(
+                path
+                for entry in comparison.files
+                for path in (entry.filename, entry.previous_filename)
+                if path
+            )
+        elif len(paths) <= CONTENT_COMPARE_LIMIT:
+            changed = set()
+            for path in sorted(paths):
+                if path not in head_texts:
+                    head_texts[path] = repo.file_text(path, head)
+                if repo.file_text(path, commit) != head_texts[path]:
+                    changed.add(path)
+            result[commit] = frozenset(changed)
+        else:
             result[commit] = None
-            continue
-        if comparison.status not in ("ahead", "identical") or not comparison.complete:
-            result[commit] = None  # history was rewritten: compare cannot tell; be safe
-            continue
-        paths = {
-            path
-            for entry in comparison.files
-            for path in (entry.filename, entry.previous_filename)
-            if path
-        }
-        result[commit] = frozenset(paths)
     return result
 
 
@@ -99,14 +117,16 @@ def check_approvals(github: GitHub, options: ApprovalsOptions) -> tuple[Verdict,
     owners = base_owners(repo, pull.base_ref, problems)
     facts = [ReviewFact(review.user, review.state, review.commit_id) for review in reviews]
     commits = commits_to_compare(facts, pull.author, pull.head_sha)
+    changes = [FileChange(entry.filename, entry.previous_filename) for entry in files]
+    paths = frozenset(path for change in changes for path in change.paths)
     verdict = evaluate(
         author=pull.author,
         head_sha=pull.head_sha,
         base_ref=pull.base_ref,
-        changes=[FileChange(entry.filename, entry.previous_filename) for entry in files],
+        changes=changes,
         reviews=facts,
         owners=owners,
-        changed_since=changed_since(repo, commits, pull.head_sha),
+        changed_since=changed_since(repo, commits, pull.head_sha, paths),
         problems=[*owners.problems, *problems],
     )
     return verdict, repo
