@@ -224,7 +224,7 @@ def test_a_unit_without_supervisors_on_the_base_branch_waits_with_a_note() -> No
     changes = [FileChange("accounts/new-unit/x.yaml")]
     result = verdict([("maria-lind", "APPROVED")], changes)
     assert status_description(result) == "waiting for: a supervisor of new-unit (no one listed)"
-    assert any("No one but the author" in note for note in result.notes)
+    assert any("No one who may give the key" in note for note in result.notes)
 
 
 def test_logins_compare_without_case() -> None:

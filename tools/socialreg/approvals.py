@@ -322,8 +322,9 @@ def evaluate(
     for key in keys:
         if not key.candidates:
             notes.append(
-                f"No one but the author can give the key '{key.label}' according to the org/ "
-                f"files on {base_ref}. Add such a person there first (in a separate pull request)."
+                f"No one who may give the key '{key.label}' is listed in the org/ files on "
+                f"{base_ref} (the author does not count). Add such a person there first, in a "
+                "separate pull request."
             )
     org_changed = tuple(sorted(p for p in scope.other_paths if p.startswith("org/")))
     return Verdict(
