@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -145,9 +144,8 @@ def test_entries_that_would_break_the_file_are_left_out_and_reported() -> None:
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "org", tmp_path / "org")
-    return tmp_path
+def registry(example_repo: Path) -> Path:
+    return example_repo
 
 
 def invoke(root: Path, *args: str) -> tuple[int, str, str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from github_server import FakeGitHub, Repo
 from socialreg.github_api import GitHub, GitHubError, explain_status
+
+from .github_server import FakeGitHub, Repo
 
 REPO = "norrvik-university/social-media-registry"
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from github_server import FakeGitHub, Pull, Repo
 from socialreg.cli import main
+
+from .github_server import FakeGitHub, Pull, Repo
 
 REPO = "norrvik-university/social-media-registry"
 ORGANIZATION = """\
