@@ -347,7 +347,7 @@ class FakeGitHub:
     # --- responses ----------------------------------------------------------------------------
 
     def user(self, login: str) -> dict[str, Any]:
-        user = fixture("simple-user")
+        user: dict[str, Any] = fixture("simple-user")
         text = json.dumps(user).replace('"octocat"', json.dumps(login))
         user = json.loads(text.replace("/octocat", "/" + login))
         user["id"] = int(hashlib.sha1(login.encode()).hexdigest()[:6], 16)
@@ -355,7 +355,7 @@ class FakeGitHub:
         return user
 
     def repository(self, repo: Repo) -> dict[str, Any]:
-        data = fixture("repository")
+        data: dict[str, Any] = fixture("repository")
         data.update(
             {"name": repo.name, "full_name": repo.full_name, "default_branch": repo.default_branch}
         )
@@ -366,7 +366,7 @@ class FakeGitHub:
         return data
 
     def pull(self, repo: Repo, pull: Pull, simple: bool = False) -> dict[str, Any]:
-        data = fixture("pull-request-simple" if simple else "pull-request")
+        data: dict[str, Any] = fixture("pull-request-simple" if simple else "pull-request")
         data.update(
             {
                 "number": pull.number,
@@ -395,7 +395,7 @@ class FakeGitHub:
         return data
 
     def issue(self, repo: Repo, issue: Issue) -> dict[str, Any]:
-        data = fixture("issue")
+        data: dict[str, Any] = fixture("issue")
         data.update(
             {
                 "number": issue.number,
@@ -419,7 +419,7 @@ class FakeGitHub:
         return data
 
     def comment(self, issue: Issue, comment: Comment) -> dict[str, Any]:
-        data = fixture("issue-comment")
+        data: dict[str, Any] = fixture("issue-comment")
         data.update(
             {
                 "id": comment.id,
@@ -434,13 +434,13 @@ class FakeGitHub:
         return data
 
     def label(self, repo: Repo, label: dict[str, Any]) -> dict[str, Any]:
-        data = fixture("label")
+        data: dict[str, Any] = fixture("label")
         data.update(label)
         data["url"] = f"{TEMPLATE_ORIGIN}/repos/{TEMPLATE_REPO}/labels/{quote(label['name'])}"
         return data
 
     def review(self, repo: Repo, pull: Pull, review: Review) -> dict[str, Any]:
-        data = fixture("pull-request-review")
+        data: dict[str, Any] = fixture("pull-request-review")
         data.update(
             {
                 "id": review.id,
@@ -521,7 +521,7 @@ def _pull_files(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any
     after = repo.commits[pull.head_sha].files
     entries = []
     for entry in diff_entries(before, after):
-        data = fixture("diff-entry")
+        data: dict[str, Any] = fixture("diff-entry")
         data.update(entry)
         data["sha"] = hashlib.sha1(after.get(entry["filename"], "").encode()).hexdigest()
         data["contents_url"] = (
@@ -542,7 +542,7 @@ def _contents(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, 
     if p not in commit.files:
         raise HttpError(404, "Not Found")
     text = commit.files[p]
-    data = fixture("content-file")
+    data: dict[str, Any] = fixture("content-file")
     data.update(
         {
             "name": p.rsplit("/", 1)[-1],
@@ -567,7 +567,7 @@ def _create_status(
         raise HttpError(
             422, "Validation Failed: description is too long (maximum is 140 characters)"
         )
-    status = fixture("status")
+    status: dict[str, Any] = fixture("status")
     status.update(
         {
             "id": len(repo.statuses) + 1,
@@ -607,7 +607,7 @@ def _compare(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, b
     else:
         status = "diverged"
     start = repo.commits[merge_base].files if merge_base else {}
-    data = fixture("commit-comparison")
+    data: dict[str, Any] = fixture("commit-comparison")
     data.update(
         {
             "url": f"{TEMPLATE_ORIGIN}/repos/{TEMPLATE_REPO}/compare/{b}",

@@ -28,14 +28,14 @@ LIBRARY_RECORD = [FileChange("accounts/library/library-instagram.yaml")]
 
 
 def verdict(
-    reviews: Sequence[tuple[str, str] | tuple[str, str, str]],
+    reviews: Sequence[tuple[str, ...]],
     changes: Sequence[FileChange] = LIBRARY_RECORD,
     author: str = "olle",
     owners: Owners = OWNERS,
     changed_since: Mapping[str, frozenset[str] | None] | None = None,
 ) -> Verdict:
     facts = [
-        ReviewFact(review[0], review[1], review[2] if len(review) == 3 else HEAD)  # type: ignore[misc]
+        ReviewFact(review[0], review[1], review[2] if len(review) == 3 else HEAD)
         for review in reviews
     ]
     return evaluate(
