@@ -21,7 +21,7 @@ from socialreg.approvals import (
     status_description,
 )
 from socialreg.codeowners import Owners, read_owners
-from socialreg.github_api import GitHub, GitHubError, Repository
+from socialreg.github_api import ChangedFile, GitHub, GitHubError, PullRequest, Repository
 from socialreg.loader import load_text
 
 USAGE_OR_API_ERROR = 2
@@ -109,8 +109,13 @@ def check_approvals(github: GitHub, options: ApprovalsOptions) -> tuple[Verdict,
     repo = github.repository(options.repo)
     pull = repo.pull_request(options.number)
     files = repo.pull_request_files(options.number)
+    return decide_approvals(repo, pull, files), repo
+
+
+def decide_approvals(repo: Repository, pull: PullRequest, files: list[ChangedFile]) -> Verdict:
+    """The verdict for a pull request already read (the comment command reads it once)."""
     reviews = sorted(
-        repo.reviews(options.number),
+        repo.reviews(pull.number),
         key=lambda review: (review.submitted_at is None, review.submitted_at or 0, review.id),
     )
     problems: list[str] = []
@@ -129,7 +134,7 @@ def check_approvals(github: GitHub, options: ApprovalsOptions) -> tuple[Verdict,
         changed_since=changed_since(repo, commits, pull.head_sha, paths),
         problems=[*owners.problems, *problems],
     )
-    return verdict, repo
+    return verdict
 
 
 def run_approvals(options: ApprovalsOptions, github: GitHub | None = None) -> int:
