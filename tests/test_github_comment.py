@@ -7,6 +7,7 @@ allowed, so that the checks for harmless text do not rely on GitHub's own saniti
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import cmarkgfm
@@ -15,6 +16,7 @@ from click.testing import CliRunner, Result
 from cmarkgfm.cmark import Options
 
 from socialreg.cli import main
+from socialreg.commands.github import comment_command
 from socialreg.findings import Finding, Severity, Summary, sorted_findings
 from socialreg.pr_comment import MARKER
 from socialreg.reporters import Report
@@ -445,3 +447,22 @@ def test_a_dry_run_prints_the_comment_and_changes_nothing(
     assert result.stdout.startswith(MARKER)
     assert "Labels to add: account-request, needs-changes; to remove: none." in result.stderr
     assert github_server.writes() == []
+
+
+# --- the workflow that calls it -------------------------------------------------------------------
+
+
+def test_the_pull_request_bot_calls_the_command_with_options_it_has() -> None:
+    workflow = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "pr-bot.yml"
+    lines = [
+        line.strip()
+        for line in workflow.read_text(encoding="utf-8").splitlines()
+        if "socialreg github comment" in line and line.strip().startswith("run:")
+    ]
+    assert len(lines) == 1
+    words = shlex.split(lines[0].removeprefix("run:"))
+    assert words[:3] == ["socialreg", "github", "comment"]
+    known = {option for parameter in comment_command.params for option in parameter.opts}
+    given = {word for word in words if word.startswith("--")}
+    assert given == {"--repo", "--pr", "--report", "--approvals"}
+    assert given <= known

@@ -22,6 +22,7 @@ from socialreg.pr_comment import (
     wanted_labels,
 )
 from socialreg.reporters import Report
+from socialreg.reporters.markdown import link
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 LINKS = WebLinks("https://github.com", "norrvik/registry", SHA, "main")
@@ -171,3 +172,26 @@ def test_records_to_read_skips_removed_and_other_files() -> None:
 )
 def test_has_waivers(text: str, expected: bool) -> None:
     assert has_waivers(text, "accounts/library/x.yaml") is expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "https://a.example/x)y",
+        "https://a.example/x y",
+        "https://a.example/x|y",
+        "https://a.example/<x>",
+        'https://a.example/"x',
+        "//a.example/x",
+    ],
+)
+def test_the_reporter_drops_an_address_that_could_break_out(url: str) -> None:
+    assert link("12", url) == "12"
+    assert link("12", None) == "12"
+
+
+def test_the_reporter_links_a_plain_address() -> None:
+    assert link("SR105", "https://github.com/o/r/blob/main/docs/rules.md#sr105") == (
+        "[SR105](https://github.com/o/r/blob/main/docs/rules.md#sr105)"
+    )
