@@ -134,8 +134,7 @@ def table_row(finding: Finding, links: Links | None = None) -> str:
     line = link(str(finding.line), links.line(finding.path, finding.line) if links else None)
     rule = link(escape(finding.rule), links.rule(finding.rule) if links else None)
     return (
-        f"| {line} | {_SEVERITY[finding.severity]} | {rule} "
-        f"| {escape_message(finding.message)} |"
+        f"| {line} | {_SEVERITY[finding.severity]} | {rule} | {escape_message(finding.message)} |"
     )
 
 
