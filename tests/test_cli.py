@@ -182,3 +182,12 @@ def test_the_installed_command_in_a_real_process(example_repo: Path) -> None:
     )
     assert broken.returncode == 2
     assert "Traceback" not in broken.stderr
+
+
+def test_every_missing_key_is_named(example_repo: Path) -> None:
+    (example_repo / "accounts" / "library" / "sketch.yaml").write_text("platform: instagram\n")
+    result = run(example_repo, "validate", "--format", "json", "--today", TODAY)
+    missing = [f["message"] for f in json.loads(result.output)["findings"] if f["rule"] == "SR011"]
+    named = {message.split("`")[1] for message in missing}
+    assert {"handle", "url", "owner", "supervisor", "review"} <= named
+    assert len(named) == len(missing)
