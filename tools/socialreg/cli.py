@@ -59,9 +59,11 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
 
 
 def _register_commands() -> None:
-    from socialreg.commands import validate
+    from socialreg.commands import codeowners, github, validate
 
     main.add_command(validate.command)
+    main.add_command(codeowners.command)
+    main.add_command(github.group)
 
 
 _register_commands()
