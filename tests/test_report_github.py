@@ -25,7 +25,7 @@ def report(errors: int, warnings: int = 0, waived: int = 0) -> Report:
     return Report(ordered, Summary.of(ordered, len(ordered)))
 
 
-def annotations(text: str) -> list[tuple[str, str, str]]:
+def parsed_annotations(text: str) -> list[tuple[str, str, str]]:
     found = []
     for line in text.splitlines():
         match = COMMAND.match(line)
@@ -35,7 +35,7 @@ def annotations(text: str) -> list[tuple[str, str, str]]:
 
 
 def counts(text: str) -> dict[str, int]:
-    kinds = [kind for kind, _, _ in annotations(text)]
+    kinds = [kind for kind, _, _ in parsed_annotations(text)]
     return {kind: kinds.count(kind) for kind in ("error", "warning", "notice")}
 
 
@@ -48,7 +48,9 @@ def test_within_the_limit_every_finding_is_annotated_and_nothing_is_added() -> N
 def test_past_the_limit_one_notice_says_how_many_more_and_where_to_read_them() -> None:
     text = render(report(errors=25, warnings=11, waived=3))
     assert counts(text) == {"error": 10, "warning": 10, "notice": 4}
-    (note,) = (message for kind, props, message in annotations(text) if "More findings" in props)
+    (note,) = (
+        message for kind, props, message in parsed_annotations(text) if "More findings" in props
+    )
     assert "15 errors and 1 warning are not marked" in note
     assert "job summary" in note and "socialreg validate" in note
     # The summary line still counts everything.
@@ -58,13 +60,15 @@ def test_past_the_limit_one_notice_says_how_many_more_and_where_to_read_them() -
 def test_the_note_itself_counts_against_the_notice_limit() -> None:
     text = render(report(errors=12, waived=15))
     assert counts(text)["notice"] == LIMIT_PER_TYPE
-    (note,) = (message for kind, props, message in annotations(text) if "More findings" in props)
+    (note,) = (
+        message for kind, props, message in parsed_annotations(text) if "More findings" in props
+    )
     assert "2 errors and 6 waived findings are not marked" in note
 
 
 def test_the_first_findings_of_each_kind_are_the_ones_shown() -> None:
     text = render(report(errors=12))
-    files = [props for kind, props, _ in annotations(text) if kind == "error"]
+    files = [props for kind, props, _ in parsed_annotations(text) if kind == "error"]
     assert [f"file=accounts/unit/a{n:03}.yaml" in props for n, props in enumerate(files)] == [
         True
     ] * LIMIT_PER_TYPE

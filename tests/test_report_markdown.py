@@ -36,7 +36,9 @@ def finding(
 
 
 def html(markdown: str) -> str:
-    return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    return str(
+        cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
+    )
 
 
 def cells(markdown: str) -> list[list[str]]:

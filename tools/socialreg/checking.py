@@ -29,6 +29,7 @@ from socialreg.repository import (
     Repository,
     accept,
     build_index,
+    context_entries,
     load_job,
     open_repository,
     plan_jobs,
@@ -52,8 +53,9 @@ def check_repository(root: Path, only: Iterable[str] | None, today: datetime.dat
     jobs = plan_jobs(root, only)
     workers = worker_count(sum(1 for job in jobs if job.check_in_full))
     if workers == 1:
-        loaded = [load_job(repository, job) for job in jobs]
-        build_index(repository, accept(repository, jobs, loaded))
+        full = [job for job in jobs if job.check_in_full]
+        entries = accept(repository, full, [load_job(repository, job) for job in full])
+        build_index(repository, entries + context_entries(repository, jobs))
         findings = [*repository.findings, *run_rules(repository, today)]
         return CheckResult(_unique(findings), repository.files_checked, repository)
     return _check_in_parallel(repository, jobs, today, workers)
@@ -62,6 +64,7 @@ def check_repository(root: Path, only: Iterable[str] | None, today: datetime.dat
 def _check_in_parallel(
     repository: Repository, jobs: list[Job], today: datetime.date, workers: int
 ) -> CheckResult:
+    repository.schemas.prepare_for_many()  # once here, not once in every worker
     context = get_context("fork")
     connections: list[Connection] = []
     processes = []

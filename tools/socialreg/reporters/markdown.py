@@ -36,7 +36,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]|~$!:])")
 _WWW = re.compile(r"(?i)\b(www)\.")
 _SPACE = re.compile(r"\s+")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-TABLE_HEAD = "| Line | | Rule | What to change |"
+TABLE_HEAD = "| Line | Kind | Rule | What to change |"
 _SEVERITY = {
     Severity.ERROR: "❌ Error",
     Severity.WARNING: "⚠️ Warning",
