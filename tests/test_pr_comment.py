@@ -107,7 +107,7 @@ def test_the_comment_starts_with_the_marker_and_stays_within_the_limit() -> None
     # The approvals are cut first, at a line, and say where the rest is.
     approvals_part = body[body.index("### ⏳") :]
     assert len(approvals_part) < APPROVALS_LIMIT + 200
-    assert "…and more: the full approvals summary is in the log" in approvals_part
+    assert "…and more: the full approvals summary is in the job summary" in approvals_part
 
 
 def test_only_a_bots_comment_with_the_marker_is_found() -> None:

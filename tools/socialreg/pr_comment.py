@@ -118,7 +118,7 @@ def _shorten(summary: str, limit: int) -> str:
     """The approvals summary, cut at a line boundary when it is longer than `limit`."""
     if len(summary) <= limit:
         return summary
-    note = "…and more: the full approvals summary is in the log of the pull request bot."
+    note = "…and more: the full approvals summary is in the job summary of the pull request bot."
     kept: list[str] = []
     used = len(note) + 2
     for line in summary.splitlines():
