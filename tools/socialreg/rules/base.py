@@ -7,7 +7,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
 from socialreg.findings import Severity
 from socialreg.loader import Document, JsonPath
@@ -209,7 +209,7 @@ def mapping(data: Any, key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def is_count(value: Any) -> bool:
+def is_count(value: Any) -> TypeGuard[int]:
     """A whole number, not YAML's true/false (which Python counts as numbers)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
