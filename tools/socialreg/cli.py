@@ -62,9 +62,11 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
 
 
 def _register_commands() -> None:
-    from socialreg.commands import validate
+    from socialreg.commands import rules, validate
 
     main.add_command(validate.command)
+    main.add_command(rules.rules_command)
+    main.add_command(rules.explain_command)
 
 
 _register_commands()

@@ -53,8 +53,8 @@ def read_base(root: Path, ref: str, records: Iterable[tuple[RecordKind, str, str
     `records` are (kind, id, current path) of the records checked in full; of those, the ones
     whose file changed since the base are loaded, so the rules can compare before and after.
     """
-    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
     prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
     listing = _git(root, "ls-tree", "-r", "--name-only", commit, "--", *RECORD_FOLDERS)
     ids: dict[RecordKind, dict[str, str]] = {kind: {} for kind in RECORD_FOLDERS.values()}
     for path in listing.splitlines():
@@ -104,6 +104,8 @@ def _run(root: Path, command: list[str], stdin: bytes) -> bytes:
         raise BaseError(f"git cannot be run: {error.strerror or error}") from error
     if result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        if detail and "not a git repository" in detail[0]:
+            raise BaseError(f"{root} is not a Git repository, so there is no base to compare with")
         if command[1:3] == ["rev-parse", "--verify"]:
             raise BaseError(
                 f"{command[-1].removesuffix('^{commit}')} is not a commit in this repository "

@@ -11,6 +11,7 @@ import click
 
 from socialreg.engine import run_rules
 from socialreg.findings import Finding, Severity, Summary, sorted_findings
+from socialreg.gitbase import BaseError, read_base
 from socialreg.reporters import Report, reporters
 from socialreg.repository import load_repository
 from socialreg.schemas import SchemaError
@@ -22,14 +23,29 @@ class ValidateOptions:
     paths: tuple[str, ...]  # relative to root; empty means the whole repository
     today: datetime.date
     strict: bool
+    # A Git revision to compare with (the pull request's base); None skips change rules.
+    base: str | None = None
 
 
 def validate(options: ValidateOptions) -> Report:
-    """Load, check and collect the findings; the command decides what to print."""
+    """Load, check and collect the findings; the command decides what to print.
+
+    Raises `BaseError` when `options.base` cannot be read.
+    """
     repository = load_repository(options.root, only=options.paths or None)
-    findings: list[Finding] = [*repository.findings, *run_rules(repository, options.today)]
+    base = None
+    if options.base is not None:
+        checked = [(record.kind, record.id, record.path) for record in repository.records]
+        base = read_base(options.root, options.base, checked)
+    findings: list[Finding] = [*repository.findings, *run_rules(repository, options.today, base)]
     findings = sorted_findings(findings)
     return Report(findings, Summary.of(findings, repository.files_checked))
+
+
+class _UsageProblem(click.ClickException):
+    """A usage error said in one line (click's UsageError adds the usage text), exit code 2."""
+
+    exit_code = 2
 
 
 def exit_code(report: Report, strict: bool) -> int:
@@ -73,6 +89,12 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
 @click.option("--today", callback=_parse_today, help="The date that date rules use (YYYY-MM-DD).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
+    "--base",
+    metavar="REF",
+    help="Compare with this Git commit or branch (in CI, the pull request's base) to catch "
+    "deleted accounts, re-opened accounts and new accounts during a moratorium.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
@@ -84,17 +106,20 @@ def command(
     output_format: str,
     today: datetime.date,
     strict: bool,
+    base: str | None,
     output: Path | None,
 ) -> None:
     """Check the records (all of them, or the files given) against the schemas and the policy.
 
     Exit code 0: no errors; 1: errors (or warnings with --strict); 2: usage or internal error.
     """
-    options = ValidateOptions(root, relative_paths(root, paths), today, strict)
+    options = ValidateOptions(root, relative_paths(root, paths), today, strict, base)
     try:
         report = validate(options)
     except SchemaError as error:
         raise click.ClickException(f"the schemas cannot be used: {error}") from error
+    except BaseError as error:
+        raise _UsageProblem(f"--base: {error}") from error
     text = reporters()[output_format](report)
     if output is None:
         sys.stdout.write(text)

@@ -159,16 +159,23 @@ def register_input(
     )(_no_check)
 
 
+_imported = False
+
+
 def _import_rule_modules() -> None:
+    # A flag, not an empty registry, says whether this ran: importing one rule module directly
+    # (the engine imports the waivers) must not hide the others.
+    global _imported
     import socialreg.rules as package
 
+    _imported = True
     for module in pkgutil.iter_modules(package.__path__):
         if module.name != "base":
             importlib.import_module(f"socialreg.rules.{module.name}")
 
 
 def all_rules() -> list[Rule]:
-    if not _REGISTRY:
+    if not _imported:
         _import_rule_modules()
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
 
