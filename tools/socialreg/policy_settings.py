@@ -15,6 +15,7 @@ from typing import Any
 from socialreg.findings import Finding
 from socialreg.loader import Document
 from socialreg.rules import Rule, all_rules, get_rule
+from socialreg.rules.base import suggest_code
 
 POLICY_SETTINGS = "SR016"
 
@@ -47,9 +48,8 @@ def _entry_problems(code: str, entry: Any) -> Iterator[tuple[tuple[str | int, ..
     rule = get_rule(code)
     where: tuple[str | int, ...] = ("rules", code)
     if rule is None:
-        codes = [known.code for known in all_rules() if known.runs]
-        hint = difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
-        suggestion = f" Did you mean {hint[0]}?" if hint else ""
+        hint = suggest_code(code, [known.code for known in all_rules() if known.runs])
+        suggestion = f" Did you mean {hint}?" if hint else ""
         yield where, (
             f"{code} is not a rule code.{suggestion} `socialreg rules` lists every rule; remove "
             "this entry or correct the code."
@@ -68,8 +68,8 @@ def _entry_problems(code: str, entry: Any) -> Iterator[tuple[tuple[str | int, ..
         path = (*where, "options", key)
         if key not in rule.options:
             known = ", ".join(sorted(rule.options)) or "none"
-            hint = difflib.get_close_matches(str(key), list(rule.options), n=1, cutoff=0.6)
-            suggestion = f" Did you mean `{hint[0]}`?" if hint else ""
+            close = difflib.get_close_matches(str(key), list(rule.options), n=1, cutoff=0.6)
+            suggestion = f" Did you mean `{close[0]}`?" if close else ""
             yield path, (
                 f"`{key}` is not an option of {code}.{suggestion} Its options: {known}."
             )

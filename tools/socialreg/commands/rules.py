@@ -5,7 +5,6 @@ Both show the severity and options in force, as the repository's org/policy.yaml
 
 from __future__ import annotations
 
-import difflib
 import sys
 import textwrap
 from pathlib import Path
@@ -17,6 +16,7 @@ from socialreg.engine import RuleSetting, rule_settings
 from socialreg.loader import load_file
 from socialreg.repository import ORG_FILES
 from socialreg.rules import Rule, all_rules, get_rule
+from socialreg.rules.base import suggest_code
 
 _SCOPES = {
     "account": "account files",
@@ -117,9 +117,8 @@ def explain_command(root: Path, code: str) -> None:
     """Say what rule CODE (like SR104) checks, why, how to meet it, and its options."""
     text = explain(root, code.strip())
     if text is None:
-        codes = [rule.code for rule in all_rules()]
-        hint = difflib.get_close_matches(code.strip().upper(), codes, n=1, cutoff=0.6)
-        suggestion = f" Did you mean {hint[0]}?" if hint else ""
+        hint = suggest_code(code, [rule.code for rule in all_rules()])
+        suggestion = f" Did you mean {hint}?" if hint else ""
         raise _UnknownCode(
             f"{code} is not a rule code.{suggestion} `socialreg rules` lists every code."
         )

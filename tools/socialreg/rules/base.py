@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping
@@ -227,3 +228,14 @@ STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
 STOCKHOLM_ADS = "002_51148ff719976042.txt"
 CONSULTANCY = "003_1c69bdc50c5166e7.txt"
 NHS_LIBRARY = "004_9045f172cc0e37fa.txt"
+
+
+def suggest_code(text: str, codes: list[str]) -> str | None:
+    """The code someone probably meant: `SR1O5` (a letter O) is SR105, `sr105` is SR105."""
+    cleaned = text.strip().upper()
+    if cleaned[:2] == "SR":
+        cleaned = "SR" + cleaned[2:].translate(str.maketrans("OILS", "0115"))
+    if cleaned in codes:
+        return cleaned
+    close = difflib.get_close_matches(cleaned, codes, n=1, cutoff=0.6)
+    return close[0] if close else None
