@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from socialreg.findings import Severity
@@ -44,7 +45,8 @@ class _Registrations:
     def __init__(self, repository: Repository) -> None:
         self.handles: dict[tuple[str, str], list[RecordSummary]] = defaultdict(list)
         self.urls: dict[str, list[RecordSummary]] = defaultdict(list)
-        self.by_unit_platform: dict[tuple[str, str], list[RecordSummary]] = defaultdict(list)
+        # unit, platform -> the ids of the unit's accounts there that are not archived
+        self.by_unit_platform: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
         for summary in repository.accounts.values():
             platform = summary.get("platform")
             platform = platform if isinstance(platform, str) else ""
@@ -55,7 +57,7 @@ class _Registrations:
             if url is not None:
                 self.urls[url].append(summary)
             if summary.get("status") != "archived" and platform:
-                self.by_unit_platform[(summary.folder_unit, platform)].append(summary)
+                self.by_unit_platform[(summary.folder_unit, platform)][summary.id] = None
 
 
 def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
@@ -133,14 +135,19 @@ def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
             )
     if data.get("status") == "archived" or not platform:
         return
-    siblings = registrations.by_unit_platform.get((record.folder_unit, platform), [])
-    for other in _others(siblings, record):
-        if other.id not in named:
-            yield Problem(
-                record.document,
-                ("decision", "related_accounts"),
-                f"The unit already has an account on {platform}: {other.id}. Check whether one "
-                f"account is enough; if both are needed, add {other.id} to "
-                f"decision.related_accounts to show it was reviewed ({STOCKHOLM_NEW}).",
-                at_most=Severity.WARNING,
-            )
+    siblings = registrations.by_unit_platform.get((record.folder_unit, platform), {})
+    # Counted rather than listed: a unit may have many accounts on one platform.
+    unnamed_count = len(siblings) - (record.id in siblings) - len(set(named) & siblings.keys())
+    if unnamed_count > 0:
+        unnamed = islice((i for i in siblings if i != record.id and i not in named), 3)
+        more = f" and {unnamed_count - 3} more" if unnamed_count > 3 else ""
+        listed = ", ".join(unnamed) + more
+        accounts = "an account" if unnamed_count == 1 else "accounts"
+        yield Problem(
+            record.document,
+            ("decision", "related_accounts"),
+            f"The unit already has {accounts} on {platform}: {listed}. Check whether one account "
+            "is enough; if this one is needed too, add the others to "
+            f"decision.related_accounts to show they were reviewed ({STOCKHOLM_NEW}).",
+            at_most=Severity.WARNING,
+        )
