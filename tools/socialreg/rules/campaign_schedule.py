@@ -105,11 +105,17 @@ def check_dates(record: Record, context: RuleContext) -> Iterator[Problem]:
                 f"its status is still {status}. If it ran, write status: ended; if it never "
                 "ran, write status: stopped or move the dates."
             )
+        elif status == "approved":
+            message = (
+                f"The campaign was to start on {starts.isoformat()}, but its status is still "
+                "approved. If the ads are running, write status: live; otherwise move starts "
+                "to a later date."
+            )
         else:
             message = (
-                f"The campaign was to start on {starts.isoformat()}, but its status is {status}. "
-                "If the ads are running, write status: live; otherwise move starts to a later "
-                "date."
+                f"The campaign was to start on {starts.isoformat()}, but it is still {status}: "
+                "ads start only after the communications office has approved the proof. Move "
+                "starts and ends to later dates."
             )
     elif status == "live" and today < starts:
         message = (

@@ -65,8 +65,8 @@ def check_sender(record: Record, context: RuleContext) -> Iterator[Problem]:
             record.document,
             ("sender",),
             f"{sender} is not allowed to send ads (org/policy.yaml, advertising.senders): the "
-            "communications office can only stop ads on the accounts listed there."
-            f"{choices} ({STOCKHOLM_ADS})",
+            f"communications office can only stop ads on the accounts listed there "
+            f"({STOCKHOLM_ADS}).{choices}",
         )
 
 

@@ -143,11 +143,12 @@ def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
         more = f" and {unnamed_count - 3} more" if unnamed_count > 3 else ""
         listed = ", ".join(unnamed) + more
         accounts = "an account" if unnamed_count == 1 else "accounts"
+        them, they = ("it", "it was") if unnamed_count == 1 else ("them", "they were")
         yield Problem(
             record.document,
             ("decision", "related_accounts"),
             f"The unit already has {accounts} on {platform}: {listed}. Check whether one account "
-            "is enough; if this one is needed too, add the others to "
-            f"decision.related_accounts to show they were reviewed ({STOCKHOLM_NEW}).",
+            f"is enough; if this one is needed too, add {them} to decision.related_accounts to "
+            f"show {they} reviewed ({STOCKHOLM_NEW}).",
             at_most=Severity.WARNING,
         )
