@@ -61,10 +61,28 @@ def rule_settings(policy: Mapping[str, Any]) -> dict[str, RuleSetting]:
 def run_rules(
     repository: Repository, today: datetime.date, base: BaseTree | None = None
 ) -> list[Finding]:
+    """Everything: the policy settings, every record loaded in full, and the whole repository."""
+    return [
+        *run_repository_rules(repository, today, base),
+        *run_record_rules(repository, today, base),
+    ]
+
+
+def run_record_rules(
+    repository: Repository, today: datetime.date, base: BaseTree | None = None
+) -> list[Finding]:
+    """The rules of the records loaded in full; a worker process runs this on its share."""
+    settings = rule_settings(repository.org_data("policy"))
+    return check_records(repository, repository.records, today, settings, base)
+
+
+def run_repository_rules(
+    repository: Repository, today: datetime.date, base: BaseTree | None = None
+) -> list[Finding]:
+    """What is checked once per run: the policy's rule settings and whole-repository checks."""
     settings = rule_settings(repository.org_data("policy"))
     return [
         *check_policy_settings(repository.policy),
-        *check_records(repository, repository.records, today, settings, base),
         *check_repository(repository, today, settings, base),
     ]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from socialreg.engine import run_rules
-from socialreg.findings import Finding, Severity, Summary, sorted_findings
-from socialreg.gitbase import BaseError, read_base
+from socialreg.checking import check_repository
+from socialreg.errors import InternalError
+from socialreg.findings import Summary, sorted_findings
+from socialreg.gitbase import BaseError
 from socialreg.reporters import Report, reporters
-from socialreg.repository import load_repository
 from socialreg.schemas import SchemaError
 
 
@@ -23,7 +23,7 @@ class ValidateOptions:
     paths: tuple[str, ...]  # relative to root; empty means the whole repository
     today: datetime.date
     strict: bool
-    # A Git revision to compare with (the pull request's base); None skips change rules.
+    # A Git revision to compare with (the pull request's base); None skips the change rules.
     base: str | None = None
 
 
@@ -32,14 +32,9 @@ def validate(options: ValidateOptions) -> Report:
 
     Raises `BaseError` when `options.base` cannot be read.
     """
-    repository = load_repository(options.root, only=options.paths or None)
-    base = None
-    if options.base is not None:
-        checked = [(record.kind, record.id, record.path) for record in repository.records]
-        base = read_base(options.root, options.base, checked)
-    findings: list[Finding] = [*repository.findings, *run_rules(repository, options.today, base)]
-    findings = sorted_findings(findings)
-    return Report(findings, Summary.of(findings, repository.files_checked))
+    result = check_repository(options.root, options.paths or None, options.today, options.base)
+    findings = sorted_findings(result.findings)
+    return Report(findings, Summary.of(findings, result.files_checked))
 
 
 class _UsageProblem(click.ClickException):
@@ -117,7 +112,7 @@ def command(
     try:
         report = validate(options)
     except SchemaError as error:
-        raise click.ClickException(f"the schemas cannot be used: {error}") from error
+        raise InternalError(f"the schemas cannot be used: {error}") from error
     except BaseError as error:
         raise _UsageProblem(f"--base: {error}") from error
     text = reporters()[output_format](report)
@@ -126,6 +121,3 @@ def command(
     else:
         output.write_text(text, encoding="utf-8")
     sys.exit(exit_code(report, strict))
-
-
-__all__ = ["Severity", "ValidateOptions", "command", "validate"]

@@ -127,8 +127,17 @@ def register(
         if code in _REGISTRY:
             raise ValueError(f"rule {code} is registered twice")
         _REGISTRY[code] = Rule(
-            code, title, scope, severity, rationale.strip(), source, passing.strip(),
-            failing.strip(), check, dict(options or {}), change_aware,
+            code,
+            title,
+            scope,
+            severity,
+            rationale.strip(),
+            source,
+            passing.strip(),
+            failing.strip(),
+            check,
+            dict(options or {}),
+            change_aware,
         )
         return check
 
