@@ -23,7 +23,10 @@ LIBRARY = "accounts/library/library-facebook.yaml"
 def _git(root: Path, *arguments: str) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=Test", "-c", "user.email=test@norrvik.example", *arguments],
-        cwd=root, check=True, capture_output=True, text=True,
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
 
 
@@ -114,8 +117,12 @@ def test_moratorium_waiver_applies_and_is_not_stale_later(repo: Path) -> None:
     _moratorium(repo)
     _git(repo, "commit", "-q", "-am", "moratorium")
     new = "accounts/library/library-bluesky.yaml"
-    waiver = {"rule": "SR109", "reason": "Exam information.", "approved_by": "maria-lind",
-              "expires": "2027-03-31"}
+    waiver = {
+        "rule": "SR109",
+        "reason": "Exam information.",
+        "approved_by": "maria-lind",
+        "expires": "2027-03-31",
+    }
     _new_account(repo, new, {"status": "active", "waivers": [waiver]})
     report = validate(ValidateOptions(repo, (), TODAY, strict=False, base="HEAD"))
     assert [(f.rule, f.severity) for f in report.findings] == [("SR109", Severity.WAIVED)]
@@ -138,8 +145,18 @@ def test_base_in_the_command_line_with_paths(repo: Path) -> None:
     (repo / LIBRARY).unlink()
     result = CliRunner().invoke(
         main,
-        ["--root", str(repo), "validate", "--today", "2026-11-21", "--format", "json",
-         "--base", "main", str(repo / "accounts/communications/uni-facebook.yaml")],
+        [
+            "--root",
+            str(repo),
+            "validate",
+            "--today",
+            "2026-11-21",
+            "--format",
+            "json",
+            "--base",
+            "main",
+            str(repo / "accounts/communications/uni-facebook.yaml"),
+        ],
     )
     assert result.exit_code == 1, result.output
     findings = json.loads(result.output)["findings"]

@@ -36,8 +36,14 @@ def test_explain_prints_what_why_examples_options_and_source() -> None:
     code, output = _run(PROJECT, "explain", "sr105")
     assert code == 0
     assert output.startswith("SR105: Monitored daily by at least two moderators")
-    for part in ("Severity: error", "Source:   000_acc3274e2b023d15.txt", "What it checks",
-                 "min_moderators: 2", "Passes:", "Fails:"):
+    for part in (
+        "Severity: error",
+        "Source:   000_acc3274e2b023d15.txt",
+        "What it checks",
+        "min_moderators: 2",
+        "Passes:",
+        "Fails:",
+    ):
         assert part in output
 
 

@@ -77,4 +77,3 @@ def test_example_policy_lists_valid_options_with_their_defaults() -> None:
         assert rule is not None and rule.runs, code
         for key, value in entry.get("options", {}).items():
             assert rule.options[key] == value, f"{code}.{key} differs from the rule's default"
-

@@ -93,9 +93,7 @@ def _check_in_parallel(
     for number in range(workers):
         ours, theirs = context.Pipe()
         share = jobs[number::workers]  # interleaved, so every worker gets a mix of kinds
-        process = context.Process(
-            target=_worker, args=(theirs, repository, share, today, base)
-        )
+        process = context.Process(target=_worker, args=(theirs, repository, share, today, base))
         process.start()
         theirs.close()
         connections.append(ours)

@@ -50,15 +50,21 @@ def _entry_problems(code: str, entry: Any) -> Iterator[tuple[tuple[str | int, ..
     if rule is None:
         hint = suggest_code(code, [known.code for known in all_rules() if known.runs])
         suggestion = f" Did you mean {hint}?" if hint else ""
-        yield where, (
-            f"{code} is not a rule code.{suggestion} `socialreg rules` lists every rule; remove "
-            "this entry or correct the code."
+        yield (
+            where,
+            (
+                f"{code} is not a rule code.{suggestion} `socialreg rules` lists every rule; "
+                "remove this entry or correct the code."
+            ),
         )
         return
     if not rule.runs:
-        yield where, (
-            f"{code} ({rule.title}) checks the file itself and is always an error; it cannot be "
-            "set in the policy. Remove this entry."
+        yield (
+            where,
+            (
+                f"{code} ({rule.title}) checks the file itself and is always an error; it "
+                "cannot be set in the policy. Remove this entry."
+            ),
         )
         return
     options = entry.get("options") if isinstance(entry, dict) else None
@@ -70,15 +76,16 @@ def _entry_problems(code: str, entry: Any) -> Iterator[tuple[tuple[str | int, ..
             known = ", ".join(sorted(rule.options)) or "none"
             close = difflib.get_close_matches(str(key), list(rule.options), n=1, cutoff=0.6)
             suggestion = f" Did you mean `{close[0]}`?" if close else ""
-            yield path, (
-                f"`{key}` is not an option of {code}.{suggestion} Its options: {known}."
-            )
+            yield path, (f"`{key}` is not an option of {code}.{suggestion} Its options: {known}.")
             continue
         problem = _value_problem(rule.options[key], value)
         if problem is not None:
-            yield path, (
-                f"`{key}` of {code} {problem}; the default ({_show(rule.options[key])}) applies "
-                "until this is corrected."
+            yield (
+                path,
+                (
+                    f"`{key}` of {code} {problem}; the default ({_show(rule.options[key])}) "
+                    "applies until this is corrected."
+                ),
             )
 
 

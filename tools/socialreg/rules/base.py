@@ -164,8 +164,13 @@ def register_input(
 ) -> None:
     """Document a code that the loader, the schemas or the repository produce."""
     register(
-        code=code, title=title, scope="input", rationale=rationale, source=source,
-        passing=passing, failing=failing,
+        code=code,
+        title=title,
+        scope="input",
+        rationale=rationale,
+        source=source,
+        passing=passing,
+        failing=failing,
     )(_no_check)
 
 

@@ -139,8 +139,10 @@ def _instagram_sender(record: Record, context: RuleContext) -> Iterator[Problem]
         for account_id in _senders(context) or []
         if _platform(context, account_id) == "instagram"
     ]
-    instead = f" Write sender: {own[0]}." if len(own) == 1 else (
-        f" Write one of: {', '.join(own)}." if own else ""
+    instead = (
+        f" Write sender: {own[0]}."
+        if len(own) == 1
+        else (f" Write one of: {', '.join(own)}." if own else "")
     )
     yield Problem(
         record.document,

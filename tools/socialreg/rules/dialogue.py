@@ -47,8 +47,8 @@ def check_dialogue(record: Record, context: RuleContext) -> Iterator[Problem]:
             record.document,
             ("dialogue", "crimes"),
             "Say that posts that may be crimes are reported to the police, for example "
-            "\"Take a screenshot that shows the post, the profile and the time, report it to "
-            f"the police, then remove it\" ({CONSULTANCY}).",
+            '"Take a screenshot that shows the post, the profile and the time, report it to '
+            f'the police, then remove it" ({CONSULTANCY}).',
         )
     rules_url, account_url = dialogue.get("house_rules_url"), record.data.get("url")
     if (

@@ -123,9 +123,10 @@ def check_supervisor(record: Record, context: RuleContext) -> Iterator[Problem]:
     listed = [person for person in unit.get("supervisors") or [] if isinstance(person, dict)]
     match = next((person for person in listed if _same_person(person, supervisor)), None)
     if match is None:
-        names = ", ".join(
-            f"{person.get('name')} ({person.get('github')})" for person in listed
-        ) or "nobody yet"
+        names = (
+            ", ".join(f"{person.get('name')} ({person.get('github')})" for person in listed)
+            or "nobody yet"
+        )
         yield Problem(
             record.document,
             ("supervisor",),

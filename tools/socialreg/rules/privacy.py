@@ -42,8 +42,8 @@ def check_privacy(record: Record, context: RuleContext) -> Iterator[Problem]:
         yield Problem(
             record.document,
             ("privacy", "personal_data_assessment"),
-            f"\"{reference.strip()}\" does not say where the personal data assessment is kept. "
-            "Write its document number (for example \"Dnr NU 2026/3318\") or a link to it; "
+            f'"{reference.strip()}" does not say where the personal data assessment is kept. '
+            'Write its document number (for example "Dnr NU 2026/3318") or a link to it; '
             "ask the data protection officer if there is none yet "
             f"({STOCKHOLM_NEW}).",
         )

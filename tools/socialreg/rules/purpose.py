@@ -67,8 +67,8 @@ def check_purpose(record: Record, context: RuleContext) -> Iterator[Problem]:
             yield Problem(
                 record.document,
                 ("goals", index, "target"),
-                f"The target \"{target.strip()}\" cannot be measured. Write a number and a date, "
-                f"for example \"800 followers by 30 April 2027\" ({STOCKHOLM_NEW}).",
+                f'The target "{target.strip()}" cannot be measured. Write a number and a date, '
+                f'for example "800 followers by 30 April 2027" ({STOCKHOLM_NEW}).',
             )
     audiences = data.get("audiences")
     vague = {word.casefold() for word in context.options["vague_audiences"]}
@@ -77,7 +77,7 @@ def check_purpose(record: Record, context: RuleContext) -> Iterator[Problem]:
             yield Problem(
                 record.document,
                 ("audiences", index),
-                f"\"{audience.strip()}\" is not a target audience. Name the groups the account is "
-                "for, for example \"first-year students\" or \"employers in the region\" "
+                f'"{audience.strip()}" is not a target audience. Name the groups the account is '
+                'for, for example "first-year students" or "employers in the region" '
                 f"({KI}).",
             )
