@@ -75,3 +75,28 @@ def test_example_organisation_has_no_errors_or_warnings() -> None:
     report = validate(ValidateOptions(PROJECT, (), datetime.date(2026, 11, 21), strict=True))
     assert [f.message for f in report.findings] == []
     assert report.summary.files >= 16
+
+
+def test_waived_findings_are_shown_and_do_not_fail_the_run(tmp_path: Path) -> None:
+    root = make_repository(tmp_path / "repo")
+    record = root / "accounts/library/library-facebook.yaml"
+    data = yaml.safe_load(record.read_text("utf-8"))
+    data["moderators"] = data["moderators"][:1]
+    data["waivers"] = [
+        {
+            "rule": "SR105",
+            "reason": "A second moderator starts in January.",
+            "approved_by": "maria-lind",
+            "expires": "2027-01-31",
+        }
+    ]
+    record.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    code, output = _run(root, "validate", "--today", "2026-11-21")
+    assert code == 0, output
+    assert "waived SR105 Only one moderator is named." in output
+    assert "(Waived until 2027-01-31: A second moderator starts in January.)" in output
+    assert "1 waived" in output
+    code, output = _run(root, "validate", "--today", "2027-02-01")
+    assert code == 1
+    assert "error SR301 This waiver of SR105 expired on 2027-01-31" in output
+    assert "error SR105 Only one moderator is named." in output
