@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from socialreg.findings import Finding, Severity
 from socialreg.index_cache import IndexCache, stamp
-from socialreg.loader import Document, load_file
+from socialreg.loader import MAX_ORG_FILE_BYTES, Document, load_file
 from socialreg.schemas import SchemaSet
 
 RecordKind = Literal["account", "campaign"]
@@ -137,7 +137,7 @@ def open_repository(root: Path) -> Repository:
                 )
             )
             continue
-        result = load_file(root, path)
+        result = load_file(root, path, MAX_ORG_FILE_BYTES)
         repository.files_checked += 1
         repository.findings.extend(result.findings)
         if result.document is not None:

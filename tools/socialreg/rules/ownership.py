@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from socialreg.repository import Record
+from socialreg.repository import Record, Repository
 from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
@@ -17,13 +17,14 @@ def _same_person(first: dict[str, Any], second: dict[str, Any]) -> bool:
     return False
 
 
-def _shared_mailboxes(context: RuleContext) -> set[str]:
+def _shared_mailboxes(repository: Repository) -> set[str]:
     """Addresses of units and offices: an owner must be a person, not a shared mailbox."""
     addresses = set()
-    for unit in context.units.values():
+    units = repository.org_data("units").get("units", {})
+    for unit in units.values() if isinstance(units, dict) else ():
         if isinstance(unit, dict) and isinstance(unit.get("contact_email"), str):
             addresses.add(unit["contact_email"].casefold())
-    organization = context.organization
+    organization = repository.org_data("organization")
     for value in (
         mapping(organization, "communications").get("email"),
         mapping(organization, "registry").get("contact_email"),
@@ -61,7 +62,8 @@ def check_owner(record: Record, context: RuleContext) -> Iterator[Problem]:
     if not isinstance(owner, dict):
         return
     email = owner.get("email")
-    if isinstance(email, str) and email.casefold() in _shared_mailboxes(context):
+    mailboxes = context.derived("SR102.mailboxes", _shared_mailboxes)
+    if isinstance(email, str) and email.casefold() in mailboxes:
         yield Problem(
             record.document,
             ("owner", "email"),
