@@ -62,9 +62,10 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
 
 
 def _register_commands() -> None:
-    from socialreg.commands import validate
+    from socialreg.commands import new, validate
 
     main.add_command(validate.command)
+    main.add_command(new.command)
 
 
 _register_commands()
