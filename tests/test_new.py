@@ -95,39 +95,39 @@ CAMPAIGN_ANSWERS = [
 
 
 def run(
-    registry: Path, *arguments: str, answers: list[str] | None = None, raw: str | None = None
+    example_repo: Path, *arguments: str, answers: list[str] | None = None, raw: str | None = None
 ) -> Result:
     text = raw if raw is not None else "\n".join(answers or []) + "\n"
-    return CliRunner().invoke(main, ["--root", str(registry), "new", *arguments], input=text)
+    return CliRunner().invoke(main, ["--root", str(example_repo), "new", *arguments], input=text)
 
 
-def assert_passes_validate(registry: Path, relative: str) -> None:
+def assert_passes_validate(example_repo: Path, relative: str) -> None:
     report = validate(
-        ValidateOptions(registry, (relative,), datetime.date.fromisoformat(TODAY), strict=False)
+        ValidateOptions(example_repo, (relative,), datetime.date.fromisoformat(TODAY), strict=False)
     )
     assert report.summary.errors == 0, [finding.message for finding in report.findings]
     assert report.summary.files == 4  # the three org/ files and the new record
 
 
-def test_account_by_answering_questions(registry: Path) -> None:
-    result = run(registry, "account", "--today", TODAY, answers=ACCOUNT_ANSWERS)
+def test_account_by_answering_questions(example_repo: Path) -> None:
+    result = run(example_repo, "account", "--today", TODAY, answers=ACCOUNT_ANSWERS)
     assert result.exit_code == 0, result.output
     relative = "accounts/library/norrvik-library-bluesky.yaml"
     assert f"Written: {relative}" in result.output
-    text = (registry / relative).read_text(encoding="utf-8")
+    text = (example_repo / relative).read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schemas/account.schema.json\n")
     assert "\n  date: 2026-11-20\n" in text  # dates unquoted, as people write them
-    data = load_file(registry, relative).document
+    data = load_file(example_repo, relative).document
     assert data is not None
     assert data.data["supervisor"]["github"] == "per-nystrom"
     assert data.data["moderators"][0]["github"] == "lina-berg"
     assert data.data["decision"]["related_accounts"] == ["norrvik-university-instagram"]
     assert data.data["monitoring"]["response_time_hours"] == 24
     assert data.data["status"] == "requested"
-    assert_passes_validate(registry, relative)
+    assert_passes_validate(example_repo, relative)
 
 
-def test_bad_answers_are_asked_again(registry: Path) -> None:
+def test_bad_answers_are_asked_again(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
     answers[0:1] = ["libary", "library"]  # a typo in the unit
     answers[5:6] = ["http://bsky.app/profile/x", "https://bsky.app/profile/library.norrvik.example"]
@@ -135,27 +135,27 @@ def test_bad_answers_are_asked_again(registry: Path) -> None:
     answers[at : at + 1] = ["lina.berg@gmail.com", "lina.berg@norrvik.example"]
     at = answers.index("yes")
     answers[at : at + 1] = ["maybe", "yes"]
-    result = run(registry, "account", "--today", TODAY, answers=answers)
+    result = run(example_repo, "account", "--today", TODAY, answers=answers)
     assert result.exit_code == 0, result.output
     assert "'libary' is not one of the choices" in result.output
     assert "Expected: A web address that starts with https://" in result.output
     assert "ends in @norrvik.example" in result.output
     assert "Answer yes or no (not 'maybe')" in result.output
-    assert_passes_validate(registry, "accounts/library/norrvik-library-bluesky.yaml")
+    assert_passes_validate(example_repo, "accounts/library/norrvik-library-bluesky.yaml")
 
 
-def test_policy_limits_are_checked_at_the_prompt(registry: Path) -> None:
+def test_policy_limits_are_checked_at_the_prompt(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
     at = answers.index("The moderators share a rota that covers weekends and holidays.")
     # frequency and response time come just before the holiday cover
     answers[at - 2 : at] = ["weekdays", "daily", "48", "24"]
-    result = run(registry, "account", "--today", TODAY, answers=answers)
+    result = run(example_repo, "account", "--today", TODAY, answers=answers)
     assert result.exit_code == 0, result.output
     assert "'weekdays' is not one of the choices" in result.output
     assert "within 24 hours at most" in result.output
 
 
-def test_a_registered_handle_is_refused(registry: Path) -> None:
+def test_a_registered_handle_is_refused(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
     answers[1:4] = [
         "instagram",
@@ -165,37 +165,37 @@ def test_a_registered_handle_is_refused(registry: Path) -> None:
         "https://www.instagram.com/norrvik.library2/",
     ]
     del answers[6]  # the url answer of the bluesky flow is replaced above
-    result = run(registry, "account", "--today", TODAY, answers=answers)
+    result = run(example_repo, "account", "--today", TODAY, answers=answers)
     assert "already in the registry as norrvik-library-instagram" in result.output
     assert result.exit_code == 0, result.output
 
 
-def test_enter_at_every_prompt_stops_cleanly(registry: Path) -> None:
-    before = sorted(registry.rglob("*.yaml"))
-    result = run(registry, "account", raw="\n" * 200)
+def test_enter_at_every_prompt_stops_cleanly(example_repo: Path) -> None:
+    before = sorted(example_repo.rglob("*.yaml"))
+    result = run(example_repo, "account", raw="\n" * 200)
     assert result.exit_code == 1
     assert "An answer is needed here" in result.output
     assert "nothing was written" in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert sorted(registry.rglob("*.yaml")) == before
+    assert sorted(example_repo.rglob("*.yaml")) == before
 
 
 @pytest.mark.parametrize("kind", ["account", "campaign"])
-def test_closed_standard_input_gives_a_message(registry: Path, kind: str) -> None:
-    result = run(registry, kind, raw="")
+def test_closed_standard_input_gives_a_message(example_repo: Path, kind: str) -> None:
+    result = run(example_repo, kind, raw="")
     assert result.exit_code == 1
     assert "the input ended" in result.output
     assert "--no-input" in result.output
     assert "Traceback" not in result.output
 
 
-def test_account_from_options_without_questions(registry: Path) -> None:
-    result = CliRunner().invoke(main, ["--root", str(registry), "new", "account", *ACCOUNT_OPTIONS])
+def test_account_from_options_without_questions(example_repo: Path) -> None:
+    result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS])
     assert result.exit_code == 0, result.output
     relative = "accounts/sleep-research/sleep-lab-mastodon.yaml"
-    assert_passes_validate(registry, relative)
-    document = load_file(registry, relative).document
+    assert_passes_validate(example_repo, relative)
+    document = load_file(example_repo, relative).document
     assert document is not None
     assert document.data["pilot"] == {"ends": "2027-02-20"}
     assert document.data["goals"][0]["target"] == "20 volunteers by March 2027"
@@ -253,12 +253,12 @@ ACCOUNT_OPTIONS = [
 ]
 
 
-def test_missing_and_bad_options_are_all_listed(registry: Path) -> None:
+def test_missing_and_bad_options_are_all_listed(example_repo: Path) -> None:
     result = CliRunner().invoke(
         main,
         [
             "--root",
-            str(registry),
+            str(example_repo),
             "new",
             "account",
             "--no-input",
@@ -279,23 +279,23 @@ def test_missing_and_bad_options_are_all_listed(registry: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_an_existing_record_is_never_overwritten(registry: Path) -> None:
-    target = registry / "accounts/library/norrvik-library-instagram.yaml"
+def test_an_existing_record_is_never_overwritten(example_repo: Path) -> None:
+    target = example_repo / "accounts/library/norrvik-library-instagram.yaml"
     before = target.read_bytes()
     options = [
         item if item != "sleep-lab-mastodon" else "norrvik-library-instagram"
         for item in ACCOUNT_OPTIONS
     ]
-    result = CliRunner().invoke(main, ["--root", str(registry), "new", "account", *options])
+    result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *options])
     assert result.exit_code == 2
     assert "There is already a account called norrvik-library-instagram" in result.output
     assert target.read_bytes() == before
 
 
 def test_a_file_that_appears_meanwhile_is_not_overwritten(
-    registry: Path, monkeypatch: pytest.MonkeyPatch
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = registry / "accounts/sleep-research/sleep-lab-mastodon.yaml"
+    target = example_repo / "accounts/sleep-research/sleep-lab-mastodon.yaml"
     real_write = new_command._write_checked
 
     def someone_else_writes_first(*arguments: object) -> int:
@@ -303,14 +303,14 @@ def test_a_file_that_appears_meanwhile_is_not_overwritten(
         return real_write(*arguments)  # type: ignore[arg-type]
 
     monkeypatch.setattr(new_command, "_write_checked", someone_else_writes_first)
-    result = CliRunner().invoke(main, ["--root", str(registry), "new", "account", *ACCOUNT_OPTIONS])
+    result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS])
     assert result.exit_code == 1
     assert "never overwrites a file" in result.output
     assert target.read_text(encoding="utf-8") == "written by someone else\n"
 
 
 def test_a_record_that_would_fail_validate_is_not_written(
-    registry: Path, monkeypatch: pytest.MonkeyPatch
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def failing(options: ValidateOptions) -> Report:
         finding = Finding(
@@ -319,29 +319,29 @@ def test_a_record_that_would_fail_validate_is_not_written(
         return Report([finding], Summary.of([finding], 4))
 
     monkeypatch.setattr(new_command, "validate", failing)
-    result = CliRunner().invoke(main, ["--root", str(registry), "new", "account", *ACCOUNT_OPTIONS])
+    result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS])
     assert result.exit_code == 1
     assert "would not pass the registry's checks" in result.output
     assert "New accounts are paused. (SR109)" in result.output
-    assert not (registry / "accounts/sleep-research/sleep-lab-mastodon.yaml").exists()
+    assert not (example_repo / "accounts/sleep-research/sleep-lab-mastodon.yaml").exists()
 
 
-def test_campaign_by_answering_questions(registry: Path) -> None:
-    result = run(registry, "campaign", "--today", TODAY, answers=CAMPAIGN_ANSWERS)
+def test_campaign_by_answering_questions(example_repo: Path) -> None:
+    result = run(example_repo, "campaign", "--today", TODAY, answers=CAMPAIGN_ANSWERS)
     assert result.exit_code == 0, result.output
     relative = "campaigns/admissions/open-day-2027.yaml"
-    text = (registry / relative).read_text(encoding="utf-8")
+    text = (example_repo / relative).read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schemas/campaign.schema.json\n")
-    document = load_file(registry, relative).document
+    document = load_file(example_repo, relative).document
     assert document is not None
     assert document.data["placements"] == {"instagram": ["stream", "story"]}
     assert document.data["budget"] == {"amount": 15000, "currency": "SEK"}
     assert document.data["editors"][0]["github"] == "lars-dahl"
     assert "agency" not in document.data
-    assert_passes_validate(registry, relative)
+    assert_passes_validate(example_repo, relative)
 
 
-def test_campaign_answers_are_checked(registry: Path) -> None:
+def test_campaign_answers_are_checked(example_repo: Path) -> None:
     answers = list(CAMPAIGN_ANSWERS)
     at = answers.index("norrvik-university-instagram")
     answers[at : at + 3] = [
@@ -353,7 +353,7 @@ def test_campaign_answers_are_checked(registry: Path) -> None:
     ]
     at = answers.index("instagram")
     answers[at : at + 2] = ["audience_network", "instagram", "stream, sideways", "stream, story"]
-    result = run(registry, "campaign", "--today", TODAY, answers=answers)
+    result = run(example_repo, "campaign", "--today", TODAY, answers=answers)
     assert result.exit_code == 0, result.output
     assert "'study-at-norrvik-tiktok' is not one of the choices" in result.output
     assert "This date is before the first day (2027-01-10)" in result.output
@@ -361,12 +361,12 @@ def test_campaign_answers_are_checked(registry: Path) -> None:
     assert "'sideways'" in result.output
 
 
-def test_campaign_from_options(registry: Path) -> None:
+def test_campaign_from_options(example_repo: Path) -> None:
     result = CliRunner().invoke(
         main,
         [
             "--root",
-            str(registry),
+            str(example_repo),
             "new",
             "campaign",
             "--no-input",
@@ -414,9 +414,9 @@ def test_campaign_from_options(registry: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     relative = "campaigns/careers/career-fair-2027.yaml"
-    document = load_file(registry, relative).document
+    document = load_file(example_repo, relative).document
     assert document is not None
     assert document.data["agency"] == {"name": "Ad Agency AB", "contact": "hello@agency.example"}
     assert document.data["budget"]["amount"] == 18000
     assert document.data["status"] == "submitted"
-    assert_passes_validate(registry, relative)
+    assert_passes_validate(example_repo, relative)

@@ -14,10 +14,7 @@ from typing import Any
 import click
 
 from socialreg import __version__
-
-
-class InternalError(click.ClickException):
-    exit_code = 2
+from socialreg.errors import InternalError
 
 
 class _SafeGroup(click.Group):

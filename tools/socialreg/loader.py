@@ -17,7 +17,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -44,6 +44,7 @@ ALIAS_BOMB = "SR005"
 INVALID_DATE = "SR006"
 YAML_SURPRISE = "SR007"
 
+_EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _TRUE_WORDS = frozenset({"yes", "true", "on"})
@@ -109,7 +110,7 @@ class Document:
             position = positions.get(path[:end])
             if position is not None:
                 return position
-        return (1, 1)
+        return positions.get((), (1, 1))
 
     def finding(
         self, path: JsonPath, rule: str, message: str, severity: Severity = Severity.ERROR
@@ -193,7 +194,7 @@ def load_text(text: str, path: str) -> LoadResult:
     try:
         node = _compose(text)
         if node is None:
-            raise _LoadError(DOCUMENT_SHAPE, "The file is empty. A record needs its keys and values.")
+            raise _LoadError(DOCUMENT_SHAPE, _EMPTY)
         if not isinstance(node, yaml.MappingNode):
             kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
             raise _LoadError(
@@ -215,25 +216,26 @@ def load_text(text: str, path: str) -> LoadResult:
     return LoadResult(document, builder.findings)
 
 
-class _Loader(_YamlLoader):  # type: ignore[misc, valid-type]
+class _Loader(_YamlLoader):
     """PyYAML's loader with a memo for implicit types: keys and short values repeat endlessly
     across records, and resolving each one again with regular expressions is slow."""
 
-    _memo: dict[str, str] = {}
+    _memo: ClassVar[dict[str, str]] = {}
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode and implicit[0] and len(value) < 64:
             tag = self._memo.get(value)
             if tag is None:
-                tag = self._memo[value] = super().resolve(kind, value, implicit)
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                self._memo[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
 
 
 def _compose(text: str) -> yaml.Node | None:
     loader = _Loader(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        return loader.get_single_node()
     except yaml.composer.ComposerError as error:
         if "expected a single document" in str(error.context or ""):
             raise _LoadError(
@@ -286,7 +288,9 @@ def _mark(node: yaml.Node) -> Position:
 
 
 def _failed(path: str, rule: str, message: str, position: Position = (1, 1)) -> LoadResult:
-    return LoadResult(None, [Finding(path, position[0], position[1], rule, Severity.ERROR, message)])
+    return LoadResult(
+        None, [Finding(path, position[0], position[1], rule, Severity.ERROR, message)]
+    )
 
 
 class _Unusual(Exception):
@@ -294,6 +298,7 @@ class _Unusual(Exception):
 
 
 _STR = _TAG + "str"
+_COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
 _SIMPLE = {_TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "null"}
 
 
@@ -316,9 +321,11 @@ def _fast_build(root: yaml.Node) -> Any:
             if tag == _STR:
                 return node.value
             if tag in _SIMPLE:
-                return _simple_scalar(node)
+                return _simple_scalar(node)  # type: ignore[arg-type]
             if tag == _TAG + "timestamp" and _is_real_date(node.value):
                 return node.value
+            raise _Unusual
+        if kind is not scalar_node and node.tag not in _COLLECTION_TAGS:
             raise _Unusual
         if kind is mapping_node:
             result: dict[str, Any] = {}
@@ -372,6 +379,8 @@ class _CarefulBuilder:
         self._open: set[int] = set()  # nodes being built, to catch aliases that contain themselves
 
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
+        if not path:  # a key missing at the top level is reported at the first key
+            self.positions[()] = _mark(node)
         self._values += 1
         if self._values > MAX_VALUES:
             raise _LoadError(
@@ -386,6 +395,12 @@ class _CarefulBuilder:
         if id(node) in self._open:
             raise _LoadError(
                 ALIAS_BOMB, "An alias (`*`) refers to a value that contains itself.", _mark(node)
+            )
+        if node.tag not in _COLLECTION_TAGS:
+            raise _LoadError(
+                YAML_SYNTAX,
+                f"The tag `{node.tag}` is not supported in records; remove it.",
+                _mark(node),
             )
         self._open.add(id(node))
         try:
@@ -412,7 +427,9 @@ class _CarefulBuilder:
                 )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _LoadError(
-                    YAML_SYNTAX, "A key must be a plain word, not a list or mapping.", _mark(key_node)
+                    YAML_SYNTAX,
+                    "A key must be a plain word, not a list or mapping.",
+                    _mark(key_node),
                 )
             key = key_node.value  # keys are text, even `no:` or `2026:`
             child = (*path, key)

@@ -103,9 +103,12 @@ class SchemaSet:
             pass
         else:
             return []
-        return [
-            _explain(error, document) for error in schema.detailed.iter_errors(document.data)
-        ]
+        findings: dict[tuple[str, str], Finding] = {}
+        for error in schema.detailed.iter_errors(document.data):
+            finding = _explain(error, document, schema.document)
+            # A value can fail several keywords (pattern and format); say it once.
+            findings.setdefault((finding.json_path, finding.rule), finding)
+        return list(findings.values())
 
 
 def _is_regex(value: object) -> bool:
@@ -149,20 +152,38 @@ def _bundle(schema: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
 # --- turning jsonschema's errors into findings ------------------------------------------------
 
 
-def _explain(error: ValidationError, document: Document) -> Finding:
+def _explain(error: ValidationError, document: Document, root: dict[str, Any]) -> Finding:
     if error.context:
         error = best_match(error.context) or error
     path: JsonPath = tuple(error.absolute_path)
-    rule, message, where = _describe(error, path, document)
+    rule, message, where = _describe(error, path, document, _property_schema(error, root))
     return document.finding(where, rule, message)
 
 
+def _property_schema(error: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
+    """The schema of the property itself, where its description for people is.
+
+    `error.schema` is the schema that failed, which for `{"$ref": ..., "description": ...}` is
+    the shared definition; its own description ("A piece of plain text") says less.
+    """
+    node: Any = root
+    for step in error.absolute_schema_path:
+        if step == "$ref" or not isinstance(node, dict | list):
+            return node if isinstance(node, dict) else {}
+        try:
+            node = node[step]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            # The step is inside a referenced definition: `node` is the property's schema.
+            return node if isinstance(node, dict) else {}
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
 def _describe(
-    error: ValidationError, path: JsonPath, document: Document
+    error: ValidationError, path: JsonPath, document: Document, own: dict[str, Any]
 ) -> tuple[str, str, JsonPath]:
     """The rule code, a message for people, and the path to point at."""
     name = f"`{dotted(path)}`" if path else "The file"
-    keyword = error.validator
+    keyword = str(error.validator)
     schema = error.schema if isinstance(error.schema, dict) else {}
 
     if keyword == "additionalProperties":
@@ -180,6 +201,15 @@ def _describe(
             "Unknown keys are errors so that a typo cannot silently drop a value.",
             where,
         )
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        key = error.instance
+        place = f"in `{dotted(path)}`" if path else "at the top level"
+        return (
+            WRONG_VALUE,
+            f"The key `{key}` {place} is not in the expected form."
+            + _also(schema.get("description", "")),
+            (*path, key),
+        )
     if keyword == "required":
         key = _missing_key(error)
         described = _property_description(schema, key)
@@ -195,7 +225,7 @@ def _describe(
             YAML_SURPRISE,
             f"{name} is written `{surprise}`, which YAML reads as "
             f"{_yaml_reading(error.instance)}, not as text. Put it in quotes: "
-            f"{path[-1] if path else 'value'}: \"{surprise}\"",
+            f'{path[-1] if path else "value"}: "{surprise}"',
             path,
         )
     if _is_date_schema(schema) and keyword in ("format", "pattern"):
@@ -205,7 +235,7 @@ def _describe(
             "(for example 2026-03-31).",
             path,
         )
-    return WRONG_VALUE, _wrong_value(name, keyword, error, schema), path
+    return WRONG_VALUE, _wrong_value(name, keyword, error, schema, own), path
 
 
 def _unknown_keys(error: ValidationError) -> list[str]:
@@ -216,7 +246,7 @@ def _unknown_keys(error: ValidationError) -> list[str]:
 
 def _missing_key(error: ValidationError) -> str:
     # jsonschema's message is "'key' is a required property"; the key is the quoted word.
-    for candidate in error.validator_value:
+    for candidate in error.validator_value:  # type: ignore[union-attr]
         if isinstance(error.instance, dict) and candidate not in error.instance:
             return str(candidate)
     return str(error.message.split("'")[1])  # pragma: no cover - defensive
@@ -259,22 +289,29 @@ _TYPE_WORDS = {
 }
 
 
-def _wrong_value(name: str, keyword: str, error: ValidationError, schema: dict[str, Any]) -> str:
-    value = error.validator_value
+def _wrong_value(
+    name: str,
+    keyword: str,
+    error: ValidationError,
+    schema: dict[str, Any],
+    own: dict[str, Any],
+) -> str:
+    value: Any = error.validator_value
     shown = _show(error.instance)
     description = schema.get("description", "")
+    what_it_is = own.get("description", description)
     if keyword == "enum":
         return f"{name} is {shown}; it must be one of {', '.join(map(str, value))}."
     if keyword == "const":
         return f"{name} must be {value}."
     if keyword == "type":
         wanted = value if isinstance(value, list) else [value]
-        words = " or ".join(_TYPE_WORDS.get(item, item) for item in wanted)
+        words = " or ".join(_TYPE_WORDS.get(str(item), str(item)) for item in wanted)
         return f"{name} must be {words}, but it is {shown}."
     if keyword in ("minItems", "minProperties"):
-        return f"{name} must not be empty: add at least {value}." + _also(description)
+        return f"{name} must not be empty." + _also(what_it_is)
     if keyword == "minLength" or (keyword == "pattern" and value == "\\S"):
-        return f"{name} must not be empty." + _also(description)
+        return f"{name} must not be empty." + _also(what_it_is)
     if keyword in ("minimum", "exclusiveMinimum"):
         bound = "at least" if keyword == "minimum" else "more than"
         return f"{name} is {shown}; it must be {bound} {value}."
@@ -305,5 +342,3 @@ def _show(value: Any) -> str:
     if value is None:
         return "empty"
     return str(value)
-
-

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from socialreg.engine import run_rules
-from socialreg.findings import Finding, Severity, Summary, sorted_findings
+from socialreg.checking import check_repository
+from socialreg.errors import InternalError
+from socialreg.findings import Summary, sorted_findings
 from socialreg.reporters import Report, reporters
-from socialreg.repository import load_repository
 from socialreg.schemas import SchemaError
 
 
@@ -26,10 +26,9 @@ class ValidateOptions:
 
 def validate(options: ValidateOptions) -> Report:
     """Load, check and collect the findings; the command decides what to print."""
-    repository = load_repository(options.root, only=options.paths or None)
-    findings: list[Finding] = [*repository.findings, *run_rules(repository, options.today)]
-    findings = sorted_findings(findings)
-    return Report(findings, Summary.of(findings, repository.files_checked))
+    result = check_repository(options.root, options.paths or None, options.today)
+    findings = sorted_findings(result.findings)
+    return Report(findings, Summary.of(findings, result.files_checked))
 
 
 def exit_code(report: Report, strict: bool) -> int:
@@ -94,13 +93,10 @@ def command(
     try:
         report = validate(options)
     except SchemaError as error:
-        raise click.ClickException(f"the schemas cannot be used: {error}") from error
+        raise InternalError(f"the schemas cannot be used: {error}") from error
     text = reporters()[output_format](report)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
     sys.exit(exit_code(report, strict))
-
-
-__all__ = ["Severity", "ValidateOptions", "command", "validate"]

@@ -25,7 +25,9 @@ def render(report: Report) -> str:
     lines = []
     for finding in report.findings:
         command = _COMMAND[finding.severity]
-        title = finding.rule if finding.severity is not Severity.WAIVED else f"{finding.rule} (waived)"
+        title = (
+            finding.rule if finding.severity is not Severity.WAIVED else f"{finding.rule} (waived)"
+        )
         properties = ",".join(
             [
                 f"file={escape_property(finding.path)}",

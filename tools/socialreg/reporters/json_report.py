@@ -1,4 +1,4 @@
-"""Machine-readable findings: `{"findings": [...], "summary": {...}}`, paths relative to the root."""
+"""Machine-readable findings: `{"findings": [...], "summary": {...}}`, repository paths."""
 
 from __future__ import annotations
 

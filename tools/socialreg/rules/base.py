@@ -87,8 +87,16 @@ def register(
         if code in _REGISTRY:
             raise ValueError(f"rule {code} is registered twice")
         _REGISTRY[code] = Rule(
-            code, title, scope, severity, rationale.strip(), source, passing.strip(),
-            failing.strip(), check, dict(options or {}),
+            code,
+            title,
+            scope,
+            severity,
+            rationale.strip(),
+            source,
+            passing.strip(),
+            failing.strip(),
+            check,
+            dict(options or {}),
         )
         return check
 

@@ -1,0 +1,129 @@
+"""Check a whole repository: load, schema, rules, on every core when the repository is large.
+
+A large run uses forked workers in two phases, so that full records never cross a process
+boundary (sending 10,000 parsed records back costs more than parsing them):
+
+1. each worker loads and schema-checks its share of the files, keeps the records, and sends
+   back only their index entries and findings;
+2. the parent builds the index of the whole repository, sends it to every worker, and each
+   worker runs the rules on its own records against that index.
+
+A small run does the same steps in one process. Either way the findings are the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import traceback
+from collections.abc import Iterable
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from socialreg.engine import run_rules
+from socialreg.findings import Finding
+from socialreg.repository import (
+    Job,
+    Repository,
+    accept,
+    build_index,
+    load_job,
+    open_repository,
+    plan_jobs,
+    worker_count,
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CheckResult:
+    findings: list[Finding]
+    files_checked: int
+    repository: Repository  # in a parallel run, without the records (they stay in the workers)
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed; the message carries its traceback's last line."""
+
+
+def check_repository(root: Path, only: Iterable[str] | None, today: datetime.date) -> CheckResult:
+    repository = open_repository(root)
+    jobs = plan_jobs(root, only)
+    workers = worker_count(sum(1 for job in jobs if job.check_in_full))
+    if workers == 1:
+        loaded = [load_job(repository, job) for job in jobs]
+        build_index(repository, accept(repository, jobs, loaded))
+        findings = [*repository.findings, *run_rules(repository, today)]
+        return CheckResult(_unique(findings), repository.files_checked, repository)
+    return _check_in_parallel(repository, jobs, today, workers)
+
+
+def _check_in_parallel(
+    repository: Repository, jobs: list[Job], today: datetime.date, workers: int
+) -> CheckResult:
+    context = get_context("fork")
+    connections: list[Connection] = []
+    processes = []
+    for number in range(workers):
+        ours, theirs = context.Pipe()
+        share = jobs[number::workers]  # interleaved, so every worker gets a mix of kinds
+        process = context.Process(target=_worker, args=(theirs, repository, share, today))
+        process.start()
+        theirs.close()
+        connections.append(ours)
+        processes.append(process)
+    try:
+        findings: list[Finding] = []
+        files = repository.files_checked
+        entries = []
+        for connection in connections:
+            worker_entries, worker_findings, worker_files = _receive(connection)
+            entries.extend(worker_entries)
+            findings.extend(worker_findings)
+            files += worker_files
+        entries.sort(key=lambda entry: entry[0].path)  # the order one process would have
+        build_index(repository, entries)  # adds findings about ids used twice
+        for connection in connections:
+            connection.send(repository.index)
+        for connection in connections:
+            findings.extend(_receive(connection))
+        findings.extend(repository.findings)  # the org/ files and the index
+    finally:
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():  # pragma: no cover - only after a failure elsewhere
+                process.kill()
+    return CheckResult(_unique(findings), files, repository)
+
+
+def _worker(
+    connection: Connection, parent: Repository, jobs: list[Job], today: datetime.date
+) -> None:
+    try:
+        repository = dataclasses.replace(parent, records=[], findings=[], files_checked=0)
+        loaded = [load_job(repository, job) for job in jobs]
+        entries = accept(repository, jobs, loaded)
+        connection.send(("ok", (entries, repository.findings, repository.files_checked)))
+        repository.index = connection.recv()
+        connection.send(("ok", run_rules(repository, today)))
+    except BaseException as error:  # the parent must hear of any failure, or it waits forever
+        last = traceback.format_exception_only(type(error), error)[-1].strip()
+        connection.send(("error", last))
+    finally:
+        connection.close()
+
+
+def _receive(connection: Connection) -> Any:
+    try:
+        status, payload = connection.recv()
+    except EOFError:
+        raise WorkerError("a worker process stopped unexpectedly") from None
+    if status != "ok":
+        raise WorkerError(f"a worker process failed: {payload}")
+    return payload
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    # Findings about org/ files can come from every worker; each is reported once.
+    return list(dict.fromkeys(findings))
