@@ -191,7 +191,9 @@ def test_closed_standard_input_gives_a_message(example_repo: Path, kind: str) ->
 
 
 def test_account_from_options_without_questions(example_repo: Path) -> None:
-    result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS])
+    result = CliRunner().invoke(
+        main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS]
+    )
     assert result.exit_code == 0, result.output
     relative = "accounts/sleep-research/sleep-lab-mastodon.yaml"
     assert_passes_validate(example_repo, relative)
@@ -303,7 +305,9 @@ def test_a_file_that_appears_meanwhile_is_not_overwritten(
         return real_write(*arguments)  # type: ignore[arg-type]
 
     monkeypatch.setattr(new_command, "_write_checked", someone_else_writes_first)
-    result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS])
+    result = CliRunner().invoke(
+        main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS]
+    )
     assert result.exit_code == 1
     assert "never overwrites a file" in result.output
     assert target.read_text(encoding="utf-8") == "written by someone else\n"
@@ -319,7 +323,9 @@ def test_a_record_that_would_fail_validate_is_not_written(
         return Report([finding], Summary.of([finding], 4))
 
     monkeypatch.setattr(new_command, "validate", failing)
-    result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS])
+    result = CliRunner().invoke(
+        main, ["--root", str(example_repo), "new", "account", *ACCOUNT_OPTIONS]
+    )
     assert result.exit_code == 1
     assert "would not pass the registry's checks" in result.output
     assert "New accounts are paused. (SR109)" in result.output
