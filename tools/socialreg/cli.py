@@ -59,9 +59,11 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
 
 
 def _register_commands() -> None:
-    from socialreg.commands import new, validate
+    from socialreg.commands import codeowners, github, new, validate
 
     main.add_command(validate.command)
+    main.add_command(codeowners.command)
+    main.add_command(github.group)
     main.add_command(new.command)
 
 
