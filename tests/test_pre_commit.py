@@ -44,9 +44,8 @@ def test_every_hook_is_local_and_installs_from_pypi() -> None:
 
 def test_the_hooks_cover_what_the_issue_asks_for() -> None:
     hooks = _hooks()
-    assert {"socialreg-validate", "socialreg-validate-all", "ruff", "ruff-format", "mypy"} <= set(
-        hooks
-    )
+    expected = {"socialreg-validate", "socialreg-validate-all", "socialreg-codeowners"}
+    assert expected | {"ruff", "ruff-format", "mypy"} <= set(hooks)
     validate = hooks["socialreg-validate"]
     assert validate["entry"].endswith(" validate")
     assert validate.get("pass_filenames", True) is True  # only the changed records
@@ -60,7 +59,7 @@ def test_hook_dependencies_keep_step_with_pyproject() -> None:
     project = tomllib.loads((REPOSITORY / "pyproject.toml").read_text(encoding="utf-8"))
     runtime = {_name(requirement) for requirement in project["project"]["dependencies"]}
     hooks = _hooks()
-    for hook_id in ("socialreg-validate", "socialreg-validate-all", "mypy"):
+    for hook_id in ("socialreg-validate", "socialreg-validate-all", "socialreg-codeowners", "mypy"):
         installed = {_name(item) for item in hooks[hook_id]["additional_dependencies"]}
         assert runtime <= installed, f"{hook_id} lacks {sorted(runtime - installed)}"
     dev = {_name(item): item for item in project["project"]["optional-dependencies"]["dev"]}
@@ -72,10 +71,15 @@ def test_hook_dependencies_keep_step_with_pyproject() -> None:
 def test_published_hooks_run_the_installed_command() -> None:
     published = yaml.safe_load((REPOSITORY / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     ours = _hooks()
-    assert {hook["id"] for hook in published} == {"socialreg-validate", "socialreg-validate-all"}
+    assert {hook["id"] for hook in published} == {
+        "socialreg-validate",
+        "socialreg-validate-all",
+        "socialreg-codeowners",
+    }
     for hook in published:
         assert hook["language"] == "python"  # pre-commit installs socialreg from the hook repo
-        assert hook["entry"] == "socialreg validate"
+        assert hook["entry"].startswith("socialreg ")
+        assert ours[hook["id"]]["entry"] == "python tools/run_socialreg.py " + hook["entry"][10:]
         assert hook["files"] == ours[hook["id"]]["files"]
         assert hook.get("pass_filenames", True) == ours[hook["id"]].get("pass_filenames", True)
 
@@ -121,7 +125,12 @@ def test_pre_commit_run_all_files_in_a_clone(tmp_path: Path) -> None:
     clone = _working_copy(tmp_path / "clone")
     everything = _pre_commit(clone, "--all-files")
     assert everything.returncode == 0, everything.stdout + everything.stderr
-    for hook in ("socialreg validate (changed records)", "ruff check", "mypy --strict"):
+    hooks = (
+        "socialreg validate (changed records)",
+        "socialreg codeowners --check",
+        "mypy --strict",
+    )
+    for hook in (*hooks, "ruff check", "ruff format --check"):
         assert re.search(rf"{re.escape(hook)}\.+Passed", everything.stdout), everything.stdout
 
     # The validate hook does check what a commit changes.
@@ -133,3 +142,13 @@ def test_pre_commit_run_all_files_in_a_clone(tmp_path: Path) -> None:
     assert broken.returncode == 1
     assert "response_time_hours is 72" in broken.stdout
     assert "accounts/library/norrvik-library-instagram.yaml:" in broken.stdout
+
+    # So does the CODEOWNERS hook, after a change to the units.
+    units = clone / "org/units.yaml"
+    units.write_text(
+        units.read_text("utf-8").replace("github: per-nystrom", "github: per-nystrom-2"), "utf-8"
+    )
+    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    stale = _pre_commit(clone, "socialreg-codeowners", "--files", "org/units.yaml")
+    assert stale.returncode == 1
+    assert "CODEOWNERS is out of date" in stale.stdout
