@@ -24,6 +24,7 @@ from typing import Any
 
 from socialreg.engine import run_rules
 from socialreg.findings import Finding
+from socialreg.index_cache import index_entries
 from socialreg.repository import (
     Job,
     Repository,
@@ -52,8 +53,8 @@ def check_repository(root: Path, only: Iterable[str] | None, today: datetime.dat
     jobs = plan_jobs(root, only)
     workers = worker_count(sum(1 for job in jobs if job.check_in_full))
     if workers == 1:
-        loaded = [load_job(repository, job) for job in jobs]
-        build_index(repository, accept(repository, jobs, loaded))
+        # Records not checked in full are indexed from the cache when unchanged (fast hooks).
+        build_index(repository, index_entries(repository, jobs, parallel=True))
         findings = [*repository.findings, *run_rules(repository, today)]
         return CheckResult(_unique(findings), repository.files_checked, repository)
     return _check_in_parallel(repository, jobs, today, workers)

@@ -6,6 +6,7 @@ found errors, 2 a usage or internal error, said in one line (the traceback only 
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from pathlib import Path
@@ -16,9 +17,30 @@ import click
 from socialreg import __version__
 from socialreg.errors import InternalError
 
+# The subcommands, as "module:attribute", imported when used: a pre-commit hook that runs
+# `socialreg validate` on one file should not spend a second importing the GitHub client.
+COMMANDS = {
+    "validate": "socialreg.commands.validate:command",
+    "codeowners": "socialreg.commands.codeowners:command",
+    "github": "socialreg.commands.github:group",
+    "new": "socialreg.commands.new:command",
+}
+
 
 class _SafeGroup(click.Group):
-    """Turns any unexpected exception into one line and exit code 2."""
+    """Turns any unexpected exception into one line and exit code 2; loads subcommands lazily."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            module, _, attribute = COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -56,18 +78,6 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
     if root is not None and not root.is_dir():
         raise click.UsageError(f"--root {root} is not a folder.")
     ctx.obj = (root or find_root(Path.cwd())).resolve()
-
-
-def _register_commands() -> None:
-    from socialreg.commands import codeowners, github, new, validate
-
-    main.add_command(validate.command)
-    main.add_command(codeowners.command)
-    main.add_command(github.group)
-    main.add_command(new.command)
-
-
-_register_commands()
 
 
 def run() -> None:  # pragma: no cover - thin wrapper used by `python -m socialreg`
