@@ -64,14 +64,14 @@ def test_json_format(example_repo: Path) -> None:
 
 def test_github_format_escapes_workflow_command_syntax(example_repo: Path) -> None:
     odd = example_repo / "accounts" / "library" / "odd,name.yaml"
-    odd.write_text("name: x\nname: y\n")
-    result = run(example_repo, "validate", "--format", "github", "--today", TODAY)
+    odd.write_text("a: 1\nb: [\n")
+    result = run(example_repo, "validate", "--format", "github", "--today", TODAY, str(odd))
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith("::error")]
-    assert "::error file=accounts/library/odd%2Cname.yaml,line=2,col=1,title=SR003::" in "\n".join(
+    assert "::error file=accounts/library/odd%2Cname.yaml,line=3,col=1,title=SR002::" in "\n".join(
         lines
     )
-    assert all("\n" not in line for line in lines)
+    assert all(line.count("::") == 2 for line in lines)
 
 
 def test_strict_fails_on_warnings(example_repo: Path) -> None:
@@ -182,3 +182,12 @@ def test_the_installed_command_in_a_real_process(example_repo: Path) -> None:
     )
     assert broken.returncode == 2
     assert "Traceback" not in broken.stderr
+
+
+def test_every_missing_key_is_named(example_repo: Path) -> None:
+    (example_repo / "accounts" / "library" / "sketch.yaml").write_text("platform: instagram\n")
+    result = run(example_repo, "validate", "--format", "json", "--today", TODAY)
+    missing = [f["message"] for f in json.loads(result.output)["findings"] if f["rule"] == "SR011"]
+    named = {message.split("`")[1] for message in missing}
+    assert {"handle", "url", "owner", "supervisor", "review"} <= named
+    assert len(named) == len(missing)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from socialreg.checking import check_repository
-from socialreg.index_cache import CACHE_FILE, CACHE_FOLDER
+from socialreg.index_cache import CACHE_FILE
 
 TODAY = datetime.date(2026, 11, 21)
 CHANGED = "accounts/library/norrvik-library-instagram.yaml"
@@ -34,23 +34,23 @@ def _findings(root: Path, only: tuple[str, ...]) -> list[tuple[str, str, str]]:
     )
 
 
-def test_a_warm_cache_gives_the_same_index_and_findings(
-    example_repo: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SOCIALREG_CACHE", "0")
-    without = (_index(example_repo, (CHANGED,)), _findings(example_repo, (CHANGED,)))
-    assert not (example_repo / CACHE_FOLDER).exists()
-    monkeypatch.setenv("SOCIALREG_CACHE", "1")
+def test_a_warm_cache_gives_the_same_index_and_findings(example_repo: Path) -> None:
+    everything = check_repository(example_repo, None, TODAY).repository.index
+    assert not (example_repo / CACHE_FILE).exists()  # a whole run needs no cache
     cold = (_index(example_repo, (CHANGED,)), _findings(example_repo, (CHANGED,)))
-    assert (example_repo / CACHE_FOLDER / CACHE_FILE).is_file()
+    assert (example_repo / CACHE_FILE).is_file()
     warm = (_index(example_repo, (CHANGED,)), _findings(example_repo, (CHANGED,)))
-    assert without == cold == warm
-    assert len(without[0]["account"]) == len(list((example_repo / "accounts").glob("*/*.yaml")))
+    assert cold == warm
+    assert cold[0] == {
+        kind: {key: (s.path, s.folder_unit, s.fields) for key, s in ids.items()}
+        for kind, ids in everything.items()
+    }
+    assert len(cold[0]["account"]) == len(list((example_repo / "accounts").glob("*/*.yaml")))
 
 
 def test_the_cache_is_never_committed(example_repo: Path) -> None:
     check_repository(example_repo, (CHANGED,), TODAY)
-    ignore = (example_repo / CACHE_FOLDER / ".gitignore").read_text(encoding="utf-8")
+    ignore = (example_repo / CACHE_FILE.parent / ".gitignore").read_text(encoding="utf-8")
     assert "*" in ignore.splitlines()
 
 
@@ -76,27 +76,27 @@ def test_a_deleted_record_leaves_the_index(example_repo: Path) -> None:
     assert "norrvik-careers-x" in _index(example_repo, (CHANGED,))["account"]
     (example_repo / "accounts/careers/norrvik-careers-x.yaml").unlink()
     assert "norrvik-careers-x" not in _index(example_repo, (CHANGED,))["account"]
-    cached = json.loads((example_repo / CACHE_FOLDER / CACHE_FILE).read_text(encoding="utf-8"))
-    assert "accounts/careers/norrvik-careers-x.yaml" not in cached["files"]
+    cached = json.loads((example_repo / CACHE_FILE).read_text(encoding="utf-8"))
+    assert "accounts/careers/norrvik-careers-x.yaml" not in cached["entries"]
 
 
 @pytest.mark.parametrize(
-    "content", ["not json", '{"format": "old", "files": {}}', '{"files": [1, 2]}', "[]"]
+    "content", ["not json", '{"version": "old", "entries": {}}', '{"entries": [1, 2]}', "[]"]
 )
 def test_a_broken_or_old_cache_is_ignored(example_repo: Path, content: str) -> None:
     expected = _index(example_repo, (CHANGED,))
-    (example_repo / CACHE_FOLDER / CACHE_FILE).write_text(content, encoding="utf-8")
+    (example_repo / CACHE_FILE).write_text(content, encoding="utf-8")
     assert _index(example_repo, (CHANGED,)) == expected
 
 
 def test_a_forged_cache_row_does_not_hide_a_record(example_repo: Path) -> None:
     """A row whose stat does not match the file on disk is read again, whatever it says."""
     _index(example_repo, (CHANGED,))
-    path = example_repo / CACHE_FOLDER / CACHE_FILE
+    path = example_repo / CACHE_FILE
     cached = json.loads(path.read_text(encoding="utf-8"))
-    row = cached["files"]["accounts/careers/norrvik-careers-x.yaml"]
+    row = cached["entries"]["accounts/careers/norrvik-careers-x.yaml"]
     row[1] += 1  # another modification time
-    row[3] = {"platform": "x", "status": "active"}
+    row[2] = {"platform": "x", "status": "active"}
     path.write_text(json.dumps(cached), encoding="utf-8")
     assert _index(example_repo, (CHANGED,))["account"]["norrvik-careers-x"][2]["status"] == (
         "archived"
@@ -106,12 +106,13 @@ def test_a_forged_cache_row_does_not_hide_a_record(example_repo: Path) -> None:
 def test_a_read_only_repository_still_validates(
     example_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _index(example_repo, (CHANGED,))
     expected = _findings(example_repo, (CHANGED,))
-    shutil.rmtree(example_repo / CACHE_FOLDER)
+    shutil.rmtree(example_repo / CACHE_FILE.parent)
 
     def refuse(*arguments: object, **keywords: object) -> None:
         raise PermissionError("read-only file system")
 
     monkeypatch.setattr(Path, "mkdir", refuse)
     assert _findings(example_repo, (CHANGED,)) == expected
-    assert not (example_repo / CACHE_FOLDER).exists()
+    assert not (example_repo / CACHE_FILE.parent).exists()

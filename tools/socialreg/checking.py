@@ -24,12 +24,12 @@ from typing import Any
 
 from socialreg.engine import run_rules
 from socialreg.findings import Finding
-from socialreg.index_cache import index_entries
 from socialreg.repository import (
     Job,
     Repository,
     accept,
     build_index,
+    context_entries,
     load_job,
     open_repository,
     plan_jobs,
@@ -53,8 +53,9 @@ def check_repository(root: Path, only: Iterable[str] | None, today: datetime.dat
     jobs = plan_jobs(root, only)
     workers = worker_count(sum(1 for job in jobs if job.check_in_full))
     if workers == 1:
-        # Records not checked in full are indexed from the cache when unchanged (fast hooks).
-        build_index(repository, index_entries(repository, jobs, parallel=True))
+        full = [job for job in jobs if job.check_in_full]
+        entries = accept(repository, full, [load_job(repository, job) for job in full])
+        build_index(repository, entries + context_entries(repository, jobs))
         findings = [*repository.findings, *run_rules(repository, today)]
         return CheckResult(_unique(findings), repository.files_checked, repository)
     return _check_in_parallel(repository, jobs, today, workers)
@@ -63,6 +64,7 @@ def check_repository(root: Path, only: Iterable[str] | None, today: datetime.dat
 def _check_in_parallel(
     repository: Repository, jobs: list[Job], today: datetime.date, workers: int
 ) -> CheckResult:
+    repository.schemas.prepare_for_many()  # once here, not once in every worker
     context = get_context("fork")
     connections: list[Connection] = []
     processes = []

@@ -7,7 +7,6 @@ found errors, 2 a usage or internal error, said in one line (the traceback only 
 from __future__ import annotations
 
 import importlib
-import sys
 import traceback
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,8 @@ import click
 from socialreg import __version__
 from socialreg.errors import InternalError
 
-# The subcommands, as "module:attribute", imported when used: a pre-commit hook that runs
-# `socialreg validate` on one file should not spend a second importing the GitHub client.
+# Each subcommand by name: "module:attribute". Modules are imported only when their command
+# runs, so `socialreg validate` in a pre-commit hook does not pay for the GitHub client.
 COMMANDS = {
     "validate": "socialreg.commands.validate:command",
     "codeowners": "socialreg.commands.codeowners:command",
@@ -28,18 +27,19 @@ COMMANDS = {
 
 
 class _SafeGroup(click.Group):
-    """Turns any unexpected exception into one line and exit code 2; loads subcommands lazily."""
+    """Loads subcommands on demand, and turns any unexpected exception into one line and
+    exit code 2."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMANDS})
+        return sorted(COMMANDS)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is None and cmd_name in COMMANDS:
-            module, _, attribute = COMMANDS[cmd_name].partition(":")
-            command = getattr(importlib.import_module(module), attribute)
-            assert isinstance(command, click.Command)
-            self.add_command(command, cmd_name)
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -78,8 +78,3 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
     if root is not None and not root.is_dir():
         raise click.UsageError(f"--root {root} is not a folder.")
     ctx.obj = (root or find_root(Path.cwd())).resolve()
-
-
-def run() -> None:  # pragma: no cover - thin wrapper used by `python -m socialreg`
-    main(prog_name="socialreg")
-    sys.exit(0)

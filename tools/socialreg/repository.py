@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from socialreg.findings import Finding, Severity
+from socialreg.index_cache import IndexCache, stamp
 from socialreg.loader import Document, load_file
 from socialreg.schemas import SchemaSet
 
@@ -109,8 +110,9 @@ def load_repository(
     """
     repository = open_repository(root)
     jobs = plan_jobs(root, only)
-    loaded = load_jobs(repository, jobs, parallel)
-    build_index(repository, accept(repository, jobs, loaded))
+    full = [job for job in jobs if job.check_in_full]
+    entries = accept(repository, full, load_jobs(repository, full, parallel))
+    build_index(repository, entries + context_entries(repository, jobs))
     return repository
 
 
@@ -183,6 +185,7 @@ def load_jobs(repository: Repository, jobs: list[Job], parallel: bool = True) ->
         return [load_job(repository, job) for job in jobs]
     global _POOL_REPOSITORY
     _POOL_REPOSITORY = repository
+    repository.schemas.prepare_for_many()  # once here, not once in every worker
     size = max(1, len(jobs) // (workers * 4))
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
@@ -234,8 +237,48 @@ def accept(repository: Repository, jobs: list[Job], loaded: list[Loaded]) -> lis
     return entries
 
 
+def context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
+    """Index entries for the records that are context, not checked in full: from the cache
+    when it is current, else by loading the file (and remembering the result)."""
+    context = [job for job in jobs if not job.check_in_full]
+    if not context:
+        return []
+    fingerprint = ",".join(INDEX_KEYS)
+    cache = IndexCache(repository.root, fingerprint)
+    entries: list[IndexEntry] = []
+    for job in context:
+        current = stamp(f"{repository.root}/{job.path}")
+        if current is None:
+            continue
+        known, value = cache.get(job.path, current)
+        if not known:
+            document, _ = load_job(repository, job)
+            value = _summary_fields(job, document)
+            cache.put(job.path, current, value)
+        if value is not None:
+            stem = os.path.splitext(job.path.rsplit("/", 1)[-1])[0]
+            parts = job.path.split("/")
+            folder_unit = parts[1] if len(parts) == 3 else ""
+            summary = RecordSummary(job.kind, stem, job.path, folder_unit, value)
+            entries.append((summary, False))
+    cache.forget_missing({job.path for job in jobs})
+    cache.save()
+    return entries
+
+
+def _summary_fields(job: Job, document: Document | None) -> dict[str, Any] | None:
+    if document is None or not isinstance(document.data, dict) or not job.path.endswith(".yaml"):
+        return None
+    return {key: document.data[key] for key in INDEX_KEYS if key in document.data}
+
+
 def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
-    """Index every record by kind and id; the second file with an id already taken is an error."""
+    """Index every record by kind and id; the second file with an id already taken is an error.
+
+    Entries are taken in path order, so which file counts as "second" never depends on how the
+    work was split.
+    """
+    entries.sort(key=lambda entry: entry[0].path)
     for summary, check_in_full in entries:
         same_id = repository.index[summary.kind].get(summary.id)
         if same_id is None:

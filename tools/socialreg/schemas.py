@@ -13,11 +13,11 @@ import difflib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import fastjsonschema
+import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
@@ -51,12 +51,45 @@ _FORMAT_CHECKER = FormatChecker()
 _FORMAT_CHECKER.checks("date")(_is_real_date)
 
 
-@dataclass(frozen=True, slots=True)
+# A run that checks fewer files than this skips compiling the fast validator (about 25 ms a
+# schema), which only pays for itself over many files.
+FAST_AFTER = 40
+
+
 class _Schema:
-    kind: str
-    document: dict[str, Any]
-    fast: Callable[[Any], Any]
-    detailed: Draft202012Validator
+    """One schema: jsonschema for explanations, a compiled validator once the run is large."""
+
+    def __init__(
+        self, kind: str, document: dict[str, Any], common: dict[str, Any], registry: Registry[Any]
+    ) -> None:
+        self.kind = kind
+        self.document = document
+        Draft202012Validator.check_schema(document)
+        self.detailed = Draft202012Validator(
+            document, registry=registry, format_checker=_FORMAT_CHECKER
+        )
+        self._common = common
+        self._fast: Callable[[Any], Any] | None = None
+        self._uses = 0
+
+    def fast(self) -> Callable[[Any], Any] | None:
+        self._uses += 1
+        if self._fast is None and self._uses > FAST_AFTER:
+            self._fast = self.compile_fast()
+        return self._fast
+
+    def prepare(self) -> None:
+        if self._fast is None:
+            self._fast = self.compile_fast()
+
+    def compile_fast(self) -> Callable[[Any], Any]:
+        try:
+            return fastjsonschema.compile(
+                _bundle(self.document, self._common),
+                formats={"date": _is_real_date, "regex": _is_regex},
+            )
+        except (fastjsonschema.JsonSchemaDefinitionException, re.error, ValueError) as error:
+            raise SchemaError(f"{self.kind}.schema.json is not valid: {error}") from error
 
 
 class SchemaSet:
@@ -78,37 +111,40 @@ class SchemaSet:
             (name, Resource.from_contents(content)) for name, content in sources.items()
         )
         try:
-            self._schemas = {kind: self._compile(kind, sources, registry) for kind in KINDS}
-        except (fastjsonschema.JsonSchemaDefinitionException, re.error, ValueError) as error:
-            raise SchemaError(f"a schema in {directory} is not valid: {error}") from error
-
-    @staticmethod
-    def _compile(kind: str, sources: dict[str, Any], registry: Registry[Any]) -> _Schema:
-        document = sources[f"{kind}.schema.json"]
-        detailed = Draft202012Validator(document, registry=registry, format_checker=_FORMAT_CHECKER)
-        fast = fastjsonschema.compile(
-            _bundle(document, sources[COMMON]),
-            formats={"date": _is_real_date, "regex": _is_regex},
-        )
-        return _Schema(kind, document, fast, detailed)
+            self._schemas = {
+                kind: _Schema(kind, sources[f"{kind}.schema.json"], sources[COMMON], registry)
+                for kind in KINDS
+            }
+        except jsonschema.exceptions.SchemaError as error:
+            raise SchemaError(f"a schema in {directory} is not valid: {error.message}") from error
 
     def schema(self, kind: str) -> dict[str, Any]:
         return self._schemas[kind].document
 
+    def validators(self, kind: str) -> _Schema:
+        return self._schemas[kind]
+
+    def prepare_for_many(self) -> None:
+        """Compile the fast validators now, for example before forking workers that share them."""
+        for schema in self._schemas.values():
+            schema.prepare()
+
     def check(self, document: Document, kind: str) -> list[Finding]:
         schema = self._schemas[kind]
-        try:
-            schema.fast(document.data)
-        except fastjsonschema.JsonSchemaException:
-            pass
-        else:
-            return []
-        findings: dict[tuple[str, str], Finding] = {}
-        for error in schema.detailed.iter_errors(document.data):
-            finding = _explain(error, document, schema.document)
-            # A value can fail several keywords (pattern and format); say it once.
-            findings.setdefault((finding.json_path, finding.rule), finding)
-        return list(findings.values())
+        fast = schema.fast()
+        if fast is not None:
+            try:
+                fast(document.data)
+            except fastjsonschema.JsonSchemaException:
+                pass  # not valid: jsonschema explains below
+            else:
+                return []
+        findings = (
+            _explain(error, document, schema.document)
+            for error in schema.detailed.iter_errors(document.data)
+        )
+        # A value can fail several keywords (pattern and format) with the same message.
+        return list(dict.fromkeys(findings))
 
 
 def _is_regex(value: object) -> bool:
@@ -244,12 +280,18 @@ def _unknown_keys(error: ValidationError) -> list[str]:
     return sorted(key for key in instance if key not in known)
 
 
+_REQUIRED_MESSAGE = re.compile(r"^(['\"])(?P<key>.*)\1 is a required property$")
+
+
 def _missing_key(error: ValidationError) -> str:
-    # jsonschema's message is "'key' is a required property"; the key is the quoted word.
-    for candidate in error.validator_value:  # type: ignore[union-attr]
-        if isinstance(error.instance, dict) and candidate not in error.instance:
-            return str(candidate)
-    return str(error.message.split("'")[1])  # pragma: no cover - defensive
+    """The key this error is about: jsonschema reports each missing key in its own error,
+    as "'key' is a required property"."""
+    match = _REQUIRED_MESSAGE.match(error.message)
+    if match:
+        return match.group("key")
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    return next((str(key) for key in required if key not in instance), "?")
 
 
 def _property_description(schema: dict[str, Any], key: str) -> str:
