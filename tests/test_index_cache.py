@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,10 @@ TODAY = datetime.date(2026, 11, 21)
 CHANGED = "accounts/library/norrvik-library-instagram.yaml"
 
 
-def _index(root: Path, only: tuple[str, ...]) -> dict[str, dict[str, object]]:
+Entry = tuple[str, str, dict[str, Any]]
+
+
+def _index(root: Path, only: tuple[str, ...]) -> dict[str, dict[str, Entry]]:
     result = check_repository(root, only, TODAY)
     return {
         kind: {
