@@ -25,7 +25,10 @@ ACCOUNT_ANSWERS = [
     "@library.norrvik.example",  # handle
     "https://bsky.app/profile/library.norrvik.example",  # url
     "",  # id: accept norrvik-library-bluesky
-    "News and workshops of the library, nothing else.",  # purpose
+    (
+        "News, opening hours and workshops of the library for doctoral students, and nothing"
+        " else: no general university news."
+    ),  # purpose
     "Fill the workshops",  # goal 1
     "Sign-ups that name Bluesky",
     "50 sign-ups by June 2027",
@@ -152,7 +155,7 @@ def test_policy_limits_are_checked_at_the_prompt(example_repo: Path) -> None:
     result = run(example_repo, "account", "--today", TODAY, answers=answers)
     assert result.exit_code == 0, result.output
     assert "'weekdays' is not one of the choices" in result.output
-    assert "within 24 hours at most" in result.output
+    assert "the policy allows at most 24 hours" in result.output  # the rule itself (SR106)
 
 
 def test_a_registered_handle_is_refused(example_repo: Path) -> None:
@@ -221,7 +224,8 @@ ACCOUNT_OPTIONS = [
     "--id",
     "sleep-lab-mastodon",
     "--purpose",
-    "Recruit volunteers for sleep studies and share results.",
+    "Recruit adult volunteers for the group's sleep studies and share what the studies found,"
+    " nothing else.",
     "--goal",
     "Recruit volunteers | Sign-ups that name Mastodon | 20 volunteers by March 2027",
     "--audience",

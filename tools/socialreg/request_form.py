@@ -9,6 +9,7 @@ the organisation's files can answer (a known unit, a free handle, an e-mail doma
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -20,10 +21,10 @@ from typing import Any, Literal
 
 import yaml
 
-from socialreg.engine import rule_settings
-from socialreg.findings import Finding
+from socialreg.engine import rule_settings, run_rules
+from socialreg.findings import Finding, Severity
 from socialreg.loader import Document, JsonPath, json_path_text
-from socialreg.repository import RecordKind, RecordSummary, Repository
+from socialreg.repository import Record, RecordKind, RecordSummary, Repository
 from socialreg.schemas import COMMON, MISSING_KEY
 
 Answers = dict[str, Any]
@@ -290,6 +291,39 @@ def schema_problem(
         if _within(finding, prefix):
             return _plain(finding.message)
     return None
+
+
+def policy_problems(
+    context: Context,
+    record: dict[str, Any],
+    path: JsonPath,
+    record_id: str,
+    inside_only: bool = False,
+) -> tuple[str | None, list[str]]:
+    """What the policy rules say about the value at `path`: the first error, and warnings.
+
+    The real rules run on the partial record, as `validate` would run them on the file, and
+    only what they say about this answer counts; the keys not yet asked for are for later.
+    """
+    folder = "accounts" if context.kind == "account" else "campaigns"
+    unit = str(record.get("unit") or "unit")
+    document = Document(f"{folder}/{unit}/{record_id}.yaml", record, "")
+    partial = dataclasses.replace(
+        context.repository, records=[Record(context.kind, record_id, unit, document)], findings=[]
+    )
+    prefix = json_path_text(path)
+    error = None
+    warnings = []
+    for finding in run_rules(partial, context.today):
+        if finding.path != document.path or not _within(finding, prefix):
+            continue
+        if inside_only and finding.json_path == prefix:
+            continue
+        if finding.severity is Severity.ERROR and error is None:
+            error = finding.message
+        elif finding.severity is Severity.WARNING:
+            warnings.append(finding.message)
+    return error, warnings
 
 
 def _within(finding: Finding, prefix: str) -> bool:

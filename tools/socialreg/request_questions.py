@@ -28,7 +28,6 @@ from socialreg.request_form import (
 
 # Rule codes whose options the questions follow (see `socialreg explain CODE`).
 MONITORING_RULE = "SR105"
-RESPONSE_RULE = "SR106"
 
 
 # --- choices -------------------------------------------------------------------------------------
@@ -278,13 +277,6 @@ def _free_id(
     return None
 
 
-def _response_time(context: Context, answers: Answers, value: Any) -> str | None:
-    limit = int(context.option(RESPONSE_RULE, "max_hours", 24))
-    if isinstance(value, int) and value > limit:
-        return f"The policy asks for answers within {limit} hours at most. Write {limit} or less."
-    return None
-
-
 def _not_the_owner(context: Context, answers: Answers, value: Any) -> str | None:
     if str(value) == str(answers.get("owner-github")):
         return "The supervisor approves the owner's account, so it must be someone else."
@@ -455,7 +447,6 @@ ACCOUNT: tuple[Step, ...] = (
         ("monitoring", "response_time_hours"),
         kind="integer",
         default=_fixed("24"),
-        check=_response_time,
     ),
     Question(
         "holiday-cover", "Who watches the account in holidays", ("monitoring", "holiday_cover")
@@ -680,7 +671,6 @@ CAMPAIGN: tuple[Step, ...] = (
         ("monitoring", "response_time_hours"),
         kind="integer",
         default=_fixed("24"),
-        check=_response_time,
     ),
     Question(
         "sign-with-first-name",

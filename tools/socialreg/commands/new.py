@@ -34,6 +34,7 @@ from socialreg.request_form import (
     Step,
     build_record,
     convert,
+    policy_problems,
     render,
     schema_problem,
 )
@@ -184,7 +185,37 @@ class _Asker:
             problem = question.check(self.context, tried, value)
             if problem is not None:
                 return None, problem
+        if schema_path is not None:
+            # The policy's own rules, on the record as it would be with the suggestions of the
+            # questions still to come (a pilot's end date follows "pilot").
+            record = build_record(self.steps, self.context, self._with_defaults(tried))
+            record_id = str(tried.get("id") or "new-request")
+            problem, warnings = policy_problems(
+                self.context, record, schema_path, record_id, inside_only=in_list
+            )
+            if problem is not None:
+                return None, problem
+            if self.interactive:
+                for warning in warnings:
+                    click.echo(f"  Note: {warning}")
         return value, None
+
+    def _with_defaults(self, answers: Answers) -> Answers:
+        """The answers, plus the suggested answers of the questions not yet asked."""
+        filled = dict(answers)
+        for step in self.steps:
+            if not isinstance(step, Question) or step.name in filled or step.default is None:
+                continue
+            if step.ask_if is not None and not step.ask_if(filled):
+                continue
+            suggestion = step.default(self.context, {**self.presets, **filled})
+            if suggestion is None:
+                continue
+            try:
+                filled[step.name] = convert(step, suggestion, self.context, filled)
+            except Rejected:
+                continue
+        return filled
 
     def _show_hint(
         self,
@@ -224,7 +255,8 @@ class _Asker:
             item = self._preset_item(step, answers, items, text, number)
             if item is not None:
                 items.append(item)
-        if given and len(items) == len(given) and len(items) >= minimum:
+        problem = self._list_problem(step, answers, items) if len(items) >= minimum else None
+        if given and len(items) == len(given) and len(items) >= minimum and problem is None:
             return items
         if not self.interactive:
             if len(items) < minimum:
@@ -232,16 +264,37 @@ class _Asker:
                     f"--{step.option} is needed at least {minimum} time{'s' if minimum > 1 else ''}"
                     f" ({len(items)} given). {step.option_help}"
                 )
+            elif problem is not None and len(items) == len(given):
+                self.problems.append(f"--{step.option}: {problem}")
             return items
         description = self.context.description(step.path)
         if description:
             click.echo("")
             click.echo(click.wrap_text(description, width=100))
+        if problem is not None:
+            click.echo(f"  {problem}")
         while True:
-            item = self._ask_item(step, answers, items, may_end=len(items) >= minimum)
+            # After a problem with the list as a whole (two moderators who are the same
+            # person), one more item is needed before the list can end.
+            may_end = len(items) >= minimum and problem is None
+            item = self._ask_item(step, answers, items, may_end=may_end)
             if item is None:
                 return items
             items.append(item)
+            if len(items) >= minimum:
+                problem = self._list_problem(step, answers, items)
+                if problem is not None:
+                    click.echo(f"  {problem}")
+
+    def _list_problem(self, step: ListQuestion, answers: Answers, items: list[Any]) -> str | None:
+        """What the schema and the policy say about the whole list, once it is long enough."""
+        tried = {**answers, step.name: items}
+        record = build_record(self.steps, self.context, tried)
+        problem = schema_problem(self.context, record, step.path)
+        if problem is None:
+            record_id = str(tried.get("id") or "new-request")
+            problem, _ = policy_problems(self.context, record, step.path, record_id)
+        return problem
 
     def _ask_item(
         self, step: ListQuestion, answers: Answers, items: list[Any], *, may_end: bool
