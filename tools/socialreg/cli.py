@@ -23,6 +23,7 @@ COMMANDS = {
     "codeowners": "socialreg.commands.codeowners:command",
     "github": "socialreg.commands.github:group",
     "new": "socialreg.commands.new:command",
+    "audit": "socialreg.commands.audit:command",
 }
 
 
