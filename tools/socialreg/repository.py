@@ -85,6 +85,8 @@ class Repository:
     )
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    # Lookups that rules build once from the index (handles by platform, for example), by name.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def org_data(self, name: str) -> dict[str, Any]:
         """The data of an org/ file, or {} when it is missing or broken (findings say why)."""
