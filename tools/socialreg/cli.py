@@ -24,6 +24,8 @@ COMMANDS = {
     "explain": "socialreg.commands.rules:explain_command",
     "codeowners": "socialreg.commands.codeowners:command",
     "github": "socialreg.commands.github:group",
+    "new": "socialreg.commands.new:command",
+    "audit": "socialreg.commands.audit:command",
 }
 
 
