@@ -61,8 +61,8 @@ def _copy_account(
     unit = f"{path.parent.name}-{group}"
     text = re.sub(r"^unit: \S+$", f"unit: {unit}", text, count=1, flags=re.M)
     # Related accounts are list items holding an example id: point them at this group's copies.
-    for stem, copy in group_ids.items():
-        text = re.sub(rf"^(\s+- ){re.escape(stem)}$", rf"\g<1>{copy}", text, flags=re.M)
+    for stem, copy_id in group_ids.items():
+        text = re.sub(rf"^(\s+- ){re.escape(stem)}$", rf"\g<1>{copy_id}", text, flags=re.M)
     # A new handle and URL for each copy: the registry allows each of them only once. X allows
     # 15 characters in a user name, so long names are shortened before the number.
     platform = re.search(r"^platform: (\S+)", text, flags=re.M)
