@@ -58,6 +58,6 @@ def test_a_failing_worker_is_reported_not_hung(
     def broken_rules(*args: object) -> None:
         raise ValueError("rule exploded")
 
-    monkeypatch.setattr(checking, "run_rules", broken_rules)
+    monkeypatch.setattr(checking, "run_record_rules", broken_rules)
     with pytest.raises(checking.WorkerError, match="rule exploded"):
         _run(example_repo)

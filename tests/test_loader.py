@@ -117,3 +117,20 @@ def test_deep_nesting_is_refused_without_a_traceback() -> None:
     result = load_text("a: " + "[" * 5000 + "]" * 5000 + "\n", "x.yaml")
     assert len(result.findings) == 1
     assert result.findings[0].rule in {"SR002", "SR004"}
+
+
+def test_a_large_honest_file_is_not_an_alias_bomb() -> None:
+    units = "".join(f"  unit-{n}:\n    name: Unit {n}\n    tags: [a, b, c]\n" for n in range(8000))
+    result = load_text("units:\n" + units, "org/units.yaml")
+    assert result.findings == []
+    assert result.document is not None and len(result.document.data["units"]) == 8000
+
+
+def test_a_few_honest_aliases_are_fine() -> None:
+    text = (
+        "person: &anna {name: Anna, email: anna@norrvik.example}\nowner: *anna\nsupervisor: *anna\n"
+    )
+    result = load_text(text, "x.yaml")
+    assert result.findings == []
+    assert result.document is not None
+    assert result.document.data["owner"] == {"name": "Anna", "email": "anna@norrvik.example"}

@@ -265,7 +265,9 @@ def test_audit_runs_weekly_and_on_demand() -> None:
     (job,) = workflow["jobs"].values()
     assert job["permissions"] == {"contents": "read", "issues": "write"}
     runs = [step.get("run", "") for step in job["steps"]]
-    assert 'socialreg audit --open-issues --repo "$REPO"' in runs
+    (audit,) = [run for run in runs if run.startswith("socialreg audit")]
+    assert audit.startswith('socialreg audit --open-issues --repo "$REPO"')
+    assert '--format markdown --output "$GITHUB_STEP_SUMMARY"' in audit
 
 
 def test_workflows_run_the_socialreg_commands() -> None:

@@ -19,13 +19,15 @@ import traceback
 from collections.abc import Iterable
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from socialreg.engine import run_rules
+from socialreg.engine import run_record_rules, run_repository_rules, run_rules
 from socialreg.findings import Finding
+from socialreg.gitbase import BaseTree, read_base
 from socialreg.repository import (
     Job,
+    RecordKind,
     Repository,
     accept,
     build_index,
@@ -48,21 +50,41 @@ class WorkerError(RuntimeError):
     """A worker process failed; the message carries its traceback's last line."""
 
 
-def check_repository(root: Path, only: Iterable[str] | None, today: datetime.date) -> CheckResult:
+def check_repository(
+    root: Path, only: Iterable[str] | None, today: datetime.date, base_ref: str | None = None
+) -> CheckResult:
+    """Check the repository at `root`; with `base_ref`, compare with that Git commit too.
+
+    Raises `gitbase.BaseError` when `base_ref` cannot be read.
+    """
     repository = open_repository(root)
     jobs = plan_jobs(root, only)
+    base = None if base_ref is None else read_base(root, base_ref, _checked_records(jobs))
     workers = worker_count(sum(1 for job in jobs if job.check_in_full))
     if workers == 1:
         full = [job for job in jobs if job.check_in_full]
         entries = accept(repository, full, [load_job(repository, job) for job in full])
         build_index(repository, entries + context_entries(repository, jobs))
-        findings = [*repository.findings, *run_rules(repository, today)]
+        findings = [*repository.findings, *run_rules(repository, today, base)]
         return CheckResult(_unique(findings), repository.files_checked, repository)
-    return _check_in_parallel(repository, jobs, today, workers)
+    return _check_in_parallel(repository, jobs, today, workers, base)
+
+
+def _checked_records(jobs: list[Job]) -> list[tuple[RecordKind, str, str]]:
+    """(kind, id, path) of the record files checked in full, for the base to load."""
+    return [
+        (job.kind, PurePosixPath(job.path).stem, job.path)
+        for job in jobs
+        if job.check_in_full and job.path.endswith(".yaml")
+    ]
 
 
 def _check_in_parallel(
-    repository: Repository, jobs: list[Job], today: datetime.date, workers: int
+    repository: Repository,
+    jobs: list[Job],
+    today: datetime.date,
+    workers: int,
+    base: BaseTree | None,
 ) -> CheckResult:
     repository.schemas.prepare_for_many()  # once here, not once in every worker
     context = get_context("fork")
@@ -71,7 +93,7 @@ def _check_in_parallel(
     for number in range(workers):
         ours, theirs = context.Pipe()
         share = jobs[number::workers]  # interleaved, so every worker gets a mix of kinds
-        process = context.Process(target=_worker, args=(theirs, repository, share, today))
+        process = context.Process(target=_worker, args=(theirs, repository, share, today, base))
         process.start()
         theirs.close()
         connections.append(ours)
@@ -92,6 +114,7 @@ def _check_in_parallel(
         for connection in connections:
             findings.extend(_receive(connection))
         findings.extend(repository.findings)  # the org/ files and the index
+        findings.extend(run_repository_rules(repository, today, base))
     finally:
         for process in processes:
             process.join(timeout=5)
@@ -101,7 +124,11 @@ def _check_in_parallel(
 
 
 def _worker(
-    connection: Connection, parent: Repository, jobs: list[Job], today: datetime.date
+    connection: Connection,
+    parent: Repository,
+    jobs: list[Job],
+    today: datetime.date,
+    base: BaseTree | None,
 ) -> None:
     try:
         repository = dataclasses.replace(parent, records=[], findings=[], files_checked=0)
@@ -109,7 +136,7 @@ def _worker(
         entries = accept(repository, jobs, loaded)
         connection.send(("ok", (entries, repository.findings, repository.files_checked)))
         repository.index = connection.recv()
-        connection.send(("ok", run_rules(repository, today)))
+        connection.send(("ok", run_record_rules(repository, today, base)))
     except BaseException as error:  # the parent must hear of any failure, or it waits forever
         last = traceback.format_exception_only(type(error), error)[-1].strip()
         connection.send(("error", last))

@@ -20,8 +20,12 @@ from socialreg.errors import InternalError
 # runs, so `socialreg validate` in a pre-commit hook does not pay for the GitHub client.
 COMMANDS = {
     "validate": "socialreg.commands.validate:command",
+    "rules": "socialreg.commands.rules:rules_command",
+    "explain": "socialreg.commands.rules:explain_command",
     "codeowners": "socialreg.commands.codeowners:command",
     "github": "socialreg.commands.github:group",
+    "new": "socialreg.commands.new:command",
+    "audit": "socialreg.commands.audit:command",
 }
 
 

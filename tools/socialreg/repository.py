@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from socialreg.findings import Finding, Severity
 from socialreg.index_cache import IndexCache, stamp
-from socialreg.loader import Document, load_file
+from socialreg.loader import MAX_ORG_FILE_BYTES, Document, load_file
 from socialreg.schemas import SchemaSet
 
 RecordKind = Literal["account", "campaign"]
@@ -85,6 +85,8 @@ class Repository:
     )
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    # Lookups that rules build once from the index (handles by platform, for example), by name.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def org_data(self, name: str) -> dict[str, Any]:
         """The data of an org/ file, or {} when it is missing or broken (findings say why)."""
@@ -135,7 +137,7 @@ def open_repository(root: Path) -> Repository:
                 )
             )
             continue
-        result = load_file(root, path)
+        result = load_file(root, path, MAX_ORG_FILE_BYTES)
         repository.files_checked += 1
         repository.findings.extend(result.findings)
         if result.document is not None:

@@ -54,6 +54,7 @@ _FORMAT_CHECKER.checks("date")(_is_real_date)
 # A run that checks fewer files than this skips compiling the fast validator (about 25 ms a
 # schema), which only pays for itself over many files.
 FAST_AFTER = 40
+LARGE_DOCUMENT = 100_000  # characters
 
 
 class _Schema:
@@ -72,9 +73,9 @@ class _Schema:
         self._fast: Callable[[Any], Any] | None = None
         self._uses = 0
 
-    def fast(self) -> Callable[[Any], Any] | None:
+    def fast(self, large: bool) -> Callable[[Any], Any] | None:
         self._uses += 1
-        if self._fast is None and self._uses > FAST_AFTER:
+        if self._fast is None and (large or self._uses > FAST_AFTER):
             self._fast = self.compile_fast()
         return self._fast
 
@@ -131,7 +132,8 @@ class SchemaSet:
 
     def check(self, document: Document, kind: str) -> list[Finding]:
         schema = self._schemas[kind]
-        fast = schema.fast()
+        # jsonschema takes seconds for an org/ file listing thousands of units.
+        fast = schema.fast(large=len(document.text) > LARGE_DOCUMENT)
         if fast is not None:
             try:
                 fast(document.data)
