@@ -11,8 +11,8 @@ paths become links only when they look like a record's place (`accounts/...`, `c
 `org/...`, safe characters only), and every part of an address is percent-encoded.
 
 Line links point at the file in the pull request's head commit, which the caller reads from
-GitHub, never from the artifact. Rule codes link to docs/rules.md on the base branch, whose
-headings carry the codes' anchors (`#sr105`).
+GitHub, never from the artifact. Rule codes link to docs/rules.md on the base branch (written by
+`socialreg rules --format markdown`), whose headings are the codes (`## SR105` -> `#sr105`).
 
 No GitHub calls here: socialreg.commands.github asks, this module decides.
 """
