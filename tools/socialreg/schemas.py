@@ -7,7 +7,6 @@ not valid, with locations and `best_match`. A test keeps the two in agreement on
 
 from __future__ import annotations
 
-import copy
 import datetime
 import difflib
 import json
@@ -160,31 +159,33 @@ def _is_regex(value: object) -> bool:
 
 
 def _bundle(schema: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
-    """One self-contained draft-07 schema for fastjsonschema, which cannot follow remote refs.
+    """One self-contained draft-07 schema for fastjsonschema, with every `$ref` written out.
 
-    The keywords we use mean the same in draft-07 and 2020-12; `$defs` is reached by JSON
-    pointer, which both drafts follow.
+    fastjsonschema cannot follow refs to other files, and for each ref it follows it formats an
+    error-path string even when nothing is wrong, which was a fifth of the checking time.
+    Our schemas are not recursive, so each ref is replaced by the definition it names; a `$ref`
+    keeps any sibling keywords, which only describe. The keywords we use mean the same in
+    draft-07 and 2020-12.
     """
-    bundled = copy.deepcopy(schema)
-    definitions = copy.deepcopy(common.get("$defs", {}))
-    definitions.update(bundled.get("$defs", {}))
+    definitions = {**common.get("$defs", {}), **schema.get("$defs", {})}
 
-    def local_refs(node: Any) -> None:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith(COMMON + "#"):
-                node["$ref"] = ref[len(COMMON) :]
-            for child in node.values():
-                local_refs(child)
-        elif isinstance(node, list):
-            for child in node:
-                local_refs(child)
+    def inline(node: Any, seen: tuple[str, ...]) -> Any:
+        if isinstance(node, list):
+            return [inline(child, seen) for child in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        result = {key: inline(child, seen) for key, child in node.items() if key != "$ref"}
+        if isinstance(ref, str):
+            name = ref.rpartition("/")[2]
+            if name not in definitions or name in seen:
+                raise SchemaError(f"cannot inline the reference {ref}")
+            result = {**inline(definitions[name], (*seen, name)), **result}
+        return result
 
-    local_refs(definitions)
-    local_refs(bundled)
-    bundled["$defs"] = definitions
+    bundled = inline({key: value for key, value in schema.items() if key != "$defs"}, ())
     bundled["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return bundled
+    return bundled  # type: ignore[no-any-return]
 
 
 # --- turning jsonschema's errors into findings ------------------------------------------------
