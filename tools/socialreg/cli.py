@@ -62,9 +62,11 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
 
 
 def _register_commands() -> None:
-    from socialreg.commands import validate
+    from socialreg.commands import build, serve, validate
 
     main.add_command(validate.command)
+    main.add_command(build.command)
+    main.add_command(serve.command)
 
 
 _register_commands()
