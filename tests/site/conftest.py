@@ -58,7 +58,6 @@ def set_language(root: Path, language: str) -> None:
     path.write_text(text.replace("  language: en\n", f"  language: {language}\n"), encoding="utf-8")
 
 
-
 @pytest.fixture(scope="session")
 def example_root() -> Path:
     """The repository's own example organisation (read only)."""

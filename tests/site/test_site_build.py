@@ -12,9 +12,14 @@ from socialreg.site.build import MARKER
 from socialreg.site.i18n import STRINGS
 
 OFFICIAL = {
-    "norrvik-university-facebook", "norrvik-university-instagram", "norrvik-university-linkedin",
-    "norrvik-university-mastodon", "norrvik-library-instagram", "sleep-research-bluesky",
-    "study-at-norrvik-youtube", "norrvik-student-vlogs-youtube",
+    "norrvik-university-facebook",
+    "norrvik-university-instagram",
+    "norrvik-university-linkedin",
+    "norrvik-university-mastodon",
+    "norrvik-library-instagram",
+    "sleep-research-bluesky",
+    "study-at-norrvik-youtube",
+    "norrvik-student-vlogs-youtube",
 }
 ARCHIVED = {"norrvik-careers-x"}
 REQUESTED = {"study-at-norrvik-tiktok"}
@@ -38,12 +43,26 @@ def test_build_command_prints_the_page_to_open(tmp_path: Path, example_root: Pat
     assert result.stdout.strip().splitlines()[-1] == str((out / "index.html").resolve())
     assert "8 official accounts, 1 archived, 2 current or upcoming campaigns" in result.stderr
     expected = {
-        "index.html", "verify.html", "campaigns.html", "archive.html", "404.html",
-        "registry.json", "registry.schema.json", "registry.csv", "campaigns.ics", "feed.xml",
-        "verify-data.js", MARKER,
+        "index.html",
+        "verify.html",
+        "campaigns.html",
+        "archive.html",
+        "404.html",
+        "registry.json",
+        "registry.schema.json",
+        "registry.csv",
+        "campaigns.ics",
+        "feed.xml",
+        "verify-data.js",
+        MARKER,
     }
     assert expected <= {path.name for path in out.iterdir()}
-    assert {path.name for path in (out / "static").iterdir()} == {"style.css", "filter.js", "verify.js"}
+    assert {path.name for path in (out / "static").iterdir()} == {
+        "style.css",
+        "filter.js",
+        "verify.js",
+        "favicon.svg",
+    }
 
 
 def test_account_pages_exist_for_official_and_archived_accounts_only(built_site: Path) -> None:
@@ -54,7 +73,11 @@ def test_account_pages_exist_for_official_and_archived_accounts_only(built_site:
 
 def test_index_lists_every_official_account_and_nothing_else(built_site: Path) -> None:
     html = _text(built_site / "index.html")
-    rows = re.findall(r'<tr data-platform="[^"]*" data-unit="[^"]*" data-status="(\w+)"><td><a href="accounts/([a-z0-9-]+)\.html">', html)
+    rows = re.findall(
+        r'<tr data-platform="[^"]*" data-unit="[^"]*" data-status="(\w+)">'
+        r'<td><a href="accounts/([a-z0-9-]+)\.html">',
+        html,
+    )
     assert {account for _, account in rows} == OFFICIAL
     assert {status for status, _ in rows} == {"active", "pilot", "paused"}
     assert "Last updated" in html and 'datetime="2026-11-21T12:00:00Z"' in html
@@ -67,10 +90,17 @@ def test_account_page_shows_the_public_facts_and_the_official_statement(built_si
     text = _visible_text(_text(built_site / "accounts" / "norrvik-library-instagram.html"))
     assert "This is an official account of Norrvik University." in text
     for fact in (
-        "Norrvik University Library", "Instagram", "@norrvik.library",
-        "https://www.instagram.com/norrvik.library/", "library@norrvik.example",
-        "About the library and what the library does", "Distance and Ålsund campus students",
-        "pilot", "Registered since 2026-11-02", "Last reviewed 2026-11-02", "Pilot ends 2027-04-30",
+        "Norrvik University Library",
+        "Instagram",
+        "@norrvik.library",
+        "https://www.instagram.com/norrvik.library/",
+        "library@norrvik.example",
+        "About the library and what the library does",
+        "Distance and Ålsund campus students",
+        "pilot",
+        "Registered since 2026-11-02",
+        "Last reviewed 2026-11-02",
+        "Pilot ends 2027-04-30",
     ):
         assert fact in text, fact
     html = _text(built_site / "accounts" / "norrvik-library-instagram.html")
@@ -107,7 +137,9 @@ def test_build_refuses_records_with_errors(registry_copy: Path, tmp_path: Path) 
     assert "norrvik-library-instagram.yaml" in refused.stderr
     assert "The site was not built" in refused.stderr
     assert not out.exists()
-    forced = runner.invoke(main, ["--root", str(registry_copy), "build", "--out", str(out), "--force"])
+    forced = runner.invoke(
+        main, ["--root", str(registry_copy), "build", "--out", str(out), "--force"]
+    )
     assert forced.exit_code == 0, forced.output
     assert "Do not publish this site" in forced.stderr
     assert not (out / "accounts" / "norrvik-library-instagram.html").exists()
@@ -126,9 +158,15 @@ def test_build_leaves_a_folder_it_did_not_make_alone(tmp_path: Path, example_roo
 def test_build_replaces_an_earlier_build(tmp_path: Path, example_root: Path) -> None:
     out = tmp_path / "site"
     runner = CliRunner()
-    assert runner.invoke(main, ["--root", str(example_root), "build", "--out", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["--root", str(example_root), "build", "--out", str(out)]).exit_code
+        == 0
+    )
     (out / "accounts" / "deleted-account.html").write_text("old", encoding="utf-8")
-    assert runner.invoke(main, ["--root", str(example_root), "build", "--out", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["--root", str(example_root), "build", "--out", str(out)]).exit_code
+        == 0
+    )
     assert not (out / "accounts" / "deleted-account.html").exists()
     assert (out / "index.html").is_file()
 
@@ -151,4 +189,6 @@ def test_both_languages_have_the_same_strings_and_placeholders() -> None:
     english, swedish = STRINGS["en"], STRINGS["sv"]
     assert english.keys() == swedish.keys()
     for key, text in english.items():
-        assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", swedish[key])), key
+        assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", swedish[key])), (
+            key
+        )

@@ -12,7 +12,9 @@ import icalendar
 import pytest
 
 HOSTILE_NAME = "<script>alert('name')</script>"
-HOSTILE_PURPOSE = '<img src=x onerror="alert(1)"> & </textarea><a href="javascript:alert(2)">win</a>'
+HOSTILE_PURPOSE = (
+    '<img src=x onerror="alert(1)"> & </textarea><a href="javascript:alert(2)">win</a>'
+)
 HOSTILE_AUDIENCE = '"><svg onload=alert(3)>'
 
 HOSTILE_RECORD = """\
@@ -38,7 +40,11 @@ dialogue:
   house_rules_url: https://www.norrvik.example/rules
   tone: plain
   crimes: report
-decision: {{date: 2026-10-01, comms_contacted: 2026-10-01, existing_channels_reviewed: true, related_accounts: []}}
+decision:
+  date: 2026-10-01
+  comms_contacted: 2026-10-01
+  existing_channels_reviewed: true
+  related_accounts: []
 privacy: {{personal_data_assessment: Dnr NU 2026/1}}
 review: {{last: 2026-10-01}}
 """
@@ -82,7 +88,10 @@ def hostile_site(registry_copy: Path, tmp_path: Path, build_registry: Any) -> Pa
 
 
 def _pages(site: Path) -> dict[str, str]:
-    return {str(path.relative_to(site)): path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    return {
+        str(path.relative_to(site)): path.read_text(encoding="utf-8")
+        for path in site.rglob("*.html")
+    }
 
 
 def test_record_text_is_shown_as_text(hostile_site: Path) -> None:
@@ -91,7 +100,7 @@ def test_record_text_is_shown_as_text(hostile_site: Path) -> None:
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
     assert "&#34;&gt;&lt;svg onload=alert(3)&gt;" in page
     for name, html in _pages(hostile_site).items():
-        for raw in (HOSTILE_NAME, "<img src=x", "<svg", "alert(4)</script>", "href=\"javascript:"):
+        for raw in (HOSTILE_NAME, "<img src=x", "<svg", "alert(4)</script>", 'href="javascript:'):
             assert raw not in html, f"{name} holds {raw!r} unescaped"
 
 

@@ -30,7 +30,9 @@ def test_registry_json_is_valid_against_its_own_schema(built_site: Path) -> None
     schema = _json(built_site / "registry.schema.json")
     Draft202012Validator.check_schema(schema)
     document = _json(built_site / "registry.json")
-    errors = list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(document))
+    errors = list(
+        Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(document)
+    )
     assert errors == []
     assert document["schema_version"] == SCHEMA_VERSION
     assert document["$schema"] == "https://social.norrvik.example/registry.schema.json"
@@ -46,11 +48,15 @@ def test_registry_json_holds_official_and_archived_accounts(built_site: Path) ->
     library = accounts["norrvik-library-instagram"]
     assert library["official"] is True and library["pilot_ends"] == "2027-04-30"
     assert library["registered_since"] == "2026-11-02" and library["last_reviewed"] == "2026-11-02"
-    assert library["page"] == "https://social.norrvik.example/accounts/norrvik-library-instagram.html"
+    assert (
+        library["page"] == "https://social.norrvik.example/accounts/norrvik-library-instagram.html"
+    )
     assert document["organization"]["name"] == "Norrvik University"
     assert {unit["id"] for unit in document["units"]} >= {"library", "careers", "admissions"}
     assert {campaign["id"] for campaign in document["campaigns"]} == {
-        "career-fair-2026", "apply-autumn-2027", "insomnia-study-recruitment"
+        "career-fair-2026",
+        "apply-autumn-2027",
+        "insomnia-study-recruitment",
     }
 
 
@@ -81,7 +87,7 @@ def test_registry_csv_has_one_row_per_published_account(built_site: Path) -> Non
     [
         ("@norrvik.library", "@norrvik.library"),
         ("@news@mastodon.norrvik.example", "@news@mastodon.norrvik.example"),
-        ("=HYPERLINK(\"https://evil.example\")", "'=HYPERLINK(\"https://evil.example\")"),
+        ('=HYPERLINK("https://evil.example")', '\'=HYPERLINK("https://evil.example")'),
         ("@SUM(1+1)", "'@SUM(1+1)"),
         ("+46 10 123", "'+46 10 123"),
         ("Plain text", "Plain text"),
@@ -137,12 +143,16 @@ def test_feed_is_atom_with_the_newest_accounts_first(built_site: Path) -> None:
     assert len(set(ids)) == len(ids) and all((i or "").startswith("urn:uuid:") for i in ids)
     link = entries[0].find(f"{ATOM}link")
     assert link is not None
-    assert link.get("href") == "https://social.norrvik.example/accounts/norrvik-library-instagram.html"
+    assert (
+        link.get("href") == "https://social.norrvik.example/accounts/norrvik-library-instagram.html"
+    )
     for required in ("title", "id", "updated", "author"):
         assert feed.find(f"{ATOM}{required}") is not None
 
 
-def test_feed_ids_are_stable_between_builds(built_site: Path, example_root: Path, tmp_path: Path, build_registry: Any) -> None:
+def test_feed_ids_are_stable_between_builds(
+    built_site: Path, example_root: Path, tmp_path: Path, build_registry: Any
+) -> None:
     build_registry(example_root, tmp_path / "again")
     first = (built_site / "feed.xml").read_text(encoding="utf-8")
     second = (tmp_path / "again" / "feed.xml").read_text(encoding="utf-8")

@@ -61,18 +61,24 @@ def details(example_root: Path) -> dict[str, set[str]]:
     return found
 
 
-def test_no_personal_email_appears_anywhere_in_the_site(built_site: Path, details: dict[str, set[str]]) -> None:
+def test_no_personal_email_appears_anywhere_in_the_site(
+    built_site: Path, details: dict[str, set[str]]
+) -> None:
     for name, text in _site_text(built_site).items():
         lowered = text.lower()
         leaked = sorted(email for email in details["emails"] if email in lowered)
         assert not leaked, f"{name} shows personal e-mail addresses: {leaked}"
 
 
-def test_no_name_or_github_handle_of_a_person_appears(built_site: Path, details: dict[str, set[str]]) -> None:
+def test_no_name_or_github_handle_of_a_person_appears(
+    built_site: Path, details: dict[str, set[str]]
+) -> None:
     for name, text in _site_text(built_site).items():
         leaked_names = sorted(person for person in details["names"] if person in text)
         assert not leaked_names, f"{name} shows people's names: {leaked_names}"
-        handles = set(re.findall(r"(?<![A-Za-z0-9-])[a-z0-9]+(?:-[a-z0-9]+)+(?![A-Za-z0-9-])", text.lower()))
+        handles = set(
+            re.findall(r"(?<![A-Za-z0-9-])[a-z0-9]+(?:-[a-z0-9]+)+(?![A-Za-z0-9-])", text.lower())
+        )
         leaked_handles = sorted(handles & details["github"])
         assert not leaked_handles, f"{name} shows GitHub user names: {leaked_handles}"
 
@@ -91,12 +97,16 @@ def test_units_are_shown_with_their_functional_contact(built_site: Path) -> None
     assert 'href="mailto:sleeplab@norrvik.example"' in page
 
 
-def test_the_scan_finds_a_planted_leak(registry_copy: Path, tmp_path: Path, build_registry: Any) -> None:
+def test_the_scan_finds_a_planted_leak(
+    registry_copy: Path, tmp_path: Path, build_registry: Any
+) -> None:
     """A leak through a published field (here the purpose) is caught, so the scan is not blind."""
     path = registry_copy / "accounts" / "library" / "norrvik-library-instagram.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace("purpose: >-\n", "purpose: >-\n  Ask Oskar Falk, oskar.falk@norrvik.example.\n", 1),
+        text.replace(
+            "purpose: >-\n", "purpose: >-\n  Ask Oskar Falk, oskar.falk@norrvik.example.\n", 1
+        ),
         encoding="utf-8",
     )
     out = tmp_path / "site"

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import click
 
-from socialreg.commands.build import BuildOptions, checked_build, describe, generated_time, out_option
+from socialreg.commands.build import (
+    BuildOptions,
+    checked_build,
+    describe,
+    generated_time,
+    out_option,
+)
 from socialreg.commands.validate import _parse_today
 
 HOST = "127.0.0.1"
@@ -23,7 +29,7 @@ HOST = "127.0.0.1"
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the site folder; logs one short line per request to standard error."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: object) -> None:
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
@@ -40,8 +46,13 @@ def make_server(out: Path, port: int) -> http.server.ThreadingHTTPServer:
 
 @click.command("serve")
 @out_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="The port to listen on (0: any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port to listen on (0: any free port).",
+)
 @click.option("--today", callback=_parse_today, help="Build as on this date (YYYY-MM-DD).")
 @click.option("--force", is_flag=True, help="Build even when the records have errors (a preview).")
 @click.pass_context

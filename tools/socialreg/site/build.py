@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -35,7 +36,7 @@ from socialreg.site.verify_data import verify_script
 
 # Written into every built site; only a folder that holds it is emptied before a new build.
 MARKER = ".socialreg-site"
-STATIC_FILES = ("style.css", "filter.js", "verify.js")
+STATIC_FILES = ("style.css", "filter.js", "verify.js", "favicon.svg")
 
 
 class SiteError(Exception):
@@ -102,16 +103,26 @@ def build_site(
 
     official = registry.official_accounts
     page(
-        "index.html", "index.html", current="accounts",
-        platforms=_platform_choices(registry), units=_unit_choices(registry),
-        statuses=[status for status in OFFICIAL_STATUSES if any(a.status == status for a in official)],
+        "index.html",
+        "index.html",
+        current="accounts",
+        platforms=_platform_choices(registry),
+        units=_unit_choices(registry),
+        statuses=[
+            status for status in OFFICIAL_STATUSES if any(a.status == status for a in official)
+        ],
     )
     page("verify.html", "verify.html", current="verify")
-    page("campaigns.html", "campaigns.html", current="campaigns",
-         campaigns=registry.current_campaigns())
+    page(
+        "campaigns.html",
+        "campaigns.html",
+        current="campaigns",
+        campaigns=registry.current_campaigns(),
+    )
     page("archive.html", "archive.html", current="archive")
-    page("404.html", "404.html", root=f"{registry.base_url.rstrip('/')}/" if registry.base_url else "",
-         current="")
+    # A server shows 404.html at any address, so its links start from the site's root path.
+    site_path = urlsplit(registry.base_url).path.rstrip("/") + "/" if registry.base_url else ""
+    page("404.html", "404.html", root=site_path, current="")
 
     (out / "accounts").mkdir()
     account_template = environment.get_template("account.html")

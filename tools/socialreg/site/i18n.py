@@ -63,8 +63,7 @@ _EN: dict[str, str] = {
     "paused_note": "The account is paused: it is kept, but nobody posts or answers there for now.",
     "pilot_note": "The account is a pilot that runs until {date}.",
     "archived_statement": (
-        "This account is no longer an official account of {organization}. It was closed on "
-        "{date}."
+        "This account is no longer an official account of {organization}. It was closed on {date}."
     ),
     "archived_reason": "Why it was closed",
     "archived_warning": (
@@ -100,7 +99,9 @@ _EN: dict[str, str] = {
     ),
     "verify_empty": "Write a profile address or a handle first.",
     "verify_official": "Official: this is an account of {organization}.",
-    "verify_archived": "Archived: this was an account of {organization}, but it is no longer official.",
+    "verify_archived": (
+        "Archived: this was an account of {organization}, but it is no longer official."
+    ),
     "verify_not_found": (
         "Not found in the registry: it may not be an official account of {organization}. If it "
         "uses our name, tell us at {email}."
@@ -186,7 +187,9 @@ _SV: dict[str, str] = {
     "status_paused": "pausat",
     "status_archived": "arkiverat",
     "official_statement": "Det här är ett officiellt konto för {organization}.",
-    "paused_note": "Kontot är pausat: det finns kvar, men ingen publicerar eller svarar där just nu.",
+    "paused_note": (
+        "Kontot är pausat: det finns kvar, men ingen publicerar eller svarar där just nu."
+    ),
     "pilot_note": "Kontot är på prov till och med {date}.",
     "archived_statement": (
         "Det här kontot är inte längre ett officiellt konto för {organization}. Det stängdes "
@@ -286,7 +289,13 @@ class Translator:
     def script_strings(self) -> dict[str, str]:
         """The strings the browser scripts need, with their {placeholders} left in."""
         keys = (
-            "count_all", "count_some", "count_none", "verify_empty", "verify_official",
-            "verify_archived", "verify_not_found", "verify_match",
+            "count_all",
+            "count_some",
+            "count_none",
+            "verify_empty",
+            "verify_official",
+            "verify_archived",
+            "verify_not_found",
+            "verify_match",
         )
         return {key: self._strings[key] for key in keys}

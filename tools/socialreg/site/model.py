@@ -122,7 +122,7 @@ class Campaign:
     status: str
 
     def phase(self, today: datetime.date) -> str:
-        """"current", "upcoming" or "past" for an approved or live campaign, else "past"."""
+        """ "current", "upcoming" or "past" for an approved or live campaign, else "past"."""
         if self.status not in ("approved", "live") or not self.starts or not self.ends:
             return "past"
         day = today.isoformat()
@@ -175,7 +175,9 @@ def published_registry(
     accounts = sorted(
         (
             account
-            for account in (_account(record, units, platforms) for record in _of(repository, "account"))
+            for account in (
+                _account(record, units, platforms) for record in _of(repository, "account")
+            )
             if account is not None
         ),
         key=lambda account: (account.name.casefold(), account.platform, account.id),
@@ -184,7 +186,9 @@ def published_registry(
     campaigns = sorted(
         (
             campaign
-            for campaign in (_campaign(record, units, by_id) for record in _of(repository, "campaign"))
+            for campaign in (
+                _campaign(record, units, by_id) for record in _of(repository, "campaign")
+            )
             if campaign is not None
         ),
         key=lambda campaign: (campaign.starts, campaign.title.casefold(), campaign.id),
@@ -219,7 +223,9 @@ def _units(data: dict[str, Any]) -> dict[str, Unit]:
     if not isinstance(units, dict):
         return {}
     return {
-        str(unit_id): Unit(str(unit_id), _text(unit, "name") or str(unit_id), _text(unit, "contact_email"))
+        str(unit_id): Unit(
+            str(unit_id), _text(unit, "name") or str(unit_id), _text(unit, "contact_email")
+        )
         for unit_id, unit in units.items()
         if isinstance(unit, dict)
     }
@@ -272,7 +278,9 @@ def _account(record: Record, units: dict[str, Unit], platforms: dict[str, str]) 
     )
 
 
-def _campaign(record: Record, units: dict[str, Unit], accounts: dict[str, Account]) -> Campaign | None:
+def _campaign(
+    record: Record, units: dict[str, Unit], accounts: dict[str, Account]
+) -> Campaign | None:
     data = record.data
     status = _text(data, "status")
     if status not in PUBLISHED_CAMPAIGN_STATUSES:

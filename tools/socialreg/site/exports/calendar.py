@@ -25,7 +25,7 @@ def escape_text(value: str) -> str:
 
 
 def fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space, whole characters only."""
+    """Lines over 75 octets go on after a line break and a space, never splitting a character."""
     parts: list[str] = []
     current = ""
     size = 0

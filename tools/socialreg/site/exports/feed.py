@@ -58,7 +58,7 @@ def render(registry: Registry) -> str:
         f"  <author><name>{_xml(registry.organization)}</name></author>",
         f'  <link rel="alternate" type="text/html" href={quoteattr(home)}/>',
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(self_link)}/>',
-        f'  <generator version={quoteattr(__version__)}>socialreg</generator>',
+        f"  <generator version={quoteattr(__version__)}>socialreg</generator>",
     ]
     for account in accounts:
         page = registry.absolute(account.page) or account.page

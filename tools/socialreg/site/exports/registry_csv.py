@@ -14,8 +14,21 @@ import re
 from socialreg.site.model import Registry
 
 COLUMNS = (
-    "id", "name", "platform", "handle", "url", "unit", "unit_name", "status", "purpose",
-    "audiences", "registered_since", "last_reviewed", "pilot_ends", "archived_on", "page",
+    "id",
+    "name",
+    "platform",
+    "handle",
+    "url",
+    "unit",
+    "unit_name",
+    "status",
+    "purpose",
+    "audiences",
+    "registered_since",
+    "last_reviewed",
+    "pilot_ends",
+    "archived_on",
+    "page",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_HANDLE = re.compile(r"^@?[\w.@-]*$")
@@ -34,10 +47,20 @@ def render(registry: Registry) -> str:
     writer.writerow(COLUMNS)
     for account in registry.accounts:
         row = (
-            account.id, account.name, account.platform, account.handle, account.url or "",
-            account.unit.id, account.unit.name, account.status, account.purpose,
-            "; ".join(account.audiences), account.registered_since, account.last_reviewed,
-            account.pilot_ends, account.archived_on,
+            account.id,
+            account.name,
+            account.platform,
+            account.handle,
+            account.url or "",
+            account.unit.id,
+            account.unit.name,
+            account.status,
+            account.purpose,
+            "; ".join(account.audiences),
+            account.registered_since,
+            account.last_reviewed,
+            account.pilot_ends,
+            account.archived_on,
             registry.absolute(account.page) or account.page,
         )
         writer.writerow([spreadsheet_safe(value) for value in row])
