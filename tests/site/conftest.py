@@ -71,3 +71,29 @@ BuildFunction = Callable[[Path, Path], BuildResult]
 def build_registry() -> BuildFunction:
     """Build the site of a registry folder as on TODAY: `build_registry(root, out)`."""
     return build
+
+
+def add_copies(root: Path, count: int) -> None:
+    """`count` more official accounts: copies of the library's pilot with their own handles."""
+    source = root / "accounts" / "library" / "norrvik-library-instagram.yaml"
+    text = source.read_text(encoding="utf-8")
+    for number in range(count):
+        copy = text.replace('"@norrvik.library"', f'"@norrvik.library{number:03d}"')
+        copy = copy.replace(
+            "instagram.com/norrvik.library/", f"instagram.com/norrvik.library{number:03d}/"
+        )
+        copy = copy.replace(
+            "name: Norrvik University Library\n", f"name: Library copy {number:03d}\n"
+        )
+        target = source.with_name(f"library-copy-{number:03d}.yaml")
+        target.write_text(copy, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site with 450 more official accounts: more than the list shows at once."""
+    root = copy_registry(tmp_path_factory.mktemp("large") / "registry")
+    add_copies(root, 450)
+    out = root.parent / "site"
+    build(root, out)
+    return out

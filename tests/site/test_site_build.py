@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -80,7 +81,7 @@ def test_index_lists_every_official_account_and_nothing_else(built_site: Path) -
     )
     assert {account for _, account in rows} == OFFICIAL
     assert {status for status, _ in rows} == {"active", "pilot", "paused"}
-    assert "Last updated" in html and 'datetime="2026-11-21T12:00:00Z"' in html
+    assert "Last updated" in html and '<time datetime="2026-11-21">2026-11-21</time>' in html
     # The filters are hidden until the script shows them, so the page is whole without it.
     assert re.search(r'<section id="filters"[^>]*\bhidden\b', html)
     assert "<noscript>" in html
@@ -158,16 +159,18 @@ def test_build_leaves_a_folder_it_did_not_make_alone(tmp_path: Path, example_roo
 def test_build_replaces_an_earlier_build(tmp_path: Path, example_root: Path) -> None:
     out = tmp_path / "site"
     runner = CliRunner()
-    assert (
-        runner.invoke(main, ["--root", str(example_root), "build", "--out", str(out)]).exit_code
-        == 0
-    )
+    command = ["--root", str(example_root), "build", "--today", "2026-11-21"]
+    assert runner.invoke(main, [*command, "--out", str(out)]).exit_code == 0
     (out / "accounts" / "deleted-account.html").write_text("old", encoding="utf-8")
-    assert (
-        runner.invoke(main, ["--root", str(example_root), "build", "--out", str(out)]).exit_code
-        == 0
-    )
+    (out / "old-folder").mkdir()
+    (out / "old-folder" / "page.html").write_text("old", encoding="utf-8")
+    unchanged = out / "accounts" / "norrvik-university-facebook.html"
+    before = unchanged.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert runner.invoke(main, [*command, "--out", str(out)]).exit_code == 0
     assert not (out / "accounts" / "deleted-account.html").exists()
+    assert not (out / "old-folder").exists()
+    assert unchanged.stat().st_mtime_ns == before  # the same page is left as it was
     assert (out / "index.html").is_file()
 
 

@@ -49,6 +49,9 @@ _EN: dict[str, str] = {
     "count_all": "Showing all {total} accounts.",
     "count_some": "Showing {shown} of {total} accounts.",
     "count_none": "No account matches. Try fewer words or another filter.",
+    "count_limited": "{matches} of {total} accounts match. The first {shown} are shown.",
+    "show_more": "Show {more} more",
+    "show_more_static": "Show more accounts",
     "noscript_filters": (
         "Search and filters need JavaScript. All accounts are listed below; your browser's "
         "find function (Ctrl+F) searches them too."
@@ -176,6 +179,9 @@ _SV: dict[str, str] = {
     "count_all": "Visar alla {total} konton.",
     "count_some": "Visar {shown} av {total} konton.",
     "count_none": "Inget konto matchar. Försök med färre ord eller ett annat filter.",
+    "count_limited": "{matches} av {total} konton matchar. De första {shown} visas.",
+    "show_more": "Visa {more} till",
+    "show_more_static": "Visa fler konton",
     "noscript_filters": (
         "Sökning och filter kräver JavaScript. Alla konton finns i listan nedan; webbläsarens "
         "sökfunktion (Ctrl+F) söker också i dem."
@@ -286,12 +292,27 @@ class Translator:
     def status(self, status: str) -> str:
         return self._strings.get(f"status_{status}", status)
 
+    def filled(self, **values: str) -> dict[str, str]:
+        """Every string with the given {placeholders} filled and the others left open.
+
+        Pages rendered thousands of times read these instead of calling the translator, and
+        fill a per-record placeholder with `|replace("{date}", ...)`.
+        """
+        filled = {}
+        for key, text in self._strings.items():
+            for name, value in values.items():
+                text = text.replace("{" + name + "}", value)
+            filled[key] = text
+        return filled
+
     def script_strings(self) -> dict[str, str]:
         """The strings the browser scripts need, with their {placeholders} left in."""
         keys = (
             "count_all",
             "count_some",
             "count_none",
+            "count_limited",
+            "show_more",
             "verify_empty",
             "verify_official",
             "verify_archived",

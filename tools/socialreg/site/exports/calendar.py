@@ -26,19 +26,19 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Lines over 75 octets go on after a line break and a space, never splitting a character."""
-    parts: list[str] = []
-    current = ""
-    size = 0
-    limit = _MAX_OCTETS
-    for character in line:
-        width = len(character.encode("utf-8"))
-        if size + width > limit:
-            parts.append(current)
-            current, size, limit = "", 0, _MAX_OCTETS - 1  # the leading space counts
-        current += character
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
+    data = line.encode("utf-8")
+    if len(data) <= _MAX_OCTETS:
+        return line
+    parts: list[bytes] = []
+    start, limit = 0, _MAX_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: break before its character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, _MAX_OCTETS - 1  # the leading space counts
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 def _compact(day: str) -> str:
