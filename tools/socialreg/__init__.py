@@ -1,3 +1,3 @@
-"""socialreg: policy-as-code for an organisation's official social media accounts and ad campaigns."""
+"""socialreg: policy-as-code for the official social media accounts and ad campaigns."""
 
 __version__ = "0.1.0"

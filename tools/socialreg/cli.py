@@ -6,7 +6,7 @@ found errors, 2 a usage or internal error, said in one line (the traceback only 
 
 from __future__ import annotations
 
-import sys
+import importlib
 import traceback
 from pathlib import Path
 from typing import Any
@@ -14,14 +14,38 @@ from typing import Any
 import click
 
 from socialreg import __version__
+from socialreg.errors import InternalError
 
-
-class InternalError(click.ClickException):
-    exit_code = 2
+# Each subcommand by name: "module:attribute". Modules are imported only when their command
+# runs, so `socialreg validate` in a pre-commit hook does not pay for the GitHub client.
+COMMANDS = {
+    "validate": "socialreg.commands.validate:command",
+    "rules": "socialreg.commands.rules:rules_command",
+    "explain": "socialreg.commands.rules:explain_command",
+    "codeowners": "socialreg.commands.codeowners:command",
+    "github": "socialreg.commands.github:group",
+    "new": "socialreg.commands.new:command",
+    "audit": "socialreg.commands.audit:command",
+    "build": "socialreg.commands.build:command",
+    "serve": "socialreg.commands.serve:command",
+}
 
 
 class _SafeGroup(click.Group):
-    """Turns any unexpected exception into one line and exit code 2."""
+    """Loads subcommands on demand, and turns any unexpected exception into one line and
+    exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -59,19 +83,3 @@ def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
     if root is not None and not root.is_dir():
         raise click.UsageError(f"--root {root} is not a folder.")
     ctx.obj = (root or find_root(Path.cwd())).resolve()
-
-
-def _register_commands() -> None:
-    from socialreg.commands import build, serve, validate
-
-    main.add_command(validate.command)
-    main.add_command(build.command)
-    main.add_command(serve.command)
-
-
-_register_commands()
-
-
-def run() -> None:  # pragma: no cover - thin wrapper used by `python -m socialreg`
-    main(prog_name="socialreg")
-    sys.exit(0)

@@ -17,7 +17,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -31,10 +31,13 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
-MAX_FILE_BYTES = 1_000_000
-# A record has a few hundred values at most. Aliases can make a short file expand to billions
-# ("billion laughs"); we stop long before that hurts.
-MAX_VALUES = 20_000
+MAX_FILE_BYTES = 1_000_000  # a record is a few kilobytes
+# The org/ files describe the whole organisation: thousands of units are possible.
+MAX_ORG_FILE_BYTES = 20_000_000
+# Aliases (`*name`) repeat a value written elsewhere, and nested aliases can make a short file
+# expand to billions of values ("billion laughs"). Values written out are bounded by the file
+# size; values repeated through aliases stop here, long before that hurts.
+MAX_ALIAS_VALUES = 20_000
 
 UNREADABLE = "SR001"
 YAML_SYNTAX = "SR002"
@@ -44,6 +47,7 @@ ALIAS_BOMB = "SR005"
 INVALID_DATE = "SR006"
 YAML_SURPRISE = "SR007"
 
+_EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _TRUE_WORDS = frozenset({"yes", "true", "on"})
@@ -109,7 +113,7 @@ class Document:
             position = positions.get(path[:end])
             if position is not None:
                 return position
-        return (1, 1)
+        return positions.get((), (1, 1))
 
     def finding(
         self, path: JsonPath, rule: str, message: str, severity: Severity = Severity.ERROR
@@ -151,25 +155,25 @@ class _LoadError(Exception):
         self.position = position
 
 
-def load_file(root: Path, relative_path: str) -> LoadResult:
+def load_file(root: Path, relative_path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
     """Load `root / relative_path`; the path in findings is `relative_path`."""
     try:
         with open(root / relative_path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read(max_bytes + 1)
     except OSError as error:
         reason = error.strerror or str(error)
         return _failed(relative_path, UNREADABLE, f"The file cannot be read: {reason}.")
-    return load_bytes(raw, relative_path)
+    return load_bytes(raw, relative_path, max_bytes)
 
 
-def load_bytes(raw: bytes, path: str) -> LoadResult:
+def load_bytes(raw: bytes, path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
     """Load YAML from bytes, turning every kind of bad input into one finding."""
-    if len(raw) > MAX_FILE_BYTES:
+    if len(raw) > max_bytes:
         return _failed(
             path,
             UNREADABLE,
-            f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB; "
-            "a record is a few kilobytes. Check that the right file was added.",
+            f"The file is larger than {max_bytes // 1_000_000} MB, far more than such a file "
+            "needs. Check that the right file was added.",
         )
     if b"\x00" in raw:
         return _failed(
@@ -193,7 +197,7 @@ def load_text(text: str, path: str) -> LoadResult:
     try:
         node = _compose(text)
         if node is None:
-            raise _LoadError(DOCUMENT_SHAPE, "The file is empty. A record needs its keys and values.")
+            raise _LoadError(DOCUMENT_SHAPE, _EMPTY)
         if not isinstance(node, yaml.MappingNode):
             kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
             raise _LoadError(
@@ -215,25 +219,26 @@ def load_text(text: str, path: str) -> LoadResult:
     return LoadResult(document, builder.findings)
 
 
-class _Loader(_YamlLoader):  # type: ignore[misc, valid-type]
+class _Loader(_YamlLoader):
     """PyYAML's loader with a memo for implicit types: keys and short values repeat endlessly
     across records, and resolving each one again with regular expressions is slow."""
 
-    _memo: dict[str, str] = {}
+    _memo: ClassVar[dict[str, str]] = {}
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode and implicit[0] and len(value) < 64:
             tag = self._memo.get(value)
             if tag is None:
-                tag = self._memo[value] = super().resolve(kind, value, implicit)
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                self._memo[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
 
 
 def _compose(text: str) -> yaml.Node | None:
     loader = _Loader(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        return loader.get_single_node()
     except yaml.composer.ComposerError as error:
         if "expected a single document" in str(error.context or ""):
             raise _LoadError(
@@ -286,7 +291,9 @@ def _mark(node: yaml.Node) -> Position:
 
 
 def _failed(path: str, rule: str, message: str, position: Position = (1, 1)) -> LoadResult:
-    return LoadResult(None, [Finding(path, position[0], position[1], rule, Severity.ERROR, message)])
+    return LoadResult(
+        None, [Finding(path, position[0], position[1], rule, Severity.ERROR, message)]
+    )
 
 
 class _Unusual(Exception):
@@ -294,6 +301,7 @@ class _Unusual(Exception):
 
 
 _STR = _TAG + "str"
+_COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
 _SIMPLE = {_TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "null"}
 
 
@@ -303,23 +311,24 @@ def _fast_build(root: yaml.Node) -> Any:
     Anything unusual (a duplicate key, an alias, an impossible date, an unsupported tag) raises
     `_Unusual`, and the careful builder does the file again with messages and places.
     """
-    budget = [MAX_VALUES]
+    seen: set[int] = set()
     scalar_node, mapping_node, sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
     def build(node: yaml.Node) -> Any:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise _Unusual
         kind = node.__class__
         if kind is scalar_node:
             tag = node.tag
             if tag == _STR:
                 return node.value
             if tag in _SIMPLE:
-                return _simple_scalar(node)
+                return _simple_scalar(node)  # type: ignore[arg-type]
             if tag == _TAG + "timestamp" and _is_real_date(node.value):
                 return node.value
             raise _Unusual
+        # A collection met twice is an alias: the careful builder counts what it expands to.
+        if node.tag not in _COLLECTION_TAGS or id(node) in seen:
+            raise _Unusual
+        seen.add(id(node))
         if kind is mapping_node:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -368,40 +377,52 @@ class _CarefulBuilder:
         self.positions: dict[JsonPath, Position] = {(): (1, 1)}
         self.plain_scalars: dict[JsonPath, str] = {}
         self.findings: list[Finding] = []
-        self._values = 0
+        self._copied = 0  # values built again because an alias repeats them
+        self._built: set[int] = set()  # collections built once already
         self._open: set[int] = set()  # nodes being built, to catch aliases that contain themselves
 
-    def build(self, node: yaml.Node, path: JsonPath) -> Any:
-        self._values += 1
-        if self._values > MAX_VALUES:
-            raise _LoadError(
-                ALIAS_BOMB,
-                f"The file expands to more than {MAX_VALUES:,} values, which is what an "
-                "'alias bomb' does (anchors `&` and aliases `*` repeated inside each other). "
-                "Write the values out instead.",
-                _mark(node),
-            )
+    def build(self, node: yaml.Node, path: JsonPath, copied: bool = False) -> Any:
+        if not path:  # a key missing at the top level is reported at the first key
+            self.positions[()] = _mark(node)
+        if copied:
+            self._copied += 1
+            if self._copied > MAX_ALIAS_VALUES:
+                raise _LoadError(
+                    ALIAS_BOMB,
+                    f"Aliases make this file repeat more than {MAX_ALIAS_VALUES:,} values, which "
+                    "is what an 'alias bomb' does (anchors `&` and aliases `*` repeated inside "
+                    "each other). Write the values out instead.",
+                    _mark(node),
+                )
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if id(node) in self._open:
             raise _LoadError(
                 ALIAS_BOMB, "An alias (`*`) refers to a value that contains itself.", _mark(node)
             )
+        if node.tag not in _COLLECTION_TAGS:
+            raise _LoadError(
+                YAML_SYNTAX,
+                f"The tag `{node.tag}` is not supported in records; remove it.",
+                _mark(node),
+            )
+        copied = copied or id(node) in self._built
+        self._built.add(id(node))
         self._open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, path)
+                return self._mapping(node, path, copied)
             if isinstance(node, yaml.SequenceNode):
                 items = []
                 for index, item in enumerate(node.value):
                     self.positions.setdefault((*path, index), _mark(item))
-                    items.append(self.build(item, (*path, index)))
+                    items.append(self.build(item, (*path, index), copied))
                 return items
         finally:
             self._open.discard(id(node))
         raise _LoadError(YAML_SYNTAX, "This value cannot be read.", _mark(node))  # pragma: no cover
 
-    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath, copied: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
@@ -412,7 +433,9 @@ class _CarefulBuilder:
                 )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _LoadError(
-                    YAML_SYNTAX, "A key must be a plain word, not a list or mapping.", _mark(key_node)
+                    YAML_SYNTAX,
+                    "A key must be a plain word, not a list or mapping.",
+                    _mark(key_node),
                 )
             key = key_node.value  # keys are text, even `no:` or `2026:`
             child = (*path, key)
@@ -434,7 +457,7 @@ class _CarefulBuilder:
                 )
                 continue
             self.positions[child] = _mark(key_node)
-            result[key] = self.build(value_node, child)
+            result[key] = self.build(value_node, child, copied)
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: JsonPath) -> Any:

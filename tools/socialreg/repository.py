@@ -18,12 +18,17 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from socialreg.findings import Finding, Severity
-from socialreg.loader import Document, load_file
+from socialreg.index_cache import IndexCache, stamp
+from socialreg.loader import MAX_ORG_FILE_BYTES, Document, load_file
 from socialreg.schemas import SchemaSet
 
 RecordKind = Literal["account", "campaign"]
 RECORD_FOLDERS: dict[str, RecordKind] = {"accounts": "account", "campaigns": "campaign"}
-ORG_FILES = {"organization": "org/organization.yaml", "units": "org/units.yaml", "policy": "org/policy.yaml"}
+ORG_FILES = {
+    "organization": "org/organization.yaml",
+    "units": "org/units.yaml",
+    "policy": "org/policy.yaml",
+}
 # The keys of a record that other records refer to; the index keeps just these.
 INDEX_KEYS = ("platform", "handle", "url", "name", "unit", "status", "sender")
 
@@ -80,6 +85,8 @@ class Repository:
     )
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    # Lookups that rules build once from the index (handles by platform, for example), by name.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def org_data(self, name: str) -> dict[str, Any]:
         """The data of an org/ file, or {} when it is missing or broken (findings say why)."""
@@ -95,73 +102,201 @@ class Repository:
         return self.index["campaign"]
 
 
-def load_repository(root: Path, only: Iterable[str] | None = None) -> Repository:
+def load_repository(
+    root: Path, only: Iterable[str] | None = None, parallel: bool = True
+) -> Repository:
     """Load the repository at `root`.
 
     With `only` (paths relative to `root`), just those records are loaded and checked in full;
     the others are still indexed, because cross-file rules compare against them.
     """
-    repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
-    wanted = None if only is None else {PurePosixPath(path).as_posix() for path in only}
-    # The org/ files are context for every rule, so they are always loaded and checked.
-    for name, path in ORG_FILES.items():
-        if (root / path).is_file():
-            setattr(repository, name, _load_checked(repository, path, name))
-        else:
-            repository.findings.append(
-                Finding(path, 1, 1, FILE_PLACE, Severity.ERROR,
-                        f"{path} is missing. Every registry needs it; copy it from the template.")
-            )
-    jobs = [(path, kind, wanted is None or path in wanted) for path, kind in discover_records(root)]
-    for (path, kind, check_in_full), loaded in zip(jobs, _load_all(root, repository.schemas, jobs), strict=True):
-        record = _accept(repository, path, kind, check_in_full, loaded)
-        if record is not None and check_in_full:
-            repository.records.append(record)
+    repository = open_repository(root)
+    jobs = plan_jobs(root, only)
+    full = [job for job in jobs if job.check_in_full]
+    entries = accept(repository, full, load_jobs(repository, full, parallel))
+    build_index(repository, entries + context_entries(repository, jobs))
     return repository
+
+
+def open_repository(root: Path) -> Repository:
+    """A repository with its schemas compiled and its org/ files loaded and checked.
+
+    The org/ files are context for every rule, so they are always loaded.
+    """
+    repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
+    for name, path in ORG_FILES.items():
+        if not (root / path).is_file():
+            repository.findings.append(
+                Finding(
+                    path,
+                    1,
+                    1,
+                    FILE_PLACE,
+                    Severity.ERROR,
+                    f"{path} is missing. Every registry needs it; copy it from the template.",
+                )
+            )
+            continue
+        result = load_file(root, path, MAX_ORG_FILE_BYTES)
+        repository.files_checked += 1
+        repository.findings.extend(result.findings)
+        if result.document is not None:
+            schema_findings = repository.schemas.check(result.document, name)
+            repository.findings.extend(_deduplicated(schema_findings, result.findings))
+            setattr(repository, name, result.document)
+    return repository
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    path: str
+    kind: RecordKind
+    check_in_full: bool
+
+
+Loaded = tuple[Document | None, list[Finding]]
+IndexEntry = tuple[RecordSummary, bool]  # the summary, and whether its file is checked in full
+
+
+def plan_jobs(root: Path, only: Iterable[str] | None) -> list[Job]:
+    wanted = None if only is None else {PurePosixPath(path).as_posix() for path in only}
+    return [
+        Job(path, kind, wanted is None or path in wanted) for path, kind in discover_records(root)
+    ]
 
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 1500
-_Job = tuple[str, RecordKind, bool]
-_Loaded = tuple[Document | None, list[Finding]]
 
 
-def _load_all(root: Path, schemas: SchemaSet, jobs: list[_Job]) -> list[_Loaded]:
+def worker_count(jobs: int) -> int:
+    """How many processes to use for `jobs` files: 1 unless the run is large and fork exists."""
+    if jobs < PARALLEL_THRESHOLD or "fork" not in get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+def load_jobs(repository: Repository, jobs: list[Job], parallel: bool = True) -> list[Loaded]:
     """Load and schema-check files, on every core for large repositories.
 
-    Workers are forked so they inherit the compiled schemas; each returns plain data and
-    findings, and the parent indexes them in order, so the result is the same either way.
+    Workers are forked so they inherit the compiled schemas; results come back in order, so
+    the outcome is the same either way.
     """
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or "fork" not in get_all_start_methods():
-        return [_load_one(root, schemas, job) for job in jobs]
-    global _WORKER_STATE
-    _WORKER_STATE = (root, schemas)
+    workers = worker_count(len(jobs)) if parallel else 1
+    if workers == 1:
+        return [load_job(repository, job) for job in jobs]
+    global _POOL_REPOSITORY
+    _POOL_REPOSITORY = repository
+    repository.schemas.prepare_for_many()  # once here, not once in every worker
     size = max(1, len(jobs) // (workers * 4))
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        results = pool.map(_load_chunk, chunks)
-        return [loaded for chunk in results for loaded in chunk]
+        return [loaded for chunk in pool.map(_load_chunk, chunks) for loaded in chunk]
 
 
-_WORKER_STATE: tuple[Path, SchemaSet] | None = None
+_POOL_REPOSITORY: Repository | None = None
 
 
-def _load_chunk(jobs: list[_Job]) -> list[_Loaded]:
-    assert _WORKER_STATE is not None
-    root, schemas = _WORKER_STATE
-    return [_load_one(root, schemas, job) for job in jobs]
+def _load_chunk(jobs: list[Job]) -> list[Loaded]:
+    assert _POOL_REPOSITORY is not None
+    return [load_job(_POOL_REPOSITORY, job) for job in jobs]
 
 
-def _load_one(root: Path, schemas: SchemaSet, job: _Job) -> _Loaded:
-    path, kind, check_in_full = job
-    if not path.endswith(".yaml") and not path.endswith(".yml"):
+def load_job(repository: Repository, job: Job) -> Loaded:
+    if not job.path.endswith((".yaml", ".yml")):
         return None, []
-    result = load_file(root, path)
-    if not check_in_full or result.document is None:
+    result = load_file(repository.root, job.path)
+    if not job.check_in_full or result.document is None:
         return result.document, result.findings
-    schema_findings = schemas.check(result.document, kind)
+    schema_findings = repository.schemas.check(result.document, job.kind)
     return result.document, [*result.findings, *_deduplicated(schema_findings, result.findings)]
+
+
+def accept(repository: Repository, jobs: list[Job], loaded: list[Loaded]) -> list[IndexEntry]:
+    """Add loaded files to the repository: findings and full records for the files checked in
+    full. Returns the index entries of every record, in path order."""
+    entries: list[IndexEntry] = []
+    for job, (document, findings) in zip(jobs, loaded, strict=True):
+        parts = job.path.split("/")
+        stem, suffix = os.path.splitext(parts[-1])
+        if job.check_in_full:
+            place_problem = _place_problem(parts, stem, suffix, job.kind)
+            if place_problem:
+                repository.findings.append(
+                    Finding(job.path, 1, 1, FILE_PLACE, Severity.ERROR, place_problem)
+                )
+            if suffix in (".yaml", ".yml"):
+                repository.files_checked += 1
+                repository.findings.extend(findings)
+        if document is None or not isinstance(document.data, dict) or suffix != ".yaml":
+            continue
+        record = Record(job.kind, stem, parts[1] if len(parts) == 3 else "", document)
+        if job.check_in_full:
+            repository.records.append(record)
+        fields = {key: record.data[key] for key in INDEX_KEYS if key in record.data}
+        summary = RecordSummary(record.kind, record.id, record.path, record.folder_unit, fields)
+        entries.append((summary, job.check_in_full))
+    return entries
+
+
+def context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
+    """Index entries for the records that are context, not checked in full: from the cache
+    when it is current, else by loading the file (and remembering the result)."""
+    context = [job for job in jobs if not job.check_in_full]
+    if not context:
+        return []
+    fingerprint = ",".join(INDEX_KEYS)
+    cache = IndexCache(repository.root, fingerprint)
+    entries: list[IndexEntry] = []
+    for job in context:
+        current = stamp(f"{repository.root}/{job.path}")
+        if current is None:
+            continue
+        known, value = cache.get(job.path, current)
+        if not known:
+            document, _ = load_job(repository, job)
+            value = _summary_fields(job, document)
+            cache.put(job.path, current, value)
+        if value is not None:
+            stem = os.path.splitext(job.path.rsplit("/", 1)[-1])[0]
+            parts = job.path.split("/")
+            folder_unit = parts[1] if len(parts) == 3 else ""
+            summary = RecordSummary(job.kind, stem, job.path, folder_unit, value)
+            entries.append((summary, False))
+    cache.forget_missing({job.path for job in jobs})
+    cache.save()
+    return entries
+
+
+def _summary_fields(job: Job, document: Document | None) -> dict[str, Any] | None:
+    if document is None or not isinstance(document.data, dict) or not job.path.endswith(".yaml"):
+        return None
+    return {key: document.data[key] for key in INDEX_KEYS if key in document.data}
+
+
+def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
+    """Index every record by kind and id; the second file with an id already taken is an error.
+
+    Entries are taken in path order, so which file counts as "second" never depends on how the
+    work was split.
+    """
+    entries.sort(key=lambda entry: entry[0].path)
+    for summary, check_in_full in entries:
+        same_id = repository.index[summary.kind].get(summary.id)
+        if same_id is None:
+            repository.index[summary.kind][summary.id] = summary
+        elif check_in_full:
+            repository.findings.append(
+                Finding(
+                    summary.path,
+                    1,
+                    1,
+                    FILE_PLACE,
+                    Severity.ERROR,
+                    f"Another {summary.kind} has the id `{summary.id}` ({same_id.path}). "
+                    "Ids must be unique across units: rename one of the files.",
+                )
+            )
 
 
 def discover_records(root: Path) -> Iterator[tuple[str, RecordKind]]:
@@ -179,55 +314,10 @@ def discover_records(root: Path) -> Iterator[tuple[str, RecordKind]]:
             yield path, kind
 
 
-def _load_checked(repository: Repository, path: str, kind: str) -> Document | None:
-    result = load_file(repository.root, path)
-    repository.files_checked += 1
-    repository.findings.extend(result.findings)
-    if result.document is None:
-        return None
-    repository.findings.extend(_deduplicated(repository.schemas.check(result.document, kind), result.findings))
-    return result.document
-
-
 def _deduplicated(new: list[Finding], earlier: list[Finding]) -> list[Finding]:
     """Drop schema findings that repeat what the loader already said (an impossible date)."""
     said = {(finding.rule, finding.json_path) for finding in earlier}
     return [finding for finding in new if (finding.rule, finding.json_path) not in said]
-
-
-def _accept(
-    repository: Repository, path: str, kind: RecordKind, check_in_full: bool, loaded: _Loaded
-) -> Record | None:
-    document, findings = loaded
-    parts = path.split("/")
-    stem, suffix = os.path.splitext(parts[-1])
-    if check_in_full:
-        place_problem = _place_problem(parts, stem, suffix, kind)
-        if place_problem:
-            repository.findings.append(Finding(path, 1, 1, FILE_PLACE, Severity.ERROR, place_problem))
-        if suffix in (".yaml", ".yml"):
-            repository.files_checked += 1
-            repository.findings.extend(findings)
-    if document is None or not isinstance(document.data, dict) or suffix != ".yaml":
-        return None
-    record = Record(kind, stem, parts[1] if len(parts) == 3 else "", document)
-    _index(repository, record, check_in_full)
-    return record
-
-
-def _index(repository: Repository, record: Record, check_in_full: bool) -> None:
-    same_id = repository.index[record.kind].get(record.id)
-    if same_id is not None and check_in_full:
-        repository.findings.append(
-            Finding(record.path, 1, 1, FILE_PLACE, Severity.ERROR,
-                    f"Another {record.kind} has the id `{record.id}` ({same_id.path}). "
-                    "Ids must be unique across units: rename one of the files.")
-        )
-        return
-    fields = {key: record.data[key] for key in INDEX_KEYS if key in record.data}
-    repository.index[record.kind][record.id] = RecordSummary(
-        record.kind, record.id, record.path, record.folder_unit, fields
-    )
 
 
 def _place_problem(parts: list[str], stem: str, suffix: str, kind: RecordKind) -> str | None:

@@ -17,6 +17,7 @@ import click
 
 from socialreg.commands.validate import _parse_today
 from socialreg.engine import run_rules
+from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
 from socialreg.reporters import Report
 from socialreg.reporters.text import render as text_report
@@ -25,10 +26,8 @@ from socialreg.schemas import SchemaError
 from socialreg.site.build import BuildResult, SiteError, build_site
 
 
-class CannotBuild(click.ClickException):
-    """The site cannot be written where asked: a usage problem, exit code 2."""
-
-    exit_code = 2
+class CannotBuild(InternalError):
+    """The site cannot be written where asked: exit code 2, one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +44,10 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     try:
         repository = load_repository(options.root)
     except SchemaError as error:
-        raise click.ClickException(f"the schemas cannot be used: {error}") from error
+        raise InternalError(f"the schemas cannot be used: {error}") from error
+    # The same checks as `socialreg validate`, on records this process keeps for the site.
     findings: list[Finding] = sorted_findings(
-        [*repository.findings, *run_rules(repository, options.today)]
+        dict.fromkeys([*repository.findings, *run_rules(repository, options.today)])
     )
     summary = Summary.of(findings, repository.files_checked)
     if summary.errors:

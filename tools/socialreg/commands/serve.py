@@ -22,6 +22,7 @@ from socialreg.commands.build import (
     out_option,
 )
 from socialreg.commands.validate import _parse_today
+from socialreg.errors import InternalError
 
 HOST = "127.0.0.1"
 
@@ -38,7 +39,7 @@ def make_server(out: Path, port: int) -> http.server.ThreadingHTTPServer:
     try:
         return http.server.ThreadingHTTPServer((HOST, port), handler)
     except OSError as error:
-        raise click.ClickException(
+        raise InternalError(
             f"cannot listen on {HOST}:{port} ({error.strerror or error}). "
             "Another program may use that port: try --port 8001."
         ) from error

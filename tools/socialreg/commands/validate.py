@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
-from socialreg.engine import run_rules
-from socialreg.findings import Finding, Severity, Summary, sorted_findings
+from socialreg.checking import check_repository
+from socialreg.errors import InternalError
+from socialreg.findings import Summary, sorted_findings
+from socialreg.gitbase import BaseError
 from socialreg.reporters import Report, reporters
-from socialreg.repository import load_repository
 from socialreg.schemas import SchemaError
 
 
@@ -22,14 +23,24 @@ class ValidateOptions:
     paths: tuple[str, ...]  # relative to root; empty means the whole repository
     today: datetime.date
     strict: bool
+    # A Git revision to compare with (the pull request's base); None skips the change rules.
+    base: str | None = None
 
 
 def validate(options: ValidateOptions) -> Report:
-    """Load, check and collect the findings; the command decides what to print."""
-    repository = load_repository(options.root, only=options.paths or None)
-    findings: list[Finding] = [*repository.findings, *run_rules(repository, options.today)]
-    findings = sorted_findings(findings)
-    return Report(findings, Summary.of(findings, repository.files_checked))
+    """Load, check and collect the findings; the command decides what to print.
+
+    Raises `BaseError` when `options.base` cannot be read.
+    """
+    result = check_repository(options.root, options.paths or None, options.today, options.base)
+    findings = sorted_findings(result.findings)
+    return Report(findings, Summary.of(findings, result.files_checked))
+
+
+class _UsageProblem(click.ClickException):
+    """A usage error said in one line (click's UsageError adds the usage text), exit code 2."""
+
+    exit_code = 2
 
 
 def exit_code(report: Report, strict: bool) -> int:
@@ -73,6 +84,12 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
 @click.option("--today", callback=_parse_today, help="The date that date rules use (YYYY-MM-DD).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
+    "--base",
+    metavar="REF",
+    help="Compare with this Git commit or branch (in CI, the pull request's base) to catch "
+    "deleted accounts, re-opened accounts and new accounts during a moratorium.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
@@ -84,23 +101,23 @@ def command(
     output_format: str,
     today: datetime.date,
     strict: bool,
+    base: str | None,
     output: Path | None,
 ) -> None:
     """Check the records (all of them, or the files given) against the schemas and the policy.
 
     Exit code 0: no errors; 1: errors (or warnings with --strict); 2: usage or internal error.
     """
-    options = ValidateOptions(root, relative_paths(root, paths), today, strict)
+    options = ValidateOptions(root, relative_paths(root, paths), today, strict, base)
     try:
         report = validate(options)
     except SchemaError as error:
-        raise click.ClickException(f"the schemas cannot be used: {error}") from error
+        raise InternalError(f"the schemas cannot be used: {error}") from error
+    except BaseError as error:
+        raise _UsageProblem(f"--base: {error}") from error
     text = reporters()[output_format](report)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
     sys.exit(exit_code(report, strict))
-
-
-__all__ = ["Severity", "ValidateOptions", "command", "validate"]

@@ -21,6 +21,12 @@ Reporter = Callable[[Report], str]
 
 def reporters() -> dict[str, Reporter]:
     """Every output format by name, for `--format`."""
-    from socialreg.reporters import github, json_report, text
+    from socialreg.reporters import github, json_report, markdown, sarif, text
 
-    return {"text": text.render, "json": json_report.render, "github": github.render}
+    return {
+        "text": text.render,
+        "json": json_report.render,
+        "github": github.render,
+        "markdown": markdown.render,
+        "sarif": sarif.render,
+    }

@@ -1,10 +1,25 @@
-"""Machine-readable findings: `{"findings": [...], "summary": {...}}`, paths relative to the root."""
+"""Machine-readable findings: `{"findings": [...], "summary": {...}}`, repository paths.
+
+`parse` reads such a report back. The pull request bot reads one from an artifact that the pull
+request's own code wrote, so `parse` trusts nothing: every field must have its type, texts and
+counts have limits, and the counts are worked out again from the findings.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from socialreg.findings import Finding, Severity, Summary
 from socialreg.reporters import Report
+
+MAX_FINDINGS = 10_000
+MAX_TEXT = 4_000
+MAX_FILES = 1_000_000
+
+
+class ReportError(ValueError):
+    """The report file is not a socialreg JSON report."""
 
 
 def render(report: Report) -> str:
@@ -19,3 +34,50 @@ def render(report: Report) -> str:
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def parse(text: str) -> Report:
+    """The report in `text`, or ReportError saying in plain words what is wrong with it."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise ReportError(f"the report is not valid JSON ({error})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
+        raise ReportError("the report has no list of findings")
+    items = document["findings"]
+    if len(items) > MAX_FINDINGS:
+        raise ReportError(f"the report has more than {MAX_FINDINGS:,} findings")
+    findings = [_finding(item, number) for number, item in enumerate(items, 1)]
+    summary = document.get("summary")
+    files = summary.get("files") if isinstance(summary, dict) else None
+    if not _is_count(files, MAX_FILES):
+        raise ReportError("the report's summary does not say how many files were checked")
+    assert isinstance(files, int)
+    return Report(findings, Summary.of(findings, files))
+
+
+def _finding(item: Any, number: int) -> Finding:
+    if not isinstance(item, dict):
+        raise ReportError(f"finding {number} is not an object")
+    texts = {}
+    for key in ("path", "rule", "message", "json_path"):
+        value = item.get(key, "$" if key == "json_path" else None)
+        if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
+            raise ReportError(f"finding {number} has no usable `{key}`")
+        texts[key] = value
+    line, column = item.get("line"), item.get("column")
+    if not _is_count(line, 10_000_000, 1) or not _is_count(column, 10_000_000, 1):
+        raise ReportError(f"finding {number} has no usable line and column")
+    assert isinstance(line, int) and isinstance(column, int)
+    word = item.get("severity")
+    words = {str(severity): severity for severity in Severity}
+    severity = words.get(word) if isinstance(word, str) else None
+    if severity is None:
+        raise ReportError(f"finding {number} has an unknown severity")
+    return Finding(
+        texts["path"], line, column, texts["rule"], severity, texts["message"], texts["json_path"]
+    )
+
+
+def _is_count(value: Any, most: int, least: int = 0) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and least <= value <= most

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
 from socialreg.findings import Severity
 from socialreg.loader import Document, JsonPath
 from socialreg.repository import Record, Repository
 
-Scope = Literal["account", "campaign", "any"]
+if TYPE_CHECKING:
+    from socialreg.gitbase import BaseTree
+
+T = TypeVar("T")
+
+# "input": a code that the loader, the schemas or the repository produce (SR0xx). It is
+# registered for `socialreg rules` and `explain`, but the engine never runs it.
+Scope = Literal["account", "campaign", "any", "input"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +31,9 @@ class Problem:
     document: Document
     path: JsonPath
     message: str
+    # Some problems are only worth a warning even when the rule is an error, like a unit's
+    # second account on a platform. The policy can still make them quieter, never louder.
+    at_most: Severity | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,9 @@ class RuleContext:
     repository: Repository
     today: datetime.date
     options: Mapping[str, Any]
+    # The records as they were at `validate --base REF`; None when no base was given, and
+    # change-aware rules then skip what they cannot know instead of guessing.
+    base: BaseTree | None = None
 
     @property
     def policy(self) -> dict[str, Any]:
@@ -41,6 +55,14 @@ class RuleContext:
     def organization(self) -> dict[str, Any]:
         return self.repository.org_data("organization")
 
+    def derived(self, name: str, build: Callable[[Repository], T]) -> T:
+        """A lookup built once per repository from its index and shared by every record."""
+        cache = self.repository.derived
+        if name not in cache:
+            cache[name] = build(self.repository)
+        value: T = cache[name]
+        return value
+
     @property
     def units(self) -> dict[str, Any]:
         units: dict[str, Any] = self.repository.org_data("units").get("units", {})
@@ -48,6 +70,9 @@ class RuleContext:
 
 
 Check = Callable[[Record, RuleContext], Iterator[Problem]]
+# A check of the repository as a whole, run once per validation, for problems that have no
+# record to belong to (a deleted file).
+RepositoryCheck = Callable[[RuleContext], Iterator[Problem]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +89,20 @@ class Rule:
     failing: str
     check: Check
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Whether the rule compares with the base commit (`--base`); its waivers are never called
+    # stale, because whether it fires depends on the change being checked.
+    change_aware: bool = False
+    check_repository: RepositoryCheck | None = None
+
+    @property
+    def runs(self) -> bool:
+        """Whether the engine runs this rule (input codes are only documented here)."""
+        return self.scope != "input"
+
+    @property
+    def waivable(self) -> bool:
+        """Problems with the file itself (SR0xx) and the waiver rule cannot be waived."""
+        return self.runs and not self.code.startswith("SR0") and self.code != "SR301"
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -80,6 +119,7 @@ def register(
     failing: str,
     severity: Severity = Severity.ERROR,
     options: Mapping[str, Any] | None = None,
+    change_aware: bool = False,
 ) -> Callable[[Check], Check]:
     """Decorator that registers a check function as rule `code`."""
 
@@ -87,24 +127,70 @@ def register(
         if code in _REGISTRY:
             raise ValueError(f"rule {code} is registered twice")
         _REGISTRY[code] = Rule(
-            code, title, scope, severity, rationale.strip(), source, passing.strip(),
-            failing.strip(), check, dict(options or {}),
+            code,
+            title,
+            scope,
+            severity,
+            rationale.strip(),
+            source,
+            passing.strip(),
+            failing.strip(),
+            check,
+            dict(options or {}),
+            change_aware,
         )
         return check
 
     return decorate
 
 
+def register_repository_check(code: str) -> Callable[[RepositoryCheck], RepositoryCheck]:
+    """Decorator that adds a whole-repository check to the already registered rule `code`."""
+
+    def decorate(check: RepositoryCheck) -> RepositoryCheck:
+        _REGISTRY[code] = replace(_REGISTRY[code], check_repository=check)
+        return check
+
+    return decorate
+
+
+def _no_check(record: Record, context: RuleContext) -> Iterator[Problem]:
+    """Input codes are found while loading; there is nothing left to check per record."""
+    yield from ()
+
+
+def register_input(
+    *, code: str, title: str, rationale: str, source: str, passing: str, failing: str
+) -> None:
+    """Document a code that the loader, the schemas or the repository produce."""
+    register(
+        code=code,
+        title=title,
+        scope="input",
+        rationale=rationale,
+        source=source,
+        passing=passing,
+        failing=failing,
+    )(_no_check)
+
+
+_imported = False
+
+
 def _import_rule_modules() -> None:
+    # A flag, not an empty registry, says whether this ran: importing one rule module directly
+    # (the engine imports the waivers) must not hide the others.
+    global _imported
     import socialreg.rules as package
 
+    _imported = True
     for module in pkgutil.iter_modules(package.__path__):
         if module.name != "base":
             importlib.import_module(f"socialreg.rules.{module.name}")
 
 
 def all_rules() -> list[Rule]:
-    if not _REGISTRY:
+    if not _imported:
         _import_rule_modules()
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
 
@@ -112,3 +198,58 @@ def all_rules() -> list[Rule]:
 def get_rule(code: str) -> Rule | None:
     all_rules()
     return _REGISTRY.get(code.upper())
+
+
+# --- small helpers the rules share --------------------------------------------------------------
+
+
+def as_date(value: Any) -> datetime.date | None:
+    """A `YYYY-MM-DD` value as a date; None when missing or not a date (the schema says why)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it has fewer days."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")  # pragma: no cover
+
+
+def mapping(data: Any, key: str) -> dict[str, Any]:
+    """`data[key]` when it is a mapping, else {} (the schema reports the wrong shape)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def is_count(value: Any) -> TypeGuard[int]:
+    """A whole number, not YAML's true/false (which Python counts as numbers)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# The source documents the rules come from (/work/shared/seeds), cited by file name.
+KI = "000_acc3274e2b023d15.txt"
+STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
+STOCKHOLM_ADS = "002_51148ff719976042.txt"
+CONSULTANCY = "003_1c69bdc50c5166e7.txt"
+NHS_LIBRARY = "004_9045f172cc0e37fa.txt"
+
+
+def suggest_code(text: str, codes: list[str]) -> str | None:
+    """The code someone probably meant: `SR1O5` (a letter O) is SR105, `sr105` is SR105."""
+    cleaned = text.strip().upper()
+    if cleaned[:2] == "SR":
+        cleaned = "SR" + cleaned[2:].translate(str.maketrans("OILS", "0115"))
+    if cleaned in codes:
+        return cleaned
+    close = difflib.get_close_matches(cleaned, codes, n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -1,0 +1,53 @@
+# The two commands of the README: `make registry` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+SITE ?= site
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: registry test lint bench serve browser clean
+
+## Set up, validate every record and build the registry site.
+registry: $(VENV)/.installed
+	$(BIN)/socialreg validate
+	@if $(BIN)/socialreg build --help >/dev/null 2>&1; then \
+		$(BIN)/socialreg build --out $(SITE); \
+	fi
+
+## The whole test suite, browser tests included.
+test: $(VENV)/.installed browser
+	$(BIN)/pytest
+
+## ruff and mypy, as pre-commit and CI run them.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check tools tests benchmarks
+	$(BIN)/ruff format --check tools tests benchmarks
+	$(BIN)/mypy
+
+## Speed figures (see benchmarks/README.md).
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench.py
+
+## Preview the registry site on http://127.0.0.1:8000/.
+serve: $(VENV)/.installed
+	$(BIN)/socialreg serve --out $(SITE)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# The browser tests drive Debian's chromium; install it when we may (CI runs as root).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need Chromium at $(CHROMIUM): sudo apt-get install chromium"; \
+			exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) $(SITE) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,35 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .github_server import FakeGitHub
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+EXAMPLE_FOLDERS = ("org", "accounts", "campaigns", "schemas")
+TODAY = "2026-11-21"  # the day the example organisation was written for
+
+
+@pytest.fixture
+def example_repo(tmp_path: Path) -> Path:
+    """A copy of the example organisation (org, records, schemas) to change freely."""
+    root = tmp_path / "registry"
+    for folder in EXAMPLE_FOLDERS:
+        shutil.copytree(REPOSITORY / folder, root / folder)
+    return root
+
+
+@pytest.fixture
+def github_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """A local GitHub REST API (Enterprise-style root) with GITHUB_TOKEN and GITHUB_API_URL set."""
+    with FakeGitHub() as server:
+        monkeypatch.setenv("GITHUB_TOKEN", server.token)
+        monkeypatch.setenv("GITHUB_API_URL", server.api_url)
+        for name in ("GITHUB_SERVER_URL", "GITHUB_RUN_ID", "GITHUB_REPOSITORY"):
+            monkeypatch.delenv(name, raising=False)
+        yield server

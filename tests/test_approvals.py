@@ -1,0 +1,274 @@
+"""The two-key approval logic, without GitHub: plain data in, a verdict out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from socialreg.approvals import (
+    FileChange,
+    ReviewFact,
+    Verdict,
+    commits_to_compare,
+    evaluate,
+    record_unit,
+    render_summary,
+    scope_of,
+    status_description,
+)
+from socialreg.codeowners import Owners
+
+HEAD = "h" * 40
+OLD = "o" * 40
+OWNERS = Owners(
+    maintainers=("erik-holm",),
+    communications=("maria-lind", "johan-ek"),
+    supervisors={"library": ("anna", "erik"), "careers": ("sofia",), "admissions": ("lars",)},
+)
+LIBRARY_RECORD = [FileChange("accounts/library/library-instagram.yaml")]
+
+
+def verdict(
+    reviews: Sequence[tuple[str, ...]],
+    changes: Sequence[FileChange] = LIBRARY_RECORD,
+    author: str = "olle",
+    owners: Owners = OWNERS,
+    changed_since: Mapping[str, frozenset[str] | None] | None = None,
+) -> Verdict:
+    facts = [
+        ReviewFact(review[0], review[1], review[2] if len(review) == 3 else HEAD)
+        for review in reviews
+    ]
+    return evaluate(
+        author=author,
+        head_sha=HEAD,
+        base_ref="main",
+        changes=changes,
+        reviews=facts,
+        owners=owners,
+        changed_since=changed_since or {},
+    )
+
+
+def given(result: Verdict) -> dict[str, str | None]:
+    return {key.label: key.given_by for key in result.keys}
+
+
+def test_record_unit_is_the_folder_of_a_record() -> None:
+    assert record_unit("accounts/library/x.yaml") == "library"
+    assert record_unit("campaigns/careers/spring.yaml") == "careers"
+    assert record_unit("accounts/x.yaml") is None
+    assert record_unit("accounts/library/sub/x.yaml") is None
+    assert record_unit("org/units.yaml") is None
+
+
+def test_scope_splits_records_by_unit_and_keeps_other_files() -> None:
+    scope = scope_of(
+        [
+            FileChange("accounts/library/a.yaml"),
+            FileChange("campaigns/library/b.yaml"),
+            FileChange("accounts/careers/c.yaml", previous_path="accounts/admissions/c.yaml"),
+            FileChange("README.md"),
+        ]
+    )
+    assert list(scope.units) == ["admissions", "careers", "library"]
+    assert scope.units["library"] == ("accounts/library/a.yaml", "campaigns/library/b.yaml")
+    assert scope.other_paths == frozenset({"README.md"})
+
+
+def test_both_keys_approve() -> None:
+    result = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")])
+    assert result.approved
+    assert given(result) == {"a supervisor of library": "anna", "communications": "maria-lind"}
+    assert result.status_state == "success"
+    assert status_description(result).startswith("Approved by a supervisor of library (@anna)")
+
+
+def test_supervisor_missing_names_who_can_give_it() -> None:
+    result = verdict([("maria-lind", "APPROVED")])
+    assert not result.approved
+    assert status_description(result) == "waiting for: a supervisor of library (@anna, @erik)"
+
+
+def test_communications_missing() -> None:
+    result = verdict([("erik", "APPROVED")])
+    assert status_description(result) == "waiting for: communications"
+
+
+def test_nothing_yet_reads_like_the_issue_example() -> None:
+    result = verdict([])
+    assert status_description(result) == (
+        "waiting for: a supervisor of library (@anna, @erik); communications"
+    )
+
+
+def test_one_person_holding_both_roles_gives_one_key() -> None:
+    owners = Owners(("erik-holm",), ("anna", "maria-lind"), {"library": ("anna",)})
+    result = verdict([("anna", "APPROVED")], owners=owners)
+    assert not result.approved
+    assert given(result) == {"a supervisor of library": "anna", "communications": None}
+    assert any("already counts as a supervisor of library" in note for note in result.notes)
+    both = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")], owners=owners)
+    assert both.approved
+    assert given(both) == {"a supervisor of library": "anna", "communications": "maria-lind"}
+
+
+def test_dual_role_person_is_used_where_the_other_key_has_no_one_else() -> None:
+    # anna is a supervisor and a communications reviewer; erik (supervisor) also approved.
+    owners = Owners(("erik-holm",), ("anna",), {"library": ("anna", "erik")})
+    result = verdict([("anna", "APPROVED"), ("erik", "APPROVED")], owners=owners)
+    assert result.approved
+    assert given(result) == {"a supervisor of library": "erik", "communications": "anna"}
+
+
+def test_one_supervisor_may_approve_for_two_of_their_units() -> None:
+    owners = Owners(("m",), ("maria-lind",), {"library": ("anna",), "careers": ("anna",)})
+    changes = [FileChange("accounts/library/a.yaml"), FileChange("accounts/careers/b.yaml")]
+    result = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")], changes, owners=owners)
+    assert result.approved
+
+
+def test_the_authors_own_approval_never_counts() -> None:
+    result = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")], author="anna")
+    assert not result.approved
+    assert given(result)["a supervisor of library"] is None
+    # The author is not offered as someone who could give the key either.
+    assert status_description(result) == "waiting for: a supervisor of library (@erik)"
+    assert any("own approval never counts" in note for note in result.notes)
+
+
+def test_only_the_latest_review_counts() -> None:
+    changed_then_approved = verdict(
+        [("anna", "CHANGES_REQUESTED"), ("maria-lind", "APPROVED"), ("anna", "APPROVED")]
+    )
+    assert changed_then_approved.approved
+    approved_then_changed = verdict(
+        [("anna", "APPROVED"), ("maria-lind", "APPROVED"), ("anna", "CHANGES_REQUESTED")]
+    )
+    assert not approved_then_changed.approved
+    assert approved_then_changed.blocked_by == ("anna",)
+    dismissed = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED"), ("anna", "DISMISSED")])
+    assert not dismissed.approved
+
+
+def test_a_comment_does_not_replace_an_approval() -> None:
+    result = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED"), ("anna", "COMMENTED")])
+    assert result.approved
+
+
+def test_changes_requested_by_a_key_holder_blocks_even_with_every_key() -> None:
+    result = verdict(
+        [("anna", "APPROVED"), ("maria-lind", "APPROVED"), ("johan-ek", "CHANGES_REQUESTED")]
+    )
+    assert all(key.given_by for key in result.keys)
+    assert not result.approved
+    assert status_description(result) == "changes requested by @johan-ek"
+
+
+def test_changes_requested_by_someone_without_a_key_does_not_block() -> None:
+    result = verdict(
+        [("anna", "APPROVED"), ("maria-lind", "APPROVED"), ("visitor", "CHANGES_REQUESTED")]
+    )
+    assert result.approved
+    assert any("@visitor requested changes" in note for note in result.notes)
+
+
+def test_approval_on_an_older_commit_counts_only_if_the_records_did_not_change() -> None:
+    reviews = [("anna", "APPROVED", OLD), ("maria-lind", "APPROVED")]
+    changed = verdict(reviews, changed_since={OLD: frozenset(LIBRARY_RECORD[0].paths)})
+    assert not changed.approved
+    assert any("older version (commit ooooooo)" in note for note in changed.notes)
+    unchanged = verdict(reviews, changed_since={OLD: frozenset({"README.md"})})
+    assert unchanged.approved
+    unknown = verdict(reviews, changed_since={OLD: None})
+    assert not unknown.approved
+
+
+def test_commits_to_compare_are_the_older_commits_of_standing_approvals() -> None:
+    facts = [
+        ReviewFact("anna", "APPROVED", OLD),
+        ReviewFact("erik", "APPROVED", HEAD),
+        ReviewFact("olle", "APPROVED", "a" * 40),
+        ReviewFact("sofia", "CHANGES_REQUESTED", "b" * 40),
+    ]
+    assert commits_to_compare(facts, "olle", HEAD) == {OLD}
+
+
+def test_a_moved_record_needs_the_supervisors_of_both_units() -> None:
+    moved = [
+        FileChange("accounts/careers/job-fair.yaml", previous_path="accounts/library/job-fair.yaml")
+    ]
+    only_new = verdict([("sofia", "APPROVED"), ("maria-lind", "APPROVED")], moved)
+    assert not only_new.approved
+    assert status_description(only_new) == "waiting for: a supervisor of library (@anna, @erik)"
+    both = verdict([("sofia", "APPROVED"), ("anna", "APPROVED"), ("maria-lind", "APPROVED")], moved)
+    assert both.approved
+
+
+def test_registry_files_need_a_maintainer() -> None:
+    changes = [FileChange("org/units.yaml")]
+    result = verdict([("maria-lind", "APPROVED")], changes)
+    assert [key.label for key in result.keys] == ["a registry maintainer"]
+    assert not result.approved
+    assert verdict([("erik-holm", "APPROVED")], changes).approved
+    assert "org/units.yaml" in render_summary(result)
+
+
+def test_a_maintainer_may_also_hold_a_record_key() -> None:
+    owners = Owners(("maria-lind",), ("maria-lind",), {"library": ("anna",)})
+    changes = [*LIBRARY_RECORD, FileChange(".github/workflows/ci.yml")]
+    result = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")], changes, owners=owners)
+    assert result.approved
+
+
+def test_a_unit_without_supervisors_on_the_base_branch_waits_with_a_note() -> None:
+    changes = [FileChange("accounts/new-unit/x.yaml")]
+    result = verdict([("maria-lind", "APPROVED")], changes)
+    assert status_description(result) == "waiting for: a supervisor of new-unit (no one listed)"
+    assert any("No one who may give the key" in note for note in result.notes)
+
+
+def test_logins_compare_without_case() -> None:
+    result = verdict([("Anna", "APPROVED"), ("Maria-Lind", "APPROVED")])
+    assert result.approved
+
+
+def test_summary_pings_no_one_and_escapes_path_text() -> None:
+    changes = [FileChange("accounts/lib[x](https:__evil)*/a.yaml")]
+    result = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")], changes)
+    summary = render_summary(result)
+    for line in summary.splitlines():
+        # Every @login sits in a code span, where GitHub does not turn it into a mention.
+        for chunk in line.split("`")[::2]:
+            assert "@" not in chunk, line
+    outside_code = "".join(summary.split("`")[::2])
+    assert "](https" not in outside_code.replace("\\]", "")
+    assert "lib\\[x\\]" in outside_code
+    assert "| Communications office | `@maria-lind`, `@johan-ek` | ✅ `@maria-lind` |" in summary
+
+
+def test_summary_of_an_approved_pull_request() -> None:
+    summary = render_summary(verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")]))
+    assert summary.startswith("### ✅ Approvals: complete")
+    assert "| Supervisor of `library` | `@anna`, `@erik` | ✅ `@anna` |" in summary
+    assert "Waiting for" not in summary
+
+
+def test_an_empty_pull_request_has_nothing_to_approve() -> None:
+    result = verdict([], changes=[])
+    assert result.approved
+    assert "nothing to approve" in render_summary(result)
+
+
+def test_a_change_to_other_files_keeps_record_approvals_and_says_nothing_about_them() -> None:
+    changes = [*LIBRARY_RECORD, FileChange("README.md")]
+    result = verdict(
+        [("anna", "APPROVED", OLD), ("maria-lind", "APPROVED", OLD), ("visitor", "APPROVED", OLD)],
+        changes,
+        changed_since={OLD: frozenset({"README.md"})},
+    )
+    assert given(result) == {
+        "a supervisor of library": "anna",
+        "communications": "maria-lind",
+        "a registry maintainer": None,
+    }
+    assert not any("older version" in note for note in result.notes)

@@ -1,0 +1,63 @@
+"""Checking in worker processes gives exactly what checking in one process gives."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+
+from socialreg import repository
+from socialreg.checking import check_repository
+
+from .conftest import TODAY
+
+
+def _break_some_records(root: Path) -> None:
+    library = root / "accounts" / "library" / "norrvik-library-instagram.yaml"
+    library.write_text(
+        library.read_text().replace("response_time_hours: 24", "response_time_hours: 72")
+    )
+    # The same id in two units: the second (in path order) is the one reported.
+    shutil.copy(library, root / "accounts" / "careers" / "norrvik-library-instagram.yaml")
+    (root / "accounts" / "careers" / "broken.yaml").write_text("a: [\n")
+    (root / "campaigns" / "careers" / "typo.yaml").write_text("titel: x\n")
+
+
+def _run(root: Path) -> list[tuple[str, int, str, str]]:
+    result = check_repository(root, None, datetime.date.fromisoformat(TODAY))
+    return sorted((f.path, f.line, f.rule, f.message) for f in result.findings)
+
+
+def test_parallel_and_serial_runs_agree(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _break_some_records(example_repo)
+    serial = _run(example_repo)
+    monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(repository.os, "cpu_count", lambda: 2)
+    assert repository.worker_count(10) == 2
+    parallel = _run(example_repo)
+    assert parallel == serial
+    rules = {rule for _, _, rule, _ in serial}
+    assert {"SR106", "SR013", "SR002", "SR010"} <= rules
+    duplicate = [f for f in serial if "Another account has the id" in f[3]]
+    # careers/ sorts before library/, so the library file is the second use of the id.
+    assert [f[0] for f in duplicate] == ["accounts/library/norrvik-library-instagram.yaml"]
+
+
+def test_a_failing_worker_is_reported_not_hung(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialreg import checking
+
+    monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(repository.os, "cpu_count", lambda: 2)
+
+    def broken_rules(*args: object) -> None:
+        raise ValueError("rule exploded")
+
+    monkeypatch.setattr(checking, "run_record_rules", broken_rules)
+    with pytest.raises(checking.WorkerError, match="rule exploded"):
+        _run(example_repo)

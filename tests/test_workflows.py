@@ -1,0 +1,280 @@
+"""The GitHub Actions workflows: safe for pull requests from forks, pinned, and valid.
+
+zizmor (offline) and GitHub's workflow schema check the files as a whole; the structural tests
+below pin down the promises the workflows make in their comments, so that a later edit that
+breaks one fails here with a message that says which promise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+EXPECTED = {"validate.yml", "pr-bot.yml", "review-trigger.yml", "publish.yml", "audit.yml"}
+
+FULL_SHA_WITH_VERSION = re.compile(
+    r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40} # v\d+(?:\.\d+)*\s*$"
+)
+
+
+def tool(name: str) -> str:
+    """A command-line tool installed next to this Python (the project's dev dependencies)."""
+    path = Path(sys.executable).with_name(name)
+    if not path.exists():
+        pytest.fail(f"{name} is not installed: run pip install -e '.[dev]'")
+    return str(path)
+
+
+def load(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict), f"{path.name} is not a mapping"
+    return document
+
+
+def triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads the key `on` as the boolean true.
+    on = workflow.get("on", workflow.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    assert isinstance(on, dict)
+    return on
+
+
+def steps(workflow: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for job_name, job in workflow["jobs"].items():
+        for step in job.get("steps", []):
+            yield job_name, step
+
+
+def workflow_ids() -> list[str]:
+    return [path.name for path in WORKFLOWS]
+
+
+def test_the_expected_workflows_exist() -> None:
+    assert {path.name for path in WORKFLOWS} == EXPECTED
+
+
+def test_zizmor_offline_reports_nothing() -> None:
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--format", "json", str(GITHUB)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    findings = json.loads(result.stdout or "[]")
+    summary = [
+        f"{finding['ident']}: {finding['desc']} ({location['symbolic']['key']})"
+        for finding in findings
+        for location in finding["locations"][:1]
+    ]
+    assert result.returncode == 0, result.stderr
+    assert findings == [], "\n".join(summary)
+
+
+def test_ignored_zizmor_findings_give_a_reason() -> None:
+    for path in WORKFLOWS:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = re.search(r"# zizmor: ignore\[[\w,-]+\](.*)$", line)
+            if match:
+                assert len(match.group(1).strip()) >= 20, f"{path.name}:{number} has no reason"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=workflow_ids())
+def test_workflow_matches_githubs_schema(path: Path) -> None:
+    check(path, "vendor.github-workflows")
+
+
+def test_dependabot_config_matches_its_schema() -> None:
+    check(GITHUB / "dependabot.yml", "vendor.dependabot")
+
+
+def check(path: Path, schema: str) -> None:
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=workflow_ids())
+def test_top_level_permissions_are_empty_and_every_job_sets_its_own(path: Path) -> None:
+    workflow = load(path)
+    assert workflow.get("permissions") == {}
+    for name, job in workflow["jobs"].items():
+        assert "permissions" in job, f"job {name} does not say which permissions it needs"
+        assert job["permissions"] != "write-all", f"job {name} asks for every permission"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=workflow_ids())
+def test_every_action_is_pinned_to_a_full_commit_with_its_version(path: Path) -> None:
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"^\s*(?:-\s+)?uses:", line)
+    ]
+    assert lines or path.name == "review-trigger.yml"
+    for line in lines:
+        assert FULL_SHA_WITH_VERSION.match(line), f"{path.name}: not pinned: {line.strip()}"
+
+
+def test_pins_of_one_action_agree_across_workflows() -> None:
+    pins: dict[str, set[str]] = {}
+    for path in WORKFLOWS:
+        for _, step in steps(load(path)):
+            if "uses" in step:
+                action, sha = step["uses"].split("@")
+                pins.setdefault(action, set()).add(sha)
+    assert pins
+    assert {action: shas for action, shas in pins.items() if len(shas) > 1} == {}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=workflow_ids())
+def test_no_pull_request_target(path: Path) -> None:
+    assert "pull_request_target" not in triggers(load(path))
+    assert "pull_request_target" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=workflow_ids())
+def test_no_expressions_inside_run_scripts(path: Path) -> None:
+    """Values reach scripts through env:, so text from a pull request is never shell code."""
+    for job, step in steps(load(path)):
+        if "run" in step:
+            assert "${{" not in step["run"], f"{path.name} job {job}: {step.get('name')}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=workflow_ids())
+def test_checkouts_do_not_keep_the_token(path: Path) -> None:
+    for job, step in steps(load(path)):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step.get("with", {}).get("persist-credentials") is False, f"{path.name} {job}"
+
+
+def test_jobs_that_run_pull_request_code_can_only_read() -> None:
+    workflow = load(GITHUB / "workflows" / "validate.yml")
+    assert set(triggers(workflow)) == {"pull_request"}
+    for job in workflow["jobs"].values():
+        assert set(job["permissions"].values()) <= {"read"}
+    review = load(GITHUB / "workflows" / "review-trigger.yml")
+    assert set(triggers(review)) == {"pull_request_review"}
+    assert all(job["permissions"] == {} for job in review["jobs"].values())
+    assert not any("uses" in step for _, step in steps(review))
+
+
+PR_BOT = GITHUB / "workflows" / "pr-bot.yml"
+# Expressions that come from the pull request's head; none of them may choose what is checked out.
+PR_HEAD_EXPRESSIONS = ("head_sha", "head_branch", "head_repository", "pull_requests", "head.")
+
+
+def test_pr_bot_runs_after_validation_and_reviews_only() -> None:
+    workflow = load(PR_BOT)
+    on = triggers(workflow)
+    assert set(on) == {"workflow_run"}
+    assert set(on["workflow_run"]["workflows"]) == {
+        load(GITHUB / "workflows" / "validate.yml")["name"],
+        load(GITHUB / "workflows" / "review-trigger.yml")["name"],
+    }
+    assert on["workflow_run"]["types"] == ["completed"]
+
+
+def test_pr_bot_checks_out_the_default_branch_only() -> None:
+    checkouts = [
+        step
+        for _, step in steps(load(PR_BOT))
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert len(checkouts) == 1
+    options = checkouts[0].get("with", {})
+    assert options.get("ref") == "${{ github.event.repository.default_branch }}"
+    assert "repository" not in options
+    assert not any(word in str(value) for value in options.values() for word in PR_HEAD_EXPRESSIONS)
+
+
+def test_pr_bot_installs_before_it_touches_the_artifact_and_keeps_it_outside_the_checkout() -> None:
+    names = [(step.get("uses", ""), step.get("run", ""), step) for _, step in steps(load(PR_BOT))]
+    install = next(i for i, (_, run, _) in enumerate(names) if "pip install" in run)
+    download = next(i for i, (uses, _, _) in enumerate(names) if "download-artifact@" in uses)
+    assert install < download
+    options = names[download][2]["with"]
+    assert options["path"].startswith("${{ runner.temp }}")
+    assert options["run-id"] == "${{ steps.run.outputs.id }}"
+    # Nothing from the artifact is ever run: no script, no install, no source.
+    for uses, run, _ in names[download:]:
+        assert "pip install" not in run and "source " not in run and "bash " not in run
+        assert not uses or "download-artifact@" in uses
+
+
+def test_pr_bot_cross_checks_the_pull_request_number() -> None:
+    steps_by_id = {step.get("id"): step for _, step in steps(load(PR_BOT))}
+    resolve = steps_by_id["pr"]
+    script = resolve["run"]
+    # The number from the artifact must be digits ...
+    assert "^[1-9][0-9]{0,9}$" in script
+    # ... and one of the open pull requests whose head is the commit GitHub says was validated.
+    assert resolve["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
+    assert "select(.head.sha == env.HEAD_SHA)" in script
+    assert "--line-regexp --fixed-strings" in script
+    for _, step in steps(load(PR_BOT)):
+        if "--pr" in step.get("run", ""):
+            assert step["env"]["PR"] == "${{ steps.pr.outputs.number }}"
+
+
+def test_pr_bot_has_only_the_write_permissions_it_needs() -> None:
+    (job,) = load(PR_BOT)["jobs"].values()
+    assert job["permissions"] == {
+        "actions": "read",
+        "contents": "read",
+        "pull-requests": "write",
+        "statuses": "write",
+    }
+
+
+def test_publish_gives_the_deploy_permissions_to_the_deploy_job_only() -> None:
+    jobs = load(GITHUB / "workflows" / "publish.yml")["jobs"]
+    for name, job in jobs.items():
+        writes = {scope for scope, level in job["permissions"].items() if level == "write"}
+        expected = {"deploy": {"pages", "id-token"}, "validate": {"security-events"}}
+        assert writes == expected.get(name, set()), name
+    assert jobs["deploy"]["needs"] == "build"
+    assert jobs["build"]["needs"] == "validate"
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_audit_runs_weekly_and_on_demand() -> None:
+    workflow = load(GITHUB / "workflows" / "audit.yml")
+    on = triggers(workflow)
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    (cron,) = (entry["cron"] for entry in on["schedule"])
+    assert cron.split()[2:4] == ["*", "*"] and cron.split()[4] != "*"
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    runs = [step.get("run", "") for step in job["steps"]]
+    (audit,) = [run for run in runs if run.startswith("socialreg audit")]
+    assert audit.startswith('socialreg audit --open-issues --repo "$REPO"')
+    assert '--format markdown --output "$GITHUB_STEP_SUMMARY"' in audit
+
+
+def test_workflows_run_the_socialreg_commands() -> None:
+    text = {path.name: path.read_text(encoding="utf-8") for path in WORKFLOWS}
+    assert '--base "$BASE_SHA" --format github' in text["validate.yml"]
+    assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in text["validate.yml"]
+    assert "--format json --output pr-report/report.json" in text["validate.yml"]
+    assert "socialreg codeowners --check" in text["validate.yml"]
+    assert 'socialreg github comment --repo "$REPO" --pr "$PR"' in text["pr-bot.yml"]
+    assert 'socialreg github approvals --repo "$REPO" --pr "$PR"' in text["pr-bot.yml"]
+    assert "socialreg build --out site/" in text["publish.yml"]
+    assert "--format sarif" in text["publish.yml"]

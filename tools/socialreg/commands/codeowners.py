@@ -1,0 +1,120 @@
+"""`socialreg codeowners`: write CODEOWNERS from the org/ files, or check that it is current."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from socialreg.codeowners import read_owners, render
+from socialreg.findings import Finding, Severity
+from socialreg.loader import load_file
+
+ORG_FILES = ("org/organization.yaml", "org/units.yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeownersOptions:
+    root: Path
+    output: Path
+    check: bool
+
+
+def _load(root: Path, path: str, findings: list[Finding]) -> dict[str, Any]:
+    if not (root / path).is_file():
+        findings.append(
+            Finding(
+                path,
+                1,
+                1,
+                "SR013",
+                Severity.ERROR,
+                f"{path} is missing; CODEOWNERS is written from it.",
+            )
+        )
+        return {}
+    result = load_file(root, path)
+    findings.extend(result.findings)
+    if result.document is None or not isinstance(result.document.data, dict):
+        return {}
+    data: dict[str, Any] = result.document.data
+    return data
+
+
+def run(options: CodeownersOptions) -> int:
+    """Write or check CODEOWNERS; returns the exit code (0 written/current, 1 stale or broken)."""
+    findings: list[Finding] = []
+    organization, units = (_load(options.root, path, findings) for path in ORG_FILES)
+    if findings:
+        for finding in findings:
+            click.echo(
+                f"{finding.path}:{finding.line}:{finding.column}: {finding.message}", err=True
+            )
+        click.echo("CODEOWNERS was not written: fix the org/ files first.", err=True)
+        return 1
+    owners = read_owners(organization, units)
+    for problem in owners.problems:
+        click.echo(f"warning: {problem}", err=True)
+    expected = render(owners)
+    shown = _shown(options.root, options.output)
+    if options.check:
+        try:
+            current = options.output.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            click.echo(f"{shown} is missing. Run `socialreg codeowners` and commit the file.")
+            return 1
+        except (OSError, UnicodeDecodeError) as error:
+            click.echo(f"{shown} cannot be read ({error.__class__.__name__}).", err=True)
+            return 1
+        if current == expected:
+            click.echo(f"{shown} is up to date.")
+            return 0
+        diff = difflib.unified_diff(
+            current.splitlines(keepends=True),
+            expected.splitlines(keepends=True),
+            fromfile=f"{shown} (committed)",
+            tofile=f"{shown} (from org/units.yaml and org/organization.yaml)",
+        )
+        sys.stdout.write("".join(diff))
+        click.echo(
+            f"\n{shown} is out of date with the org/ files. Run `socialreg codeowners` "
+            "and commit the result."
+        )
+        return 1
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(expected, encoding="utf-8")
+    click.echo(f"Wrote {shown}.")
+    return 0
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@click.command("codeowners")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Do not write; exit 1 with a diff when the committed CODEOWNERS is out of date.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where CODEOWNERS is (default: CODEOWNERS at the repository root).",
+)
+@click.pass_obj
+def command(root: Path, check: bool, output: Path | None) -> None:
+    """Write CODEOWNERS from org/units.yaml and org/organization.yaml.
+
+    Each unit's accounts/ and campaigns/ folders belong to its supervisors and the
+    communications office; org/, schemas/, tools/, .github/ and everything else to the
+    registry maintainers.
+    """
+    sys.exit(run(CodeownersOptions(root, output or root / "CODEOWNERS", check)))

@@ -1,0 +1,125 @@
+"""`socialreg rules` lists every code; `socialreg explain CODE` prints one rule's documentation.
+
+Both show the severity and options in force, as the repository's org/policy.yaml sets them.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import click
+
+from socialreg.engine import RuleSetting, rule_settings
+from socialreg.loader import load_file
+from socialreg.repository import ORG_FILES
+from socialreg.rules import Rule, all_rules, get_rule
+from socialreg.rules.base import suggest_code
+
+_SCOPES = {
+    "account": "account files",
+    "campaign": "campaign files",
+    "any": "account and campaign files",
+    "input": "every file, while it is read (always an error; cannot be set or waived)",
+}
+
+
+def _settings(root: Path) -> dict[str, RuleSetting]:
+    """The rules as the repository's policy sets them; the defaults if it cannot be read."""
+    policy: Any = {}
+    if (root / ORG_FILES["policy"]).is_file():
+        document = load_file(root, ORG_FILES["policy"]).document
+        policy = document.data if document is not None else {}
+    return rule_settings(policy if isinstance(policy, dict) else {})
+
+
+def _severity(rule: Rule, settings: dict[str, RuleSetting]) -> str:
+    setting = settings.get(rule.code)
+    if setting is None:
+        return "error"
+    return "off" if setting.severity is None else str(setting.severity)
+
+
+def list_rules(root: Path) -> str:
+    settings = _settings(root)
+    lines = [f"{'code':<7}{'severity':<10}title"]
+    for rule in all_rules():
+        lines.append(f"{rule.code:<7}{_severity(rule, settings):<10}{rule.title}")
+    lines.append("")
+    lines.append("`socialreg explain CODE` says what a rule checks, why, and how to meet it.")
+    return "\n".join(lines) + "\n"
+
+
+def explain(root: Path, code: str) -> str | None:
+    rule = get_rule(code)
+    if rule is None:
+        return None
+    settings = _settings(root)
+    setting = settings.get(rule.code)
+    severity = _severity(rule, settings)
+    default = "" if severity == str(rule.severity) else f" (default: {rule.severity})"
+    parts = [
+        f"{rule.code}: {rule.title}",
+        "",
+        f"Severity: {severity}{default}",
+        f"Checks:   {_SCOPES[rule.scope]}",
+        f"Source:   {rule.source}",
+    ]
+    if rule.change_aware:
+        parts.append("Compares: with the base commit when run with `validate --base REF`")
+    parts += ["", "What it checks, and why:", _indent(rule.rationale)]
+    if rule.options:
+        parts += ["", "Options (org/policy.yaml, rules: " + rule.code + ": options:):"]
+        for key, value in rule.options.items():
+            in_force = setting.options.get(key, value) if setting is not None else value
+            note = "" if in_force == value else f" (in force here: {_show(in_force)})"
+            parts.append(f"  {key}: {_show(value)}{note}")
+    parts += [
+        "",
+        "Passes:",
+        _indent(rule.passing),
+        "",
+        "Fails:",
+        _indent(rule.failing),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _indent(text: str) -> str:
+    return textwrap.indent(text.strip(), "  ")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(str(item) for item in value) + "]"
+    return str(value)
+
+
+class _UnknownCode(click.ClickException):
+    exit_code = 2
+
+
+@click.command("rules")
+@click.pass_obj
+def rules_command(root: Path) -> None:
+    """List every rule: its code, the severity in force and its title."""
+    sys.stdout.write(list_rules(root))
+
+
+@click.command("explain")
+@click.argument("code")
+@click.pass_obj
+def explain_command(root: Path, code: str) -> None:
+    """Say what rule CODE (like SR104) checks, why, how to meet it, and its options."""
+    text = explain(root, code.strip())
+    if text is None:
+        hint = suggest_code(code, [rule.code for rule in all_rules()])
+        suggestion = f" Did you mean {hint}?" if hint else ""
+        raise _UnknownCode(
+            f"{code} is not a rule code.{suggestion} `socialreg rules` lists every code."
+        )
+    sys.stdout.write(text)

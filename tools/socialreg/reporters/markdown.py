@@ -1,0 +1,141 @@
+"""Markdown for people: the job summary in CI and the validation part of the pull request comment.
+
+The findings are grouped by file, one table row each: line, severity, rule code and message.
+Counts come first; a clean run says so in one line.
+
+Messages carry text from records, and records come from pull requests, so everything shown goes
+through `escape`: HTML is written as entities (no `<img>`, no `</details>` that closes the
+comment's own sections), Markdown that could leave its table cell is backslash-escaped, and
+`@name` and `#123` get an invisible zero-width joiner so that a record cannot ping people or
+link other issues. Words a message puts in backticks stay code, safely fenced.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+
+from socialreg.findings import Finding, Severity
+from socialreg.reporters import Report
+
+# GitHub refuses a comment longer than 65,536 characters. The comment adds the approvals, so
+# the findings get a little less; the job summary (1 MiB) has room for the same text.
+DEFAULT_LIMIT = 60_000
+
+ZERO_WIDTH_JOINER = "\u200d"
+_PING = re.compile(r"(?<![A-Za-z0-9_])([@#])(?=[A-Za-z0-9])")
+# `:` and the dot of `www.` are escaped so that addresses in record text are not made links.
+_SPECIAL = re.compile(r"([\\`*_\[\]|~$!:])")
+_WWW = re.compile(r"(?i)\b(www)\.")
+_SPACE = re.compile(r"\s+")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+TABLE_HEAD = "| Line | Kind | Rule | What to change |"
+_SEVERITY = {
+    Severity.ERROR: "❌ Error",
+    Severity.WARNING: "⚠️ Warning",
+    Severity.WAIVED: "ℹ️ Waived",
+}
+
+
+def render(report: Report, limit: int = DEFAULT_LIMIT) -> str:
+    """The whole report as Markdown, at most `limit` characters long."""
+    lines = [summary(report), ""]
+    # Keep room for the note that says how many findings did not fit.
+    budget = limit - 400 - len(lines[0])
+    shown = 0
+    for path, group in groupby(report.findings, key=lambda finding: finding.path):
+        section = [f"#### {escape(path)}", "", TABLE_HEAD, "|---:|---|---|---|"]
+        rows: list[str] = []
+        budget -= sum(len(line) + 1 for line in section) + 1
+        full = False
+        for finding in group:
+            row = table_row(finding)
+            if len(row) + 1 > budget:
+                full = True
+                break
+            rows.append(row)
+            budget -= len(row) + 1
+        if rows:
+            lines.extend([*section, *rows, ""])
+            shown += len(rows)
+        if full:
+            break
+    hidden = len(report.findings) - shown
+    if hidden:
+        lines.append(
+            f"**{count(hidden, 'more finding')} not shown here**, to keep this message within "
+            "GitHub's size limit. Run `socialreg validate` on the branch to see them all."
+        )
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def summary(report: Report) -> str:
+    """The counts, in a sentence, with what to do next."""
+    numbers = report.summary
+    checked = f"{count(numbers.files, 'file')} checked"
+    waived = (
+        f" {count(numbers.waived, 'finding')} {'is' if numbers.waived == 1 else 'are'} "
+        "excused by a waiver in the record, shown below."
+        if numbers.waived
+        else ""
+    )
+    if numbers.errors:
+        also = f" and {count(numbers.warnings, 'warning')}" if numbers.warnings else ""
+        return (
+            f"### ❌ {count(numbers.errors, 'error')}{also}\n\n{checked}. Each row below says "
+            f"where the problem is and what to write instead. Errors must be fixed before the "
+            f"pull request can be merged; warnings are worth a look.{waived}"
+        )
+    if numbers.warnings:
+        return (
+            f"### ⚠️ No errors, {count(numbers.warnings, 'warning')}\n\n{checked}. Nothing "
+            f"stops the merge, but the rows below are worth a look.{waived}"
+        )
+    return f"### ✅ All clear\n\n{checked}, no problems found.{waived}"
+
+
+def table_row(finding: Finding) -> str:
+    return (
+        f"| {finding.line} | {_SEVERITY[finding.severity]} | {escape(finding.rule)} "
+        f"| {escape_message(finding.message)} |"
+    )
+
+
+def count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def escape(text: str) -> str:
+    """Text that shows as itself in Markdown, on one line, inside a table cell."""
+    text = _SPACE.sub(" ", text)
+    text = _PING.sub(lambda match: match.group(1) + ZERO_WIDTH_JOINER, text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _WWW.sub(r"\1\\.", text)
+    return "".join(_ENTITIES.get(character, character) for character in text)
+
+
+def escape_message(text: str) -> str:
+    """Like `escape`, but what the message puts in single backticks stays a code span."""
+    parts = " ".join(text.split()).split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: there is no code to keep
+        return escape(text)
+    pieces = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            pieces.append(escape(part))
+        elif part.strip():
+            pieces.append(code_span(part))
+        else:
+            pieces.append(escape(f"`{part}`"))
+    return "".join(pieces)
+
+
+def code_span(text: str) -> str:
+    """A code span that holds `text` exactly: Markdown, HTML and mentions are inert inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    # A pipe would still end the table cell, even inside code.
+    inner = text.replace("|", "\\|")
+    if inner.startswith("`") or inner.endswith("`") or longest:
+        inner = f" {inner} "
+    return f"{fence}{inner}{fence}"

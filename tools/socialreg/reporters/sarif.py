@@ -1,0 +1,231 @@
+"""SARIF 2.1.0, for GitHub code scanning and any other tool that reads static analysis results.
+
+The log names every rule socialreg has (the policy rules from the registry and the checks of
+the files themselves), each with a short and a full description and help, so that code scanning
+can explain an alert without socialreg at hand. Locations are relative to the repository root
+(`uriBaseId` `%SRCROOT%`), with the line and column of the value the finding is about.
+
+A waived finding is reported with an in-source suppression: the waiver in the record is exactly
+that, and code scanning then shows it as dismissed instead of open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from socialreg import __version__
+from socialreg.findings import Finding, Severity
+from socialreg.reporters import Report
+from socialreg.rules import all_rules
+
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SOURCE_ROOT = "%SRCROOT%"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.WAIVED: "note"}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHelp:
+    """What SARIF says about one rule."""
+
+    code: str
+    title: str
+    description: str
+    help_text: str
+    help_markdown: str
+    level: str
+    tags: tuple[str, ...]
+
+
+# The checks of the files themselves: they run before any policy rule and are not in the
+# registry, because they are part of loading (socialreg.loader, .schemas, .repository).
+FILE_CHECKS: dict[str, tuple[str, str]] = {
+    "SR001": (
+        "The file can be read as text",
+        "A record is a small UTF-8 text file. A file that cannot be read, is binary, is not "
+        "UTF-8 or is larger than a record can be, is reported and skipped.",
+    ),
+    "SR002": (
+        "The file is valid YAML",
+        "The file must parse as YAML: indentation with spaces, never tabs, and text that "
+        "contains `: ` or `#` in quotes. Tags and merge keys are not used in records.",
+    ),
+    "SR003": (
+        "No key appears twice",
+        "When a key appears twice in the same place, YAML keeps only one of the values without "
+        "saying so. Keep one and delete the other.",
+    ),
+    "SR004": (
+        "One record per file, as `key: value` lines",
+        "A file holds exactly one YAML document, and that document is a mapping of keys to "
+        "values: not empty, not a list, not a single value, not nested deeper than a record is.",
+    ),
+    "SR005": (
+        "No runaway aliases",
+        "YAML anchors and aliases can make a short file expand to billions of values (an "
+        "'alias bomb'). A record is read only up to a safe size; write the values out instead.",
+    ),
+    "SR006": (
+        "Dates are real dates written YYYY-MM-DD",
+        "Dates are written YYYY-MM-DD, like 2026-03-31, and must exist in the calendar.",
+    ),
+    "SR007": (
+        "Values mean what they look like",
+        "YAML reads some unquoted words as something else: `no` becomes false, `0123` a "
+        "number, `1.10` the number 1.1. Where text is meant, put it in quotes.",
+    ),
+    "SR010": (
+        "No unknown keys",
+        "Every key must be one the schema knows. A misspelt key would otherwise be ignored "
+        "without a word, and the value written under it would be lost.",
+    ),
+    "SR011": (
+        "Required keys are present",
+        "A record must have every key its schema requires; the message names the missing key "
+        "and what to write there.",
+    ),
+    "SR012": (
+        "Values have the right form",
+        "Each value must have the type and form the schema asks for: text, a number, true or "
+        "false, a date, an e-mail address, a web address starting with https://, or one of a "
+        "list of words.",
+    ),
+    "SR013": (
+        "The file is in the right folder and its name is its id",
+        "An account lives in accounts/<unit>/<id>.yaml and a campaign in "
+        "campaigns/<unit>/<id>.yaml. The folder is the unit, and the file name (lowercase "
+        "letters, digits and hyphens) is the record's id.",
+    ),
+}
+
+
+def rule_help() -> dict[str, RuleHelp]:
+    """Every rule socialreg can report, by code, in code order."""
+    helps = {
+        code: RuleHelp(code, title, text, text, text, "error", ("file",))
+        for code, (title, text) in FILE_CHECKS.items()
+    }
+    for rule in all_rules():
+        rationale = " ".join(rule.rationale.split())
+        text = (
+            f"{rationale}\n\nSource: {rule.source}.\n\nWritten correctly:\n{rule.passing}\n\n"
+            f"Reported:\n{rule.failing}"
+        )
+        markdown = (
+            f"{rationale}\n\nSource: {rule.source}.\n\nWritten correctly:\n\n```yaml\n"
+            f"{rule.passing}\n```\n\nReported:\n\n```yaml\n{rule.failing}\n```"
+        )
+        helps[rule.code] = RuleHelp(
+            rule.code,
+            rule.title,
+            rationale,
+            text,
+            markdown,
+            _LEVEL[rule.severity],
+            ("policy", rule.scope),
+        )
+    return dict(sorted(helps.items()))
+
+
+def render(report: Report) -> str:
+    helps = rule_help()
+    for finding in report.findings:
+        if finding.rule not in helps:  # a code from a newer check that has no help yet
+            helps[finding.rule] = RuleHelp(
+                finding.rule,
+                finding.rule,
+                "A socialreg check.",
+                "A socialreg check.",
+                "A socialreg check.",
+                "error",
+                (),
+            )
+    index = {code: position for position, code in enumerate(helps)}
+    seen: Counter[tuple[str, str, str]] = Counter()
+    results = []
+    for finding in report.findings:
+        key = (finding.path, finding.rule, finding.json_path)
+        seen[key] += 1
+        results.append(result(finding, index[finding.rule], seen[key]))
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "socialreg",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [descriptor(help_) for help_ in helps.values()],
+                    }
+                },
+                "originalUriBaseIds": {
+                    SOURCE_ROOT: {"description": {"text": "The root of the registry repository."}}
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def descriptor(help_: RuleHelp) -> dict[str, Any]:
+    return {
+        "id": help_.code,
+        "name": help_.code,
+        "shortDescription": {"text": help_.title},
+        "fullDescription": {"text": help_.description},
+        "help": {"text": help_.help_text, "markdown": help_.help_markdown},
+        "defaultConfiguration": {"level": help_.level},
+        "properties": {"tags": list(help_.tags), "precision": "very-high"},
+    }
+
+
+def result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(finding.path), "uriBaseId": SOURCE_ROOT},
+                    "region": {
+                        "startLine": max(finding.line, 1),
+                        "startColumn": max(finding.column, 1),
+                    },
+                },
+                "logicalLocations": [{"fullyQualifiedName": finding.json_path, "kind": "member"}],
+            }
+        ],
+        # Stable while lines move: the file, the rule and the value it is about.
+        "partialFingerprints": {"socialregFinding/v1": fingerprint(finding, occurrence)},
+    }
+    if finding.severity is Severity.WAIVED:
+        entry["suppressions"] = [
+            {
+                "kind": "inSource",
+                "status": "accepted",
+                "justification": "A waiver in the record excuses this finding until it expires.",
+            }
+        ]
+    return entry
+
+
+def uri(path: str) -> str:
+    """A repository-relative URI reference: the path with anything unusual percent-encoded."""
+    return quote(path, safe="/-._~")
+
+
+def fingerprint(finding: Finding, occurrence: int) -> str:
+    text = "\0".join([finding.path, finding.rule, finding.json_path, str(occurrence)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,219 @@
+"""The codes of problems found while reading files (SR001-SR013, SR016).
+
+The loader, the schemas, the repository and the policy check produce these, not the rule
+engine. They are registered here so that `socialreg rules` and `socialreg explain` cover every
+code a user can see. They are always errors and cannot be waived or switched off: a file that
+cannot be read correctly cannot be checked against the policy either.
+"""
+
+from __future__ import annotations
+
+from socialreg.rules.base import register_input
+
+REQUIREMENTS = "REQUIREMENTS.md"
+
+register_input(
+    code="SR001",
+    title="The file can be read as UTF-8 text of reasonable size",
+    rationale="""
+A record is a small YAML text file. A binary file, a file in another encoding or a file of
+several megabytes is almost always the wrong file added by mistake.
+""",
+    source=REQUIREMENTS,
+    passing="name: Norrvik University Library   # saved as UTF-8",
+    failing="(a PNG image saved as accounts/library/logo.yaml)",
+)
+
+register_input(
+    code="SR002",
+    title="The file is valid YAML",
+    rationale="""
+Records are written in a web editor, where a tab, a missing space after a colon or an
+unquoted `: ` inside a text is easy to type. The message points at the line and says what to
+change.
+""",
+    source=REQUIREMENTS,
+    passing="""
+tone: "Friendly: we answer in the language of the question"
+""",
+    failing="""
+tone: Friendly: we answer in the language of the question
+""",
+)
+
+register_input(
+    code="SR003",
+    title="No key appears twice",
+    rationale="""
+When a key is written twice, YAML silently keeps one of the values. Which one was meant is a
+question for the person who wrote it, so it is an error.
+""",
+    source=REQUIREMENTS,
+    passing="""
+status: pilot
+""",
+    failing="""
+status: pilot
+status: active
+""",
+)
+
+register_input(
+    code="SR004",
+    title="The file holds one record of key: value lines",
+    rationale="""
+A record file is one YAML mapping: not empty, not a list, not several documents split by `---`.
+""",
+    source=REQUIREMENTS,
+    passing="""
+platform: instagram
+handle: "@norrvik.library"
+""",
+    failing="""
+- platform: instagram
+- handle: "@norrvik.library"
+""",
+)
+
+register_input(
+    code="SR005",
+    title="No alias bombs",
+    rationale="""
+YAML anchors (`&`) and aliases (`*`) can make a few lines expand to billions of values and stop
+every tool that reads the file. Records have no need for them; write the values out.
+""",
+    source=REQUIREMENTS,
+    passing="""
+audiences:
+  - Students
+  - Researchers
+""",
+    failing="""
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+""",
+)
+
+register_input(
+    code="SR006",
+    title="Dates are real dates written YYYY-MM-DD",
+    rationale="""
+Date rules (pilots, reviews, campaigns, waivers) compare dates, so every date must exist and be
+written the same way: 2026-03-31, not 31/3/2026 or 2026-02-30.
+""",
+    source=REQUIREMENTS,
+    passing="""
+review:
+  last: 2026-02-28
+""",
+    failing="""
+review:
+  last: 2026-02-30
+""",
+)
+
+register_input(
+    code="SR007",
+    title="Text that YAML would read as something else is quoted",
+    rationale="""
+YAML reads some unquoted words as other things: `no` and `yes` become false and true, `0123`
+becomes a number. Where a text was meant, the message shows how to quote it.
+""",
+    source=REQUIREMENTS,
+    passing="""
+handle: "no"
+""",
+    failing="""
+handle: no
+""",
+)
+
+register_input(
+    code="SR010",
+    title="Unknown keys are errors",
+    rationale="""
+A key the schema does not know is usually a typo (`moderator` for `moderators`). If it were
+ignored, the value the person meant to give would silently be lost, so it is an error, with the
+closest known key suggested.
+""",
+    source=REQUIREMENTS,
+    passing="""
+moderators:
+  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+""",
+    failing="""
+moderator:
+  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+""",
+)
+
+register_input(
+    code="SR011",
+    title="Required keys are present",
+    rationale="""
+Every key the record format requires carries information a reviewer or the public needs: who
+owns the account, who watches it, why it exists. The message says what to write.
+""",
+    source=REQUIREMENTS,
+    passing="""
+privacy:
+  personal_data_assessment: Dnr NU 2026/3318, in the records office's register
+""",
+    failing="""
+privacy: {}
+""",
+)
+
+register_input(
+    code="SR012",
+    title="Values have the expected kind and form",
+    rationale="""
+A status must be one of the listed words, a number a number, an address start with https://.
+The message says which values are allowed.
+""",
+    source=REQUIREMENTS,
+    passing="""
+status: active
+""",
+    failing="""
+status: open
+""",
+)
+
+register_input(
+    code="SR013",
+    title="Files are in the right folder and named by their id",
+    rationale="""
+The folder says which unit owns a record (accounts/<unit>/<id>.yaml) and the file name is the
+record's id, which other records refer to (a campaign's sender, related accounts). Ids are
+lowercase letters, digits and hyphens, unique across units, and the three org/ files must exist.
+""",
+    source=REQUIREMENTS,
+    passing="accounts/library/norrvik-library-instagram.yaml",
+    failing="accounts/Norrvik Library Instagram.yml",
+)
+
+register_input(
+    code="SR016",
+    title="The rule settings in org/policy.yaml name real rules and options",
+    rationale="""
+org/policy.yaml sets the severity and options of each rule. A misspelt rule code or option
+would silently leave the default in force, so both are errors, and so is an option value of
+the wrong kind (a number written as text, a negative number of hours). Until it is corrected,
+the rule keeps its default.
+""",
+    source=REQUIREMENTS,
+    passing="""
+rules:
+  SR106:
+    options:
+      max_hours: 24
+""",
+    failing="""
+rules:
+  SR106:
+    options:
+      max_hour: "24"
+""",
+)

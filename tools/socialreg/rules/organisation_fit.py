@@ -1,0 +1,121 @@
+"""Rule 25 (with SR013) and the record format: a record fits the organisation's org/ files.
+
+The unit named in a record is the folder it is in and is defined in org/units.yaml; an
+account's platform is one the policy lists, and its address matches that platform.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from socialreg.repository import Record, Repository
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+
+REQUIREMENTS = "REQUIREMENTS.md"
+
+
+@register(
+    code="SR014",
+    title="The unit exists and is the folder the file is in",
+    scope="any",
+    rationale="""
+The folder says which unit owns an account or orders a campaign: CODEOWNERS asks that unit's
+supervisors to approve changes to it. So the `unit` key must be the folder's name, and the unit
+must be defined in org/units.yaml. Like the other problems with the file itself, this cannot
+be waived.
+""",
+    source=f"{REQUIREMENTS} rule 25",
+    passing="""
+# accounts/library/norrvik-library-instagram.yaml
+unit: library
+""",
+    failing="""
+# accounts/library/norrvik-library-instagram.yaml
+unit: libary
+""",
+)
+def check_unit(record: Record, context: RuleContext) -> Iterator[Problem]:
+    unit = record.data.get("unit")
+    if not isinstance(unit, str):
+        return
+    folder = record.path.split("/")[0]
+    if record.folder_unit and unit != record.folder_unit:
+        yield Problem(
+            record.document,
+            ("unit",),
+            f"The file is in the folder of the unit {record.folder_unit}, but says unit: {unit}. "
+            f"Write unit: {record.folder_unit}, or move the file to "
+            f"{folder}/{unit}/{record.id}.yaml.",
+        )
+    units = context.units
+    if units and unit not in units:
+        hint = difflib.get_close_matches(unit, list(units), n=1, cutoff=0.6)
+        suggestion = f" Did you mean {hint[0]}?" if hint else ""
+        yield Problem(
+            record.document,
+            ("unit",),
+            f"There is no unit `{unit}` in org/units.yaml.{suggestion} Units: "
+            f"{', '.join(sorted(units))}. A new unit is added to org/units.yaml by the "
+            "registry's maintainers.",
+        )
+
+
+def _patterns(repository: Repository) -> dict[str, tuple[str, re.Pattern[str] | None]]:
+    platforms = repository.org_data("policy").get("platforms")
+    result: dict[str, tuple[str, re.Pattern[str] | None]] = {}
+    for key, platform in (platforms if isinstance(platforms, dict) else {}).items():
+        name = str(mapping(platforms, key).get("name", key))
+        pattern = platform.get("url_pattern") if isinstance(platform, dict) else None
+        try:
+            compiled = re.compile(pattern) if isinstance(pattern, str) else None
+        except re.error:  # the policy schema reports it
+            compiled = None
+        result[key] = (name, compiled)
+    return result
+
+
+@register(
+    code="SR015",
+    title="The platform is one the policy lists, and the address matches it",
+    scope="account",
+    rationale="""
+The organisation decides which platforms it uses (org/policy.yaml, platforms). An account's
+platform must be one of them, and its address must have the form of that platform's addresses,
+so that a link to the wrong site, or a typo in the address, is caught before it is published.
+""",
+    source=f"{REQUIREMENTS} (record format)",
+    passing="""
+platform: instagram
+url: https://www.instagram.com/norrvik.library/
+""",
+    failing="""
+platform: instagram
+url: https://www.facebook.com/norrvik.library/
+""",
+)
+def check_platform(record: Record, context: RuleContext) -> Iterator[Problem]:
+    platform, url = record.data.get("platform"), record.data.get("url")
+    patterns = context.derived("SR015.patterns", _patterns)
+    if not isinstance(platform, str) or not patterns:
+        return
+    if platform not in patterns:
+        hint = difflib.get_close_matches(platform, list(patterns), n=1, cutoff=0.6)
+        suggestion = f" Did you mean {hint[0]}?" if hint else ""
+        yield Problem(
+            record.document,
+            ("platform",),
+            f"{platform} is not a platform in org/policy.yaml.{suggestion} Platforms: "
+            f"{', '.join(sorted(patterns))}. Ask the communications office before using a new "
+            "platform; it is added to the policy first.",
+        )
+        return
+    name, pattern = patterns[platform]
+    if isinstance(url, str) and pattern is not None and not pattern.search(url):
+        yield Problem(
+            record.document,
+            ("url",),
+            f"{url} is not a {name} address. Copy the address of the account's page from the "
+            "browser's address bar, starting with https://.",
+        )
