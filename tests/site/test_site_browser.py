@@ -364,3 +364,17 @@ def test_long_lists_show_200_rows_at_a_time(tab: _Page, large_url: str) -> None:
     page.fill("#filter-text", "")  # a new search starts again from the first 200
     assert len(_visible_rows(page)) == 200
     assert tab.errors == []
+
+
+@pytest.mark.parametrize(
+    "path", ["index.html", "accounts/norrvik-careers-x.html", "campaigns.html", "verify.html?q=x"]
+)
+def test_pages_reflow_to_a_narrow_screen(browser: Any, site_url: str, path: str) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels nothing but a data table scrolls sideways."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
