@@ -238,6 +238,8 @@ def test_pr_bot_has_only_the_write_permissions_it_needs() -> None:
     assert job["permissions"] == {
         "actions": "read",
         "contents": "read",
+        # Creating a missing label takes issues: write; pull-requests: write is not enough.
+        "issues": "write",
         "pull-requests": "write",
         "statuses": "write",
     }

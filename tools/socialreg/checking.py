@@ -33,6 +33,7 @@ from socialreg.repository import (
     build_index,
     context_entries,
     load_job,
+    load_org_files,
     open_repository,
     plan_jobs,
     worker_count,
@@ -57,11 +58,12 @@ def check_repository(
 
     Raises `gitbase.BaseError` when `base_ref` cannot be read.
     """
-    repository = open_repository(root)
+    repository = open_repository(root, with_org_files=False)
     jobs = plan_jobs(root, only)
     base = None if base_ref is None else read_base(root, base_ref, _checked_records(jobs))
     workers = worker_count(sum(1 for job in jobs if job.check_in_full))
     if workers == 1:
+        load_org_files(repository)
         full = [job for job in jobs if job.check_in_full]
         entries = accept(repository, full, [load_job(repository, job) for job in full])
         build_index(repository, entries + context_entries(repository, jobs))
@@ -99,6 +101,9 @@ def _check_in_parallel(
         connections.append(ours)
         processes.append(process)
     try:
+        # The workers need only the schemas to read records; the rules need the org/ files,
+        # which are read here meanwhile and sent to the workers with the index.
+        load_org_files(repository)
         findings: list[Finding] = []
         files = repository.files_checked
         entries = []
@@ -109,8 +114,14 @@ def _check_in_parallel(
             files += worker_files
         entries.sort(key=lambda entry: entry[0].path)  # the order one process would have
         build_index(repository, entries)  # adds findings about ids used twice
+        context_for_rules = (
+            repository.index,
+            repository.organization,
+            repository.units,
+            repository.policy,
+        )
         for connection in connections:
-            connection.send(repository.index)
+            connection.send(context_for_rules)
         for connection in connections:
             findings.extend(_receive(connection))
         findings.extend(repository.findings)  # the org/ files and the index
@@ -135,7 +146,12 @@ def _worker(
         loaded = [load_job(repository, job) for job in jobs]
         entries = accept(repository, jobs, loaded)
         connection.send(("ok", (entries, repository.findings, repository.files_checked)))
-        repository.index = connection.recv()
+        (
+            repository.index,
+            repository.organization,
+            repository.units,
+            repository.policy,
+        ) = connection.recv()
         connection.send(("ok", run_record_rules(repository, today, base)))
     except BaseException as error:  # the parent must hear of any failure, or it waits forever
         last = traceback.format_exception_only(type(error), error)[-1].strip()

@@ -118,12 +118,20 @@ def load_repository(
     return repository
 
 
-def open_repository(root: Path) -> Repository:
+def open_repository(root: Path, with_org_files: bool = True) -> Repository:
     """A repository with its schemas compiled and its org/ files loaded and checked.
 
-    The org/ files are context for every rule, so they are always loaded.
+    The org/ files are context for every rule, so they are always loaded; a parallel check
+    loads them later itself, while its workers read the records.
     """
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
+    if with_org_files:
+        load_org_files(repository)
+    return repository
+
+
+def load_org_files(repository: Repository) -> None:
+    root = repository.root
     for name, path in ORG_FILES.items():
         if not (root / path).is_file():
             repository.findings.append(
@@ -144,7 +152,6 @@ def open_repository(root: Path) -> Repository:
             schema_findings = repository.schemas.check(result.document, name)
             repository.findings.extend(_deduplicated(schema_findings, result.findings))
             setattr(repository, name, result.document)
-    return repository
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from socialreg import pr_comment
 from socialreg.approvals import (
     STATUS_CONTEXT,
     FileChange,
@@ -21,10 +22,15 @@ from socialreg.approvals import (
     status_description,
 )
 from socialreg.codeowners import Owners, read_owners
-from socialreg.github_api import GitHub, GitHubError, Repository
+from socialreg.findings import Severity
+from socialreg.github_api import ChangedFile, GitHub, GitHubError, PullRequest, Repository
 from socialreg.loader import load_text
+from socialreg.reporters import Report
+from socialreg.reporters.json_report import ReportError, parse
 
 USAGE_OR_API_ERROR = 2
+# The pull request bot refuses bigger reports before they get here; so does this command.
+REPORT_SIZE_LIMIT = 5_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +115,13 @@ def check_approvals(github: GitHub, options: ApprovalsOptions) -> tuple[Verdict,
     repo = github.repository(options.repo)
     pull = repo.pull_request(options.number)
     files = repo.pull_request_files(options.number)
+    return decide_approvals(repo, pull, files), repo
+
+
+def decide_approvals(repo: Repository, pull: PullRequest, files: list[ChangedFile]) -> Verdict:
+    """The verdict for a pull request already read (the comment command reads it once)."""
     reviews = sorted(
-        repo.reviews(options.number),
+        repo.reviews(pull.number),
         key=lambda review: (review.submitted_at is None, review.submitted_at or 0, review.id),
     )
     problems: list[str] = []
@@ -129,7 +140,7 @@ def check_approvals(github: GitHub, options: ApprovalsOptions) -> tuple[Verdict,
         changed_since=changed_since(repo, commits, pull.head_sha, paths),
         problems=[*owners.problems, *problems],
     )
-    return verdict, repo
+    return verdict
 
 
 def run_approvals(options: ApprovalsOptions, github: GitHub | None = None) -> int:
@@ -180,9 +191,103 @@ def _default_details_url() -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class CommentOptions:
+    repo: str
+    number: int
+    report: Path
+    approvals: bool
+    dry_run: bool
+
+
+def read_report(path: Path) -> Report:
+    """The JSON report of `socialreg validate`, checked field by field; ReportError if not."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(REPORT_SIZE_LIMIT + 1)
+    except OSError as error:
+        raise ReportError(f"cannot read it: {error.strerror or error}") from None
+    if len(data) > REPORT_SIZE_LIMIT:
+        raise ReportError(f"it is larger than {REPORT_SIZE_LIMIT:,} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReportError("it is not UTF-8 text") from None
+    return parse(text)
+
+
+def _records_with_waivers(repo: Repository, files: list[ChangedFile], head_sha: str) -> bool:
+    for path in pr_comment.records_to_read(files):
+        text = repo.file_text(path, head_sha)
+        if text is not None and pr_comment.has_waivers(text, path):
+            return True
+    return False
+
+
+def run_comment(
+    options: CommentOptions, github: GitHub | None = None, environ: dict[str, str] | None = None
+) -> int:
+    """Post or update the pull request's one comment and keep the four labels in step."""
+    try:
+        report = read_report(options.report)
+    except ReportError as error:
+        click.echo(f"error: {options.report} is not a socialreg JSON report: {error}.", err=True)
+        return USAGE_OR_API_ERROR
+    try:
+        server = pr_comment.server_url(os.environ if environ is None else environ)
+    except ValueError as error:
+        click.echo(f"error: {error}", err=True)
+        return USAGE_OR_API_ERROR
+    number = options.number
+    try:
+        client = github or GitHub.from_environment()
+        repo = client.repository(options.repo)
+        pull = repo.pull_request(number)
+        files = repo.pull_request_files(number)
+        approvals = (
+            render_summary(decide_approvals(repo, pull, files)) if options.approvals else None
+        )
+        links = pr_comment.WebLinks(server, repo.full_name, pull.head_sha, pull.base_ref)
+        body = pr_comment.render_comment(report, links, approvals)
+        waived = any(finding.severity is Severity.WAIVED for finding in report.findings)
+        waivers = waived or _records_with_waivers(repo, files, pull.head_sha)
+        wanted = pr_comment.wanted_labels(report, pr_comment.changed_paths(files), waivers)
+        add, remove = pr_comment.label_changes(repo.labels(number), wanted)
+        added = ", ".join(label.name for label in add) or "none"
+        removed = ", ".join(remove) or "none"
+        if options.dry_run:
+            sys.stdout.write(body)
+            click.echo(
+                f"Dry run: nothing posted. Labels to add: {added}; to remove: {removed}.",
+                err=True,
+            )
+            return 0
+        existing = pr_comment.find_comment(repo.comments(number))
+        if existing is None:
+            repo.create_comment(number, body)
+            done = "Posted the comment"
+        elif existing.body != body:
+            repo.edit_comment(number, existing.id, body)
+            done = f"Updated comment {existing.id}"
+        else:
+            done = f"Comment {existing.id} was already up to date"
+        for label in add:
+            repo.add_label(number, label.name, label.color, label.description)
+        for name in remove:
+            repo.remove_label(number, name)
+        click.echo(f"{done} on #{number}. Labels added: {added}; removed: {removed}.", err=True)
+        return 0
+    except GitHubError as error:
+        click.echo(f"error: {error}", err=True)
+        return USAGE_OR_API_ERROR
+
+
 @click.group("github")
 def group() -> None:
-    """Work with GitHub: the approval check. Token from GITHUB_TOKEN, API from GITHUB_API_URL."""
+    """Work with GitHub: the pull request comment and the approval check.
+
+    Token from GITHUB_TOKEN, API from GITHUB_API_URL, web links from GITHUB_SERVER_URL.
+    """
 
 
 @group.command("approvals")
@@ -218,3 +323,38 @@ def approvals_command(
         repo, number, dry_run, summary_file, details_url or _default_details_url()
     )
     sys.exit(run_approvals(options))
+
+
+@group.command("comment")
+@click.option(
+    "--repo",
+    required=True,
+    envvar="GITHUB_REPOSITORY",
+    help="The repository, OWNER/NAME (default: $GITHUB_REPOSITORY).",
+)
+@click.option(
+    "--pr", "number", type=click.IntRange(min=1), required=True, help="The pull request number."
+)
+@click.option(
+    "--report",
+    "report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The JSON report of `socialreg validate --format json` (read as untrusted data).",
+)
+@click.option(
+    "--approvals",
+    is_flag=True,
+    help="Also show who has approved and who still needs to (as `github approvals` decides).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the comment; post nothing, change no label.")
+def comment_command(repo: str, number: int, report: Path, approvals: bool, dry_run: bool) -> None:
+    """Post the validation result on a pull request, in one comment updated on every run.
+
+    The comment groups the findings by file, links each to its line in the pull request's head
+    commit and each rule code to its explanation. The labels account-request, campaign,
+    needs-changes and waiver are added when they apply and removed when they no longer do;
+    other labels are left alone. Exit code 0: comment posted; 2: bad report, GitHub or usage
+    error.
+    """
+    sys.exit(run_comment(CommentOptions(repo, number, report, approvals, dry_run)))

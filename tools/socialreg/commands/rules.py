@@ -1,10 +1,14 @@
 """`socialreg rules` lists every code; `socialreg explain CODE` prints one rule's documentation.
 
 Both show the severity and options in force, as the repository's org/policy.yaml sets them.
+`socialreg rules --format markdown` writes every explanation as one Markdown page, which is
+committed as docs/rules.md: the pull request comment links each rule code to its section there,
+by the anchor its heading gives (`## SR105` -> `#sr105`).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -87,6 +91,73 @@ def explain(root: Path, code: str) -> str | None:
     return "\n".join(parts) + "\n"
 
 
+def rules_markdown(root: Path) -> str:
+    """Every rule's explanation as one Markdown page (docs/rules.md)."""
+    settings = _settings(root)
+    lines = [
+        "# The rules",
+        "",
+        "What each code checks, why, and how to meet it. Written by "
+        "`socialreg rules --format markdown > docs/rules.md` from the rules and org/policy.yaml; "
+        "do not edit it by hand. `socialreg explain CODE` prints the same on a terminal.",
+        "",
+        "| Code | Severity | Title |",
+        "|---|---|---|",
+    ]
+    rules = all_rules()
+    for rule in rules:
+        title = rule.title.replace("|", "\\|")
+        lines.append(
+            f"| [{rule.code}](#{rule.code.lower()}) | {_severity(rule, settings)} | {title} |"
+        )
+    for rule in rules:
+        setting = settings.get(rule.code)
+        severity = _severity(rule, settings)
+        default = "" if severity == str(rule.severity) else f" (default: {rule.severity})"
+        lines += [
+            "",
+            f"## {rule.code}",
+            "",
+            f"**{rule.title}**",
+            "",
+            f"- Severity: {severity}{default}",
+            f"- Checks: {_SCOPES[rule.scope]}",
+            f"- Source: `{rule.source}`",
+        ]
+        if rule.change_aware:
+            lines.append("- Compares: with the base commit when run with `validate --base REF`")
+        for paragraph in re.split(r"\n\s*\n", rule.rationale.strip()):
+            lines += ["", " ".join(paragraph.split())]
+        if rule.options:
+            lines += [
+                "",
+                f"Options (in org/policy.yaml, under `rules: {rule.code}: options:`):",
+                "",
+            ]
+            for key, value in rule.options.items():
+                in_force = setting.options.get(key, value) if setting is not None else value
+                note = "" if in_force == value else f" (in force here: `{_show(in_force)}`)"
+                lines.append(f"- `{key}`: `{_show(value)}`{note}")
+        lines += [
+            "",
+            "Passes:",
+            "",
+            *_fenced(rule.passing),
+            "",
+            "Fails:",
+            "",
+            *_fenced(rule.failing),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _fenced(text: str) -> list[str]:
+    """A YAML code block, with a fence longer than any run of backticks in the text."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}yaml", *text.strip("\n").splitlines(), fence]
+
+
 def _indent(text: str) -> str:
     return textwrap.indent(text.strip(), "  ")
 
@@ -104,10 +175,18 @@ class _UnknownCode(click.ClickException):
 
 
 @click.command("rules")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: one line per rule; markdown: every explanation, the page docs/rules.md.",
+)
 @click.pass_obj
-def rules_command(root: Path) -> None:
+def rules_command(root: Path, output_format: str) -> None:
     """List every rule: its code, the severity in force and its title."""
-    sys.stdout.write(list_rules(root))
+    sys.stdout.write(rules_markdown(root) if output_format == "markdown" else list_rules(root))
 
 
 @click.command("explain")

@@ -8,12 +8,19 @@ through `escape`: HTML is written as entities (no `<img>`, no `</details>` that 
 comment's own sections), Markdown that could leave its table cell is backslash-escaped, and
 `@name` and `#123` get an invisible zero-width joiner so that a record cannot ping people or
 link other issues. Words a message puts in backticks stay code, safely fenced.
+
+The pull request comment links each line to the file at the pull request's head commit and each
+rule code to its explanation; it passes a `Links` for that. Addresses are checked here as well
+(`link`): one that could leave its Markdown link or table cell is dropped, and the text is shown
+plain.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import groupby
+from typing import Protocol
 
 from socialreg.findings import Finding, Severity
 from socialreg.reporters import Report
@@ -37,19 +44,51 @@ _SEVERITY = {
 }
 
 
-def render(report: Report, limit: int = DEFAULT_LIMIT) -> str:
-    """The whole report as Markdown, at most `limit` characters long."""
+# An address that can stand in `[text](address)` inside a table cell: no spaces, brackets,
+# parentheses, angle brackets, quotes, backslashes or pipes.
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9_\-.~:/?#@!$&*+,;=%]+")
+
+
+class Links(Protocol):
+    """Where the parts of a finding point; None leaves that part as plain text."""
+
+    def file(self, path: str) -> str | None: ...
+
+    def line(self, path: str, line: int) -> str | None: ...
+
+    def rule(self, code: str) -> str | None: ...
+
+
+def _more_note(hidden: int) -> str:
+    return (
+        f"**{count(hidden, 'more finding')} not shown here**, to keep this message within "
+        "GitHub's size limit. Run `socialreg validate` on the branch to see them all."
+    )
+
+
+def render(
+    report: Report,
+    limit: int = DEFAULT_LIMIT,
+    links: Links | None = None,
+    more: Callable[[int], str] = _more_note,
+) -> str:
+    """The whole report as Markdown, at most `limit` characters long.
+
+    `links` makes file names, line numbers and rule codes links; `more(n)` is the sentence
+    said when n findings do not fit (at most 300 characters).
+    """
     lines = [summary(report), ""]
     # Keep room for the note that says how many findings did not fit.
     budget = limit - 400 - len(lines[0])
     shown = 0
     for path, group in groupby(report.findings, key=lambda finding: finding.path):
-        section = [f"#### {escape(path)}", "", TABLE_HEAD, "|---:|---|---|---|"]
+        heading = link(escape(path), links.file(path) if links else None)
+        section = [f"#### {heading}", "", TABLE_HEAD, "|---:|---|---|---|"]
         rows: list[str] = []
         budget -= sum(len(line) + 1 for line in section) + 1
         full = False
         for finding in group:
-            row = table_row(finding)
+            row = table_row(finding, links)
             if len(row) + 1 > budget:
                 full = True
                 break
@@ -62,10 +101,7 @@ def render(report: Report, limit: int = DEFAULT_LIMIT) -> str:
             break
     hidden = len(report.findings) - shown
     if hidden:
-        lines.append(
-            f"**{count(hidden, 'more finding')} not shown here**, to keep this message within "
-            "GitHub's size limit. Run `socialreg validate` on the branch to see them all."
-        )
+        lines.append(more(hidden))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -94,11 +130,19 @@ def summary(report: Report) -> str:
     return f"### ✅ All clear\n\n{checked}, no problems found.{waived}"
 
 
-def table_row(finding: Finding) -> str:
+def table_row(finding: Finding, links: Links | None = None) -> str:
+    line = link(str(finding.line), links.line(finding.path, finding.line) if links else None)
+    rule = link(escape(finding.rule), links.rule(finding.rule) if links else None)
     return (
-        f"| {finding.line} | {_SEVERITY[finding.severity]} | {escape(finding.rule)} "
-        f"| {escape_message(finding.message)} |"
+        f"| {line} | {_SEVERITY[finding.severity]} | {rule} | {escape_message(finding.message)} |"
     )
+
+
+def link(text: str, url: str | None) -> str:
+    """`text` (already Markdown) as a link to `url`; just `text` when the address is unsafe."""
+    if url is None or _SAFE_URL.fullmatch(url) is None:
+        return text
+    return f"[{text}]({url})"
 
 
 def count(number: int, word: str) -> str:
