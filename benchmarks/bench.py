@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_site import measure_site, measure_site_filters
 from generate import generate
 
 BIN = Path(sys.executable).parent
@@ -94,6 +95,8 @@ def measure_validate_one(root: Path, arguments: argparse.Namespace) -> None:
 MEASUREMENTS: dict[str, Callable[[Path, argparse.Namespace], None]] = {
     "validate": measure_validate,
     "validate-one": measure_validate_one,
+    "site": measure_site,
+    "site-filters": measure_site_filters,
 }
 
 

@@ -26,6 +26,8 @@ COMMANDS = {
     "github": "socialreg.commands.github:group",
     "new": "socialreg.commands.new:command",
     "audit": "socialreg.commands.audit:command",
+    "build": "socialreg.commands.build:command",
+    "serve": "socialreg.commands.serve:command",
 }
 
 

@@ -1,0 +1,237 @@
+"""Benchmark the registry site: build time for 10,000 accounts, filter response in Chromium.
+
+    python benchmarks/bench_site.py [--accounts 10000] [--campaigns 2000] [--repeat 3]
+    python benchmarks/bench.py --only site --only site-filters    (the same, from bench.py)
+
+Targets (issue 6): the site for 10,000 accounts builds in under 5 s, and the filters on the
+index page answer in under 100 ms in Chromium. The script prints each figure and says whether
+it meets its target; it exits 0 either way, because speed is reported, not tested.
+
+Run alone, the generated repository and the built site go to benchmarks/out/ (ignored by Git);
+from bench.py, to its temporary folder. Times are
+wall-clock on this machine. A build into a new folder is what CI does on every merge; a build
+over the previous one rewrites only the files that changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import functools
+import http.server
+import importlib.util
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from socialreg.engine import run_rules
+from socialreg.repository import load_repository
+from socialreg.site.build import build_site
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+TODAY = datetime.date(2026, 11, 21)
+BUILD_TARGET_S = 5.0
+FILTER_TARGET_MS = 100.0
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _generator() -> Callable[[Path, int, int], None]:
+    spec = importlib.util.spec_from_file_location("generate", HERE / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generate: Callable[[Path, int, int], None] = module.generate
+    return generate
+
+
+def _timed(action: Callable[[], Any]) -> tuple[float, float, Any]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def _line(label: str, seconds: list[float], target: float | None = None) -> str:
+    best, median = min(seconds), statistics.median(seconds)
+    verdict = ""
+    if target is not None:
+        verdict = "  meets the target" if median < target else f"  OVER the {target:g} s target"
+    return f"  {label:<44} best {best:6.2f} s   median {median:6.2f} s{verdict}"
+
+
+def bench_build(root: Path, site: Path, repeat: int) -> None:
+    """Each step cold (into a new folder, as CI builds) and warm (over the previous build)."""
+    phases: dict[str, list[float]] = {
+        "load and schema-check the records": [],
+        "policy rules": [],
+        "site, into a new folder": [],
+        "site, over the previous build": [],
+        "`socialreg build`, into a new folder": [],
+        "`socialreg build`, over the previous build": [],
+    }
+    result = None
+    scratch = site.parent / f"{site.name}-cold"
+    shutil.rmtree(scratch, ignore_errors=True)
+    for run in range(repeat):
+        load_wall, _, repository = _timed(functools.partial(load_repository, root))
+        rules_wall, _, _ = _timed(functools.partial(run_rules, repository, TODAY))
+        cold = scratch / f"api-{run}"
+        cold_wall, _, result = _timed(functools.partial(build_site, repository, cold, TODAY))
+        build_site(repository, site, TODAY)
+        warm_wall, _, _ = _timed(functools.partial(build_site, repository, site, TODAY))
+        phases["load and schema-check the records"].append(load_wall)
+        phases["policy rules"].append(rules_wall)
+        phases["site, into a new folder"].append(cold_wall)
+        phases["site, over the previous build"].append(warm_wall)
+        for label, out in (
+            ("`socialreg build`, into a new folder", scratch / f"command-{run}"),
+            ("`socialreg build`, over the previous build", site),
+        ):
+            command = [
+                sys.executable, "-m", "socialreg", "--root", str(root), "build",
+                "--out", str(out), "--today", TODAY.isoformat(),
+            ]  # fmt: skip
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            phases[label].append(time.perf_counter() - start)
+    shutil.rmtree(scratch, ignore_errors=True)
+    assert result is not None
+    print(
+        f"Build: {result.official} official and {result.archived} archived accounts, "
+        f"{result.pages} pages, {repeat} runs"
+    )
+    for label, seconds in phases.items():
+        target = BUILD_TARGET_S if label.startswith("`socialreg build`") else None
+        print(_line(label, seconds, target))
+
+
+class _Silent(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _served(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_Silent, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+# One change as a person makes it: set the control (or press the button), send the event the
+# browser would send, and force style and layout so the time includes showing the result.
+_CHANGE = """([selector, value, event]) => {
+  const control = document.querySelector(selector);
+  const start = performance.now();
+  if (event === 'click') {
+    control.click();
+  } else {
+    control.value = value;
+    control.dispatchEvent(new Event(event, {bubbles: true}));
+  }
+  document.body.offsetHeight;
+  const elapsed = performance.now() - start;
+  return [elapsed, document.getElementById('filter-count').textContent];
+}"""
+
+STEPS = [
+    ("type a word that most rows match", "#filter-text", "norrvik", "input"),
+    ("type a word that few rows match", "#filter-text", "library", "input"),
+    ("type a word that no row matches", "#filter-text", "zzzz", "input"),
+    ("clear the search (every row matches)", "#filter-text", "", "input"),
+    ("press 'Show 200 more'", "#filter-more", "", "click"),
+    ("choose a platform", "#filter-platform", "youtube", "change"),
+    ("add a status", "#filter-status", "paused", "change"),
+    ("add a unit", "#filter-unit", "admissions", "change"),
+    ("back to all units", "#filter-unit", "", "change"),
+    ("back to all statuses", "#filter-status", "", "change"),
+    ("back to all platforms", "#filter-platform", "", "change"),
+]
+
+
+def bench_filters(site: Path, repeat: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with _served(site) as address, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        timings: dict[str, list[float]] = {label: [] for label, *_ in STEPS}
+        said: dict[str, str] = {}
+        loads = []
+        for _ in range(repeat):
+            page.goto(f"{address}/index.html")
+            page.wait_for_function("document.getElementById('filter-count').textContent !== ''")
+            loads.append(
+                page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+            )
+            for label, selector, value, event in STEPS:
+                elapsed, count = page.evaluate(_CHANGE, [selector, value, event])
+                timings[label].append(elapsed)
+                said[label] = count
+        rows = page.evaluate("document.querySelectorAll('#accounts tbody tr').length")
+        browser.close()
+    print(f"Filters in Chromium: index page with {rows} rows, {repeat} runs")
+    load = statistics.median(loads)
+    print(f"  {'page load (navigation to load event)':<40} median {load:6.0f} ms")
+    worst = 0.0
+    for label, values in timings.items():
+        worst = max(worst, *values)
+        print(
+            f"  {label:<40} median {statistics.median(values):6.1f} ms"
+            f"   worst {max(values):6.1f} ms   {said[label]!r}"
+        )
+    verdict = "meets" if worst < FILTER_TARGET_MS else "is OVER"
+    print(f"  slowest: {worst:.1f} ms, which {verdict} the {FILTER_TARGET_MS:g} ms target")
+
+
+def measure_site(root: Path, arguments: argparse.Namespace) -> None:
+    """`bench.py --only site`: build time, cold and warm, against the 5 s target."""
+    bench_build(root, root.parent / "site", arguments.repeat)
+
+
+def measure_site_filters(root: Path, arguments: argparse.Namespace) -> None:
+    """`bench.py --only site-filters`: filter response in Chromium, against the 100 ms target."""
+    site = root.parent / "site"
+    if not (site / "index.html").is_file():
+        build_site(load_repository(root), site, TODAY)
+    bench_filters(site, arguments.repeat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--campaigns", type=int, default=2_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true", help="Skip the Chromium part.")
+    arguments = parser.parse_args()
+    root = OUT / f"registry-{arguments.accounts}"
+    print(f"Generating {arguments.accounts} accounts and {arguments.campaigns} campaigns in {root}")
+    _generator()(root, arguments.accounts, arguments.campaigns)
+    measure_site(root, arguments)
+    if not arguments.no_browser:
+        measure_site_filters(root, arguments)
+
+
+if __name__ == "__main__":
+    main()

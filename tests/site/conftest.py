@@ -1,0 +1,99 @@
+"""Fixtures for the registry site tests: a copy of the example repository, and built sites."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from socialreg.repository import load_repository
+from socialreg.site.build import BuildResult, build_site
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+TODAY = datetime.date(2026, 11, 21)
+GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
+
+
+def copy_registry(target: Path) -> Path:
+    """The example organisation's records, org/ files and schemas, copied to `target`."""
+    for folder in ("org", "schemas", "accounts", "campaigns"):
+        shutil.copytree(REPOSITORY / folder, target / folder)
+    return target
+
+
+def build(root: Path, out: Path) -> BuildResult:
+    return build_site(load_repository(root), out, TODAY, GENERATED)
+
+
+@pytest.fixture
+def registry_copy(tmp_path: Path) -> Path:
+    return copy_registry(tmp_path / "registry")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example organisation's site, built once for the session."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    build(REPOSITORY, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def swedish_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site with `registry.language: sv`."""
+    root = copy_registry(tmp_path_factory.mktemp("sv") / "registry")
+    set_language(root, "sv")
+    out = root.parent / "site"
+    build(root, out)
+    return out
+
+
+def set_language(root: Path, language: str) -> None:
+    path = root / "org" / "organization.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  language: en\n" in text
+    path.write_text(text.replace("  language: en\n", f"  language: {language}\n"), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def example_root() -> Path:
+    """The repository's own example organisation (read only)."""
+    return REPOSITORY
+
+
+BuildFunction = Callable[[Path, Path], BuildResult]
+
+
+@pytest.fixture(scope="session")
+def build_registry() -> BuildFunction:
+    """Build the site of a registry folder as on TODAY: `build_registry(root, out)`."""
+    return build
+
+
+def add_copies(root: Path, count: int) -> None:
+    """`count` more official accounts: copies of the library's pilot with their own handles."""
+    source = root / "accounts" / "library" / "norrvik-library-instagram.yaml"
+    text = source.read_text(encoding="utf-8")
+    for number in range(count):
+        copy = text.replace('"@norrvik.library"', f'"@norrvik.library{number:03d}"')
+        copy = copy.replace(
+            "instagram.com/norrvik.library/", f"instagram.com/norrvik.library{number:03d}/"
+        )
+        copy = copy.replace(
+            "name: Norrvik University Library\n", f"name: Library copy {number:03d}\n"
+        )
+        target = source.with_name(f"library-copy-{number:03d}.yaml")
+        target.write_text(copy, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site with 450 more official accounts: more than the list shows at once."""
+    root = copy_registry(tmp_path_factory.mktemp("large") / "registry")
+    add_copies(root, 450)
+    out = root.parent / "site"
+    build(root, out)
+    return out

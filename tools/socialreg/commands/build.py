@@ -1,0 +1,111 @@
+"""`socialreg build`: check the records, then write the public registry site.
+
+The site is built only from records that pass validation: with errors, nothing is written and
+the command exits 1, so a broken record never reaches the public. `--force` builds anyway (for
+a preview while fixing); the site then shows what it can and leaves out addresses that are
+not plain https.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from socialreg.commands.validate import _parse_today
+from socialreg.engine import run_rules
+from socialreg.errors import InternalError
+from socialreg.findings import Finding, Summary, sorted_findings
+from socialreg.reporters import Report
+from socialreg.reporters.text import render as text_report
+from socialreg.repository import load_repository
+from socialreg.schemas import SchemaError
+from socialreg.site.build import BuildResult, SiteError, build_site
+
+
+class CannotBuild(InternalError):
+    """The site cannot be written where asked: exit code 2, one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    root: Path
+    out: Path
+    today: datetime.date
+    force: bool
+    generated: datetime.datetime | None = None  # None: now
+
+
+def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
+    """Validate, then build unless there are errors (or --force). Returns the exit code."""
+    try:
+        repository = load_repository(options.root)
+    except SchemaError as error:
+        raise InternalError(f"the schemas cannot be used: {error}") from error
+    # The same checks as `socialreg validate`, on records this process keeps for the site.
+    findings: list[Finding] = sorted_findings(
+        dict.fromkeys([*repository.findings, *run_rules(repository, options.today)])
+    )
+    summary = Summary.of(findings, repository.files_checked)
+    if summary.errors:
+        sys.stderr.write(text_report(Report(findings, summary)))
+        if not options.force:
+            sys.stderr.write(
+                "The site was not built, because the records have errors. Fix the errors "
+                "above, or build a preview anyway with --force.\n"
+            )
+            return 1, None
+        sys.stderr.write("Building anyway, because of --force. Do not publish this site.\n")
+    try:
+        result = build_site(repository, options.out, options.today, options.generated)
+    except SiteError as error:
+        raise CannotBuild(str(error)) from error
+    return 0, result
+
+
+def describe(result: BuildResult) -> str:
+    return (
+        f"Built the registry in {result.out}: {result.official} official accounts, "
+        f"{result.archived} archived, {result.campaigns} current or upcoming campaigns."
+    )
+
+
+def out_option(function: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The folder to write the site to (default: site/ in the registry repository).",
+    )(function)
+
+
+def generated_time(today_given: bool, today: datetime.date) -> datetime.datetime | None:
+    """With --today the build is reproducible: "last updated" is that day, at midnight UTC."""
+    if not today_given:
+        return None
+    return datetime.datetime.combine(today, datetime.time(), tzinfo=datetime.UTC)
+
+
+@click.command("build")
+@out_option
+@click.option("--today", callback=_parse_today, help="Build as on this date (YYYY-MM-DD).")
+@click.option("--force", is_flag=True, help="Build even when the records have errors (a preview).")
+@click.pass_context
+def command(ctx: click.Context, out: Path | None, today: datetime.date, force: bool) -> None:
+    """Check the records and write the public registry site (HTML, JSON, CSV, calendar, feed).
+
+    Prints the page to open. Exit code 0: built; 1: not built, the records have errors;
+    2: usage or internal error.
+    """
+    root: Path = ctx.obj
+    given = ctx.get_parameter_source("today") == click.core.ParameterSource.COMMANDLINE
+    options = BuildOptions(
+        root, (out or root / "site").resolve(), today, force, generated_time(given, today)
+    )
+    code, result = checked_build(options)
+    if result is not None:
+        sys.stderr.write(describe(result) + " Open this page in a browser:\n")
+        sys.stdout.write(f"{result.index}\n")
+    sys.exit(code)

@@ -1,0 +1,1 @@
+"""The published registry site: the public view of the records, its pages and its downloads."""

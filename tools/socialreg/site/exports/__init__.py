@@ -1,0 +1,1 @@
+"""The registry's downloads: JSON, CSV, iCalendar and Atom, each made from the public view."""

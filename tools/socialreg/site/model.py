@@ -1,0 +1,299 @@
+"""What the public may see: the published view of a repository.
+
+This module is the privacy boundary of the site. It copies the few public fields of each
+record into small dataclasses, and every page and export is made from these alone, never from
+the records. So an owner's or moderator's name, e-mail or GitHub handle, the supervisor and
+the personal data assessment cannot reach the site by accident: they are never copied.
+
+Records may be invalid when the site is built with `--force`, so every value is read
+defensively: a missing or odd value becomes empty text rather than an exception.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from socialreg.repository import Record, Repository
+
+# Shown in the registry as official accounts; archived ones keep their own page and list.
+OFFICIAL_STATUSES = ("active", "pilot", "paused")
+PUBLISHED_STATUSES = (*OFFICIAL_STATUSES, "archived")
+# Campaigns the communications office has approved; drafts and submissions are not public.
+PUBLISHED_CAMPAIGN_STATUSES = ("approved", "live", "ended", "stopped")
+
+# An address we are willing to link to: https, a host, and nothing that could break out of an
+# attribute or be read as another scheme.
+_SAFE_URL = re.compile(r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[^\s\"'<>`\\]*)?$")
+
+
+def safe_https_url(value: object) -> str | None:
+    """`value` if it is a plain https address, else None: the site links to nothing else."""
+    if isinstance(value, str) and _SAFE_URL.match(value):
+        return value
+    return None
+
+
+def _text(data: dict[str, Any], *keys: str) -> str:
+    """The text at `keys` in nested mappings, or "" when it is missing or not text."""
+    value: Any = data
+    for key in keys:
+        if not isinstance(value, dict):
+            return ""
+        value = value.get(key)
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    return ""
+
+
+def _date(data: dict[str, Any], *keys: str) -> str:
+    """A YYYY-MM-DD date at `keys`, or "" when there is no real date there."""
+    text = _text(data, *keys)
+    try:
+        return datetime.date.fromisoformat(text).isoformat() if text else ""
+    except ValueError:
+        return ""
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    name: str
+    contact_email: str
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    rule: str
+    reason: str
+    expires: str
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: str
+    name: str
+    platform: str
+    platform_name: str
+    handle: str
+    url: str | None  # None when the record's address is not a plain https address
+    unit: Unit
+    status: str
+    purpose: str
+    audiences: tuple[str, ...]
+    registered_since: str
+    last_reviewed: str
+    pilot_ends: str = ""
+    archived_on: str = ""
+    archived_reason: str = ""
+    waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def page(self) -> str:
+        """The account's page, relative to the site's root."""
+        return f"accounts/{self.id}.html"
+
+    @property
+    def official(self) -> bool:
+        return self.status in OFFICIAL_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    id: str
+    title: str
+    summary: str
+    unit: Unit
+    sender_id: str
+    sender: Account | None  # None when the sender is not a published account
+    starts: str
+    ends: str
+    status: str
+
+    def phase(self, today: datetime.date) -> str:
+        """ "current", "upcoming" or "past" for an approved or live campaign, else "past"."""
+        if self.status not in ("approved", "live") or not self.starts or not self.ends:
+            return "past"
+        day = today.isoformat()
+        if self.ends < day:
+            return "past"
+        return "upcoming" if self.starts > day else "current"
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    """Everything the site shows, and nothing more."""
+
+    organization: str
+    title: str
+    language: str
+    contact_email: str
+    base_url: str | None
+    repository_url: str | None
+    units: dict[str, Unit]
+    accounts: list[Account]  # every published account, archived ones too, sorted by name
+    campaigns: list[Campaign]  # every published campaign, by start date
+    today: datetime.date
+    generated: datetime.datetime
+    platforms: dict[str, str] = field(default_factory=dict)  # key -> display name
+
+    @property
+    def official_accounts(self) -> list[Account]:
+        return [account for account in self.accounts if account.official]
+
+    @property
+    def archived_accounts(self) -> list[Account]:
+        return [account for account in self.accounts if account.status == "archived"]
+
+    def current_campaigns(self) -> list[Campaign]:
+        return [c for c in self.campaigns if c.phase(self.today) in ("current", "upcoming")]
+
+    def absolute(self, page: str) -> str | None:
+        """The page's full address when the registry's base_url is known."""
+        return f"{self.base_url.rstrip('/')}/{page}" if self.base_url else None
+
+
+def published_registry(
+    repository: Repository, today: datetime.date, generated: datetime.datetime
+) -> Registry:
+    organization = repository.org_data("organization")
+    registry_settings = organization.get("registry")
+    settings: dict[str, Any] = registry_settings if isinstance(registry_settings, dict) else {}
+    units = _units(repository.org_data("units"))
+    platforms = _platforms(repository.org_data("policy"))
+    accounts = sorted(
+        (
+            account
+            for account in (
+                _account(record, units, platforms) for record in _of(repository, "account")
+            )
+            if account is not None
+        ),
+        key=lambda account: (account.name.casefold(), account.platform, account.id),
+    )
+    by_id = {account.id: account for account in accounts}
+    campaigns = sorted(
+        (
+            campaign
+            for campaign in (
+                _campaign(record, units, by_id) for record in _of(repository, "campaign")
+            )
+            if campaign is not None
+        ),
+        key=lambda campaign: (campaign.starts, campaign.title.casefold(), campaign.id),
+    )
+    language = _text(settings, "language")
+    repository_name = _text(settings, "repository")
+    return Registry(
+        organization=_text(organization, "name") or "the organisation",
+        title=_text(settings, "title") or _text(organization, "name") or "Social media registry",
+        language=language if language in ("en", "sv") else "en",
+        contact_email=_text(settings, "contact_email")
+        or _text(organization, "communications", "email"),
+        base_url=safe_https_url(_text(settings, "base_url")),
+        repository_url=safe_https_url(f"https://github.com/{repository_name}")
+        if repository_name
+        else None,
+        units=units,
+        accounts=accounts,
+        campaigns=campaigns,
+        today=today,
+        generated=generated,
+        platforms=platforms,
+    )
+
+
+def _of(repository: Repository, kind: str) -> Iterable[Record]:
+    return (record for record in repository.records if record.kind == kind)
+
+
+def _units(data: dict[str, Any]) -> dict[str, Unit]:
+    units = data.get("units")
+    if not isinstance(units, dict):
+        return {}
+    return {
+        str(unit_id): Unit(
+            str(unit_id), _text(unit, "name") or str(unit_id), _text(unit, "contact_email")
+        )
+        for unit_id, unit in units.items()
+        if isinstance(unit, dict)
+    }
+
+
+def _platforms(data: dict[str, Any]) -> dict[str, str]:
+    platforms = data.get("platforms")
+    if not isinstance(platforms, dict):
+        return {}
+    return {
+        str(key): _text(value, "name") or str(key)
+        for key, value in platforms.items()
+        if isinstance(value, dict)
+    }
+
+
+def _unit(record: Record, units: dict[str, Unit]) -> Unit:
+    unit_id = _text(record.data, "unit") or record.folder_unit
+    return units.get(unit_id) or Unit(unit_id, unit_id, "")
+
+
+def _account(record: Record, units: dict[str, Unit], platforms: dict[str, str]) -> Account | None:
+    data = record.data
+    status = _text(data, "status")
+    if status not in PUBLISHED_STATUSES:
+        return None
+    platform = _text(data, "platform")
+    waivers = data.get("waivers")
+    return Account(
+        id=record.id,
+        name=_text(data, "name") or record.id,
+        platform=platform,
+        platform_name=platforms.get(platform, platform),
+        handle=_text(data, "handle"),
+        url=safe_https_url(_text(data, "url")),
+        unit=_unit(record, units),
+        status=status,
+        purpose=_text(data, "purpose"),
+        audiences=_texts(data.get("audiences")),
+        registered_since=_date(data, "decision", "date"),
+        last_reviewed=_date(data, "review", "last"),
+        pilot_ends=_date(data, "pilot", "ends") if status == "pilot" else "",
+        archived_on=_date(data, "archived", "date") if status == "archived" else "",
+        archived_reason=_text(data, "archived", "reason") if status == "archived" else "",
+        waivers=tuple(
+            Waiver(_text(waiver, "rule"), _text(waiver, "reason"), _date(waiver, "expires"))
+            for waiver in (waivers if isinstance(waivers, list) else [])
+            if isinstance(waiver, dict)
+        ),
+    )
+
+
+def _campaign(
+    record: Record, units: dict[str, Unit], accounts: dict[str, Account]
+) -> Campaign | None:
+    data = record.data
+    status = _text(data, "status")
+    if status not in PUBLISHED_CAMPAIGN_STATUSES:
+        return None
+    sender_id = _text(data, "sender")
+    return Campaign(
+        id=record.id,
+        title=_text(data, "title") or record.id,
+        summary=_text(data, "summary"),
+        unit=_unit(record, units),
+        sender_id=sender_id,
+        sender=accounts.get(sender_id),
+        starts=_date(data, "starts"),
+        ends=_date(data, "ends"),
+        status=status,
+    )
