@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import gc
 import traceback
 from collections.abc import Iterable
 from multiprocessing import get_context
@@ -31,6 +32,7 @@ from socialreg.repository import (
     Repository,
     accept,
     build_index,
+    collector_paused,
     context_entries,
     load_job,
     load_org_files,
@@ -63,11 +65,12 @@ def check_repository(
     base = None if base_ref is None else read_base(root, base_ref, _checked_records(jobs))
     workers = worker_count(sum(1 for job in jobs if job.check_in_full))
     if workers == 1:
-        load_org_files(repository)
-        full = [job for job in jobs if job.check_in_full]
-        entries = accept(repository, full, [load_job(repository, job) for job in full])
-        build_index(repository, entries + context_entries(repository, jobs))
-        findings = [*repository.findings, *run_rules(repository, today, base)]
+        with collector_paused():
+            load_org_files(repository)
+            full = [job for job in jobs if job.check_in_full]
+            entries = accept(repository, full, [load_job(repository, job) for job in full])
+            build_index(repository, entries + context_entries(repository, jobs))
+            findings = [*repository.findings, *run_rules(repository, today, base)]
         return CheckResult(_unique(findings), repository.files_checked, repository)
     return _check_in_parallel(repository, jobs, today, workers, base)
 
@@ -88,7 +91,6 @@ def _check_in_parallel(
     workers: int,
     base: BaseTree | None,
 ) -> CheckResult:
-    repository.schemas.prepare_for_many()  # once here, not once in every worker
     context = get_context("fork")
     connections: list[Connection] = []
     processes = []
@@ -103,7 +105,8 @@ def _check_in_parallel(
     try:
         # The workers need only the schemas to read records; the rules need the org/ files,
         # which are read here meanwhile and sent to the workers with the index.
-        load_org_files(repository)
+        with collector_paused():
+            load_org_files(repository)
         findings: list[Finding] = []
         files = repository.files_checked
         entries = []
@@ -142,6 +145,7 @@ def _worker(
     base: BaseTree | None,
 ) -> None:
     try:
+        gc.disable()  # a short-lived process holding parsed records: see collector_paused
         repository = dataclasses.replace(parent, records=[], findings=[], files_checked=0)
         loaded = [load_job(repository, job) for job in jobs]
         entries = accept(repository, jobs, loaded)

@@ -8,6 +8,8 @@ changed file still knows about all the others.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -172,6 +174,23 @@ def plan_jobs(root: Path, only: Iterable[str] | None) -> list[Job]:
     ]
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while records pile up in memory.
+
+    The collector runs again and again as millions of parsed values accumulate, each time
+    scanning all of them: it took a third of the time of loading 12,000 files. Parsed records
+    hold no reference cycles, so nothing is lost by pausing it; it resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 1500
 
@@ -191,10 +210,10 @@ def load_jobs(repository: Repository, jobs: list[Job], parallel: bool = True) ->
     """
     workers = worker_count(len(jobs)) if parallel else 1
     if workers == 1:
-        return [load_job(repository, job) for job in jobs]
+        with collector_paused():
+            return [load_job(repository, job) for job in jobs]
     global _POOL_REPOSITORY
     _POOL_REPOSITORY = repository
-    repository.schemas.prepare_for_many()  # once here, not once in every worker
     size = max(1, len(jobs) // (workers * 4))
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
@@ -206,6 +225,7 @@ _POOL_REPOSITORY: Repository | None = None
 
 def _load_chunk(jobs: list[Job]) -> list[Loaded]:
     assert _POOL_REPOSITORY is not None
+    gc.disable()  # a short-lived worker: see collector_paused
     return [load_job(_POOL_REPOSITORY, job) for job in jobs]
 
 
