@@ -16,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import gc
+import pickle
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,7 @@ from socialreg.findings import Finding
 from socialreg.gitbase import BaseTree, read_base
 from socialreg.repository import (
     Job,
+    Record,
     RecordKind,
     Repository,
     accept,
@@ -41,12 +43,17 @@ from socialreg.repository import (
     worker_count,
 )
 
+# What a caller keeps of each record checked in full (the site keeps its public part); runs
+# where the record is, so a parallel run sends back only what is kept.
+Publish = Callable[[Record], Record | None]
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class CheckResult:
     findings: list[Finding]
     files_checked: int
     repository: Repository  # in a parallel run, without the records (they stay in the workers)
+    published: list[Record] = dataclasses.field(default_factory=list)  # in path order
 
 
 class WorkerError(RuntimeError):
@@ -54,9 +61,14 @@ class WorkerError(RuntimeError):
 
 
 def check_repository(
-    root: Path, only: Iterable[str] | None, today: datetime.date, base_ref: str | None = None
+    root: Path,
+    only: Iterable[str] | None,
+    today: datetime.date,
+    base_ref: str | None = None,
+    publish: Publish | None = None,
 ) -> CheckResult:
-    """Check the repository at `root`; with `base_ref`, compare with that Git commit too.
+    """Check the repository at `root`; with `base_ref`, compare with that Git commit too;
+    with `publish`, also return what it keeps of each record checked in full.
 
     Raises `gitbase.BaseError` when `base_ref` cannot be read.
     """
@@ -71,8 +83,15 @@ def check_repository(
             entries = accept(repository, full, [load_job(repository, job) for job in full])
             build_index(repository, entries + context_entries(repository, jobs))
             findings = [*repository.findings, *run_rules(repository, today, base)]
-        return CheckResult(_unique(findings), repository.files_checked, repository)
-    return _check_in_parallel(repository, jobs, today, workers, base)
+            published = _published(repository.records, publish)
+        return CheckResult(_unique(findings), repository.files_checked, repository, published)
+    return _check_in_parallel(repository, jobs, today, workers, base, publish)
+
+
+def _published(records: list[Record], publish: Publish | None) -> list[Record]:
+    if publish is None:
+        return []
+    return [kept for kept in map(publish, records) if kept is not None]
 
 
 def _checked_records(jobs: list[Job]) -> list[tuple[RecordKind, str, str]]:
@@ -90,6 +109,7 @@ def _check_in_parallel(
     today: datetime.date,
     workers: int,
     base: BaseTree | None,
+    publish: Publish | None,
 ) -> CheckResult:
     context = get_context("fork")
     connections: list[Connection] = []
@@ -97,7 +117,9 @@ def _check_in_parallel(
     for number in range(workers):
         ours, theirs = context.Pipe()
         share = jobs[number::workers]  # interleaved, so every worker gets a mix of kinds
-        process = context.Process(target=_worker, args=(theirs, repository, share, today, base))
+        process = context.Process(
+            target=_worker, args=(theirs, repository, share, today, base, publish)
+        )
         process.start()
         theirs.close()
         connections.append(ours)
@@ -117,16 +139,18 @@ def _check_in_parallel(
             files += worker_files
         entries.sort(key=lambda entry: entry[0].path)  # the order one process would have
         build_index(repository, entries)  # adds findings about ids used twice
-        context_for_rules = (
-            repository.index,
-            repository.organization,
-            repository.units,
-            repository.policy,
-        )
+        context_for_rules = pickle.dumps(
+            (repository.index, repository.organization, repository.units, repository.policy),
+            pickle.HIGHEST_PROTOCOL,
+        )  # pickled once for all workers
         for connection in connections:
-            connection.send(context_for_rules)
+            connection.send_bytes(context_for_rules)
+        published: list[Record] = []
         for connection in connections:
-            findings.extend(_receive(connection))
+            rule_findings, worker_published = _receive(connection)
+            findings.extend(rule_findings)
+            published.extend(worker_published)
+        published.sort(key=lambda record: record.path)
         findings.extend(repository.findings)  # the org/ files and the index
         findings.extend(run_repository_rules(repository, today, base))
     finally:
@@ -134,7 +158,7 @@ def _check_in_parallel(
             process.join(timeout=5)
             if process.is_alive():  # pragma: no cover - only after a failure elsewhere
                 process.kill()
-    return CheckResult(_unique(findings), files, repository)
+    return CheckResult(_unique(findings), files, repository, published)
 
 
 def _worker(
@@ -143,6 +167,7 @@ def _worker(
     jobs: list[Job],
     today: datetime.date,
     base: BaseTree | None,
+    publish: Publish | None,
 ) -> None:
     try:
         gc.disable()  # a short-lived process holding parsed records: see collector_paused
@@ -155,8 +180,9 @@ def _worker(
             repository.organization,
             repository.units,
             repository.policy,
-        ) = connection.recv()
-        connection.send(("ok", run_record_rules(repository, today, base)))
+        ) = pickle.loads(connection.recv_bytes())
+        findings = run_record_rules(repository, today, base)
+        connection.send(("ok", (findings, _published(repository.records, publish))))
     except BaseException as error:  # the parent must hear of any failure, or it waits forever
         last = traceback.format_exception_only(type(error), error)[-1].strip()
         connection.send(("error", last))

@@ -15,15 +15,15 @@ from pathlib import Path
 
 import click
 
+from socialreg.checking import check_repository
 from socialreg.commands.validate import _parse_today
-from socialreg.engine import run_rules
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
 from socialreg.reporters import Report
 from socialreg.reporters.text import render as text_report
-from socialreg.repository import load_repository
 from socialreg.schemas import SchemaError
 from socialreg.site.build import BuildResult, SiteError, build_site
+from socialreg.site.model import public_part
 
 
 class CannotBuild(InternalError):
@@ -42,14 +42,14 @@ class BuildOptions:
 def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     """Validate, then build unless there are errors (or --force). Returns the exit code."""
     try:
-        repository = load_repository(options.root)
+        # The same checks as `socialreg validate`, keeping the public part of each record.
+        checked = check_repository(options.root, None, options.today, publish=public_part)
     except SchemaError as error:
         raise InternalError(f"the schemas cannot be used: {error}") from error
-    # The same checks as `socialreg validate`, on records this process keeps for the site.
-    findings: list[Finding] = sorted_findings(
-        dict.fromkeys([*repository.findings, *run_rules(repository, options.today)])
-    )
-    summary = Summary.of(findings, repository.files_checked)
+    findings: list[Finding] = sorted_findings(checked.findings)
+    summary = Summary.of(findings, checked.files_checked)
+    repository = checked.repository
+    repository.records = checked.published
     if summary.errors:
         sys.stderr.write(text_report(Report(findings, summary)))
         if not options.force:

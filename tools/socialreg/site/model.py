@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialreg.loader import Document
 from socialreg.repository import Record, Repository
 
 # Shown in the registry as official accounts; archived ones keep their own page and list.
@@ -162,6 +163,48 @@ class Registry:
     def absolute(self, page: str) -> str | None:
         """The page's full address when the registry's base_url is known."""
         return f"{self.base_url.rstrip('/')}/{page}" if self.base_url else None
+
+
+# The keys of a record the site reads; nested ones name their public keys. Everything else
+# (owner, supervisor, moderators, editors, the privacy assessment, ...) is dropped where the
+# record is checked, before it reaches the site builder.
+_PUBLIC_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "account": {
+        "name": (),
+        "platform": (),
+        "handle": (),
+        "url": (),
+        "unit": (),
+        "status": (),
+        "purpose": (),
+        "audiences": (),
+        "decision": ("date",),
+        "review": ("last",),
+        "pilot": ("ends",),
+        "archived": ("date", "reason"),
+        "waivers": ("rule", "reason", "expires"),
+    },
+    "campaign": {
+        key: () for key in ("title", "summary", "unit", "sender", "starts", "ends", "status")
+    },
+}
+
+
+def public_part(record: Record) -> Record:
+    """A copy of `record` with only the keys the site may publish."""
+    keys = _PUBLIC_KEYS[record.kind]
+    data = {key: _only(value, keys[key]) for key, value in record.data.items() if key in keys}
+    return Record(record.kind, record.id, record.folder_unit, Document(record.path, data))
+
+
+def _only(value: Any, nested: tuple[str, ...]) -> Any:
+    if not nested:
+        return value
+    if isinstance(value, dict):
+        return {key: value[key] for key in nested if key in value}
+    if isinstance(value, list):
+        return [_only(item, nested) for item in value]
+    return value
 
 
 def published_registry(
