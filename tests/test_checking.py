@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def test_parallel_and_serial_runs_agree(
     _break_some_records(example_repo)
     serial = _run(example_repo)
     monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(repository.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert repository.worker_count(10) == 2
     parallel = _run(example_repo)
     assert parallel == serial
@@ -53,7 +54,7 @@ def test_a_failing_worker_is_reported_not_hung(
     from socialreg import checking
 
     monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(repository.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
     def broken_rules(*args: object) -> None:
         raise ValueError("rule exploded")

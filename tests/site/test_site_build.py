@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from socialreg import repository
 from socialreg.cli import main
 from socialreg.site.build import MARKER
 from socialreg.site.i18n import STRINGS
@@ -195,3 +199,23 @@ def test_both_languages_have_the_same_strings_and_placeholders() -> None:
         assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", swedish[key])), (
             key
         )
+
+
+def test_pages_rendered_in_several_processes_are_the_pages_of_one(
+    registry_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    build_registry: Callable[[Path, Path], object],
+) -> None:
+    build = build_registry
+    serial = tmp_path / "serial"
+    build(registry_copy, serial)
+    monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert repository.worker_count(10) == 2
+    forked = tmp_path / "forked"
+    build(registry_copy, forked)
+    files = sorted(path.relative_to(serial) for path in serial.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
+    for relative in files:
+        assert (serial / relative).read_bytes() == (forked / relative).read_bytes(), relative

@@ -160,8 +160,6 @@ def build_site(
     # Account pages are most of the work; other processes start on them while this one
     # writes the other pages and the exports, then its own share of accounts.
     mine, wait_for_the_others = _in_other_processes(account_pages, registry.accounts)
-    output.written.update(out / account.page for account in registry.accounts)
-    output.folders.update((out / account.page).parent for account in registry.accounts)
 
     official = registry.official_accounts
     statuses = [status for status in OFFICIAL_STATUSES if any(a.status == status for a in official)]
@@ -198,6 +196,9 @@ def build_site(
     output.write("feed.xml", feed.render(registry))
     account_pages(mine)
     wait_for_the_others()
+    # The other processes wrote their pages; they are this build's too, so keep them.
+    output.written.update(out / account.page for account in registry.accounts)
+    output.folders.update((out / account.page).parent for account in registry.accounts)
     output.remove_the_rest()
     return BuildResult(
         out=out,
