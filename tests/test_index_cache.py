@@ -120,3 +120,21 @@ def test_a_read_only_repository_still_validates(
     monkeypatch.setattr(Path, "mkdir", refuse)
     assert _findings(example_repo, (CHANGED,)) == expected
     assert not (example_repo / CACHE_FILE.parent).exists()
+
+
+def test_org_files_come_from_the_cache_only_while_unchanged(example_repo: Path) -> None:
+    from socialreg.index_cache import ORG_CACHE_FILE
+
+    first = check_repository(example_repo, (CHANGED,), TODAY)
+    assert not [f for f in first.findings if f.severity == "error"]
+    assert (example_repo / ORG_CACHE_FILE).is_file()
+    cached = check_repository(example_repo, (CHANGED,), TODAY)
+    assert cached.repository.org_data("units") == first.repository.org_data("units")
+    units = example_repo / "org" / "units.yaml"
+    units.write_text(units.read_text().replace("  library:\n", "  Library:\n", 1))
+    changed = check_repository(example_repo, (CHANGED,), TODAY)
+    places = {(f.path, f.rule) for f in changed.findings}
+    assert ("org/units.yaml", "SR012") in places  # the unit id is no longer valid
+    assert ("org/units.yaml", "SR012") in {
+        (f.path, f.rule) for f in check_repository(example_repo, (CHANGED,), TODAY).findings
+    }  # and a file with findings is never served from the cache

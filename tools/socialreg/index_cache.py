@@ -17,7 +17,9 @@ from typing import Any
 
 from socialreg import __version__
 
-CACHE_FILE = Path(".socialreg-cache") / "index.json"
+CACHE_FOLDER = Path(".socialreg-cache")
+CACHE_FILE = CACHE_FOLDER / "index.json"
+ORG_CACHE_FILE = CACHE_FOLDER / "org.json"  # the org/ files, which can list thousands of units
 
 Stamp = tuple[int, int]  # size in bytes, modification time in nanoseconds
 
@@ -31,8 +33,8 @@ def stamp(path: str) -> Stamp | None:
 
 
 class IndexCache:
-    def __init__(self, root: Path, fingerprint: str) -> None:
-        self._file = root / CACHE_FILE
+    def __init__(self, root: Path, fingerprint: str, file: Path = CACHE_FILE) -> None:
+        self._file = root / file
         # Entries depend on the tool's version and on which keys are indexed.
         self._version = f"{__version__}:{fingerprint}"
         self._entries: dict[str, list[Any]] = self._read()

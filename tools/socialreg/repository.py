@@ -20,8 +20,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from socialreg.findings import Finding, Severity
-from socialreg.index_cache import IndexCache, stamp
-from socialreg.loader import MAX_ORG_FILE_BYTES, Document, load_file
+from socialreg.index_cache import ORG_CACHE_FILE, IndexCache, stamp
+from socialreg.loader import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
 from socialreg.schemas import SchemaSet
 
 RecordKind = Literal["account", "campaign"]
@@ -134,6 +134,7 @@ def open_repository(root: Path, with_org_files: bool = True) -> Repository:
 
 def load_org_files(repository: Repository) -> None:
     root = repository.root
+    cache = IndexCache(root, "org", ORG_CACHE_FILE)
     for name, path in ORG_FILES.items():
         if not (root / path).is_file():
             repository.findings.append(
@@ -147,13 +148,36 @@ def load_org_files(repository: Repository) -> None:
                 )
             )
             continue
-        result = load_file(root, path, MAX_ORG_FILE_BYTES)
+        result = _load_org_file(root, path, cache)
         repository.files_checked += 1
         repository.findings.extend(result.findings)
         if result.document is not None:
             schema_findings = repository.schemas.check(result.document, name)
             repository.findings.extend(_deduplicated(schema_findings, result.findings))
             setattr(repository, name, result.document)
+    cache.save()
+
+
+def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
+    """Load an org/ file, from the cache when the file has not changed since it was stored.
+
+    An organisation with thousands of units has a units.yaml of a megabyte, which takes longer
+    to parse than the rest of a one-file check. Only files that loaded without findings are
+    cached, as their data; the text is read again, for positions of later findings.
+    """
+    current = stamp(f"{root}/{path}")
+    known, data = cache.get(path, current) if current else (False, None)
+    if known:
+        try:
+            text = (root / path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeError):
+            pass  # changed under us: load it properly below, with a message if it is broken
+        else:
+            return LoadResult(Document(path, data, text), [])
+    result = load_file(root, path, MAX_ORG_FILE_BYTES)
+    if current and result.document is not None and not result.findings:
+        cache.put(path, current, result.document.data)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,13 +356,19 @@ def discover_records(root: Path) -> Iterator[tuple[str, RecordKind]]:
         base = root / folder
         if not base.is_dir():
             continue
-        found: list[str] = []
-        for directory, subdirectories, files in os.walk(base):
-            subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
-            relative = Path(directory).relative_to(root).as_posix()
-            found.extend(f"{relative}/{name}" for name in files if name not in _IGNORED_NAMES)
-        for path in sorted(found):
+        for path in sorted(_files_below(str(base), f"{folder}/")):
             yield path, kind
+
+
+def _files_below(folder: str, prefix: str) -> Iterator[str]:
+    """Paths of the files below `folder`, skipping hidden folders; half the time of os.walk."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    yield from _files_below(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name not in _IGNORED_NAMES:
+                yield prefix + entry.name
 
 
 def _deduplicated(new: list[Finding], earlier: list[Finding]) -> list[Finding]:
