@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,9 @@ from .github_server import FakeGitHub
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLE_FOLDERS = ("org", "accounts", "campaigns", "schemas")
 TODAY = "2026-11-21"  # the day the example organisation was written for
+# Every command run by the tests, in this process or a child process (pre-commit hooks, the
+# installed `socialreg`), checks the example as on that day, so no test depends on the calendar.
+os.environ["SOCIALREG_TODAY"] = TODAY
 
 
 @pytest.fixture

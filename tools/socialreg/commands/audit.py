@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from socialreg.audit import run_audit
+from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.reporters.audit import FORMATS
 from socialreg.schemas import SchemaError
@@ -60,17 +61,8 @@ def audit(options: AuditOptions) -> int:
     return 0
 
 
-def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
-    if value is None:
-        return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.") from None
-
-
 @click.command("audit")
-@click.option("--today", callback=_parse_today, help="The day to audit for (YYYY-MM-DD).")
+@with_today("The day to audit for")
 @click.option(
     "--within",
     type=click.IntRange(0, 366),

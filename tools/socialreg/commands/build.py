@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from socialreg.checking import check_repository
-from socialreg.commands.validate import _parse_today
+from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
 from socialreg.reporters import Report
@@ -90,7 +90,7 @@ def generated_time(today_given: bool, today: datetime.date) -> datetime.datetime
 
 @click.command("build")
 @out_option
-@click.option("--today", callback=_parse_today, help="Build as on this date (YYYY-MM-DD).")
+@with_today("Build as on this date")
 @click.option("--force", is_flag=True, help="Build even when the records have errors (a preview).")
 @click.pass_context
 def command(ctx: click.Context, out: Path | None, today: datetime.date, force: bool) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+from socialreg.commands.dates import today_option
 from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Severity
 from socialreg.repository import RecordKind, load_repository
@@ -481,15 +482,6 @@ def _remove_empty_folder(folder: Path, root: Path) -> None:
 # --- the click commands ------------------------------------------------------------------------
 
 
-def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
-    if value is None:
-        return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.") from None
-
-
 def _options_for(steps: tuple[Step, ...]) -> list[click.Option]:
     options = []
     for step in steps:
@@ -530,11 +522,7 @@ def _make_command(kind: RecordKind) -> click.Command:
         sys.exit(code)
 
     params: list[click.Parameter] = [
-        click.Option(
-            ["--today"],
-            callback=_parse_today,
-            help="The date used for suggestions such as the decision date (YYYY-MM-DD).",
-        ),
+        today_option("The date used for suggestions such as the decision date"),
         click.Option(
             ["--no-input", "no_input"],
             is_flag=True,

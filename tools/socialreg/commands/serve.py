@@ -21,7 +21,7 @@ from socialreg.commands.build import (
     generated_time,
     out_option,
 )
-from socialreg.commands.validate import _parse_today
+from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 
 HOST = "127.0.0.1"
@@ -54,7 +54,7 @@ def make_server(out: Path, port: int) -> http.server.ThreadingHTTPServer:
     show_default=True,
     help="The port to listen on (0: any free port).",
 )
-@click.option("--today", callback=_parse_today, help="Build as on this date (YYYY-MM-DD).")
+@with_today("Build as on this date")
 @click.option("--force", is_flag=True, help="Build even when the records have errors (a preview).")
 @click.pass_context
 def command(

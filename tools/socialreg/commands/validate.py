@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from socialreg.checking import check_repository
+from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Summary, sorted_findings
 from socialreg.gitbase import BaseError
@@ -49,15 +50,6 @@ def exit_code(report: Report, strict: bool) -> int:
     return 0
 
 
-def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
-    if value is None:
-        return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.") from None
-
-
 def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     relative = []
     for path in paths:
@@ -81,7 +73,7 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     show_default=True,
     help="How to write the findings.",
 )
-@click.option("--today", callback=_parse_today, help="The date that date rules use (YYYY-MM-DD).")
+@with_today("The date that date rules use")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
     "--base",
