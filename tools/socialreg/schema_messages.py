@@ -9,7 +9,6 @@ SR007 for YAML's surprises).
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
 from typing import Any
@@ -20,24 +19,15 @@ from referencing import Registry, Resource
 
 from socialreg.findings import Finding
 from socialreg.loader import INVALID_DATE, YAML_SURPRISE, Document, JsonPath, dotted
+from socialreg.schemas import is_real_date
 
 UNKNOWN_KEY = "SR010"
 MISSING_KEY = "SR011"
 WRONG_VALUE = "SR012"
 
 
-def is_real_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 _FORMAT_CHECKER = FormatChecker()
-_FORMAT_CHECKER.checks("date")(is_real_date)
+_FORMAT_CHECKER.checks("date")(is_real_date)  # as the fast validator reads it
 
 
 def detailed_validator(schema: dict[str, Any], sources: dict[str, Any]) -> Draft202012Validator:

@@ -31,7 +31,8 @@ class SchemaError(Exception):
     """A schema file is missing or broken: the tool cannot run, which is an internal error."""
 
 
-def _is_real_date(value: object) -> bool:
+def is_real_date(value: object) -> bool:
+    """JSON Schema's `date` format: a real date written YYYY-MM-DD."""
     if not isinstance(value, str):
         return True
     try:
@@ -57,7 +58,7 @@ class _Schema:
                 validate_formats=True,
                 # The formats mean what they mean to jsonschema's FormatChecker, so that the
                 # two validators agree: a real date, an @ in an address, a Python regex.
-                formats={"date": _is_real_date, "email": _has_at_sign, "regex": _is_regex},
+                formats={"date": is_real_date, "email": _has_at_sign, "regex": _is_regex},
             )
         except ValueError as error:
             first_line = str(error).splitlines()[0]
