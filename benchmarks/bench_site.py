@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from socialreg.engine import run_rules
+from socialreg.registry_site.build import build_site
 from socialreg.repository import load_repository
-from socialreg.site.build import build_site
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"

@@ -19,11 +19,11 @@ from socialreg.checking import check_repository
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
+from socialreg.registry_site.build import BuildResult, SiteError, build_site
+from socialreg.registry_site.model import public_part
 from socialreg.reporters import Report
 from socialreg.reporters.text import render as text_report
 from socialreg.schemas import SchemaError
-from socialreg.site.build import BuildResult, SiteError, build_site
-from socialreg.site.model import public_part
 
 
 class CannotBuild(InternalError):

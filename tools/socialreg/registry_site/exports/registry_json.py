@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from socialreg.site.model import Account, Campaign, Registry, Unit
+from socialreg.registry_site.model import Account, Campaign, Registry, Unit
 
 SCHEMA_VERSION = "1.0.0"
 SCHEMA_FILE = "registry.schema.json"

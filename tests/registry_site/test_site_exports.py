@@ -14,10 +14,10 @@ import icalendar
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from socialreg.site.exports.calendar import escape_text, fold
-from socialreg.site.exports.registry_csv import COLUMNS, spreadsheet_safe
-from socialreg.site.exports.registry_json import SCHEMA_VERSION
-from socialreg.site.verify_data import address_key, handle_key
+from socialreg.registry_site.exports.calendar import escape_text, fold
+from socialreg.registry_site.exports.registry_csv import COLUMNS, spreadsheet_safe
+from socialreg.registry_site.exports.registry_json import SCHEMA_VERSION
+from socialreg.registry_site.verify_data import address_key, handle_key
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

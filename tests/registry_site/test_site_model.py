@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from socialreg.site.model import Campaign, Unit, safe_https_url
+from socialreg.registry_site.model import Campaign, Unit, safe_https_url
 
 UNIT = Unit("library", "Norrvik University Library", "library@norrvik.example")
 

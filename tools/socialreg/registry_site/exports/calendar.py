@@ -12,8 +12,8 @@ import hashlib
 from urllib.parse import urlsplit
 
 from socialreg import __version__
-from socialreg.site.i18n import Translator
-from socialreg.site.model import Campaign, Registry
+from socialreg.registry_site.i18n import Translator
+from socialreg.registry_site.model import Campaign, Registry
 
 _MAX_OCTETS = 75
 

@@ -12,8 +12,8 @@ import uuid
 from xml.sax.saxutils import escape, quoteattr
 
 from socialreg import __version__
-from socialreg.site.i18n import Translator
-from socialreg.site.model import Account, Registry
+from socialreg.registry_site.i18n import Translator
+from socialreg.registry_site.model import Account, Registry
 
 FEED_SIZE = 50
 

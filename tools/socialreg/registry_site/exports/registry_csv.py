@@ -11,7 +11,7 @@ import csv
 import io
 import re
 
-from socialreg.site.model import Registry
+from socialreg.registry_site.model import Registry
 
 COLUMNS = (
     "id",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from socialreg.site.model import Registry
+from socialreg.registry_site.model import Registry
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _MOBILE_OR_WWW = re.compile(r"^(www\.|m\.|mobile\.)")

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from socialreg import repository
 from socialreg.cli import main
-from socialreg.site.build import MARKER
-from socialreg.site.i18n import STRINGS
+from socialreg.registry_site.build import MARKER
+from socialreg.registry_site.i18n import STRINGS
 
 OFFICIAL = {
     "norrvik-university-facebook",
