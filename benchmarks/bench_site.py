@@ -18,19 +18,17 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
-import http.server
 import importlib.util
 import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from socialreg.commands.serve import served as _served
 from socialreg.engine import run_rules
 from socialreg.registry_site.build import build_site
 from socialreg.repository import load_repository
@@ -118,25 +116,6 @@ def bench_build(root: Path, site: Path, repeat: int) -> None:
     for label, seconds in phases.items():
         target = BUILD_TARGET_S if label.startswith("`socialreg build`") else None
         print(_line(label, seconds, target))
-
-
-class _Silent(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def _served(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Silent, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 # One change as a person makes it: set the control (or press the button), send the event the

@@ -8,16 +8,15 @@ and best practices; the tests expect none.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from socialreg.commands.serve import served
 
 pytestmark = pytest.mark.browser
 
@@ -32,22 +31,9 @@ FLAGS = [
 ]
 
 
-class _Silent(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def _serve(folder: Path) -> Iterator[str]:
-    handler = functools.partial(_Silent, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(folder) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

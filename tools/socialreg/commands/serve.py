@@ -6,10 +6,13 @@ stops it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import http.server
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -34,8 +37,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
-def make_server(out: Path, port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(_QuietHandler, directory=str(out))
+class _SilentHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def make_server(out: Path, port: int, log: bool = True) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(_QuietHandler if log else _SilentHandler, directory=str(out))
     try:
         return http.server.ThreadingHTTPServer((HOST, port), handler)
     except OSError as error:
@@ -43,6 +51,23 @@ def make_server(out: Path, port: int) -> http.server.ThreadingHTTPServer:
             f"cannot listen on {HOST}:{port} ({error.strerror or error}). "
             "Another program may use that port: try --port 8001."
         ) from error
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """Serve `folder` on a free port of 127.0.0.1 in a thread, silently; yields the address.
+
+    For the browser tests and the benchmark, which open the site as it will be published.
+    """
+    server = make_server(folder, 0, log=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 @click.command("serve")
