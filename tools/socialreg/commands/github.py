@@ -282,6 +282,17 @@ def run_comment(
         return USAGE_OR_API_ERROR
 
 
+_repo_option = click.option(
+    "--repo",
+    required=True,
+    envvar="GITHUB_REPOSITORY",
+    help="The repository, OWNER/NAME (default: $GITHUB_REPOSITORY).",
+)
+_pr_option = click.option(
+    "--pr", "number", type=click.IntRange(min=1), required=True, help="The pull request number."
+)
+
+
 @click.group("github")
 def group() -> None:
     """Work with GitHub: the pull request comment and the approval check.
@@ -291,15 +302,8 @@ def group() -> None:
 
 
 @group.command("approvals")
-@click.option(
-    "--repo",
-    required=True,
-    envvar="GITHUB_REPOSITORY",
-    help="The repository, OWNER/NAME (default: $GITHUB_REPOSITORY).",
-)
-@click.option(
-    "--pr", "number", type=click.IntRange(min=1), required=True, help="The pull request number."
-)
+@_repo_option
+@_pr_option
 @click.option("--dry-run", is_flag=True, help="Print the verdict; set no status.")
 @click.option(
     "--summary-file",
@@ -326,15 +330,8 @@ def approvals_command(
 
 
 @group.command("comment")
-@click.option(
-    "--repo",
-    required=True,
-    envvar="GITHUB_REPOSITORY",
-    help="The repository, OWNER/NAME (default: $GITHUB_REPOSITORY).",
-)
-@click.option(
-    "--pr", "number", type=click.IntRange(min=1), required=True, help="The pull request number."
-)
+@_repo_option
+@_pr_option
 @click.option(
     "--report",
     "report",
