@@ -43,8 +43,8 @@ RECORD = "platform: instagram\nhandle: norrviklibrary\nunit: library\nstatus: re
 NEW_RECORD = "accounts/library/library-instagram.yaml"
 
 
-@pytest.fixture
-def repo(github_server: FakeGitHub) -> Repo:
+def add_registry_repo(github_server: FakeGitHub) -> Repo:
+    """The registry repository on the fake GitHub: org/ files, one record and a README."""
     return github_server.add_repo(
         REPO,
         {
@@ -54,6 +54,11 @@ def repo(github_server: FakeGitHub) -> Repo:
             "README.md": "# Registry\n",
         },
     )
+
+
+@pytest.fixture
+def repo(github_server: FakeGitHub) -> Repo:
+    return add_registry_repo(github_server)
 
 
 def run(*args: str) -> Result:

@@ -23,9 +23,8 @@ from socialreg.reporters import Report
 from socialreg.reporters.json_report import render as render_json
 
 from .github_server import Comment, FakeGitHub, Pull, Repo
-from .test_github_approvals import ORGANIZATION, UNITS
+from .test_github_approvals import REPO, add_registry_repo
 
-REPO = "norrvik-university/social-media-registry"
 ACCOUNT = "accounts/library/library-instagram.yaml"
 CAMPAIGN = "campaigns/admissions/apply-autumn-2027.yaml"
 RECORD = "platform: instagram\nhandle: norrviklibrary\nunit: library\nstatus: requested\n"
@@ -38,15 +37,7 @@ MANAGED = {"account-request", "campaign", "needs-changes", "waiver"}
 
 @pytest.fixture
 def repo(github_server: FakeGitHub) -> Repo:
-    return github_server.add_repo(
-        REPO,
-        {
-            "org/organization.yaml": ORGANIZATION,
-            "org/units.yaml": UNITS,
-            "accounts/library/library-x.yaml": "platform: x\nunit: library\n",
-            "README.md": "# Registry\n",
-        },
-    )
+    return add_registry_repo(github_server)
 
 
 def finding(

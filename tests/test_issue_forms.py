@@ -8,13 +8,13 @@ knows, the field that asks for it; and for every field, the key it fills in.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from .dev_tools import check_builtin_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ROOT / ".github" / "ISSUE_TEMPLATE"
@@ -43,13 +43,6 @@ MAY_BE_EMPTY = {
 }
 FORM_OF = {"account": "request-account.yml", "campaign": "request-campaign.yml"}
 LABEL_OF = {"account": "account-request", "campaign": "campaign"}
-
-
-def tool(name: str) -> str:
-    path = Path(sys.executable).with_name(name)
-    if not path.exists():
-        pytest.fail(f"{name} is not installed: run pip install -e '.[dev]'")
-    return str(path)
 
 
 def load_yaml(path: Path) -> Any:
@@ -174,18 +167,8 @@ def test_pull_request_template_has_both_checklists() -> None:
 
 @pytest.mark.parametrize("name", sorted(FORM_OF.values()))
 def test_forms_match_githubs_issue_form_schema(name: str) -> None:
-    check(FORMS / name, "vendor.github-issue-forms")
+    check_builtin_schema(FORMS / name, "vendor.github-issue-forms")
 
 
 def test_issue_config_matches_its_schema() -> None:
-    check(FORMS / "config.yml", "vendor.github-issue-config")
-
-
-def check(path: Path, schema: str) -> None:
-    result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    check_builtin_schema(FORMS / "config.yml", "vendor.github-issue-config")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from .dev_tools import check_builtin_schema, tool
 
 ROOT = Path(__file__).resolve().parents[1]
 GITHUB = ROOT / ".github"
@@ -26,14 +27,6 @@ EXPECTED = {"validate.yml", "pr-bot.yml", "review-trigger.yml", "publish.yml", "
 FULL_SHA_WITH_VERSION = re.compile(
     r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40} # v\d+(?:\.\d+)*\s*$"
 )
-
-
-def tool(name: str) -> str:
-    """A command-line tool installed next to this Python (the project's dev dependencies)."""
-    path = Path(sys.executable).with_name(name)
-    if not path.exists():
-        pytest.fail(f"{name} is not installed: run pip install -e '.[dev]'")
-    return str(path)
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -94,21 +87,11 @@ def test_ignored_zizmor_findings_give_a_reason() -> None:
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=workflow_ids())
 def test_workflow_matches_githubs_schema(path: Path) -> None:
-    check(path, "vendor.github-workflows")
+    check_builtin_schema(path, "vendor.github-workflows")
 
 
 def test_dependabot_config_matches_its_schema() -> None:
-    check(GITHUB / "dependabot.yml", "vendor.dependabot")
-
-
-def check(path: Path, schema: str) -> None:
-    result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    check_builtin_schema(GITHUB / "dependabot.yml", "vendor.dependabot")
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=workflow_ids())
