@@ -83,7 +83,7 @@ def _entry_problems(code: str, entry: Any) -> Iterator[tuple[tuple[str | int, ..
             yield (
                 path,
                 (
-                    f"`{key}` of {code} {problem}; the default ({_show(rule.options[key])}) "
+                    f"`{key}` of {code} {problem}; the default ({show_option_value(rule.options[key])}) "
                     "applies until this is corrected."
                 ),
             )
@@ -105,7 +105,8 @@ def _value_problem(default: Any, value: Any) -> str | None:
     return None  # pragma: no cover - every option default is one of the kinds above
 
 
-def _show(value: Any) -> str:
+def show_option_value(value: Any) -> str:
+    """An option's value as it is written in org/policy.yaml."""
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, list):

@@ -18,6 +18,7 @@ import click
 
 from socialreg.engine import RuleSetting, rule_settings
 from socialreg.loader import load_file
+from socialreg.policy_settings import show_option_value
 from socialreg.repository import ORG_FILES
 from socialreg.rules import Rule, all_rules, get_rule
 from socialreg.rules.base import suggest_code
@@ -78,8 +79,8 @@ def explain(root: Path, code: str) -> str | None:
         parts += ["", "Options (org/policy.yaml, rules: " + rule.code + ": options:):"]
         for key, value in rule.options.items():
             in_force = setting.options.get(key, value) if setting is not None else value
-            note = "" if in_force == value else f" (in force here: {_show(in_force)})"
-            parts.append(f"  {key}: {_show(value)}{note}")
+            note = "" if in_force == value else f" (in force here: {show_option_value(in_force)})"
+            parts.append(f"  {key}: {show_option_value(value)}{note}")
     parts += [
         "",
         "Passes:",
@@ -136,8 +137,12 @@ def rules_markdown(root: Path) -> str:
             ]
             for key, value in rule.options.items():
                 in_force = setting.options.get(key, value) if setting is not None else value
-                note = "" if in_force == value else f" (in force here: `{_show(in_force)}`)"
-                lines.append(f"- `{key}`: `{_show(value)}`{note}")
+                note = (
+                    ""
+                    if in_force == value
+                    else f" (in force here: `{show_option_value(in_force)}`)"
+                )
+                lines.append(f"- `{key}`: `{show_option_value(value)}`{note}")
         lines += [
             "",
             "Passes:",
@@ -160,14 +165,6 @@ def _fenced(text: str) -> list[str]:
 
 def _indent(text: str) -> str:
     return textwrap.indent(text.strip(), "  ")
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, list):
-        return "[" + ", ".join(str(item) for item in value) + "]"
-    return str(value)
 
 
 class _UnknownCode(click.ClickException):
