@@ -83,7 +83,8 @@ def _entry_problems(code: str, entry: Any) -> Iterator[tuple[tuple[str | int, ..
             yield (
                 path,
                 (
-                    f"`{key}` of {code} {problem}; the default ({show_option_value(rule.options[key])}) "
+                    f"`{key}` of {code} {problem}; the default "
+                    f"({show_option_value(rule.options[key])}) "
                     "applies until this is corrected."
                 ),
             )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialreg.loader import Document
+from socialreg.registry_site.i18n import LANGUAGES
 from socialreg.repository import Record, Repository
 
 # Shown in the registry as official accounts; archived ones keep their own page and list.
@@ -241,7 +242,7 @@ def published_registry(
     return Registry(
         organization=_text(organization, "name") or "the organisation",
         title=_text(settings, "title") or _text(organization, "name") or "Social media registry",
-        language=language if language in ("en", "sv") else "en",
+        language=language if language in LANGUAGES else "en",
         contact_email=_text(settings, "contact_email")
         or _text(organization, "communications", "email"),
         base_url=safe_https_url(_text(settings, "base_url")),
