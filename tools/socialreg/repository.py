@@ -32,7 +32,7 @@ ORG_FILES = {
     "policy": "org/policy.yaml",
 }
 # The keys of a record that other records refer to; the index keeps just these.
-INDEX_KEYS = ("platform", "handle", "url", "name", "unit", "status", "sender")
+INDEX_KEYS = ("platform", "handle", "url", "name", "unit", "status", "sender", "platform_id")
 
 FILE_PLACE = "SR013"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -1,0 +1,69 @@
+"""Find, among many official handles, those a new handle may be taken for.
+
+Comparing a handle with each of ten thousand others is too slow for a check that runs on every
+record, so the official handles are indexed by their identity key with separators removed,
+with "official"-like words removed, and by every key with one character deleted ("symmetric
+delete": two strings one edit apart, or with two neighbours swapped, share such a key). The
+index finds candidates; `text.lookalike_reason` decides.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+from socialreg.identity.text import (
+    MIN_LOOKALIKE_LENGTH,
+    identity_key,
+    lookalike_reason,
+    plain_key,
+    without_bait_words,
+)
+
+T = TypeVar("T")
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:index] + key[index + 1 :] for index in range(len(key))} | {key}
+
+
+class LookalikeIndex(Generic[T]):
+    """Official handles, each with a value (a record summary, say), searchable by resemblance."""
+
+    def __init__(self, entries: Iterable[tuple[str, T]] = ()) -> None:
+        self._by_key: dict[str, list[tuple[str, T]]] = defaultdict(list)
+        for handle, value in entries:
+            self.add(handle, value)
+
+    def add(self, handle: str, value: T) -> None:
+        key = identity_key(handle)
+        if len(key) < MIN_LOOKALIKE_LENGTH:
+            return
+        for search_key in _search_keys(key):
+            self._by_key[search_key].append((handle, value))
+
+    def resembling(self, handle: str) -> list[tuple[str, T, str]]:
+        """(official handle, its value, why they look alike) for each resembling entry."""
+        key = identity_key(handle)
+        if len(key) < MIN_LOOKALIKE_LENGTH:
+            return []
+        found: list[tuple[str, T, str]] = []
+        seen: set[int] = set()
+        for search_key in _search_keys(key):
+            for official, value in self._by_key.get(search_key, ()):
+                if id(value) in seen:
+                    continue
+                seen.add(id(value))
+                reason = lookalike_reason(handle, official)
+                if reason is not None:
+                    found.append((official, value, reason))
+        return found
+
+
+def _search_keys(key: str) -> set[str]:
+    plain = plain_key(key)
+    keys = {"p:" + plain, "b:" + without_bait_words(plain)}
+    keys.update("d:" + variant for variant in _deletions(key))
+    keys.update("d:" + variant for variant in _deletions(plain))
+    return keys

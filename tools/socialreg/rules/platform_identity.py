@@ -1,0 +1,162 @@
+"""Proof of identity: handles and permanent ids have the platform's form; no look-alikes.
+
+The platform catalogue in org/policy.yaml says what a handle and a permanent id look like on
+each platform (identity.catalogue). A handle with a character the platform does not allow is
+usually a copy-and-paste accident (a zero-width space) or a deception (a Cyrillic letter); a
+handle one letter away from another unit's official handle is how impersonation starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from socialreg.findings import Severity
+from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
+from socialreg.identity.lookalike import LookalikeIndex
+from socialreg.identity.text import bare_handle, is_invisible
+from socialreg.repository import Record, RecordSummary, Repository
+from socialreg.rules.base import KI, Problem, RuleContext, register
+
+REQUIREMENTS = "REQUIREMENTS.md"
+
+
+def _catalogue(repository: Repository) -> Catalogue:
+    return catalogue_from_policy(repository.org_data("policy"))
+
+
+def _odd_characters(handle: str) -> str:
+    """Name the characters a reader cannot see or may misread, for the message."""
+    names = []
+    for character in dict.fromkeys(handle):
+        if is_invisible(character) or (ord(character) > 127 and not character.isspace()):
+            names.append(f"U+{ord(character):04X}")
+    return ", ".join(names)
+
+
+@register(
+    code="SR120",
+    title="The handle and the permanent id have the platform's form",
+    scope="account",
+    rationale="""
+Each platform allows only some characters in its handles, and its permanent ids (a YouTube
+channel ID, a Bluesky DID, an X user id) have a fixed form; org/policy.yaml lists both for
+every platform. A handle with another character cannot be the account's real handle: it is a
+typing accident or a look-alike, such as a zero-width space or a Cyrillic "і" in place of a
+Latin "i". A permanent id in the wrong form would make the registry match the wrong account.
+""",
+    source=f"{REQUIREMENTS} rule 8, {KI}",
+    passing="""
+platform: youtube
+handle: "@StudyAtNorrvik"
+platform_id: UCq3Ci-h945sbEYXpVlw7rJg
+""",
+    failing="""
+platform: youtube
+handle: "@StudyAtNorrvik​"      # ends in a zero-width space
+platform_id: StudyAtNorrvik      # a channel ID starts with UC
+""",
+)
+def check_platform_form(record: Record, context: RuleContext) -> Iterator[Problem]:
+    data = record.data
+    platform = context.derived("SR120.catalogue", _catalogue).get(data.get("platform"))
+    if platform is None:
+        return  # SR015 says the platform is unknown
+    handle = data.get("handle")
+    if isinstance(handle, str) and platform.handle_pattern is not None:
+        bare = handle.strip().lstrip("@")
+        if bare and not platform.handle_pattern.search(bare):
+            odd = _odd_characters(bare)
+            why = (
+                f" It contains characters that look like nothing or like other letters ({odd}):"
+                " type the handle again rather than copying it."
+                if odd
+                else " Copy the handle exactly as the platform shows it on the profile."
+            )
+            yield Problem(
+                record.document,
+                ("handle",),
+                f"{handle} is not a possible {platform.name} handle.{why}",
+            )
+    platform_id = data.get("platform_id")
+    if not isinstance(platform_id, str):
+        return
+    if platform.id is None:
+        yield Problem(
+            record.document,
+            ("platform_id",),
+            f"{platform.name} has no permanent id in org/policy.yaml, so platform_id cannot "
+            "be checked. Remove it, or ask the registry's maintainers to add the platform's id "
+            "to the catalogue.",
+        )
+    elif platform.id.pattern is not None and not platform.id.pattern.search(platform_id):
+        yield Problem(
+            record.document,
+            ("platform_id",),
+            f"{platform_id} is not a {platform.name} {platform.id.name}. {platform.id.help}",
+        )
+
+
+class _Officials:
+    """The non-archived accounts' handles, per platform, indexed by resemblance."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.by_platform: dict[str, LookalikeIndex[RecordSummary]] = {}
+        for summary in repository.accounts.values():
+            platform, handle = summary.get("platform"), summary.get("handle")
+            if summary.get("status") == "archived":
+                continue
+            if isinstance(platform, str) and isinstance(handle, str):
+                index = self.by_platform.setdefault(platform, LookalikeIndex())
+                index.add(handle, summary)
+
+
+def _name(summary: RecordSummary) -> Any:
+    return summary.get("name") or summary.id
+
+
+@register(
+    code="SR121",
+    title="A new handle does not look like another official handle",
+    scope="account",
+    severity=Severity.WARNING,
+    rationale="""
+The registry exists so the public can tell an official account from an impostor. A handle that
+is one letter away from another official handle on the same platform, differs only in its dots,
+underscores or hyphens, adds a word like "official", "real" or "team", or uses letters that look
+alike (Unicode's confusable skeletons, UTS #39), will be mistaken for the other account, and
+teaches the public that such differences are normal. Choose a handle that is clearly different,
+or use the existing account. A warning, because the similar handle may be deliberate (a unit's
+own sub-account); the communications office decides.
+""",
+    source=f"{REQUIREMENTS} rule 8, {KI}",
+    passing="""
+platform: instagram
+handle: "@norrvik.careers"     # the library's handle is @norrvik.library
+""",
+    failing="""
+platform: instagram
+handle: "@norrvik_libary"      # one letter and a separator away from @norrvik.library
+""",
+)
+def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
+    data = record.data
+    platform, handle = data.get("platform"), data.get("handle")
+    if not isinstance(platform, str) or not isinstance(handle, str):
+        return
+    if data.get("status") == "archived" or not bare_handle(handle):
+        return
+    index = context.derived("SR121.officials", _Officials).by_platform.get(platform)
+    if index is None:
+        return
+    for official, summary, reason in index.resembling(handle):
+        if summary.id == record.id:
+            continue
+        yield Problem(
+            record.document,
+            ("handle",),
+            f"{handle} looks like {official}, the official account {_name(summary)} "
+            f"({summary.path}): {reason}. People could take one for the other, and "
+            "impostors use handles like this. Choose a handle that is clearly different, or "
+            "post from the existing account.",
+        )
