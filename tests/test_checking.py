@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from socialreg import repository
-from socialreg.checking import check_repository
+from socialreg.check.pipeline import check_repository
+from socialreg.load import model as repository
 
 from .conftest import TODAY
 
@@ -51,7 +51,7 @@ def test_parallel_and_serial_runs_agree(
 def test_a_failing_worker_is_reported_not_hung(
     example_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from socialreg import checking
+    from socialreg.check import pipeline as checking
 
     monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)

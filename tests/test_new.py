@@ -12,7 +12,7 @@ from socialreg.cli import main
 from socialreg.commands import new as new_command
 from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Finding, Severity, Summary
-from socialreg.loader import load_file
+from socialreg.load.documents import load_file
 from socialreg.reporters import Report
 
 TODAY = "2026-11-20"

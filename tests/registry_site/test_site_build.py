@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from socialreg import repository
 from socialreg.cli import main
+from socialreg.load import model as repository
 from socialreg.registry_site.build import MARKER
 from socialreg.registry_site.i18n import STRINGS
 

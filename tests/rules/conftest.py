@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import socialreg.repository
-from socialreg.schemas import SchemaSet
+import socialreg.load.model
+from socialreg.check.schemas import SchemaSet
 
 _COMPILED: dict[tuple[tuple[str, bytes], ...], SchemaSet] = {}
 
@@ -24,5 +24,5 @@ def _cached_schema_set(directory: Path) -> SchemaSet:
 @pytest.fixture(autouse=True, scope="session")
 def _compile_schemas_once() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socialreg.repository, "SchemaSet", _cached_schema_set)
+        patch.setattr(socialreg.load.model, "SchemaSet", _cached_schema_set)
         yield

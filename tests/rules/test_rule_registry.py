@@ -7,7 +7,7 @@ import re
 import yaml
 from casefiles import PROJECT, collect
 
-from socialreg.engine import rule_settings
+from socialreg.check.engine import rule_settings
 from socialreg.rules import all_rules, get_rule
 from socialreg.rules.base import Rule
 

@@ -21,11 +21,11 @@ from typing import Any, Literal
 
 import yaml
 
-from socialreg.engine import rule_settings, run_rules
+from socialreg.check.engine import rule_settings, run_rules
+from socialreg.check.schemas import COMMON, MISSING_KEY
 from socialreg.findings import Finding, Severity
-from socialreg.loader import Document, JsonPath, json_path_text
-from socialreg.repository import Record, RecordKind, RecordSummary, Repository
-from socialreg.schemas import COMMON, MISSING_KEY
+from socialreg.load.documents import Document, JsonPath, json_path_text
+from socialreg.load.model import Record, RecordKind, RecordSummary, Repository
 
 Answers = dict[str, Any]
 Kind = Literal["text", "integer", "number", "yesno", "date", "choice", "words", "github"]

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from socialreg.repository import RecordKind
+from socialreg.load.model import RecordKind
 from socialreg.request_form import (
     Answers,
     Choice,

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from socialreg.checking import check_repository
-from socialreg.commands.dates import with_today
+from socialreg.check.pipeline import check_repository
+from socialreg.check.schemas import SchemaError
+from socialreg.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Summary, sorted_findings
-from socialreg.gitbase import BaseError
+from socialreg.load.gitbase import BaseError
 from socialreg.reporters import Report, reporters
-from socialreg.schemas import SchemaError
 
 
 @dataclass(frozen=True, slots=True)

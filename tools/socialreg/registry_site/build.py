@@ -30,11 +30,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from socialreg.load.model import Repository, worker_count
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
 from socialreg.registry_site.i18n import Translator
 from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
 from socialreg.registry_site.verify_data import verify_script
-from socialreg.repository import Repository, worker_count
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"

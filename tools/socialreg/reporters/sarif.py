@@ -44,7 +44,7 @@ class RuleHelp:
 
 
 # The checks of the files themselves: they run before any policy rule and are not in the
-# registry, because they are part of loading (socialreg.loader, .schemas, .repository).
+# registry, because they are part of loading (socialreg.load.documents, .schemas, .repository).
 FILE_CHECKS: dict[str, tuple[str, str]] = {
     "SR001": (
         "The file can be read as text",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.loader import Document
-from socialreg.repository import Record
+from socialreg.load.documents import Document
+from socialreg.load.model import Record
 from socialreg.rules.base import (
     Problem,
     RuleContext,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, mapping, register
 
 DEFAULT_FORBIDDEN = ["audience_network"]

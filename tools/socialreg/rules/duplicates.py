@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Any
 
 from socialreg.findings import Severity
-from socialreg.repository import Record, RecordSummary, Repository
+from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 # Addresses that differ only in these ways lead to the same account.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import (
     NHS_LIBRARY,
     STOCKHOLM_NEW,

@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from socialreg.repository import Record, Repository
+from socialreg.load.model import Record, Repository
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 
 REQUIREMENTS = "REQUIREMENTS.md"

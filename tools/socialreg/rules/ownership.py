@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from socialreg.repository import Record, Repository
+from socialreg.load.model import Record, Repository
 from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, register
 
 _DIGIT = re.compile(r"\d")

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from socialreg.findings import Finding, Severity
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import Problem, RuleContext, as_date, get_rule, register
 
 WAIVERS = "SR301"

@@ -24,10 +24,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from socialreg.engine import run_record_rules, run_repository_rules, run_rules
+from socialreg.check.engine import run_record_rules, run_repository_rules, run_rules
 from socialreg.findings import Finding
-from socialreg.gitbase import BaseTree, read_base
-from socialreg.repository import (
+from socialreg.load.gitbase import BaseTree, read_base
+from socialreg.load.model import (
     Job,
     Record,
     RecordKind,

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from socialreg.loader import load_bytes
-from socialreg.repository import RECORD_FOLDERS, RecordKind
+from socialreg.load.documents import load_bytes
+from socialreg.load.model import RECORD_FOLDERS, RecordKind
 
 
 class BaseError(Exception):

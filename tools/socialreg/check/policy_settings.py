@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.findings import Finding
-from socialreg.loader import Document
+from socialreg.load.documents import Document
 from socialreg.rules import Rule, all_rules, get_rule
 from socialreg.rules.base import suggest_code
 

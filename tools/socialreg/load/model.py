@@ -19,10 +19,10 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from socialreg.check.schemas import SchemaSet
 from socialreg.findings import Finding, Severity
-from socialreg.index_cache import ORG_CACHE_FILE, IndexCache, stamp
-from socialreg.loader import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
-from socialreg.schemas import SchemaSet
+from socialreg.load.documents import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
+from socialreg.load.index_cache import ORG_CACHE_FILE, IndexCache, stamp
 
 RecordKind = Literal["account", "campaign"]
 RECORD_FOLDERS: dict[str, RecordKind] = {"accounts": "account", "campaigns": "campaign"}

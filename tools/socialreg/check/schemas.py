@@ -2,7 +2,7 @@
 
 Two validators per schema, for speed: a compiled one (jsonschema-rs, in Rust) answers "valid
 or not" for every file in about a fiftieth of the time, and jsonschema explains only the files
-that are not valid, with locations and `best_match` (socialreg.schema_messages, imported only
+that are not valid, with locations and `best_match` (socialreg.check.schema_messages, imported only
 then). A test keeps the two in agreement on every case.
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 import jsonschema_rs
 
 from socialreg.findings import Finding
-from socialreg.loader import Document
+from socialreg.load.documents import Document
 
-UNKNOWN_KEY = "SR010"  # the same codes as socialreg.schema_messages, which is imported lazily
+UNKNOWN_KEY = "SR010"  # the same codes as socialreg.check.schema_messages, which is imported lazily
 MISSING_KEY = "SR011"
 WRONG_VALUE = "SR012"
 
@@ -71,13 +71,13 @@ class _Schema:
     def detailed(self) -> Any:
         """jsonschema's validator, built the first time a document needs explaining."""
         if self._detailed is None:
-            from socialreg.schema_messages import detailed_validator
+            from socialreg.check.schema_messages import detailed_validator
 
             self._detailed = detailed_validator(self.document, self._sources)
         return self._detailed
 
     def explain(self, document: Document) -> list[Finding]:
-        from socialreg.schema_messages import explain
+        from socialreg.check.schema_messages import explain
 
         return explain(self.detailed, document)
 

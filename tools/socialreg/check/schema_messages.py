@@ -17,9 +17,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
+from socialreg.check.schemas import is_real_date
 from socialreg.findings import Finding
-from socialreg.loader import INVALID_DATE, YAML_SURPRISE, Document, JsonPath, dotted
-from socialreg.schemas import is_real_date
+from socialreg.load.documents import INVALID_DATE, YAML_SURPRISE, Document, JsonPath, dotted
 
 UNKNOWN_KEY = "SR010"
 MISSING_KEY = "SR011"
