@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
 from socialreg.commands import new as new_command
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Finding, Severity, Summary
 from socialreg.load.documents import load_file
 from socialreg.reporters import Report

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from socialreg.load.model import load_repository
+from socialreg.check.pipeline import load_repository
 from socialreg.registry_site.build import BuildResult, build_site
 
 REPOSITORY = Path(__file__).resolve().parents[2]

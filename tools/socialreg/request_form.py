@@ -22,7 +22,8 @@ from typing import Any, Literal
 import yaml
 
 from socialreg.check.engine import rule_settings, run_rules
-from socialreg.check.schemas import COMMON, MISSING_KEY
+from socialreg.check.schemas import COMMON
+from socialreg.codes import MISSING_KEY
 from socialreg.findings import Finding, Severity
 from socialreg.load.documents import Document, JsonPath, json_path_text
 from socialreg.load.model import Record, RecordKind, RecordSummary, Repository

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from socialreg.check.policy_settings import check_policy_settings, valid_options
-from socialreg.check.waivers import WAIVERS, apply_waivers
+from socialreg.check.waivers import apply_waivers
+from socialreg.codes import WAIVERS
 from socialreg.findings import Finding, Severity
 from socialreg.load.model import Record, Repository
 from socialreg.rules import Problem, Rule, RuleContext, all_rules

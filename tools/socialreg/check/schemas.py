@@ -19,10 +19,6 @@ import jsonschema_rs
 from socialreg.findings import Finding
 from socialreg.load.documents import Document
 
-UNKNOWN_KEY = "SR010"  # the same codes as socialreg.check.schema_messages, which is imported lazily
-MISSING_KEY = "SR011"
-WRONG_VALUE = "SR012"
-
 COMMON = "common.schema.json"
 KINDS = ("account", "campaign", "organization", "units", "policy")
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import click
 
+from socialreg.check.pipeline import ValidateOptions, load_repository, validate
 from socialreg.check.schemas import SchemaError
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.dates import today_option
 from socialreg.findings import Severity
-from socialreg.load.model import RecordKind, load_repository
+from socialreg.load.model import RecordKind
 from socialreg.request_form import (
     Answers,
     Context,

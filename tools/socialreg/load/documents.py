@@ -23,6 +23,14 @@ from typing import Any
 
 import yaml
 
+from socialreg.codes import (
+    ALIAS_BOMB,
+    DOCUMENT_SHAPE,
+    DUPLICATE_KEY,
+    INVALID_DATE,
+    UNREADABLE,
+    YAML_SYNTAX,
+)
 from socialreg.findings import Finding, Severity
 
 try:  # The C parser is about ten times faster; fall back to pure Python where it is not built.
@@ -41,13 +49,6 @@ MAX_ORG_FILE_BYTES = 20_000_000
 # size; values repeated through aliases stop here, long before that hurts.
 MAX_ALIAS_VALUES = 20_000
 
-UNREADABLE = "SR001"
-YAML_SYNTAX = "SR002"
-DUPLICATE_KEY = "SR003"
-DOCUMENT_SHAPE = "SR004"
-ALIAS_BOMB = "SR005"
-INVALID_DATE = "SR006"
-YAML_SURPRISE = "SR007"
 
 _EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"

@@ -24,7 +24,6 @@ REQUIREMENTS = "REQUIREMENTS.md rule 14"
 
 @register(
     code="SR114",
-    title="Accounts are archived with a date and reason, never deleted",
     scope="account",
     change_aware=True,
     rationale="""

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
+from socialreg import codes
 from socialreg.findings import Severity
 from socialreg.load.documents import Document, JsonPath
 from socialreg.load.model import Record, Repository
@@ -111,7 +112,6 @@ _REGISTRY: dict[str, Rule] = {}
 def register(
     *,
     code: str,
-    title: str,
     scope: Scope,
     rationale: str,
     source: str,
@@ -121,14 +121,15 @@ def register(
     options: Mapping[str, Any] | None = None,
     change_aware: bool = False,
 ) -> Callable[[Check], Check]:
-    """Decorator that registers a check function as rule `code`."""
+    """Decorator that registers a check function as rule `code`, titled as `socialreg.codes`
+    says."""
 
     def decorate(check: Check) -> Check:
         if code in _REGISTRY:
             raise ValueError(f"rule {code} is registered twice")
         _REGISTRY[code] = Rule(
             code,
-            title,
+            codes.title(code),
             scope,
             severity,
             rationale.strip(),
@@ -159,13 +160,10 @@ def _no_check(record: Record, context: RuleContext) -> Iterator[Problem]:
     yield from ()
 
 
-def register_input(
-    *, code: str, title: str, rationale: str, source: str, passing: str, failing: str
-) -> None:
+def register_input(*, code: str, rationale: str, source: str, passing: str, failing: str) -> None:
     """Document a code that the loader, the schemas or the repository produce."""
     register(
         code=code,
-        title=title,
         scope="input",
         rationale=rationale,
         source=source,

@@ -10,7 +10,6 @@ from socialreg.rules.base import NHS_LIBRARY, Problem, RuleContext, as_date, map
 
 @register(
     code="SR111",
-    title="The organisation's logo only with the branding owner's approval",
     scope="account",
     rationale="""
 An account that uses the organisation's logo speaks with the organisation's full voice, so the

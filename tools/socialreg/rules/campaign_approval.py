@@ -13,7 +13,6 @@ _APPROVED = ("approved", "live", "ended")
 
 @register(
     code="SR205",
-    title="The communications office approves the proof before the ads are approved or live",
     scope="campaign",
     rationale="""
 The communications office sees the finished ad before it is published. A campaign that is
@@ -84,7 +83,6 @@ def check_proof(record: Record, context: RuleContext) -> Iterator[Problem]:
 
 @register(
     code="SR206",
-    title="The communications office can stop the ads",
     scope="campaign",
     rationale="""
 An agency that buys the ads gets advertiser rights, and the communications office gets rights on

@@ -11,7 +11,6 @@ from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, as_date, r
 
 @register(
     code="SR201",
-    title="The brief reaches the communications office at least 14 days before the start",
     scope="campaign",
     rationale="""
 The communications office needs time to agree the details with the unit and to review the
@@ -62,7 +61,6 @@ def _days(days: int) -> str:
 
 @register(
     code="SR202",
-    title="The end is not before the start, and the status agrees with the dates",
     scope="campaign",
     rationale="""
 A campaign's status tells the communications office and the public what is happening now. The

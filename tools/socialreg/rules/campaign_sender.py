@@ -19,7 +19,6 @@ def _senders(context: RuleContext) -> list[str] | None:
 
 @register(
     code="SR203",
-    title="The sender account exists, is active and may send ads",
     scope="campaign",
     rationale="""
 Ads run from one of the organisation's accounts, and comments on them land there. So the sender
@@ -79,7 +78,6 @@ def _forbidden(context: RuleContext) -> list[str]:
 
 @register(
     code="SR204",
-    title="No forbidden placements; Instagram ads run from the own Instagram account",
     scope="campaign",
     rationale="""
 Ads may use every Facebook placement except Audience Network (ads in other apps and websites,

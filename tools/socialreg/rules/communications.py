@@ -18,7 +18,6 @@ from socialreg.rules.base import (
 
 @register(
     code="SR104",
-    title="The communications office was told before the decision and checked existing channels",
     scope="account",
     rationale="""
 The communications office must know of every account, and it checks whether the organisation

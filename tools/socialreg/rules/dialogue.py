@@ -10,7 +10,6 @@ from socialreg.rules.base import CONSULTANCY, Problem, RuleContext, mapping, reg
 
 @register(
     code="SR107",
-    title="Published house rules, a tone, and crimes reported to the police",
     scope="account",
     rationale="""
 Followers need to know where the line goes: published house rules say what is allowed and when

@@ -66,7 +66,6 @@ def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
 
 @register(
     code="SR108",
-    title="One registration per handle and address; related accounts are named and exist",
     scope="account",
     rationale="""
 Before a new account is opened, the existing ones are reviewed: perhaps the unit can contribute

@@ -26,7 +26,6 @@ def _addresses(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
 
 @register(
     code="SR115",
-    title="Contact e-mail addresses belong to the organisation",
     scope="any",
     rationale="""
 The people named in a record are reached through the organisation's own mail, where messages

@@ -14,7 +14,6 @@ STOCKHOLM_ADS = "002_51148ff719976042.txt"
 
 @register(
     code="SR105",
-    title="Monitored daily by at least two moderators, with holiday cover",
     scope="account",
     rationale="""
 A public authority must watch its accounts: questions answered, inappropriate comments removed,
@@ -66,7 +65,6 @@ def check_moderation(record: Record, context: RuleContext) -> Iterator[Problem]:
 
 @register(
     code="SR106",
-    title="Questions answered within 24 hours",
     scope="any",
     rationale="""
 People expect fast answers, and an unanswered question tells followers nobody is there. The

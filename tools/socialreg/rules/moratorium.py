@@ -10,7 +10,6 @@ from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, mapping, r
 
 @register(
     code="SR109",
-    title="No new accounts during a moratorium without a waiver",
     scope="account",
     change_aware=True,
     rationale="""

@@ -36,7 +36,6 @@ def _shared_mailboxes(repository: Repository) -> set[str]:
 
 @register(
     code="SR102",
-    title="A named owner who also moderates the account",
     scope="account",
     rationale="""
 Every account has one designated person responsible for planning, publishing, follow-up,
@@ -86,7 +85,6 @@ def check_owner(record: Record, context: RuleContext) -> Iterator[Problem]:
 
 @register(
     code="SR103",
-    title="The owner's supervisor approves: a supervisor of the unit, not the owner",
     scope="account",
     rationale="""
 Opening an account on behalf of the organisation needs the approval of the owner's immediate

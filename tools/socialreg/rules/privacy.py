@@ -13,7 +13,6 @@ _REFERENCE = re.compile(r"\d|https://", re.IGNORECASE)
 
 @register(
     code="SR110",
-    title="A personal data assessment is referenced",
     scope="account",
     rationale="""
 Comments, messages and followers on a social media account are personal data, and after the

@@ -13,7 +13,6 @@ _DIGIT = re.compile(r"\d")
 
 @register(
     code="SR101",
-    title="A clear purpose, measurable goals and named target audiences",
     scope="account",
     rationale="""
 An account without a clear purpose is hard to keep alive and hard to close. Stockholm asks for a
