@@ -17,8 +17,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from socialreg.check.schemas import is_real_date
 from socialreg.codes import INVALID_DATE, MISSING_KEY, UNKNOWN_KEY, WRONG_VALUE, YAML_SURPRISE
+from socialreg.dates import is_real_date
 from socialreg.findings import Finding
 from socialreg.load.documents import Document, JsonPath, dotted
 

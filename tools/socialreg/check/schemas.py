@@ -8,7 +8,6 @@ then). A test keeps the two in agreement on every case.
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from socialreg.dates import is_real_date
 from socialreg.findings import Finding
 from socialreg.load.documents import Document
 
@@ -25,17 +25,6 @@ KINDS = ("account", "campaign", "organization", "units", "policy")
 
 class SchemaError(Exception):
     """A schema file is missing or broken: the tool cannot run, which is an internal error."""
-
-
-def is_real_date(value: object) -> bool:
-    """JSON Schema's `date` format: a real date written YYYY-MM-DD."""
-    if not isinstance(value, str):
-        return True
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 class _Schema:

@@ -13,9 +13,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from socialreg.codes import WAIVERS
+from socialreg.dates import as_date
 from socialreg.findings import Finding, Severity
 from socialreg.load.model import Record
-from socialreg.rules.base import Problem, RuleContext, as_date, get_rule, register
+from socialreg.rules.base import Problem, RuleContext, get_rule, register
 
 STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
 

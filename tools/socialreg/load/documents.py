@@ -13,7 +13,6 @@ errors, and keys are always text.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import operator
 import re
@@ -31,6 +30,7 @@ from socialreg.codes import (
     UNREADABLE,
     YAML_SYNTAX,
 )
+from socialreg.dates import is_calendar_date
 from socialreg.findings import Finding, Severity
 
 try:  # The C parser is about ten times faster; fall back to pure Python where it is not built.
@@ -52,7 +52,6 @@ MAX_ALIAS_VALUES = 20_000
 
 _EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"
-_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _TRUE_WORDS = frozenset({"yes", "true", "on"})
 # Reused for YAML's number syntax (0x1F, 1_000, 1.5e3); it only reads `node.value`.
 _NUMBER_CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -331,7 +330,7 @@ def _fast_build(root: yaml.Node) -> Any:
                 return node.value
             if tag in _SIMPLE:
                 return _simple_scalar(node)  # type: ignore[arg-type]
-            if tag == _TAG + "timestamp" and _is_real_date(node.value):
+            if tag == _TAG + "timestamp" and is_calendar_date(node.value):
                 return node.value
             raise _Unusual
         # A collection met twice is an alias: the careful builder counts what it expands to.
@@ -364,18 +363,6 @@ def _simple_scalar(node: yaml.ScalarNode) -> Any:
     if kind == "int":
         return _NUMBER_CONSTRUCTOR.construct_yaml_int(node)
     return _NUMBER_CONSTRUCTOR.construct_yaml_float(node)
-
-
-def _is_real_date(value: str) -> bool:
-    """Whether a YAML timestamp is a real date; date-times pass here and fail the schema."""
-    if not _DATE_LIKE.match(value):
-        return True
-    try:
-        year, month, day = (int(part) for part in value.split("-"))
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return True
 
 
 class _CarefulBuilder:
@@ -495,7 +482,7 @@ class _CarefulBuilder:
         )
 
     def _check_date(self, value: str, node: yaml.ScalarNode, path: JsonPath) -> None:
-        if not _is_real_date(value):
+        if not is_calendar_date(value):
             line, column = _mark(node)
             self.findings.append(
                 Finding(

@@ -8,16 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from socialreg.dates import as_date
 from socialreg.load.documents import Document
 from socialreg.load.model import Record
-from socialreg.rules.base import (
-    Problem,
-    RuleContext,
-    as_date,
-    mapping,
-    register,
-    register_repository_check,
-)
+from socialreg.rules.base import Problem, RuleContext, mapping, register, register_repository_check
 
 REQUIREMENTS = "REQUIREMENTS.md rule 14"
 

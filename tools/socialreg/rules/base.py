@@ -203,28 +203,6 @@ def get_rule(code: str) -> Rule | None:
 # --- small helpers the rules share --------------------------------------------------------------
 
 
-def as_date(value: Any) -> datetime.date | None:
-    """A `YYYY-MM-DD` value as a date; None when missing or not a date (the schema says why)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer days."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")  # pragma: no cover
-
-
 def mapping(data: Any, key: str) -> dict[str, Any]:
     """`data[key]` when it is a mapping, else {} (the schema reports the wrong shape)."""
     value = data.get(key) if isinstance(data, dict) else None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, as_date, mapping, register
+from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, mapping, register
 
 # The statuses in which the ads are, or have been, approved for publishing.
 _APPROVED = ("approved", "live", "ended")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, as_date, register
+from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, register
 
 
 @register(

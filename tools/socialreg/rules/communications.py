@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import (
-    KI,
-    STOCKHOLM_NEW,
-    Problem,
-    RuleContext,
-    as_date,
-    mapping,
-    register,
-)
+from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
 @register(

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from socialreg.dates import add_months, as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import (
-    NHS_LIBRARY,
-    STOCKHOLM_NEW,
-    Problem,
-    RuleContext,
-    add_months,
-    as_date,
-    mapping,
-    register,
-)
+from socialreg.rules.base import NHS_LIBRARY, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
 @register(
