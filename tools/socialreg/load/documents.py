@@ -13,8 +13,6 @@ errors, and keys are always text.
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +30,7 @@ from socialreg.codes import (
 )
 from socialreg.dates import is_calendar_date
 from socialreg.findings import Finding, Severity
-
-try:  # The C parser is about ten times faster; fall back to pure Python where it is not built.
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+from socialreg.load.yaml_fast import compose
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -221,32 +215,9 @@ def load_text(text: str, path: str) -> LoadResult:
     return LoadResult(document, builder.findings)
 
 
-_RESOLVER = yaml.resolver.Resolver()  # YAML 1.1's implicit types, as PyYAML's safe loader has them
-
-
-@functools.lru_cache(maxsize=8192)
-def _resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-    return _RESOLVER.resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
-
-
-class _Loader(_YamlLoader):
-    """PyYAML's loader, with cheaper calls from its C parser back into Python.
-
-    For every node the parser asks `resolve` for the node's type, and calls two hooks for
-    "path resolvers", which we never register. Keys and short values repeat endlessly across
-    records, so a C-level cache answers most `resolve` calls, and the hooks are C built-ins that
-    do nothing; together this saves a seventh of the time of reading a record.
-    """
-
-    resolve = staticmethod(_resolve)
-    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]  # (parent, index)
-    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]  # called with no arguments
-
-
 def _compose(text: str) -> yaml.Node | None:
-    loader = _Loader(text)
     try:
-        return loader.get_single_node()
+        return compose(text)
     except yaml.composer.ComposerError as error:
         if "expected a single document" in str(error.context or ""):
             raise _LoadError(
@@ -260,8 +231,6 @@ def _compose(text: str) -> yaml.Node | None:
         raise _syntax_error(error, text) from None
     except yaml.YAMLError as error:  # errors without a position, such as bad characters
         raise _LoadError(YAML_SYNTAX, f"The file is not valid YAML: {error}.") from None
-    finally:
-        loader.dispose()
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
