@@ -73,13 +73,13 @@ start and end; an ended campaign has passed its end. A stopped campaign may stop
     source=STOCKHOLM_ADS,
     passing="""
 status: live
-starts: 2026-11-16
+starts: 2026-11-20
 ends: 2027-04-15
 """,
     failing="""
 status: live
-starts: 2026-09-14
-ends: 2026-10-07    # the ads ended, but the status still says live
+starts: 2026-11-20
+ends: 2026-11-20    # the ads ended, but the status still says live
 """,
 )
 def check_dates(record: Record, context: RuleContext) -> Iterator[Problem]:

@@ -29,10 +29,10 @@ office holds advertiser rights on exactly those accounts.
     source=STOCKHOLM_ADS,
     options={"allowed_statuses": ["active"]},
     passing="""
-sender: norrvik-university-facebook
+sender: uni-facebook
 """,
     failing="""
-sender: norrvik-library-instagram   # a pilot, and not one of the senders in the policy
+sender: library-facebook   # not one of the senders in the policy
 """,
 )
 def check_sender(record: Record, context: RuleContext) -> Iterator[Problem]:
@@ -89,12 +89,12 @@ so that the communications office can answer the comments that come in.
 """,
     source=STOCKHOLM_ADS,
     passing="""
-sender: norrvik-university-instagram
+sender: uni-instagram
 placements:
   instagram: [stream, story]
 """,
     failing="""
-sender: norrvik-university-facebook
+sender: uni-facebook
 placements:
   instagram: [stream, story]     # Instagram ads from the Facebook page
   audience_network: [classic]    # forbidden

@@ -78,19 +78,19 @@ every account named there must exist in the registry.
     source=f"{KI}, {STOCKHOLM_NEW}",
     passing="""
 platform: instagram
-handle: "@norrvik.library"
-url: https://www.instagram.com/norrvik.library/
+handle: "@uni.library"
+url: https://www.instagram.com/uni.library/
 decision:
   related_accounts:
-    - norrvik-university-instagram
+    - uni-instagram
 """,
     failing="""
 platform: instagram
-handle: "@NorrvikUni"          # already registered as norrvik-university-instagram
+handle: "@NorrvikUni"          # already registered as uni-instagram
 url: https://www.instagram.com/norrvikuni
 decision:
   related_accounts:
-    - norrvik-library-tiktok   # no such account
+    - library-tiktok           # no such account
 """,
 )
 def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:

@@ -32,10 +32,10 @@ change.
 """,
     source=REQUIREMENTS,
     passing="""
-tone: "Friendly: we answer in the language of the question"
+name: "Library: news and opening hours"
 """,
     failing="""
-tone: Friendly: we answer in the language of the question
+name: Library: news and opening hours
 """,
 )
 
@@ -47,11 +47,11 @@ question for the person who wrote it, so it is an error.
 """,
     source=REQUIREMENTS,
     passing="""
-status: pilot
+status: active
 """,
     failing="""
-status: pilot
 status: active
+status: paused
 """,
 )
 
@@ -62,12 +62,12 @@ A record file is one YAML mapping: not empty, not a list, not several documents 
 """,
     source=REQUIREMENTS,
     passing="""
-platform: instagram
-handle: "@norrvik.library"
+name: University Library
+unit: library
 """,
     failing="""
-- platform: instagram
-- handle: "@norrvik.library"
+- name: University Library
+- unit: library
 """,
 )
 
@@ -87,6 +87,8 @@ audiences:
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
 b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
 c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
 """,
 )
 
@@ -131,12 +133,12 @@ closest known key suggested.
 """,
     source=REQUIREMENTS,
     passing="""
-moderators:
-  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+monitoring:
+  frequency: daily
 """,
     failing="""
-moderator:
-  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+monitoring:
+  frequncy: daily
 """,
 )
 

@@ -24,14 +24,14 @@ moderators are named and the holiday cover is written down.
     options={"min_moderators": 2, "allowed_frequencies": ["twice-daily", "daily"]},
     passing="""
 moderators:
-  - {name: Anna Berg, email: anna.berg@norrvik.example, github: anna-berg}
-  - {name: Erik Lund, email: erik.lund@norrvik.example, github: erik-lund}
+  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+  - {name: Oskar Falk, email: oskar.falk@norrvik.example, github: oskar-falk}
 monitoring:
   frequency: daily
 """,
     failing="""
 moderators:
-  - {name: Anna Berg, email: anna.berg@norrvik.example, github: anna-berg}
+  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
 monitoring:
   frequency: weekdays
 """,

@@ -53,6 +53,7 @@ moderators:
     failing="""
 owner: {name: Library, email: library@norrvik.example, github: norrvik-library}
 moderators:
+  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
   - {name: Oskar Falk, email: oskar.falk@norrvik.example, github: oskar-falk}
 """,
 )
