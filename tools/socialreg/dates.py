@@ -11,10 +11,6 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from collections.abc import Callable
-
-import click
-from click.decorators import FC
 
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
@@ -62,36 +58,3 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     if year < datetime.MINYEAR:
         return datetime.date.min
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-# Fixes "today" for every command of a session or test run (the example organisation, for
-# instance, was written for 2026-11-21). An explicit --today wins.
-TODAY_VARIABLE = "SOCIALREG_TODAY"
-
-
-def parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
-    if value is None:
-        return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.") from None
-
-
-def today_option(help_text: str) -> click.Option:
-    return click.Option(
-        ["--today"],
-        callback=parse_today,
-        envvar=TODAY_VARIABLE,
-        help=f"{help_text} (YYYY-MM-DD; default: ${TODAY_VARIABLE}, else today).",
-    )
-
-
-def with_today(help_text: str) -> Callable[[FC], FC]:
-    """The `--today` option as a decorator, for commands declared with decorators."""
-    return click.option(
-        "--today",
-        callback=parse_today,
-        envvar=TODAY_VARIABLE,
-        help=f"{help_text} (YYYY-MM-DD; default: ${TODAY_VARIABLE}, else today).",
-    )

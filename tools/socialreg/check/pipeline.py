@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from socialreg.check.engine import run_record_rules, run_repository_rules
 from socialreg.check.schemas import SchemaSet
-from socialreg.findings import Finding, Severity, Summary, sorted_findings
+from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
 from socialreg.load.discover import FILE_PLACE, Job, place_problem, plan_jobs, record_place
 from socialreg.load.documents import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
 from socialreg.load.gitbase import BaseTree, read_base
@@ -52,7 +52,6 @@ from socialreg.parallel import (
     interleaved,
     worker_count,
 )
-from socialreg.reporters import Report
 
 __all__ = [
     "CheckResult",

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import click
 
+from socialreg.audit.report import FORMATS
 from socialreg.audit.schedule import run_audit
 from socialreg.check.schemas import SchemaError
-from socialreg.dates import with_today
+from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
-from socialreg.reporters.audit import FORMATS
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import click
 
 from socialreg.check.pipeline import check_repository
 from socialreg.check.schemas import SchemaError
-from socialreg.dates import with_today
+from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
 from socialreg.registry_site.build import BuildResult, SiteError, build_site

@@ -24,7 +24,7 @@ import click
 
 from socialreg.check.pipeline import ValidateOptions, load_repository, validate
 from socialreg.check.schemas import SchemaError
-from socialreg.dates import today_option
+from socialreg.commands.dates import today_option
 from socialreg.findings import Severity
 from socialreg.load.model import RecordKind
 from socialreg.request_form import (

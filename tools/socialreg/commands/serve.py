@@ -24,7 +24,7 @@ from socialreg.commands.build import (
     generated_time,
     out_option,
 )
-from socialreg.dates import with_today
+from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 
 HOST = "127.0.0.1"

@@ -10,7 +10,7 @@ import click
 
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.check.schemas import SchemaError
-from socialreg.dates import with_today
+from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.load.gitbase import BaseError
 from socialreg.reporters import Report, reporters
