@@ -15,7 +15,7 @@ from socialreg.findings import Severity
 from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.identity.lookalike import LookalikeIndex
 from socialreg.identity.text import bare_handle, is_invisible
-from socialreg.repository import Record, RecordSummary, Repository
+from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.rules.base import KI, Problem, RuleContext, register
 
 REQUIREMENTS = "REQUIREMENTS.md"
@@ -36,7 +36,6 @@ def _odd_characters(handle: str) -> str:
 
 @register(
     code="SR120",
-    title="The handle and the permanent id have the platform's form",
     scope="account",
     rationale="""
 Each platform allows only some characters in its handles, and its permanent ids (a YouTube
@@ -117,7 +116,6 @@ def _name(summary: RecordSummary) -> Any:
 
 @register(
     code="SR121",
-    title="A new handle does not look like another official handle",
     scope="account",
     severity=Severity.WARNING,
     rationale="""
