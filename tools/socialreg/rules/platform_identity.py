@@ -48,11 +48,13 @@ Latin "i". A permanent id in the wrong form would make the registry match the wr
     passing="""
 platform: youtube
 handle: "@StudyAtNorrvik"
+url: https://www.youtube.com/@StudyAtNorrvik
 platform_id: UCq3Ci-h945sbEYXpVlw7rJg
 """,
     failing="""
 platform: youtube
 handle: "@StudyAtNorrvik​"      # ends in a zero-width space
+url: https://www.youtube.com/@StudyAtNorrvik
 platform_id: StudyAtNorrvik      # a channel ID starts with UC
 """,
 )
@@ -130,11 +132,13 @@ own sub-account); the communications office decides.
     source=f"{REQUIREMENTS} rule 8, {KI}",
     passing="""
 platform: instagram
-handle: "@norrvik.careers"     # the library's handle is @norrvik.library
+handle: "@norrvik.careers"     # the university's official handle is @norrvikuni
+url: https://www.instagram.com/norrvik.careers/
 """,
     failing="""
 platform: instagram
-handle: "@norrvik_libary"      # one letter and a separator away from @norrvik.library
+handle: "@norrvik_uni"         # only an underscore away from the official @norrvikuni
+url: https://www.instagram.com/norrvik_uni/
 """,
 )
 def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
