@@ -37,7 +37,8 @@ _BAIT_WORDS = ("official", "real", "team", "the", "hq", "verified", "officiel", 
 
 
 @functools.cache
-def _confusables() -> dict[str, str]:
+def confusables_map() -> dict[str, str]:
+    """Source character -> TR39 prototype (trimmed: see generate_confusables.py)."""
     text = (resources.files("socialreg.identity") / "confusables.json").read_text("utf-8")
     mapping: dict[str, str] = json.loads(text)["map"]
     return mapping
@@ -75,7 +76,7 @@ def handle_key(text: str, case_sensitive: bool = False) -> str:
 
 def skeleton(text: str) -> str:
     """TR39 skeleton of `text` (NFD, prototypes, NFD), case folded before and after."""
-    mapping = _confusables()
+    mapping = confusables_map()
     decomposed = unicodedata.normalize("NFD", _folded(text))
     mapped = "".join(mapping.get(character, character) for character in decomposed)
     return unicodedata.normalize("NFD", mapped).casefold()

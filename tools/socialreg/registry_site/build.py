@@ -36,11 +36,13 @@ from socialreg.parallel import Channel, WorkerError, forked_workers, interleaved
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
 from socialreg.registry_site.i18n import Translator
 from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
-from socialreg.registry_site.verify_data import verify_script
+from socialreg.registry_site import identity_proofs
+from socialreg.registry_site.identity_strings import identity_strings
+from socialreg.registry_site.verify_data import identity_script, verify_script
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"
-STATIC_FILES = ("style.css", "filter.js", "verify.js", "favicon.svg")
+STATIC_FILES = ("style.css", "filter.js", "verify.js", "identity.js", "favicon.svg")
 
 
 class SiteError(Exception):
@@ -55,6 +57,8 @@ class BuildResult:
     official: int
     archived: int
     campaigns: int
+    # For the maintainers: what the organisation's domains must publish (identity_proofs).
+    identity_proofs: tuple[str, ...] = ()
 
 
 def _environment() -> jinja2.Environment:
@@ -173,8 +177,15 @@ def build_site(
         platforms=_platform_choices(registry),
         units=_unit_choices(registry),
         statuses=statuses,
+        jsonld=identity_proofs.json_ld(registry),
     )
-    page("verify.html", "verify.html", _titled(t("verify_heading"), registry), "verify")
+    page(
+        "verify.html",
+        "verify.html",
+        _titled(t("verify_heading"), registry),
+        "verify",
+        identity=identity_strings(registry.language, registry.organization, registry.contact_email),
+    )
     page(
         "campaigns.html",
         "campaigns.html",
@@ -192,6 +203,10 @@ def build_site(
         output.write(f"static/{name}", (static / name).read_bytes())
     output.write(registry_json.SCHEMA_FILE, (static / registry_json.SCHEMA_FILE).read_bytes())
     output.write("verify-data.js", verify_script(registry))
+    output.write("verify-identity.js", identity_script(registry))
+    output.write(identity_proofs.SCHEMA_FILE, (static / identity_proofs.SCHEMA_FILE).read_bytes())
+    for path, content in identity_proofs.proof_files(registry).items():
+        output.write(path, content)
     output.write("registry.json", registry_json.render(registry))
     output.write("registry.csv", registry_csv.render(registry))
     output.write("campaigns.ics", calendar.render(registry))
@@ -209,6 +224,9 @@ def build_site(
         official=len(official),
         archived=len(registry.archived_accounts),
         campaigns=len(registry.current_campaigns()),
+        identity_proofs=tuple(
+            proof.describe() for proof in identity_proofs.bluesky_proofs(registry)
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from socialreg.load.documents import Document
 from socialreg.load.model import Record, Repository
+from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.registry_site.i18n import LANGUAGES
 
 # Shown in the registry as official accounts; archived ones keep their own page and list.
@@ -100,6 +101,7 @@ class Account:
     archived_on: str = ""
     archived_reason: str = ""
     waivers: tuple[Waiver, ...] = ()
+    platform_id: str = ""  # the platform's permanent id, when the record names one
 
     @property
     def page(self) -> str:
@@ -149,6 +151,10 @@ class Registry:
     today: datetime.date
     generated: datetime.datetime
     platforms: dict[str, str] = field(default_factory=dict)  # key -> display name
+    # The platform catalogue of org/policy.yaml and the organisation's own domains, for the
+    # proofs of identity (identity.catalogue, registry_site/identity_proofs.py).
+    catalogue: Catalogue = field(default_factory=Catalogue)
+    domains: tuple[str, ...] = ()
 
     @property
     def official_accounts(self) -> list[Account]:
@@ -173,6 +179,7 @@ _PUBLIC_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     "account": {
         "name": (),
         "platform": (),
+        "platform_id": (),
         "handle": (),
         "url": (),
         "unit": (),
@@ -255,7 +262,18 @@ def published_registry(
         today=today,
         generated=generated,
         platforms=platforms,
+        catalogue=catalogue_from_policy(repository.org_data("policy")),
+        domains=_domains(organization, settings),
     )
+
+
+def _domains(organization: dict[str, Any], settings: dict[str, Any]) -> tuple[str, ...]:
+    """The organisation's domains: its e-mail domains and the registry's own host."""
+    found = [str(domain).lower() for domain in organization.get("email_domains") or []]
+    base_url = safe_https_url(_text(settings, "base_url"))
+    if base_url:
+        found.append(base_url.split("/")[2].split(":")[0].lower())
+    return tuple(dict.fromkeys(found))
 
 
 def _of(repository: Repository, kind: str) -> Iterable[Record]:
@@ -304,6 +322,7 @@ def _account(record: Record, units: dict[str, Unit], platforms: dict[str, str]) 
         platform=platform,
         platform_name=platforms.get(platform, platform),
         handle=_text(data, "handle"),
+        platform_id=_text(data, "platform_id"),
         url=safe_https_url(_text(data, "url")),
         unit=_unit(record, units),
         status=status,

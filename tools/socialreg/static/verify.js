@@ -14,21 +14,44 @@
   if (!form || !input || !result || !data) {
     return;
   }
-  var HOST_ALIASES = { "twitter.com": "x.com" };
+  var has = Object.prototype.hasOwnProperty;
+  // The platforms' other domains (twitter.com -> x.com) and the query parameters that name
+  // an account (facebook.com/profile.php?id=...), from the catalogue in org/policy.yaml.
+  var hosts = data.hosts || { aliases: { "twitter.com": "x.com" }, keep: {} };
 
+  /* As identity/catalogue.py address_key. */
   function addressKey(value) {
-    value = value.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
-    value = value.split(/[?#]/)[0];
-    value = value.replace(/^(www\.|m\.|mobile\.)/, "").replace(/\/+$/, "");
+    value = value.normalize("NFKC").replace(/[\p{Cf}]/gu, "").trim().toLowerCase();
+    value = value.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").split("#")[0];
+    var question = value.indexOf("?");
+    var query = question === -1 ? "" : value.slice(question + 1);
+    value = question === -1 ? value : value.slice(0, question);
     var slash = value.indexOf("/");
     var host = slash === -1 ? value : value.slice(0, slash);
     var path = slash === -1 ? "" : value.slice(slash + 1);
-    host = Object.prototype.hasOwnProperty.call(HOST_ALIASES, host) ? HOST_ALIASES[host] : host;
-    return path ? host + "/" + path : host;
+    host = host.slice(host.lastIndexOf("@") + 1).replace(/\.$/, "");
+    var shorter = host.replace(/^(www|m|mobile|web)\./, "");
+    while (shorter !== host && shorter.indexOf(".") !== -1) {
+      host = shorter;
+      shorter = host.replace(/^(www|m|mobile|web)\./, "");
+    }
+    host = has.call(hosts.aliases, host) ? hosts.aliases[host] : host;
+    path = path.replace(/\/{2,}/g, "/").replace(/^\/+|\/+$/g, "");
+    var keep = has.call(hosts.keep, host) ? hosts.keep[host] : [];
+    var kept = [];
+    new URLSearchParams(query).forEach(function (item, name) {
+      if (keep.indexOf(name) !== -1) {
+        kept.push([name, item]);
+      }
+    });
+    kept.sort();
+    var key = path ? host + "/" + path : host;
+    return kept.length ? key + "?" + new URLSearchParams(kept).toString() : key;
   }
 
+  /* As verify_data.py handle_key: invisible characters are kept (identity.js sees them). */
   function handleKey(value) {
-    return value.trim().toLowerCase().replace(/^@+/, "").replace(/\/+$/, "");
+    return value.normalize("NFKC").trim().replace(/^@+/, "").replace(/\/+$/, "").toLowerCase();
   }
 
   function lookup(raw) {
@@ -85,6 +108,9 @@
     }
     var found = lookup(raw);
     if (found.length === 0) {
+      if (window.SocialregVerifyIdentity && window.SocialregVerifyIdentity.lookalike(raw, result, matchLine)) {
+        return "lookalike";
+      }
       result.appendChild(paragraph("verdict verdict-unknown", form.dataset.notFound));
       return "not-found";
     }
@@ -102,6 +128,9 @@
         list.appendChild(matchLine(groups[g][0][i]));
       }
       result.appendChild(list);
+    }
+    if (window.SocialregVerifyIdentity && raw.indexOf("/") === -1) {
+      window.SocialregVerifyIdentity.onlyOn(raw, official, result);
     }
     return official.length ? "official" : "archived";
   }
