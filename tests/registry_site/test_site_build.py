@@ -59,6 +59,10 @@ def test_build_command_prints_the_page_to_open(tmp_path: Path, example_root: Pat
         "campaigns.ics",
         "feed.xml",
         "verify-data.js",
+        "verify-identity.js",
+        "official-accounts.schema.json",
+        "identity-proofs.txt",
+        ".well-known",
         MARKER,
     }
     assert expected <= {path.name for path in out.iterdir()}
@@ -66,6 +70,7 @@ def test_build_command_prints_the_page_to_open(tmp_path: Path, example_root: Pat
         "style.css",
         "filter.js",
         "verify.js",
+        "identity.js",
         "favicon.svg",
     }
 
@@ -109,7 +114,7 @@ def test_account_page_shows_the_public_facts_and_the_official_statement(built_si
     ):
         assert fact in text, fact
     html = _text(built_site / "accounts" / "norrvik-library-instagram.html")
-    assert '<a href="https://www.instagram.com/norrvik.library/" rel="noopener noreferrer">' in html
+    assert '<a href="https://www.instagram.com/norrvik.library/" rel="me noopener noreferrer">' in html
 
 
 def test_archived_account_is_marked_no_longer_official(built_site: Path) -> None:

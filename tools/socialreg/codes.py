@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     # Proof of identity (socialreg.identity)
     "SR120": "The handle and the permanent id have the platform's form",
     "SR121": "A new handle does not look like another official handle",
+    "SR130": "The platform still confirms the account (audit --online)",
     # Campaigns
     "SR201": "The brief reaches the communications office at least 14 days before the start",
     "SR202": "The end is not before the start, and the status agrees with the dates",

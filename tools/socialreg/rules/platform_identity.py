@@ -16,7 +16,7 @@ from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.identity.lookalike import LookalikeIndex
 from socialreg.identity.text import bare_handle, is_invisible
 from socialreg.load.model import Record, RecordSummary, Repository
-from socialreg.rules.base import KI, Problem, RuleContext, register
+from socialreg.rules.base import KI, Problem, RuleContext, register, register_input
 
 REQUIREMENTS = "REQUIREMENTS.md"
 
@@ -162,3 +162,27 @@ def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
             "impostors use handles like this. Choose a handle that is clearly different, or "
             "post from the existing account.",
         )
+
+
+register_input(
+    code="SR130",
+    rationale="""
+Found by `socialreg audit --online`, never by `validate`: the drift guard asks the platforms
+themselves, with their public protocols (Bluesky handle resolution and the PLC directory;
+Mastodon WebFinger and the profile's links), whether each account is still the registered one.
+It reports a handle that now leads to another permanent id (renamed or taken over), an account
+that is gone, a Mastodon profile that does not link back to its registry page, and a record
+that does not name its permanent id yet. The scheduled audit opens one issue per record.
+""",
+    source=f"{REQUIREMENTS} rule 8",
+    passing="""
+platform: bluesky
+handle: "@library.norrvik.example"
+platform_id: did:plc:ewvi7nxzyoun6zhxrhs64oiz   # and the handle still resolves to it
+""",
+    failing="""
+platform: bluesky
+handle: "@library.norrvik.example"
+platform_id: did:plc:ewvi7nxzyoun6zhxrhs64oiz   # but the handle now resolves to another DID
+""",
+)
