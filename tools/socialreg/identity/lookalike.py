@@ -4,7 +4,7 @@ Comparing a handle with each of ten thousand others is too slow for a check that
 record, so the official handles are indexed by their identity key with separators removed,
 with "official"-like words removed, and by every key with one character deleted ("symmetric
 delete": two strings one edit apart, or with two neighbours swapped, share such a key). The
-index finds candidates; `text.lookalike_reason` decides.
+index finds candidates; `text.reason_for_keys` decides.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from socialreg.identity.text import (
     MIN_LOOKALIKE_LENGTH,
     identity_key,
-    lookalike_reason,
+    reason_for_keys,
     plain_key,
     without_bait_words,
 )
@@ -25,14 +25,16 @@ T = TypeVar("T")
 
 
 def _deletions(key: str) -> set[str]:
-    return {key[:index] + key[index + 1 :] for index in range(len(key))} | {key}
+    # Digits are not deleted: edits of digits alone are a numbered series, not a look-alike
+    # (text._one_edit_apart), and deleting them would make every series one crowded bucket.
+    return {key[:i] + key[i + 1 :] for i in range(len(key)) if not key[i].isdigit()} | {key}
 
 
 class LookalikeIndex(Generic[T]):
     """Official handles, each with a value (a record summary, say), searchable by resemblance."""
 
     def __init__(self, entries: Iterable[tuple[str, T]] = ()) -> None:
-        self._by_key: dict[str, list[tuple[str, T]]] = defaultdict(list)
+        self._by_key: dict[str, list[tuple[str, str, T]]] = defaultdict(list)
         for handle, value in entries:
             self.add(handle, value)
 
@@ -41,7 +43,7 @@ class LookalikeIndex(Generic[T]):
         if len(key) < MIN_LOOKALIKE_LENGTH:
             return
         for search_key in _search_keys(key):
-            self._by_key[search_key].append((handle, value))
+            self._by_key[search_key].append((handle, key, value))
 
     def resembling(self, handle: str) -> list[tuple[str, T, str]]:
         """(official handle, its value, why they look alike) for each resembling entry."""
@@ -51,11 +53,11 @@ class LookalikeIndex(Generic[T]):
         found: list[tuple[str, T, str]] = []
         seen: set[int] = set()
         for search_key in _search_keys(key):
-            for official, value in self._by_key.get(search_key, ()):
+            for official, official_key, value in self._by_key.get(search_key, ()):
                 if id(value) in seen:
                     continue
                 seen.add(id(value))
-                reason = lookalike_reason(handle, official)
+                reason = reason_for_keys(key, official_key)
                 if reason is not None:
                     found.append((official, value, reason))
         return found

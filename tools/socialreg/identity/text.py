@@ -55,6 +55,8 @@ def is_invisible(character: str) -> bool:
 
 
 def without_invisible(text: str) -> str:
+    if text.isascii():  # no ASCII character is invisible in this sense; most handles are ASCII
+        return text
     return "".join(character for character in text if not is_invisible(character))
 
 
@@ -82,13 +84,17 @@ def skeleton(text: str) -> str:
     return unicodedata.normalize("NFD", mapped).casefold()
 
 
+@functools.lru_cache(maxsize=65536)
 def identity_key(text: str) -> str:
     """Equal for two handles a person cannot tell apart: the registry's duplicate test."""
     return skeleton(without_invisible(bare_handle(without_invisible(text))))
 
 
 def _one_edit_apart(first: str, second: str) -> bool:
-    """One character inserted, removed, replaced, or two neighbours swapped."""
+    """One character inserted, removed, replaced, or two neighbours swapped; but not when only
+    digits differ: `norrvik.course1` and `norrvik.course2` are a numbered series, not a
+    disguise (a digit that looks like a letter is already in the skeleton: 0 -> o, 1 -> l).
+    """
     if first == second or abs(len(first) - len(second)) > 1:
         return False
     if len(first) > len(second):
@@ -97,14 +103,16 @@ def _one_edit_apart(first: str, second: str) -> bool:
     while start < len(first) and first[start] == second[start]:
         start += 1
     if len(first) < len(second):
-        return first[start:] == second[start + 1 :]
+        return first[start:] == second[start + 1 :] and not second[start].isdigit()
+    changed = first[start] + second[start]
     if first[start + 1 :] == second[start + 1 :]:
-        return True
+        return not changed.isdigit()
     return (
         start + 1 < len(first)
         and first[start] == second[start + 1]
         and first[start + 1] == second[start]
         and first[start + 2 :] == second[start + 2 :]
+        and not changed.isdigit()
     )
 
 
@@ -141,7 +149,11 @@ def lookalike_reason(candidate: str, official: str) -> str | None:
     """Why `candidate` may be taken for `official`, or None. Equal identities are not
     look-alikes: they are the same handle (see identity_key).
     """
-    first, second = identity_key(candidate), identity_key(official)
+    return reason_for_keys(identity_key(candidate), identity_key(official))
+
+
+def reason_for_keys(first: str, second: str) -> str | None:
+    """lookalike_reason for two identity keys."""
     if first == second or min(len(first), len(second)) < MIN_LOOKALIKE_LENGTH:
         return None
     plain_first, plain_second = plain_key(first), plain_key(second)

@@ -49,9 +49,9 @@ def _id(fields: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def addresses(fields: Any, catalogue: Catalogue) -> list[str]:
+def addresses(fields: Any, catalogue: Catalogue, hosts: dict[str, Any] | None = None) -> list[str]:
     """Every address key of an account: its url and the addresses made with its id."""
-    hosts = catalogue.host_table()
+    hosts = catalogue.host_table() if hosts is None else hosts
     found = [normal_url(fields.get("url"), hosts)]
     platform, platform_id = catalogue.get(_platform(fields)), _id(fields)
     if platform is not None and platform_id is not None:
@@ -64,6 +64,7 @@ class _Registrations:
 
     def __init__(self, repository: Repository) -> None:
         self.catalogue = catalogue_from_policy(repository.org_data("policy"))
+        self.hosts = self.catalogue.host_table()
         self.handles: dict[tuple[str, str], list[RecordSummary]] = defaultdict(list)
         self.urls: dict[str, list[RecordSummary]] = defaultdict(list)
         self.ids: dict[tuple[str, str], list[RecordSummary]] = defaultdict(list)
@@ -74,7 +75,7 @@ class _Registrations:
             handle = normal_handle(summary.get("handle"))
             if handle is not None:
                 self.handles[(platform, handle)].append(summary)
-            for url in addresses(summary, self.catalogue):
+            for url in addresses(summary, self.catalogue, self.hosts):
                 self.urls[url].append(summary)
             platform_id = _id(summary)
             if platform_id is not None:
@@ -134,7 +135,7 @@ def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
                 "archived), or correct the handle.",
             )
     reported: set[str] = set()
-    for url in addresses(data, registrations.catalogue):
+    for url in addresses(data, registrations.catalogue, registrations.hosts):
         for other in _others(registrations.urls.get(url, []), record):
             if other.id in reported:
                 continue

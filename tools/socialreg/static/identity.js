@@ -83,14 +83,16 @@
     while (i < a.length && a.charAt(i) === b.charAt(i)) {
       i++;
     }
+    // As in text.py: edits of digits alone are a numbered series, not a disguise.
     if (a.length < b.length) {
-      return a.slice(i) === b.slice(i + 1);
+      return a.slice(i) === b.slice(i + 1) && !/[0-9]/.test(b.charAt(i));
     }
+    var digits = /^[0-9]+$/.test(a.charAt(i) + b.charAt(i));
     if (a.slice(i + 1) === b.slice(i + 1)) {
-      return true;
+      return !digits;
     }
     return i + 1 < a.length && a.charAt(i) === b.charAt(i + 1) &&
-      a.charAt(i + 1) === b.charAt(i) && a.slice(i + 2) === b.slice(i + 2);
+      a.charAt(i + 1) === b.charAt(i) && a.slice(i + 2) === b.slice(i + 2) && !digits;
   }
 
   /* Why typed text (as its identity key) may be taken for an official key: "same" when it is
@@ -188,7 +190,9 @@
     var list = document.createElement("ul");
     for (var i = 0; i < found.length; i++) {
       var item = matchLine(found[i].number);
-      item.appendChild(document.createTextNode(" – " + strings.dataset["reason" + found[i].reason.charAt(0).toUpperCase() + found[i].reason.slice(1)]));
+      var reason = found[i].reason;
+      var why = strings.dataset["reason" + reason.charAt(0).toUpperCase() + reason.slice(1)];
+      item.appendChild(document.createTextNode(" – " + why));
       list.appendChild(item);
     }
     result.appendChild(list);
