@@ -24,6 +24,7 @@ ACCOUNT_ANSWERS = [
     "Norrvik Library",  # display name
     "@library.norrvik.example",  # handle
     "https://bsky.app/profile/library.norrvik.example",  # url
+    "",  # permanent id: left out
     "",  # id: accept norrvik-library-bluesky
     (
         "News, opening hours and workshops of the library for doctoral students, and nothing"
@@ -430,3 +431,14 @@ def test_campaign_from_options(example_repo: Path) -> None:
     assert document.data["budget"]["amount"] == 18000
     assert document.data["status"] == "submitted"
     assert_passes_validate(example_repo, relative)
+
+
+def test_a_permanent_id_in_the_wrong_form_is_asked_again(example_repo: Path) -> None:
+    answers = list(ACCOUNT_ANSWERS)
+    at = answers.index("https://bsky.app/profile/library.norrvik.example") + 1
+    answers[at : at + 1] = ["library.norrvik.example", "did:plc:ewvi7nxzyoun6zhxrhs64oiz"]
+    result = run(example_repo, "account", "--today", TODAY, answers=answers)
+    assert result.exit_code == 0, result.output
+    assert "This is not a Bluesky DID. The DID starts with did:plc:" in result.output
+    written = example_repo / "accounts" / "library" / "norrvik-library-bluesky.yaml"
+    assert "platform_id: did:plc:ewvi7nxzyoun6zhxrhs64oiz" in written.read_text(encoding="utf-8")

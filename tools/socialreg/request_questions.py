@@ -15,6 +15,7 @@ from typing import Any
 
 from socialreg.dates import add_months
 from socialreg.load.model import RecordKind
+from socialreg.identity.catalogue import catalogue_from_policy
 from socialreg.request_form import (
     Answers,
     Choice,
@@ -245,6 +246,18 @@ def _account_url(context: Context, answers: Answers, value: Any) -> str | None:
     return None
 
 
+def _platform_id(context: Context, answers: Answers, value: Any) -> str | None:
+    """The id must have the platform's form (org/policy.yaml); the message says where it is."""
+    platform = catalogue_from_policy(context.policy).get(answers.get("platform"))
+    if platform is None or not str(value or "").strip():
+        return None
+    if platform.id is None:
+        return f"{platform.name} has no permanent id in the registry. Press Enter to leave it out."
+    if platform.id.pattern is not None and not platform.id.pattern.search(str(value).strip()):
+        return f"This is not a {platform.name} {platform.id.name}. {platform.id.help}"
+    return None
+
+
 def _free_account_id(context: Context, answers: Answers, value: Any) -> str | None:
     return _free_id(context, "account", "accounts", answers, value)
 
@@ -380,6 +393,17 @@ ACCOUNT: tuple[Step, ...] = (
     Question("name", "The account's display name on the platform", ("name",)),
     Question("handle", "The account's user name on the platform", ("handle",), check=_free_handle),
     Question("url", "The address of the account's page", ("url",), check=_account_url),
+    Question(
+        "platform_id",
+        "The account's permanent id on the platform (Enter to leave it out)",
+        ("platform_id",),
+        optional=True,
+        check=_platform_id,
+        hint="Where the platform has one (a YouTube channel ID, a Bluesky DID, a Facebook Page "
+        "ID, an X user id, a Mastodon actor address), it stays when the user name changes, so "
+        "the registry can tell a renamed account from a taken-over one. If the answer is not "
+        "an id of the platform, you are told where to find it.",
+    ),
     Question(
         "id",
         "A short name for the record file",
