@@ -95,7 +95,8 @@ def main() -> int:
                 f"  {times[-1]:.2f} s, {server.world.requests - before} requests: "
                 f"{summary[0] if summary else done.stderr.strip()[-200:]}"
             )
-        print(f"audit --online, {arguments.accounts} accounts: best of {len(times)} {min(times):.2f} s")
+        best = min(times)
+        print(f"audit --online, {arguments.accounts} accounts: best of {len(times)}: {best:.2f} s")
     return 0
 
 

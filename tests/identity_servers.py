@@ -85,7 +85,9 @@ class _Handler(BaseHTTPRequestHandler):
                 query.get("handle", "")
             )
             if did is None:
-                return self._send(400, {"error": "InvalidRequest", "message": "Unable to resolve handle"})
+                return self._send(
+                    400, {"error": "InvalidRequest", "message": "Unable to resolve handle"}
+                )
             return self._send(200, {"did": did})
         if path == "/.well-known/atproto-did":
             did = world.well_known.get(host)
@@ -98,16 +100,24 @@ class _Handler(BaseHTTPRequestHandler):
             if actor is None or not acct.endswith("@" + host):
                 return self._send(404, {"error": "not found"})
             links = [
-                {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html",
-                 "href": f"https://{host}/@{acct.partition('@')[0]}"},
+                {
+                    "rel": "http://webfinger.net/rel/profile-page",
+                    "type": "text/html",
+                    "href": f"https://{host}/@{acct.partition('@')[0]}",
+                },
                 {"rel": "self", "type": "application/activity+json", "href": actor},
             ]
-            return self._send(200, {"subject": f"acct:{acct}", "links": links}, "application/jrd+json")
+            return self._send(
+                200, {"subject": f"acct:{acct}", "links": links}, "application/jrd+json"
+            )
         actor = f"https://{host}{path}"
         if actor in world.actors:
             fields = [
-                {"type": "PropertyValue", "name": "Registry",
-                 "value": f'<a href="{link}" rel="me nofollow noopener noreferrer">{link}</a>'}
+                {
+                    "type": "PropertyValue",
+                    "name": "Registry",
+                    "value": f'<a href="{link}" rel="me nofollow noopener noreferrer">{link}</a>',
+                }
                 for link in world.actors[actor]
             ]
             document = {"id": actor, "type": "Person", "attachment": fields}

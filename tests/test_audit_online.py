@@ -150,9 +150,9 @@ def test_a_handle_that_claims_another_did_in_the_directory(
 ) -> None:
     platforms.world.plc[KEPT_DID] = ["at://someone.else.example"]
     found = online_findings(audit(registry, "--format", "json"))
-    assert "no longer claims the handle @library.norrvik.example" in found[
-        "library-bluesky.yaml"
-    ][0]
+    assert (
+        "no longer claims the handle @library.norrvik.example" in found["library-bluesky.yaml"][0]
+    )
 
 
 def test_drift_opens_issues_through_the_audit_issue_path(

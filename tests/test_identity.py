@@ -47,7 +47,10 @@ def test_the_same_handle_however_it_is_written(written: str) -> None:
         ("@norrvik.lirbary", "it differs by a single character"),
         ("@norrvik_library", "only the dots, underscores or hyphens differ"),
         ("@norrviklibrary", "only the dots, underscores or hyphens differ"),
-        ("@official.norrvik.library", 'a word like "official", "real" or "team" was added or left out'),
+        (
+            "@official.norrvik.library",
+            'a word like "official", "real" or "team" was added or left out',
+        ),
         ("@norrvik.library.team", 'a word like "official", "real" or "team" was added or left out'),
         ("@realnorrviklibrary", 'a word like "official", "real" or "team" was added or left out'),
         ("@norrvik.library", None),  # the same handle: a duplicate, not a look-alike
@@ -74,7 +77,10 @@ def test_the_skeleton_is_tr39s() -> None:
     [
         ("https://m.Facebook.com/NorrvikUniversity/?ref=share", "facebook.com/norrvikuniversity"),
         ("fb.com/norrvikuniversity", "facebook.com/norrvikuniversity"),
-        ("https://www.facebook.com/profile.php?id=100064&utm_source=x", "facebook.com/profile.php?id=100064"),
+        (
+            "https://www.facebook.com/profile.php?id=100064&utm_source=x",
+            "facebook.com/profile.php?id=100064",
+        ),
         ("https://twitter.com/NorrvikCareers/", "x.com/norrvikcareers"),
         ("https://mobile.twitter.com/NorrvikCareers", "x.com/norrvikcareers"),
         ("https://www.threads.net/@norrvikuni?igshid=abc", "threads.com/@norrvikuni"),
@@ -82,7 +88,10 @@ def test_the_skeleton_is_tr39s() -> None:
         ("https://telegram.me/norrvik", "t.me/norrvik"),
         ("https://www.pinterest.se/norrvik/", "pinterest.com/norrvik"),
         ("https://www.youtube.com/@Norrvik?si=xyz#videos", "youtube.com/@norrvik"),
-        ("https://bsky.app/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz/", "bsky.app/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz"),
+        (
+            "https://bsky.app/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz/",
+            "bsky.app/profile/did:plc:ewvi7nxzyoun6zhxrhs64oiz",
+        ),
         ("https://www.instagram.com/norrvik\u200b.library/", "instagram.com/norrvik.library"),
         ("https://www.instagram.com//norrvik.library//", "instagram.com/norrvik.library"),
     ],

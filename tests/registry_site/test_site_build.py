@@ -114,7 +114,9 @@ def test_account_page_shows_the_public_facts_and_the_official_statement(built_si
     ):
         assert fact in text, fact
     html = _text(built_site / "accounts" / "norrvik-library-instagram.html")
-    assert '<a href="https://www.instagram.com/norrvik.library/" rel="me noopener noreferrer">' in html
+    assert (
+        '<a href="https://www.instagram.com/norrvik.library/" rel="me noopener noreferrer">' in html
+    )
 
 
 def test_archived_account_is_marked_no_longer_official(built_site: Path) -> None:

@@ -114,7 +114,7 @@ def test_only_https_relative_and_mail_links_are_emitted(hostile_site: Path) -> N
             assert allowed, f"{name} links to {link!r}"
         for element in collector.scripts:
             # Scripts come from files; the one inline element is JSON-LD, a data block that
-            # browsers never run (checked to hold no markup in test_json_ld_keeps_hostile_text_inert).
+            # browsers never run (test_json_ld_keeps_hostile_text_inert: it holds no markup).
             is_data = element.get("type") == "application/ld+json"
             assert element["tag"] == "script" and (element.get("src") or is_data), name
     page = (hostile_site / "accounts" / "evil-quote.html").read_text(encoding="utf-8")
@@ -139,7 +139,9 @@ def test_data_files_keep_hostile_text_inert(hostile_site: Path) -> None:
 
 def test_json_ld_keeps_hostile_text_inert(hostile_site: Path) -> None:
     html = (hostile_site / "index.html").read_text(encoding="utf-8")
-    start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
     block = html[start : html.index("</script>", start)]
     assert "<" not in block and ">" not in block
     assert json.loads(block)["@type"] == "Organization"

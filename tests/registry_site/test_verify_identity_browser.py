@@ -14,14 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import test_site_browser as shared
 import yaml
-
-from socialreg.identity.text import identity_key, lookalike_reason
+from test_site_browser import _Page, _serve
 
 from conftest import build
-from test_site_browser import _Page, _serve, browser, tab  # noqa: F401 - fixtures
+from socialreg.identity.text import identity_key, lookalike_reason
 
 pytestmark = pytest.mark.browser
+
+# The same Chromium and fresh tabs as the other browser tests.
+browser = shared.browser
+tab = shared.tab
 
 FIXTURE = Path(__file__).resolve().parents[1] / "rules" / "fixture"
 PROJECT = Path(__file__).resolve().parents[2]
@@ -101,11 +105,21 @@ def test_the_browser_and_python_agree_on_identity_keys_and_reasons(
     tab: _Page, identity_url: str
 ) -> None:
     tab.page.goto(f"{identity_url}/verify.html")
-    samples = ["@Norrvik\u200bUni", "＠ｎｏｒｒｖｉｋｕｎｉ", "norrv\u0456kuni/", "n0rrvikuni", "NORRVIKUNI"]
+    samples = [
+        "@Norrvik\u200bUni",
+        "＠ｎｏｒｒｖｉｋｕｎｉ",
+        "norrv\u0456kuni/",
+        "n0rrvikuni",
+        "NORRVIKUNI",
+    ]
     for sample in samples:
         in_browser = tab.page.evaluate("t => SocialregIdentity.identityKey(t)", sample)
         assert in_browser == identity_key(sample), sample
-    pairs = [("norrvikumi", "norrvikuni"), ("norrvikuni2", "norrvikuni3"), ("norrvik", "norrvikuni")]
+    pairs = [
+        ("norrvikumi", "norrvikuni"),
+        ("norrvikuni2", "norrvikuni3"),
+        ("norrvik", "norrvikuni"),
+    ]
     names = {"it differs by a single character": "one", None: ""}
     for first, second in pairs:
         in_browser = tab.page.evaluate(
@@ -116,9 +130,7 @@ def test_the_browser_and_python_agree_on_identity_keys_and_reasons(
         assert in_browser == names[lookalike_reason(first, second)], (first, second)
 
 
-def test_a_handle_on_two_platforms_says_where_it_is_official(
-    tab: _Page, identity_url: str
-) -> None:
+def test_a_handle_on_two_platforms_says_where_it_is_official(tab: _Page, identity_url: str) -> None:
     verdict, text = _answer(tab, identity_url, "@norrvikuni")
     assert verdict == "official"
     assert (

@@ -14,8 +14,8 @@ from collections import Counter
 from typing import Any
 
 from socialreg.dates import add_months
-from socialreg.load.model import RecordKind
 from socialreg.identity.catalogue import catalogue_from_policy
+from socialreg.load.model import RecordKind
 from socialreg.request_form import (
     Answers,
     Choice,

@@ -159,8 +159,6 @@ def address_key(text: str, hosts: dict[str, Any] | None = None) -> str:
     host = _bare_host(host)
     host = aliases.get(host, host)
     path = re.sub(r"/{2,}", "/", path).strip("/")
-    kept = sorted(
-        (name, item) for name, item in parse_qsl(query) if name in keep.get(host, ())
-    )
+    kept = sorted((name, item) for name, item in parse_qsl(query) if name in keep.get(host, ()))
     key = f"{host}/{path}" if path else host
     return f"{key}?{urlencode(kept)}" if kept else key

@@ -16,8 +16,8 @@ from typing import Generic, TypeVar
 from socialreg.identity.text import (
     MIN_LOOKALIKE_LENGTH,
     identity_key,
-    reason_for_keys,
     plain_key,
+    reason_for_keys,
     without_bait_words,
 )
 

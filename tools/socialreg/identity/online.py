@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -141,7 +140,7 @@ def network_available(endpoints: Endpoints) -> bool:
             return True
     except urllib.error.HTTPError:
         return True
-    except (urllib.error.URLError, OSError, socket.timeout, ValueError):
+    except (TimeoutError, urllib.error.URLError, OSError, ValueError):
         return False
 
 
@@ -167,7 +166,11 @@ def _bluesky(client: _Client, account: Account) -> list[Drift]:
     try:
         did = _resolve_handle(client, handle)
     except _Unreachable as error:
-        return [Drift(account.path, "unreachable", f"The handle @{handle} could not be checked: {error}.")]
+        return [
+            Drift(
+                account.path, "unreachable", f"The handle @{handle} could not be checked: {error}."
+            )
+        ]
     if did is None:
         return [
             Drift(
@@ -222,8 +225,8 @@ def _resolve_handle(client: _Client, handle: str) -> str | None:
         if "HTTP 400" in str(error):  # XRPC: InvalidRequest "Unable to resolve handle"
             return None
         raise
-    did = answer.get("did") if isinstance(answer, dict) else None
-    return did if isinstance(did, str) and _DID.match(did) else None
+    found = answer.get("did") if isinstance(answer, dict) else None
+    return found if isinstance(found, str) and _DID.match(found) else None
 
 
 def _plc_document(client: _Client, account: Account, handle: str, did: str) -> list[Drift]:
@@ -263,7 +266,9 @@ def _mastodon(client: _Client, account: Account) -> list[Drift]:
     acct = f"{user}@{server}".lower()
     query = urllib.parse.urlencode({"resource": f"acct:{acct}"})
     try:
-        finger = client.json(f"https://{server}/.well-known/webfinger?{query}", "application/jrd+json")
+        finger = client.json(
+            f"https://{server}/.well-known/webfinger?{query}", "application/jrd+json"
+        )
     except _Missing:
         return [
             Drift(

@@ -33,11 +33,11 @@ from markupsafe import Markup, escape
 
 from socialreg.load.model import Repository
 from socialreg.parallel import Channel, WorkerError, forked_workers, interleaved, worker_count
+from socialreg.registry_site import identity_proofs
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
 from socialreg.registry_site.i18n import Translator
-from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
-from socialreg.registry_site import identity_proofs
 from socialreg.registry_site.identity_strings import identity_strings
+from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
 from socialreg.registry_site.verify_data import identity_script, verify_script
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).

@@ -110,7 +110,7 @@ class BlueskyProof:
             )
         where = " (written by this build)" if self.on_this_site else ""
         return (
-            f"{self.handle}: DNS TXT record {self.dns_name} = \"{self.txt_value}\", "
+            f'{self.handle}: DNS TXT record {self.dns_name} = "{self.txt_value}", '
             f"or {self.well_known_url} answering {self.did}{where}"
         )
 

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.load.documents import Document
 from socialreg.load.model import Record, Repository
-from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.registry_site.i18n import LANGUAGES
 
 # Shown in the registry as official accounts; archived ones keep their own page and list.
