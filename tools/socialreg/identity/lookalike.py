@@ -18,6 +18,7 @@ from socialreg.identity.text import (
     identity_key,
     plain_key,
     reason_for_keys,
+    series_key,
     without_bait_words,
 )
 
@@ -34,7 +35,7 @@ class LookalikeIndex(Generic[T]):
     """Official handles, each with a value (a record summary, say), searchable by resemblance."""
 
     def __init__(self, entries: Iterable[tuple[str, T]] = ()) -> None:
-        self._by_key: dict[str, list[tuple[str, str, T]]] = defaultdict(list)
+        self._by_key: dict[str, list[tuple[str, tuple[str, str], T]]] = defaultdict(list)
         for handle, value in entries:
             self.add(handle, value)
 
@@ -42,30 +43,33 @@ class LookalikeIndex(Generic[T]):
         key = identity_key(handle)
         if len(key) < MIN_LOOKALIKE_LENGTH:
             return
+        keys = (key, series_key(handle))
         for search_key in _search_keys(key):
-            self._by_key[search_key].append((handle, key, value))
+            self._by_key[search_key].append((handle, keys, value))
 
     def resembling(self, handle: str) -> list[tuple[str, T, str]]:
         """(official handle, its value, why they look alike) for each resembling entry."""
         key = identity_key(handle)
         if len(key) < MIN_LOOKALIKE_LENGTH:
             return []
+        keys = (key, series_key(handle))
         found: list[tuple[str, T, str]] = []
         seen: set[int] = set()
         for search_key in _search_keys(key):
-            for official, official_key, value in self._by_key.get(search_key, ()):
+            for official, official_keys, value in self._by_key.get(search_key, ()):
                 if id(value) in seen:
                     continue
                 seen.add(id(value))
-                reason = reason_for_keys(key, official_key)
+                reason = reason_for_keys(keys, official_keys)
                 if reason is not None:
                     found.append((official, value, reason))
         return found
 
 
 def _search_keys(key: str) -> set[str]:
+    # Keys one edit apart have plain keys (no separators) at most one edit apart, or equal when
+    # the edit was a separator: the plain key's deletions find both.
     plain = plain_key(key)
-    keys = {"p:" + plain, "b:" + without_bait_words(plain)}
-    keys.update("d:" + variant for variant in _deletions(key))
-    keys.update("d:" + variant for variant in _deletions(plain))
+    keys = _deletions(plain)
+    keys.add("b:" + without_bait_words(plain))
     return keys

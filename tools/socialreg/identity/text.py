@@ -31,6 +31,7 @@ from importlib import resources
 # (Cf: zero-width space, joiners, bidirectional controls, soft hyphen), variation selectors,
 # the Hangul and Khmer fillers and the combining grapheme joiner, which TR39 also ignores.
 _INVISIBLE_EXTRA = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+_ASCII_DIGITS = frozenset("0123456789")
 _SEPARATORS = re.compile(r"[._\-\s]+")
 # Words an impostor adds to look more real; compared with separators already removed.
 _BAIT_WORDS = ("official", "real", "team", "the", "hq", "verified", "officiel", "officiell")
@@ -76,11 +77,20 @@ def handle_key(text: str, case_sensitive: bool = False) -> str:
     return value if case_sensitive else _folded(value)
 
 
-def skeleton(text: str) -> str:
-    """TR39 skeleton of `text` (NFD, prototypes, NFD), case folded before and after."""
+def skeleton(text: str, keep_digits: bool = False) -> str:
+    """TR39 skeleton of `text` (NFD, prototypes, NFD), case folded before and after.
+
+    With `keep_digits`, the ASCII digits stay digits (TR39 maps 0 to O and 1 to l), so that a
+    numbered series (`course1`, `course10`) can be told from a disguise.
+    """
     mapping = confusables_map()
     decomposed = unicodedata.normalize("NFD", _folded(text))
-    mapped = "".join(mapping.get(character, character) for character in decomposed)
+    mapped = "".join(
+        character
+        if keep_digits and character in _ASCII_DIGITS
+        else mapping.get(character, character)
+        for character in decomposed
+    )
     return unicodedata.normalize("NFD", mapped).casefold()
 
 
@@ -88,6 +98,12 @@ def skeleton(text: str) -> str:
 def identity_key(text: str) -> str:
     """Equal for two handles a person cannot tell apart: the registry's duplicate test."""
     return skeleton(without_invisible(bare_handle(without_invisible(text))))
+
+
+@functools.lru_cache(maxsize=65536)
+def series_key(text: str) -> str:
+    """identity_key with the digits kept: `course10` stays apart from `coursel0`."""
+    return skeleton(without_invisible(bare_handle(without_invisible(text))), keep_digits=True)
 
 
 def _one_edit_apart(first: str, second: str) -> bool:
@@ -122,8 +138,16 @@ def _bait_skeletons() -> tuple[str, ...]:
     return tuple(skeleton(word) for word in _BAIT_WORDS)
 
 
+def _only_digits_apart(first: str, second: str) -> bool:
+    strip = str.maketrans("", "", "0123456789")
+    return first != second and first.translate(strip) == second.translate(strip)
+
+
 def without_bait_words(text: str) -> str:
     """`officialnorrvik` -> `norrvik`: the words impostors add, removed from either end."""
+    baits = _bait_skeletons()
+    if not text.startswith(baits) and not text.endswith(baits):
+        return text  # the common case, without the loop
     value = text
     changed = True
     while changed:  # each round makes `value` shorter, so this ends
@@ -149,11 +173,15 @@ def lookalike_reason(candidate: str, official: str) -> str | None:
     """Why `candidate` may be taken for `official`, or None. Equal identities are not
     look-alikes: they are the same handle (see identity_key).
     """
-    return reason_for_keys(identity_key(candidate), identity_key(official))
+    return reason_for_keys(
+        (identity_key(candidate), series_key(candidate)),
+        (identity_key(official), series_key(official)),
+    )
 
 
-def reason_for_keys(first: str, second: str) -> str | None:
-    """lookalike_reason for two identity keys."""
+def reason_for_keys(first_keys: tuple[str, str], second_keys: tuple[str, str]) -> str | None:
+    """lookalike_reason for two handles' (identity_key, series_key) pairs."""
+    (first, first_series), (second, second_series) = first_keys, second_keys
     if first == second or min(len(first), len(second)) < MIN_LOOKALIKE_LENGTH:
         return None
     plain_first, plain_second = plain_key(first), plain_key(second)
@@ -162,5 +190,8 @@ def reason_for_keys(first: str, second: str) -> str | None:
     if without_bait_words(plain_first) == without_bait_words(plain_second):
         return 'a word like "official", "real" or "team" was added or left out'
     if _one_edit_apart(first, second) or _one_edit_apart(plain_first, plain_second):
+        # Only digits apart once 0 and 1 are read as digits: a numbered series.
+        if _only_digits_apart(first_series, second_series):
+            return None
         return "it differs by a single character"
     return None

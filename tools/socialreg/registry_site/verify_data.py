@@ -16,7 +16,7 @@ import unicodedata
 from typing import Any
 
 from socialreg.identity import catalogue as identity_catalogue
-from socialreg.identity.text import confusables_map, identity_key
+from socialreg.identity.text import confusables_map, identity_key, series_key
 from socialreg.registry_site.model import Registry
 
 # Used when no catalogue is at hand (a policy without `domains`): the one alias everybody knows.
@@ -84,15 +84,15 @@ def verify_script(registry: Registry) -> str:
 
 
 def identity_data(registry: Registry) -> dict[str, object]:
-    """Identity keys of the official accounts (by their number in verify data), the platforms
-    that have official accounts, and the confusables that can lead to those keys.
+    """Identity and series keys of the official accounts (by their number in verify data),
+    and the confusables that can lead to those keys.
     """
-    keys: dict[str, str] = {}
+    keys: dict[str, list[str]] = {}
     characters: set[str] = set()
     for number, account in enumerate(registry.accounts):
         if account.official and account.handle:
             key = identity_key(account.handle)
-            keys[str(number)] = key
+            keys[str(number)] = [key, series_key(account.handle)]
             characters.update(key)
     # Only prototypes made of characters some official key has can make typed text equal or
     # close to an official key; the rest of the table would only make the page heavier.

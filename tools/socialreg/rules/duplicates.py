@@ -22,6 +22,7 @@ from socialreg.findings import Severity
 from socialreg.identity.catalogue import Catalogue, address_key, catalogue_from_policy
 from socialreg.identity.text import identity_key
 from socialreg.load.model import Record, RecordSummary, Repository
+from socialreg.parallel import collector_paused
 from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
@@ -70,6 +71,11 @@ class _Registrations:
         self.ids: dict[tuple[str, str], list[RecordSummary]] = defaultdict(list)
         # unit, platform -> the ids of the unit's accounts there that are not archived
         self.by_unit_platform: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+        # Many small keys and lists, none in a cycle: see collector_paused.
+        with collector_paused():
+            self._index(repository)
+
+    def _index(self, repository: Repository) -> None:
         for summary in repository.accounts.values():
             platform = _platform(summary)
             handle = normal_handle(summary.get("handle"))

@@ -16,6 +16,7 @@ from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.identity.lookalike import LookalikeIndex
 from socialreg.identity.text import bare_handle, is_invisible
 from socialreg.load.model import Record, RecordSummary, Repository
+from socialreg.parallel import collector_paused
 from socialreg.rules.base import KI, Problem, RuleContext, register, register_input
 
 REQUIREMENTS = "REQUIREMENTS.md"
@@ -103,6 +104,11 @@ class _Officials:
 
     def __init__(self, repository: Repository) -> None:
         self.by_platform: dict[str, LookalikeIndex[RecordSummary]] = {}
+        # Hundreds of thousands of small keys and lists, none in a cycle: see collector_paused.
+        with collector_paused():
+            self._index(repository)
+
+    def _index(self, repository: Repository) -> None:
         for summary in repository.accounts.values():
             platform, handle = summary.get("platform"), summary.get("handle")
             if summary.get("status") == "archived":

@@ -26,7 +26,8 @@
     return text.normalize("NFKC").trim().replace(/^@+/, "").replace(/\/+$/, "").trim();
   }
 
-  function skeleton(text) {
+  /* As text.py skeleton: with keepDigits, 0-9 stay digits (a numbered series). */
+  function skeleton(text, keepDigits) {
     var decomposed = folded(text).normalize("NFD");
     var out = "";
     for (var i = 0; i < decomposed.length; i++) {
@@ -36,13 +37,18 @@
         ch = decomposed.slice(i, i + 2);
         i++;
       }
-      out += has.call(data.map, ch) ? data.map[ch] : ch;
+      var digit = code >= 0x30 && code <= 0x39;
+      out += (keepDigits && digit) || !has.call(data.map, ch) ? ch : data.map[ch];
     }
     return out.normalize("NFD").toLowerCase();
   }
 
-  function identityKey(text) {
-    return skeleton(bare(text.replace(INVISIBLE, "")).replace(INVISIBLE, ""));
+  function identityKey(text, keepDigits) {
+    return skeleton(bare(text.replace(INVISIBLE, "")).replace(INVISIBLE, ""), keepDigits);
+  }
+
+  function onlyDigitsApart(a, b) {
+    return a !== b && a.replace(/[0-9]/g, "") === b.replace(/[0-9]/g, "");
   }
 
   var baitKeys = BAIT.map(skeleton);
@@ -95,10 +101,13 @@
       a.charAt(i + 1) === b.charAt(i) && a.slice(i + 2) === b.slice(i + 2) && !digits;
   }
 
-  /* Why typed text (as its identity key) may be taken for an official key: "same" when it is
+  /* Why typed text (its identity and series keys) may be taken for an official account's:
+   * "same" when it is
    * the same handle written with look-alike or invisible characters, else "separators",
    * "words", "one", or "" for no resemblance. */
-  function reasonFor(key, official) {
+  function reasonFor(keys, officialKeys) {
+    var key = keys[0];
+    var official = officialKeys[0];
     if (Math.min(key.length, official.length) < MIN_LENGTH && key !== official) {
       return "";
     }
@@ -114,7 +123,7 @@
       return "words";
     }
     if (oneEditApart(key, official) || oneEditApart(p, q)) {
-      return "one";
+      return onlyDigitsApart(keys[1], officialKeys[1]) ? "" : "one";
     }
     return "";
   }
@@ -130,14 +139,14 @@
         return [];
       }
     }
-    var key = identityKey(text);
-    if (!key) {
+    var keys = [identityKey(text, false), identityKey(text, true)];
+    if (!keys[0]) {
       return [];
     }
     var found = [];
     for (var number in data.keys) {
       if (has.call(data.keys, number)) {
-        var reason = reasonFor(key, data.keys[number]);
+        var reason = reasonFor(keys, data.keys[number]);
         if (reason) {
           found.push({ number: Number(number), reason: reason });
         }
