@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from socialreg.check.knock_on import without_knock_ons
 from socialreg.engine import run_record_rules, run_repository_rules, run_rules
 from socialreg.findings import Finding
 from socialreg.gitbase import BaseTree, read_base
@@ -201,5 +202,6 @@ def _receive(connection: Connection) -> Any:
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
-    # Findings about org/ files can come from every worker; each is reported once.
-    return list(dict.fromkeys(findings))
+    # Findings about org/ files can come from every worker; each is reported once. What a
+    # schema error already explains is left out (see check/knock_on.py).
+    return without_knock_ons(dict.fromkeys(findings))

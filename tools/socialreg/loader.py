@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from socialreg.findings import Finding, Severity
+from socialreg.load.yaml_hints import quoting_hint
 
 try:  # The C parser is about ten times faster; fall back to pure Python where it is not built.
     from yaml import CSafeLoader as _YamlLoader
@@ -214,7 +215,9 @@ def load_text(text: str, path: str) -> LoadResult:
         builder = _CarefulBuilder(path)
         data = builder.build(node, ())
     except _LoadError as error:
-        return _failed(path, error.rule, error.message, error.position)
+        # What to type instead, when the line has a value YAML reads as syntax (@, *, &, ...).
+        hint = quoting_hint(text, error.position[0]) if error.rule == YAML_SYNTAX else None
+        return _failed(path, error.rule, hint or error.message, error.position)
     except RecursionError:
         return _failed(path, DOCUMENT_SHAPE, "The file is nested too deeply to be a record.")
     document = Document(path, data, text, builder.positions, builder.plain_scalars)

@@ -21,8 +21,10 @@ from typing import Any, Literal
 
 from socialreg.findings import Finding, Severity
 from socialreg.index_cache import ORG_CACHE_FILE, IndexCache, stamp
+from socialreg.load.yaml_hints import explain as explain_yaml
 from socialreg.loader import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
 from socialreg.schemas import SchemaSet
+from socialreg.wording import a_or_an
 
 RecordKind = Literal["account", "campaign"]
 RECORD_FOLDERS: dict[str, RecordKind] = {"accounts": "account", "campaigns": "campaign"}
@@ -260,7 +262,11 @@ def load_job(repository: Repository, job: Job) -> Loaded:
     if not job.check_in_full or result.document is None:
         return result.document, result.findings
     schema_findings = repository.schemas.check(result.document, job.kind)
-    return result.document, [*result.findings, *_deduplicated(schema_findings, result.findings)]
+    findings = [*result.findings, *_deduplicated(schema_findings, result.findings)]
+    if schema_findings:  # say what to type: quotes, indentation
+        keys = repository.schemas.schema(job.kind).get("properties", {})
+        findings = explain_yaml(result.document.text, findings, frozenset(keys))
+    return result.document, findings
 
 
 def accept(repository: Repository, jobs: list[Job], loaded: list[Loaded]) -> list[IndexEntry]:
@@ -377,19 +383,25 @@ def _deduplicated(new: list[Finding], earlier: list[Finding]) -> list[Finding]:
     return [finding for finding in new if (finding.rule, finding.json_path) not in said]
 
 
+def _id_from(stem: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
+
+
 def _place_problem(parts: list[str], stem: str, suffix: str, kind: RecordKind) -> str | None:
     top = parts[0]
+    # One round of renaming: the suggestion fixes the ending and the id at once.
+    fixed = stem if _ID.match(stem) else _id_from(stem)
     if suffix == ".yml":
-        return f"Name the file {stem}.yaml: records end in .yaml, not .yml."
+        also = "" if fixed == stem else " (the name is the record's id: lowercase and hyphens)"
+        return f"Rename the file to {fixed}.yaml: records end in .yaml, not .yml{also}."
     if suffix != ".yaml":
         return f"Only .yaml record files belong under {top}/; move or remove this file."
     if len(parts) != 3:
         return (
-            f"A {kind} file must be directly in a unit's folder: {top}/<unit>/{stem}.yaml. "
-            "Move it into the folder of the unit that owns it."
+            f"{a_or_an(kind).capitalize()} file must be directly in a unit's folder: "
+            f"{top}/<unit>/{stem}.yaml. Move it into the folder of the unit that owns it."
         )
-    if not _ID.match(stem):
-        fixed = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
+    if fixed != stem:
         return (
             f"The file name `{stem}` is the record's id and may use only lowercase letters, "
             f"digits and single hyphens: rename it to {fixed}.yaml."

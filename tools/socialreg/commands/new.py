@@ -26,7 +26,8 @@ from socialreg.commands.dates import today_option
 from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Severity
 from socialreg.repository import RecordKind, load_repository
-from socialreg.request_form import (
+from socialreg.schemas import SchemaError
+from socialreg.wizard.form import (
     Answers,
     Context,
     ListQuestion,
@@ -39,8 +40,7 @@ from socialreg.request_form import (
     render,
     schema_problem,
 )
-from socialreg.request_questions import FOLDERS, STEPS
-from socialreg.schemas import SchemaError
+from socialreg.wizard.questions import FOLDERS, STEPS
 
 Preset = str | tuple[str, ...] | None
 

@@ -1,0 +1,1 @@
+"""Loading records: YAML text to data with a place for every value."""
