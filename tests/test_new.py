@@ -9,22 +9,18 @@ import pytest
 from click.testing import CliRunner, Result
 
 from socialreg.cli import main
-from socialreg.commands import new as new_command
 from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Finding, Severity, Summary
 from socialreg.loader import load_file
 from socialreg.reporters import Report
+from socialreg.wizard import session as new_command
 
 TODAY = "2026-11-20"
 
 # Every answer of an account request, in the order the questions come. "" is pressing Enter.
 ACCOUNT_ANSWERS = [
+    # step 1: purpose and audience
     "library",  # unit
-    "bluesky",  # platform
-    "Norrvik Library",  # display name
-    "@library.norrvik.example",  # handle
-    "https://bsky.app/profile/library.norrvik.example",  # url
-    "",  # id: accept norrvik-library-bluesky
     (
         "News, opening hours and workshops of the library for doctoral students, and nothing"
         " else: no general university news."
@@ -35,6 +31,7 @@ ACCOUNT_ANSWERS = [
     "",  # no more goals
     "Doctoral students",  # audience 1
     "",  # no more audiences
+    # step 2: people
     "Lina Berg",  # owner
     "lina.berg@norrvik.example",
     "lina-berg",
@@ -46,6 +43,14 @@ ACCOUNT_ANSWERS = [
     "oskar.falk@norrvik.example",
     "oskar-falk",
     "",  # no more moderators
+    # step 3: the account on the platform
+    "bluesky",  # platform
+    "Norrvik Library",  # display name
+    "@library.norrvik.example",  # handle
+    "",  # url: the suggestion made from the handle
+    "",  # id: accept norrvik-library-bluesky
+    "",  # no logo
+    # step 4: routines
     "",  # frequency: daily
     "",  # response time: 24
     "The moderators share a rota that covers weekends and holidays.",
@@ -53,6 +58,7 @@ ACCOUNT_ANSWERS = [
     "Helpful, short sentences, signed with a first name.",
     "",  # crimes: the default
     "",  # no FAQ page
+    # step 5: decision
     "",  # decision date: today
     "",  # comms contacted: today
     "yes",  # existing channels reviewed
@@ -60,8 +66,9 @@ ACCOUNT_ANSWERS = [
     "",  # no more
     "",  # status: requested
     "Dnr NU 2026/1234 in the records office's register",
-    "",  # no logo
     "",  # review: today
+    # step 6: check and write
+    "",  # write the file
 ]
 
 CAMPAIGN_ANSWERS = [
@@ -94,6 +101,7 @@ CAMPAIGN_ANSWERS = [
     "",  # sign with first name: yes
     "",  # no agency
     "",  # status: submitted
+    "",  # write the file
 ]
 
 
@@ -133,7 +141,8 @@ def test_account_by_answering_questions(example_repo: Path) -> None:
 def test_bad_answers_are_asked_again(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
     answers[0:1] = ["libary", "library"]  # a typo in the unit
-    answers[5:6] = ["http://bsky.app/profile/x", "https://bsky.app/profile/library.norrvik.example"]
+    at = answers.index("@library.norrvik.example") + 1
+    answers[at : at + 1] = ["http://bsky.app/profile/x", ""]
     at = answers.index("lina.berg@norrvik.example")
     answers[at : at + 1] = ["lina.berg@gmail.com", "lina.berg@norrvik.example"]
     at = answers.index("yes")
@@ -160,17 +169,21 @@ def test_policy_limits_are_checked_at_the_prompt(example_repo: Path) -> None:
 
 def test_a_registered_handle_is_refused(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
-    answers[1:4] = [
+    at = answers.index("bluesky")
+    answers[at : at + 4] = [
         "instagram",
         "Library",
         "@norrvik.library",
         "@norrvik.library2",
-        "https://www.instagram.com/norrvik.library2/",
+        "www.instagram.com/norrvik.library2/",  # https:// is added
     ]
-    del answers[6]  # the url answer of the bluesky flow is replaced above
     result = run(example_repo, "account", "--today", TODAY, answers=answers)
     assert "already in the registry as norrvik-library-instagram" in result.output
     assert result.exit_code == 0, result.output
+    written = example_repo / "accounts/library/library-instagram.yaml"
+    document = load_file(example_repo, written.relative_to(example_repo).as_posix()).document
+    assert document is not None
+    assert document.data["url"] == "https://www.instagram.com/norrvik.library2/"
 
 
 def test_enter_at_every_prompt_stops_cleanly(example_repo: Path) -> None:
@@ -294,7 +307,7 @@ def test_an_existing_record_is_never_overwritten(example_repo: Path) -> None:
     ]
     result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *options])
     assert result.exit_code == 2
-    assert "There is already a account called norrvik-library-instagram" in result.output
+    assert "There is already an account called norrvik-library-instagram" in result.output
     assert target.read_bytes() == before
 
 

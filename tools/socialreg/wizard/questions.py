@@ -28,6 +28,7 @@ from socialreg.wizard.form import (
     is_id,
     suggest_id,
 )
+from socialreg.wording import a_or_an
 
 # Rule codes whose options the questions follow (see `socialreg explain CODE`).
 MONITORING_RULE = "SR105"
@@ -168,7 +169,13 @@ def _only_supervisor(context: Context, answers: Answers) -> str | None:
 def _account_id(context: Context, answers: Answers) -> str | None:
     name = str(answers.get("name") or "")
     suggestion = suggest_id(name, str(answers.get("platform") or ""))
-    return suggestion if is_id(suggestion) and suggestion not in context.accounts else None
+    if not is_id(suggestion):
+        return None
+    # A second account of the same name on a platform gets a number: library-instagram-2.
+    for candidate in (suggestion, *(f"{suggestion}-{number}" for number in range(2, 10))):
+        if candidate not in context.accounts:
+            return candidate
+    return None
 
 
 def _campaign_id(context: Context, answers: Answers) -> str | None:
@@ -290,7 +297,10 @@ def _free_id(
         )
     existing = context.repository.index[kind].get(str(value))
     if existing is not None:
-        return f"There is already a {kind} called {value} ({existing.path}). Choose another name."
+        return (
+            f"There is already {a_or_an(kind)} called {value} ({existing.path}). "
+            "Choose another name."
+        )
     if (context.root / folder / str(answers.get("unit")) / f"{value}.yaml").exists():
         return f"{folder}/{answers.get('unit')}/{value}.yaml already exists. Choose another name."
     return None
@@ -340,8 +350,8 @@ def _minimum_moderators(context: Context) -> int:
 
 
 MODERATOR_GITHUB_HINT = (
-    "GitHub user name, without the @. It lets the registry tell the moderator about the "
-    "request; moderators are not asked to approve anything."
+    "GitHub user name, without the @. It shows who the moderator is on GitHub; moderators "
+    "are not asked to approve anything."
 )
 
 

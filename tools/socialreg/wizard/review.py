@@ -1,0 +1,100 @@
+"""The last step of the wizard: every answer and every finding in plain words.
+
+The person sees the answers numbered, step by step, and what the registry's checks say about
+the finished record, each finding named by the question it is about ("Step 2, People: the
+second moderator ..."), never by a JSON path. Typing an answer's number changes it; the file
+is written only when the person says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from socialreg.check.knock_on import without_knock_ons
+from socialreg.check.places import in_words
+from socialreg.engine import run_rules
+from socialreg.findings import Finding, Severity, sorted_findings
+from socialreg.loader import Document, JsonPath
+from socialreg.repository import Record
+from socialreg.wizard.asker import answer_text
+from socialreg.wizard.form import Answers, Context, ListQuestion, Section, Step, build_record
+
+
+@dataclass(frozen=True, slots=True)
+class Numbered:
+    number: int
+    section: int  # 1-based
+    step: Step
+    text: str
+
+
+def numbered_answers(sections: tuple[Section, ...], answers: Answers) -> list[Numbered]:
+    """Every answer given, numbered in the order asked, for "type a number to change it"."""
+    rows: list[Numbered] = []
+    for section_number, section in enumerate(sections, start=1):
+        for step in section.steps:
+            if step.name not in answers:
+                continue
+            value = answers[step.name]
+            if isinstance(step, ListQuestion):
+                text = "; ".join(answer_text(item) for item in value) if value else "(none)"
+                label = f"{step.item.capitalize()}s" if len(value) != 1 else step.item.capitalize()
+            else:
+                text = answer_text(value) if value is not None else "(left empty)"
+                label = step.prompt
+            rows.append(Numbered(len(rows) + 1, section_number, step, f"{label}: {text}"))
+    return rows
+
+
+def record_findings(
+    context: Context, sections: tuple[Section, ...], answers: Answers, path: str
+) -> list[Finding]:
+    """What `validate` would say about the record the answers make, before it is written."""
+    steps = tuple(step for section in sections for step in section.steps)
+    record = build_record(steps, context, answers)
+    document = Document(path, record, "")
+    record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    unit = str(record.get("unit") or "")
+    partial = dataclasses.replace(
+        context.repository, records=[Record(context.kind, record_id, unit, document)], findings=[]
+    )
+    findings = [
+        *context.repository.schemas.check(document, context.kind),
+        *(f for f in run_rules(partial, context.today) if f.path == path),
+    ]
+    return sorted_findings(without_knock_ons(findings))
+
+
+def in_plain_words(finding: Finding, sections: tuple[Section, ...]) -> str:
+    """ "Problem in step 2 (People), the second moderator: <message>"."""
+    path = parse_json_path(finding.json_path)
+    best: tuple[int, int, Step] | None = None
+    for section_number, section in enumerate(sections, start=1):
+        for step in section.steps:
+            if step.path is None or tuple(path[: len(step.path)]) != tuple(step.path):
+                continue
+            if best is None or len(step.path) > len(best[2].path or ()):
+                best = (section_number, len(step.path), step)
+    kind = {Severity.ERROR: "Problem", Severity.WARNING: "Note"}.get(finding.severity, "Waived")
+    if best is None:
+        return f"{kind}: {finding.message}"
+    section_number, _, step = best
+    title = sections[section_number - 1].title
+    if isinstance(step, ListQuestion):
+        about = in_words(path) if len(path) > len(step.path) else f"the {step.item}s"
+    else:
+        about = f'"{step.prompt}"'
+    return f"{kind} in step {section_number} ({title}), {about}: {finding.message}"
+
+
+_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def parse_json_path(text: str) -> JsonPath:
+    """`$.moderators[1].email` -> ("moderators", 1, "email")."""
+    parts: list[str | int] = []
+    for key, index in _PART.findall(text.removeprefix("$")):
+        parts.append(int(index) if index else key)
+    return tuple(parts)
