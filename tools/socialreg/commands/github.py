@@ -238,6 +238,9 @@ def run_comment(
     except ValueError as error:
         click.echo(f"error: {error}", err=True)
         return USAGE_OR_API_ERROR
+    env = os.environ if environ is None else environ
+    if options.dry_run and github is None and not env.get("GITHUB_TOKEN"):
+        return _preview_comment(options, report, server)
     number = options.number
     try:
         client = github or GitHub.from_environment()
@@ -280,6 +283,27 @@ def run_comment(
     except GitHubError as error:
         click.echo(f"error: {error}", err=True)
         return USAGE_OR_API_ERROR
+
+
+def _preview_comment(options: CommentOptions, report: Report, server: str) -> int:
+    """The comment as the bot would post it, from the report alone: no token, no network.
+
+    Links point at the default branch (HEAD), and the labels are those the report's own files
+    call for; the pull request's files and approvals are only known to GitHub.
+    """
+    links = pr_comment.WebLinks(server, options.repo or "OWNER/NAME", "HEAD", "HEAD")
+    body = pr_comment.render_comment(report, links)
+    waived = any(finding.severity is Severity.WAIVED for finding in report.findings)
+    paths = {finding.path for finding in report.findings}
+    labels = ", ".join(sorted(pr_comment.wanted_labels(report, paths, waived))) or "none"
+    sys.stdout.write(body)
+    click.echo(
+        f"Preview: nothing posted, GitHub was not asked (no GITHUB_TOKEN). Labels the "
+        f"report's files call for: {labels}."
+        + (" Approvals are only known to GitHub and are not shown." if options.approvals else ""),
+        err=True,
+    )
+    return 0
 
 
 _repo_option = click.option(
@@ -330,8 +354,17 @@ def approvals_command(
 
 
 @group.command("comment")
-@_repo_option
-@_pr_option
+@click.option(
+    "--repo",
+    envvar="GITHUB_REPOSITORY",
+    help="The repository, OWNER/NAME (default: $GITHUB_REPOSITORY; not needed with --dry-run).",
+)
+@click.option(
+    "--pr",
+    "number",
+    type=click.IntRange(min=1),
+    help="The pull request number (not needed with --dry-run).",
+)
 @click.option(
     "--report",
     "report",
@@ -344,8 +377,15 @@ def approvals_command(
     is_flag=True,
     help="Also show who has approved and who still needs to (as `github approvals` decides).",
 )
-@click.option("--dry-run", is_flag=True, help="Print the comment; post nothing, change no label.")
-def comment_command(repo: str, number: int, report: Path, approvals: bool, dry_run: bool) -> None:
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the comment; post nothing, change no label. Without GITHUB_TOKEN, GitHub is "
+    "not asked at all: a preview from the report alone.",
+)
+def comment_command(
+    repo: str | None, number: int | None, report: Path, approvals: bool, dry_run: bool
+) -> None:
     """Post the validation result on a pull request, in one comment updated on every run.
 
     The comment groups the findings by file, links each to its line in the pull request's head
@@ -354,4 +394,6 @@ def comment_command(repo: str, number: int, report: Path, approvals: bool, dry_r
     other labels are left alone. Exit code 0: comment posted; 2: bad report, GitHub or usage
     error.
     """
-    sys.exit(run_comment(CommentOptions(repo, number, report, approvals, dry_run)))
+    if not dry_run and (not repo or number is None):
+        raise click.UsageError("--repo and --pr are needed to post the comment.")
+    sys.exit(run_comment(CommentOptions(repo or "", number or 0, report, approvals, dry_run)))
