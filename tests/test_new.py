@@ -294,7 +294,7 @@ def test_missing_and_bad_options_are_all_listed(example_repo: Path) -> None:
     assert "--unit 'nowhere': 'nowhere' is not one of the choices" in result.output
     assert "--purpose is missing" in result.output
     assert "--response-time-hours 'soon': Write a whole number" in result.output
-    assert "--moderator 'Only Name': it has 1 parts" in result.output
+    assert "--moderator 'Only Name': it has 1 part." in result.output
     assert "Traceback" not in result.output
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from socialreg.repository import Record, Repository
 from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.wording import a_or_an
 
 REQUIREMENTS = "REQUIREMENTS.md"
 
@@ -116,6 +117,6 @@ def check_platform(record: Record, context: RuleContext) -> Iterator[Problem]:
         yield Problem(
             record.document,
             ("url",),
-            f"{url} is not a {name} address. Copy the address of the account's page from the "
-            "browser's address bar, starting with https://.",
+            f"{url} is not {a_or_an(name)} address. Copy the address of the account's page "
+            "from the browser's address bar, starting with https://.",
         )

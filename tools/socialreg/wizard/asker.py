@@ -31,6 +31,7 @@ from socialreg.wizard.form import (
     policy_problems,
     schema_problem,
 )
+from socialreg.wording import plural
 
 Preset = str | tuple[str, ...] | None
 
@@ -375,7 +376,9 @@ class Asker:
     ) -> Any:
         parts = [part.strip() for part in text.split("|")] if len(step.fields) > 1 else [text]
         if len(parts) != len(step.fields):
-            self._preset_problem(step, text, f"it has {len(parts)} parts. {step.option_help}")
+            self._preset_problem(
+                step, text, f"it has {plural(len(parts), 'part')}. {step.option_help}"
+            )
             return None
         single = len(step.fields) == 1
         current: dict[str, Any] = {}

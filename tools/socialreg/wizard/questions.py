@@ -268,7 +268,7 @@ def _account_url(context: Context, answers: Answers, value: Any) -> str | None:
         if not matches:
             name = entry.get("name", platform) if isinstance(entry, dict) else platform
             return (
-                f"This is not an address of a {name} account. "
+                f"This is not an address of {a_or_an(str(name))} account. "
                 "Copy the address of the account's page."
             )
     for account_id, summary in context.accounts.items():
