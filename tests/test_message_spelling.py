@@ -27,8 +27,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "socialreg"
 NOT_ENGLISH = {PACKAGE / "registry_site" / "i18n.py"}
 # Words that are right where they are: Swedish month names and number words the rules
 # recognise in goal targets, the ordinal suffix "nd", and "libary", the misspelt unit in
-# an example of the unknown-unit message.
-INTENDED = "juni,juli,oktober,tre,nd,libary,mars,maj,fem,fyra,tio,hundra,tusen,polis,alla"
+# an example of the unknown-unit message, and "frequncy", the misspelt key of an example.
+INTENDED = "juni,juli,oktober,tre,nd,libary,frequncy,mars,maj,fem,fyra,tio,hundra,tusen,polis,alla"
 
 # Words after "a" that start with a vowel letter but a consonant sound, and the reverse.
 _A_BEFORE_VOWEL_OK = re.compile(r"^(u(ni|s|ri|ti|rl)|one|eu)", re.IGNORECASE)
