@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from socialreg.commands.validate import ValidateOptions, validate
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.findings import Severity
 
 from .rules.casefiles import FIXTURE, make_repository

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Finding, Severity, Summary
-from socialreg.loader import load_file
+from socialreg.load.documents import load_file
 from socialreg.reporters import Report
 from socialreg.wizard import session as new_command
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from socialreg.loader import load_file
+from socialreg.load.documents import load_file
 
 from .rules.casefiles import make_repository  # the rule tests' small fixture
 
@@ -133,7 +133,7 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
         "www.norrvik.example/library/social-media-rules",
     )
     _answer(child, "The tone of voice", "Nice.")
-    child.expect_exact("`tone` says only 1 word")  # SR134, at the prompt
+    child.expect_exact("`tone` says only 1 word")  # SR133, at the prompt
     _answer(child, "The tone of voice", "Friendly and short, signed with a first name.")
     _answer(child, "What happens to posts that may be crimes", "")
     _answer(child, "(optional)", "")

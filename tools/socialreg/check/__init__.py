@@ -1,1 +1,1 @@
-"""Checking records: the schema, the rules, and the words their findings are said in."""
+"""Checking loaded records: schemas, policy settings, the rules engine, waivers, the pipeline."""

@@ -6,7 +6,7 @@ instead of `dotted()` wherever a list position is part of the place.
 
 from __future__ import annotations
 
-from socialreg.loader import JsonPath, dotted
+from socialreg.load.documents import JsonPath, dotted
 from socialreg.wording import ordinal
 
 # What one item of each list in the schemas is called.

@@ -18,9 +18,9 @@ from typing import Any
 
 import click
 
+from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import today_option
-from socialreg.repository import RecordKind
-from socialreg.schemas import SchemaError
+from socialreg.load.model import RecordKind
 from socialreg.wizard.asker import Preset, WizardOptions, asks
 from socialreg.wizard.form import ListQuestion, Step
 from socialreg.wizard.questions import FOLDERS, STEPS

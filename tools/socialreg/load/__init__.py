@@ -1,1 +1,1 @@
-"""Loading records: YAML text to data with a place for every value."""
+"""Reading a registry repository: YAML with positions, the records, the index, the Git base."""

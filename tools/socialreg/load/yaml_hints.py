@@ -29,6 +29,18 @@ _EMPTY_CODE = "SR012"
 
 def quoting_hint(text: str, line_number: int) -> str | None:
     """If line `line_number` has a value starting with a reserved character, say to quote it."""
+    found = quoted_line(text, line_number)
+    if found is None:
+        return None
+    char, corrected = found
+    return (
+        f'A value that starts with "{char}" must be in quotes, because YAML gives '
+        f'"{char}" a meaning of its own. Write the line as: {corrected}'
+    )
+
+
+def quoted_line(text: str, line_number: int) -> tuple[str, str] | None:
+    """(the reserved character, the line with its value quoted), or None."""
     lines = text.splitlines()
     if not 0 < line_number <= len(lines):
         return None
@@ -40,11 +52,7 @@ def quoting_hint(text: str, line_number: int) -> str | None:
     if not value or value[0] not in RESERVED_STARTS:
         return None
     quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    corrected = (match.group("prefix") + quoted).strip()
-    return (
-        f'A value that starts with "{value[0]}" must be in quotes, because YAML gives '
-        f'"{value[0]}" a meaning of its own. Write the line as: {corrected}'
-    )
+    return value[0], (match.group("prefix") + quoted).strip()
 
 
 def explain_indentation(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from socialreg.findings import Severity
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import KI, Problem, RuleContext, register
 from socialreg.rules.pasted_text import url_for_handle, without_pasted
 
@@ -29,7 +29,6 @@ def handle_in_url(handle: str, url: str) -> bool:
 
 @register(
     code="SR130",
-    title="The handle and the address name the same account",
     scope="account",
     severity=Severity.WARNING,
     rationale="""

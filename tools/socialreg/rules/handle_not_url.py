@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import KI, Problem, RuleContext, register
 
 _ADDRESS = re.compile(r"^(?:[a-z]+://|www\.)|^[^\s/@]+\.[a-z]{2,}/\S", re.IGNORECASE)
@@ -13,7 +13,6 @@ _ADDRESS = re.compile(r"^(?:[a-z]+://|www\.)|^[^\s/@]+\.[a-z]{2,}/\S", re.IGNORE
 
 @register(
     code="SR131",
-    title="The handle is a user name, not an address",
     scope="account",
     rationale="""
 The handle is what people see and search for on the platform (@norrvik.library); the address

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import KI, Problem, RuleContext, mapping, register
 
 # What a word processor or a web page adds when text is copied from it.
@@ -85,7 +85,6 @@ def _literal_prefix(pattern: str) -> str:
 
 @register(
     code="SR132",
-    title="No typographic quotes or invisible characters in handles and addresses",
     scope="account",
     rationale="""
 Text copied from a word processor or a web page brings characters along that nobody sees:

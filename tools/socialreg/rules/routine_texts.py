@@ -1,4 +1,4 @@
-"""Rule SR134: the written routines say something (holiday cover, tone).
+"""Rule SR133: the written routines say something (holiday cover, tone).
 
 What happens to crimes is SR107's: it must mention the police, which says more than a count.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import CONSULTANCY, KI, Problem, RuleContext, mapping, register
 from socialreg.wording import plural
 
@@ -33,8 +33,7 @@ _TEXTS = (
 
 
 @register(
-    code="SR134",
-    title="Holiday cover and tone are written as routines, not a word or two",
+    code="SR133",
     scope="account",
     rationale="""
 A routine that says nothing ("x", "yes", "see above") passes every shape check but leaves the

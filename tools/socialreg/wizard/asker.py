@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from socialreg.repository import RecordKind
+from socialreg.load.model import RecordKind
 from socialreg.wizard.form import (
     Answers,
     Context,

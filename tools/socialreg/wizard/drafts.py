@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from socialreg.index_cache import CACHE_FOLDER
+from socialreg.load.index_cache import CACHE_FOLDER
 from socialreg.wizard.form import Answers
 
 _VERSION = 1

@@ -12,12 +12,12 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from socialreg.check.engine import run_rules
 from socialreg.check.knock_on import without_knock_ons
 from socialreg.check.places import in_words
-from socialreg.engine import run_rules
 from socialreg.findings import Finding, Severity, sorted_findings
-from socialreg.loader import Document, JsonPath
-from socialreg.repository import Record
+from socialreg.load.documents import Document, JsonPath
+from socialreg.load.model import Record
 from socialreg.wizard.asker import answer_text
 from socialreg.wizard.form import Answers, Context, ListQuestion, Section, Step, build_record
 

@@ -18,9 +18,8 @@ from typing import Any
 
 import click
 
-from socialreg.commands.validate import ValidateOptions, validate
+from socialreg.check.pipeline import ValidateOptions, load_repository, validate
 from socialreg.findings import Severity
-from socialreg.repository import load_repository
 from socialreg.wizard.asker import Asker, Stopped, WizardOptions
 from socialreg.wizard.drafts import discard_draft, load_draft, save_draft
 from socialreg.wizard.form import (
