@@ -72,35 +72,41 @@ ACCOUNT_ANSWERS = [
 ]
 
 CAMPAIGN_ANSWERS = [
-    "admissions",  # unit
+    # step 1: what and when
     "Open Day 2027",  # title
-    "",  # id: open-day-2027
     "Sponsored posts inviting upper-secondary students to the open day.",
-    "Lars Dahl",  # requested by
-    "lars.dahl@norrvik.example",
-    "lars-dahl",
-    "norrvik-university-instagram",  # sender
+    "admissions",  # unit
+    "",  # id: open-day-2027
     "2027-01-10",  # starts
     "2027-02-01",  # ends
+    "",  # brief sent: today
+    # step 2: budget and audience
     "15000",  # budget
     "",  # currency: the one the example campaigns use (SEK)
     "Students aged 17 to 19 in the region",
+    # step 3: where the ads run
+    "norrvik-university-instagram",  # sender
+    "instagram",  # placement
+    "stream, story",
+    "",  # no more placements
+    # step 4: people
+    "Lars Dahl",  # requested by
+    "lars.dahl@norrvik.example",
+    "lars-dahl",
     "",  # editor 1 defaults to the person ordering
     "",
     "",
     "",  # no more editors
-    "instagram",  # placement
-    "stream, story",
-    "",  # no more placements
-    "",  # brief sent: today
+    "",  # no agency
     "yes",  # comms can stop
+    # step 5: accessibility and monitoring
     "yes",  # alt text
     "yes",  # captions
     "",  # checks per day: 2
     "",  # response time: 24
     "",  # sign with first name: yes
-    "",  # no agency
     "",  # status: submitted
+    # step 6: check and write
     "",  # write the file
 ]
 
@@ -366,16 +372,17 @@ def test_campaign_by_answering_questions(example_repo: Path) -> None:
 
 def test_campaign_answers_are_checked(example_repo: Path) -> None:
     answers = list(CAMPAIGN_ANSWERS)
+    at = answers.index("2027-01-10")
+    answers[at : at + 2] = ["2027-01-10", "2027-01-09", "2027-02-01"]
     at = answers.index("norrvik-university-instagram")
     answers[at : at + 3] = [
         "study-at-norrvik-tiktok",
         "norrvik-university-instagram",
-        "2027-01-10",
-        "2027-01-09",
-        "2027-02-01",
+        "audience_network",
+        "instagram",
+        "stream, sideways",
+        "stream, story",
     ]
-    at = answers.index("instagram")
-    answers[at : at + 2] = ["audience_network", "instagram", "stream, sideways", "stream, story"]
     result = run(example_repo, "campaign", "--today", TODAY, answers=answers)
     assert result.exit_code == 0, result.output
     assert "'study-at-norrvik-tiktok' is not one of the choices" in result.output
