@@ -8,6 +8,7 @@ that fills the same key, and the forms must not ask them in another order.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def test_the_form_asks_in_the_wizards_order(kind: str) -> None:
     assert len(asked) > 15
     out_of_order = [
         f"{field} comes after {before}"
-        for (before, earlier), (field, later) in zip(asked, asked[1:], strict=False)
+        for (before, earlier), (field, later) in itertools.pairwise(asked)
         if later < earlier
     ]
     assert not out_of_order, out_of_order
