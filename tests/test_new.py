@@ -36,9 +36,7 @@ ACCOUNT_ANSWERS = [
     "lina.berg@norrvik.example",
     "lina-berg",
     "",  # supervisor: the library's only supervisor
-    "",  # moderator 1 defaults to the owner
-    "",
-    "",
+    "",  # moderator 1 is the owner: yes
     "Oskar Falk",  # moderator 2
     "oskar.falk@norrvik.example",
     "oskar-falk",
@@ -48,7 +46,6 @@ ACCOUNT_ANSWERS = [
     "Norrvik Library",  # display name
     "@library.norrvik.example",  # handle
     "",  # url: the suggestion made from the handle
-    "",  # id: accept norrvik-library-bluesky
     "",  # no logo
     # step 4: routines
     "",  # frequency: daily
@@ -66,7 +63,6 @@ ACCOUNT_ANSWERS = [
     "",  # no more
     "",  # status: requested
     "Dnr NU 2026/1234 in the records office's register",
-    "",  # review: today
     # step 6: check and write
     "",  # write the file
 ]
@@ -76,7 +72,6 @@ CAMPAIGN_ANSWERS = [
     "Open Day 2027",  # title
     "Sponsored posts inviting upper-secondary students to the open day.",
     "admissions",  # unit
-    "",  # id: open-day-2027
     "2027-01-10",  # starts
     "2027-02-01",  # ends
     "",  # brief sent: today
@@ -93,9 +88,7 @@ CAMPAIGN_ANSWERS = [
     "Lars Dahl",  # requested by
     "lars.dahl@norrvik.example",
     "lars-dahl",
-    "",  # editor 1 defaults to the person ordering
-    "",
-    "",
+    "",  # editor 1 is the person ordering: yes
     "",  # no more editors
     "",  # no agency
     "yes",  # comms can stop

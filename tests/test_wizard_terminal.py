@@ -91,14 +91,18 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
     assert "first and last name" not in (child.before or "")
     _answer(child, "The owner's GitHub user name", "lina-berg")
     _answer(child, "who approves the account [per-nystrom]", "")
-    for field in ("first and last name", "work e-mail address", "GitHub user name"):
-        _answer(child, f"The moderator's {field} (moderator 1) [", "")  # the owner
-    hint = " ".join((child.before or "").split())
-    assert "moderators are not asked to approve anything" in hint
-    assert "approval" not in hint
+    # The owner as the first moderator, in one answer.
+    _answer(
+        child,
+        "Moderator 1: Lina Berg, lina.berg@norrvik.example, lina-berg. Is that right [Y/n]",
+        "",
+    )
     _answer(child, "The moderator's first and last name (moderator 2)", "Oskar Falk")
     _answer(child, "work e-mail address (moderator 2)", "oskar.falk@norrvik.example")
     _answer(child, "The moderator's GitHub user name (moderator 2)", "@oskar-falk")
+    hint = " ".join((child.before or "").split())
+    assert "moderators are not asked to approve anything" in hint
+    assert "approval" not in hint
     _answer(child, "(moderator 3) (press Enter if there are no more)", "")
     child.expect_exact("Step 3 of 6: The account on the platform")
     child.expect_exact("4. bluesky")
@@ -111,7 +115,7 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
         "[https://bsky.app/profile/workshops.norrvik.example]",
         "",
     )
-    _answer(child, "A short name for the record file [library-workshops-bluesky]", "")
+    child.expect_exact("A short name for the record file: library-workshops-bluesky")
     _answer(child, "Will the profile use the organisation's logo [no]", "yes")
     # The branding owner's approver is offered.
     _answer(child, "Who of the branding owner approved the logo [johan-ek]", "")
@@ -144,7 +148,6 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
     _answer(child, "Id of an existing account you reviewed (reviewed account 1)", "")
     _answer(child, "Is this a lasting account or a pilot [requested]", "")
     _answer(child, "Where is the personal data assessment kept", "Dnr NU 2026/77")
-    _answer(child, "Date you checked that everything here is true", "")
 
     # --- the review: every answer numbered, findings in words, answers changed ---------------
     child.expect_exact("Step 6 of 6: Check and write")

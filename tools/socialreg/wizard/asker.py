@@ -72,6 +72,7 @@ class Asker:
         self.on_answer = on_answer
         self.problems: list[str] = []  # with --no-input: every missing or bad option
         self.previous: Answers = {}  # answers being changed: offered as the suggestion
+        self._hinted: set[str] = set()  # lists whose item hints have been shown
 
     @property
     def step_count(self) -> int:
@@ -101,13 +102,23 @@ class Asker:
         if isinstance(step, ListQuestion):
             return self._list(step, answers)
         preset = self.presets.get(step.name)
+        default = self._default(step, answers)
+        if step.quiet and self.interactive and preset is None and default is not None:
+            # A suggestion that is nearly always right is taken without a question; the
+            # review at the end shows it and lets the person change it.
+            value, problem = self._evaluate(
+                step, answers, default, lambda value: {**answers, step.name: value}, step.path
+            )
+            if problem is None and step.name not in self.previous:
+                click.echo(f"{step.prompt}: {default} (you can change it at the end)")
+                return value
         return self._answer(
             step,
             answers,
             preset if isinstance(preset, str) else None,
             option=step.name,
             label=step.prompt,
-            default=self._default(step, answers),
+            default=default,
             trial=lambda value: {**answers, step.name: value},
             schema_path=step.path,
             hint=step.hint,
@@ -329,6 +340,9 @@ class Asker:
     ) -> Any:
         index = len(items)
         single = len(step.fields) == 1
+        suggested = self._suggested_item(step, answers, items)
+        if suggested is not None:
+            return suggested
         current: dict[str, Any] = {}
         for position, question in enumerate(step.fields):
             default = self._item_default(step, answers, index, question.name)
@@ -346,14 +360,51 @@ class Asker:
                 default=default,
                 trial=trial,
                 schema_path=step.path,
-                hint=self._item_hint(step, question) if index == 0 else "",
+                # The hints once per list, at the first item asked question by question.
+                hint=self._item_hint(step, question) if step.name not in self._hinted else "",
                 may_end=may_end and position == 0 and default is None,
                 in_list=True,
             )
             if value is None:
                 return None
             current[question.name] = value
+        self._hinted.add(step.name)
         return current[step.fields[0].name] if single else current
+
+    def _suggested_item(
+        self, step: ListQuestion, answers: Answers, items: list[Any]
+    ) -> dict[str, Any] | None:
+        """A whole suggested item (the owner as the first moderator) confirmed in one answer,
+        instead of pressing Enter at each of its questions."""
+        index = len(items)
+        if len(step.fields) == 1 or step.name in self.previous or step.item_default is None:
+            return None
+        texts = {
+            question.name: step.item_default(self.context, answers, index, question.name)
+            for question in step.fields
+        }
+        if any(text is None for text in texts.values()):
+            return None
+        item: dict[str, Any] = {}
+        for question in step.fields:
+            value, problem = self._evaluate(
+                question,
+                {**answers, step.name: [*items, item]},
+                str(texts[question.name]),
+                lambda value, name=question.name: {  # type: ignore[misc]
+                    **answers,
+                    step.name: [*items, {**item, name: value}],
+                },
+                step.path,
+                in_list=True,
+            )
+            if problem is not None:
+                return None
+            item[question.name] = value
+        shown = ", ".join(str(texts[question.name]) for question in step.fields)
+        if click.confirm(f"{step.item.capitalize()} {index + 1}: {shown}. Is that right", True):
+            return item
+        return None
 
     def _item_default(
         self, step: ListQuestion, answers: Answers, index: int, field: str

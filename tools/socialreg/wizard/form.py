@@ -63,6 +63,8 @@ class Question:
     optional: bool = False  # an empty answer leaves the key out
     ask_if: Callable[[Answers], bool] | None = None
     to_value: ToValueFn | None = None  # answer -> the value written in the record
+    # Take the suggestion without asking (the review at the end can change it).
+    quiet: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -515,6 +515,7 @@ ACCOUNT_SECTIONS: tuple[Section, ...] = (
                 None,
                 default=_account_id,
                 check=_free_account_id,
+                quiet=True,
                 hint="The file name (without .yaml): lowercase letters, digits and hyphens, "
                 "for example library-instagram. It is the account's id in the registry.",
             ),
@@ -679,6 +680,7 @@ ACCOUNT_SECTIONS: tuple[Section, ...] = (
                 ("review", "last"),
                 kind="date",
                 default=_today,
+                quiet=True,
             ),
         ),
     ),
@@ -694,6 +696,7 @@ _CAMPAIGN_STEPS: tuple[Step, ...] = (
         None,
         default=_campaign_id,
         check=_free_campaign_id,
+        quiet=True,
         hint="The file name (without .yaml): lowercase letters, digits and hyphens, "
         "for example open-day-2027. It is the campaign's id in the registry.",
     ),
