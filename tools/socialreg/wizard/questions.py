@@ -4,6 +4,12 @@ The prompts are written for someone who has never seen YAML; the hints come from
 descriptions unless a question says something more useful. Choices come from org/ (units,
 platforms, supervisors, the accounts ads may run from), and answers are checked against what
 the organisation's files already say, so that a request rarely fails at the end.
+
+`SECTIONS` is the one table of the questions and their order, grouped as the source documents'
+checklists are (purpose and audience, people, the account, routines, decision). The wizard asks
+from it, and the issue forms ask the same questions in the same order (tests/test_wizard_order.py
+checks the forms against it; a form generator reads each section's title and intro, and each
+question's name, prompt, record path, kind, choices and whether it is optional).
 """
 
 from __future__ import annotations
