@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from socialreg.findings import Severity
@@ -25,6 +26,14 @@ def handle_in_url(handle: str, url: str) -> bool:
         user, _, instance = name.partition("@")
         return parts.hostname == instance and user in segments
     return name == parts.hostname or name in segments
+
+
+def suggested_address(policy: dict[str, Any], platform: Any, handle: str) -> str | None:
+    """The address of the account with `handle` on `platform`, from the policy's pattern."""
+    platforms = policy.get("platforms")
+    entry = platforms.get(platform) if isinstance(platforms, dict) else None
+    pattern = entry.get("url_pattern") if isinstance(entry, dict) else None
+    return url_for_handle(pattern, handle) if isinstance(pattern, str) and handle else None
 
 
 @register(
@@ -60,10 +69,7 @@ def check_handle_address(record: Record, context: RuleContext) -> Iterator[Probl
         return
     if handle_in_url(handle, url):
         return
-    platforms = context.policy.get("platforms")
-    entry = platforms.get(record.data.get("platform")) if isinstance(platforms, dict) else None
-    pattern = entry.get("url_pattern") if isinstance(entry, dict) else None
-    expected = url_for_handle(pattern, handle) if isinstance(pattern, str) else None
+    expected = suggested_address(context.policy, record.data.get("platform"), handle)
     suggestion = f" With this handle the address would be {expected}." if expected else ""
     yield Problem(
         record.document,

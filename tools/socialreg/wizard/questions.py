@@ -21,7 +21,7 @@ from typing import Any
 
 from socialreg.dates import add_months
 from socialreg.load.model import RecordKind
-from socialreg.rules.pasted_text import url_for_handle
+from socialreg.rules.handle_address import suggested_address
 from socialreg.wizard.form import (
     Answers,
     Choice,
@@ -158,13 +158,8 @@ def _first_branding_approver(context: Context, answers: Answers) -> str | None:
 
 def _suggested_url(context: Context, answers: Answers) -> str | None:
     """The account's address, made from the platform's address pattern and the handle."""
-    platforms = context.policy.get("platforms")
-    entry = platforms.get(answers.get("platform")) if isinstance(platforms, dict) else None
-    pattern = entry.get("url_pattern") if isinstance(entry, dict) else None
     handle = str(answers.get("handle") or "").strip()
-    if not isinstance(pattern, str) or not handle:
-        return None
-    return url_for_handle(pattern, handle)
+    return suggested_address(context.policy, answers.get("platform"), handle)
 
 
 def _only_supervisor(context: Context, answers: Answers) -> str | None:
