@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socialreg.check.knock_on import without_knock_ons
-from socialreg.check.places import in_words
 from socialreg.findings import Finding, Severity
+from socialreg.load.places import in_words
 from socialreg.load.yaml_hints import RESERVED_STARTS, quoted_line
 from socialreg.rules.handle_address import handle_in_url
 from socialreg.rules.pasted_text import url_for_handle, without_pasted

@@ -17,11 +17,11 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from socialreg.check.places import in_words, sentence_start
 from socialreg.codes import INVALID_DATE, MISSING_KEY, UNKNOWN_KEY, WRONG_VALUE, YAML_SURPRISE
 from socialreg.dates import is_real_date
 from socialreg.findings import Finding
 from socialreg.load.documents import Document, JsonPath
+from socialreg.load.places import in_words, sentence_start
 
 _FORMAT_CHECKER = FormatChecker()
 _FORMAT_CHECKER.checks("date")(is_real_date)  # as the fast validator reads it

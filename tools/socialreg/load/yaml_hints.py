@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from socialreg.findings import Finding
+from socialreg.load.places import in_words, parse_json_path
 
 # Characters that YAML reads as syntax at the start of a plain value: @ and ` are reserved,
 # * is an alias, & an anchor, ! a tag, % a directive and | a block of text.
@@ -25,6 +26,8 @@ _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z0-9_.-]+):(?:\s|$)")
 # Findings that a key at the wrong indentation causes: a duplicate key, an unknown key.
 _MISPLACED_CODES = ("SR003", "SR010")
 _EMPTY_CODE = "SR012"
+_UNKNOWN_CODE = "SR010"
+_MISSING_CODE = "SR011"
 
 
 def quoting_hint(text: str, line_number: int) -> str | None:
@@ -122,7 +125,56 @@ def explain(
     for finding in findings:
         hint = quoting_hint(text, finding.line) if finding.rule in _SURPRISE_CODES else None
         quoted.append(finding if hint is None else _replace_message(finding, hint))
-    return explain_indentation(text, quoted, top_level_keys)
+    return explain_misplaced_keys(text, explain_indentation(text, quoted, top_level_keys))
+
+
+_UNKNOWN = re.compile(r"^`(?P<key>[^`]+)` is not a known key")
+_MISSING = re.compile(r"^`(?P<key>[^`]+)` is missing from")
+
+
+def explain_misplaced_keys(text: str, findings: Sequence[Finding]) -> list[Finding]:
+    """One finding instead of two when a key is unknown where it is and missing where it
+    belongs: `holiday_cover` written at the top level instead of under `monitoring`."""
+    missing: dict[str, Finding] = {}
+    for finding in findings:
+        match = _MISSING.match(finding.message) if finding.rule == _MISSING_CODE else None
+        if match:
+            missing.setdefault(match.group("key"), finding)
+    if not missing:
+        return list(findings)
+    lines = text.splitlines()
+    explained: set[Finding] = set()
+    result: list[Finding] = []
+    for finding in findings:
+        match = _UNKNOWN.match(finding.message) if finding.rule == _UNKNOWN_CODE else None
+        partner = missing.get(match.group("key")) if match else None
+        if match is None or partner is None or partner in explained:
+            result.append(finding)
+            continue
+        key = match.group("key")
+        container = parse_json_path(partner.json_path)
+        home = f"under {in_words(container)}" if container else "at the top level"
+        wanted = _indent_of_children(lines, partner.line)
+        line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+        more = None if wanted is None else wanted - (len(line) - len(line.lstrip(" ")))
+        how = f" by {more} more spaces" if more is not None and more > 0 else ""
+        explained.add(partner)
+        result.append(
+            _replace_message(
+                finding,
+                f"`{key}` is not in its place: it belongs {home}, where it is missing. "
+                f"Indent it{how}, so that it lines up with the keys {home}.",
+            )
+        )
+    return [finding for finding in result if finding not in explained]
+
+
+def _indent_of_children(lines: list[str], header_line: int) -> int | None:
+    """How far the keys under the group that starts at `header_line` are indented."""
+    if not 0 < header_line < len(lines):
+        return None
+    child = re.match(r"^(\s*)\S", lines[header_line])  # the line after the group's own line
+    return len(child.group(1)) if child and child.group(1) else None
 
 
 # An anchor (`&name`) or alias before a value leaves the key empty or not text (SR007, SR012).

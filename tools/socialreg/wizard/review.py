@@ -9,15 +9,14 @@ is written only when the person says so.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 
 from socialreg.check.engine import run_rules
 from socialreg.check.knock_on import without_knock_ons
-from socialreg.check.places import in_words
 from socialreg.findings import Finding, Severity, sorted_findings
-from socialreg.load.documents import Document, JsonPath
+from socialreg.load.documents import Document
 from socialreg.load.model import Record
+from socialreg.load.places import in_words, parse_json_path
 from socialreg.wizard.asker import answer_text
 from socialreg.wizard.form import Answers, Context, ListQuestion, Section, Step, build_record
 
@@ -87,14 +86,3 @@ def in_plain_words(finding: Finding, sections: tuple[Section, ...]) -> str:
     else:
         about = f'"{step.prompt}"'
     return f"{kind} in step {section_number} ({title}), {about}: {finding.message}"
-
-
-_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-
-
-def parse_json_path(text: str) -> JsonPath:
-    """`$.moderators[1].email` -> ("moderators", 1, "email")."""
-    parts: list[str | int] = []
-    for key, index in _PART.findall(text.removeprefix("$")):
-        parts.append(int(index) if index else key)
-    return tuple(parts)

@@ -6,8 +6,11 @@ instead of `dotted()` wherever a list position is part of the place.
 
 from __future__ import annotations
 
-from socialreg.load.documents import JsonPath, dotted
+import re
+
 from socialreg.wording import ordinal
+
+JsonPath = tuple[str | int, ...]  # as in load.documents, which imports this module's users
 
 # What one item of each list in the schemas is called.
 _ITEM_NAMES = {
@@ -41,6 +44,22 @@ def in_words(path: JsonPath) -> str:
         phrase = f"the {ordinal(index)} item of `{dotted(holder)}`"
     rest = path[last_index + 1 :]
     return f"`{dotted(rest)}` of {phrase}" if rest else phrase
+
+
+_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def parse_json_path(text: str) -> JsonPath:
+    """`$.moderators[1].email` -> ("moderators", 1, "email")."""
+    return tuple(
+        int(index) if index else key for key, index in _PART.findall(text.removeprefix("$"))
+    )
+
+
+def dotted(path: JsonPath) -> str:
+    """`monitoring.response_time_hours`, `moderators[1].email`."""
+    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+    return text.removeprefix(".")
 
 
 def sentence_start(text: str) -> str:
