@@ -13,20 +13,22 @@ from socialreg.load.model import Record
 from socialreg.rules.base import KI, Problem, RuleContext, mapping, register
 
 # What a word processor or a web page adds when text is copied from it.
+_QUOTES = "typographic quotes"
+_INVISIBLE = "an invisible character (a zero-width space or the like)"
 PASTED_CHARACTERS = {
-    "\u201c": "a typographic quote (\u201c)",
-    "\u201d": "a typographic quote (\u201d)",
-    "\u2018": "a typographic apostrophe (\u2018)",
-    "\u2019": "a typographic apostrophe (\u2019)",
-    "\u00ab": "an angle quote (\u00ab)",
-    "\u00bb": "an angle quote (\u00bb)",
+    "\u201c": _QUOTES,
+    "\u201d": _QUOTES,
+    "\u2018": _QUOTES,
+    "\u2019": _QUOTES,
+    "\u00ab": _QUOTES,
+    "\u00bb": _QUOTES,
     "\u00a0": "a non-breaking space",
-    "\u00ad": "an invisible soft hyphen",
-    "\u200b": "an invisible zero-width space",
-    "\u200c": "an invisible zero-width character",
-    "\u200d": "an invisible zero-width character",
-    "\u2060": "an invisible word joiner",
-    "\ufeff": "an invisible byte-order mark",
+    "\u00ad": _INVISIBLE,
+    "\u200b": _INVISIBLE,
+    "\u200c": _INVISIBLE,
+    "\u200d": _INVISIBLE,
+    "\u2060": _INVISIBLE,
+    "\ufeff": _INVISIBLE,
     "\u2013": "a dash (\u2013) instead of a hyphen",
     "\u2014": "a dash (\u2014) instead of a hyphen",
 }
@@ -110,7 +112,7 @@ def check_pasted_text(record: Record, context: RuleContext) -> Iterator[Problem]
         found = sorted({PASTED_CHARACTERS[char] for char in value if char in PASTED_CHARACTERS})
         if not found:
             continue
-        found_text = " and ".join(found) if len(found) < 3 else ", ".join(found)
+        found_text = " and ".join(found)
         yield Problem(
             record.document,
             path,
