@@ -28,12 +28,25 @@ def handle_in_url(handle: str, url: str) -> bool:
     return name == parts.hostname or name in segments
 
 
-def suggested_address(policy: dict[str, Any], platform: Any, handle: str) -> str | None:
-    """The address of the account with `handle` on `platform`, from the policy's pattern."""
+def _url_pattern(policy: dict[str, Any], platform: Any) -> str | None:
     platforms = policy.get("platforms")
     entry = platforms.get(platform) if isinstance(platforms, dict) else None
     pattern = entry.get("url_pattern") if isinstance(entry, dict) else None
-    return url_for_handle(pattern, handle) if isinstance(pattern, str) and handle else None
+    return pattern if isinstance(pattern, str) else None
+
+
+def _fits_platform(policy: dict[str, Any], record: Record, url: str) -> bool:
+    pattern = _url_pattern(policy, record.data.get("platform"))
+    try:
+        return pattern is None or re.match(pattern, url) is not None
+    except re.error:
+        return True
+
+
+def suggested_address(policy: dict[str, Any], platform: Any, handle: str) -> str | None:
+    """The address of the account with `handle` on `platform`, from the policy's pattern."""
+    pattern = _url_pattern(policy, platform)
+    return url_for_handle(pattern, handle) if pattern is not None and handle else None
 
 
 @register(
@@ -67,8 +80,8 @@ def check_handle_address(record: Record, context: RuleContext) -> Iterator[Probl
         return  # a handle that is an address is SR131's; an address without https:// the schema's
     if any(marker in url for marker in context.options["numeric_addresses"]):
         return
-    if handle_in_url(handle, url):
-        return
+    if handle_in_url(handle, url) or not _fits_platform(context.policy, record, url):
+        return  # an address of another platform is SR015's to report
     expected = suggested_address(context.policy, record.data.get("platform"), handle)
     suggestion = f" With this handle the address would be {expected}." if expected else ""
     yield Problem(
