@@ -29,7 +29,9 @@ class Numbered:
     text: str
 
 
-def numbered_answers(sections: tuple[Section, ...], answers: Answers) -> list[Numbered]:
+def numbered_answers(
+    context: Context, sections: tuple[Section, ...], answers: Answers
+) -> list[Numbered]:
     """Every answer given, numbered in the order asked, for "type a number to change it"."""
     rows: list[Numbered] = []
     for section_number, section in enumerate(sections, start=1):
@@ -43,6 +45,9 @@ def numbered_answers(sections: tuple[Section, ...], answers: Answers) -> list[Nu
             else:
                 text = answer_text(value) if value is not None else "(left empty)"
                 label = step.prompt
+                if step.kind == "choice" and step.choices is not None:
+                    names = {c.value: c.label for c in step.choices(context, answers)}
+                    text = f"{names[value]} ({value})" if names.get(value) else text
             rows.append(Numbered(len(rows) + 1, section_number, step, f"{label}: {text}"))
     return rows
 

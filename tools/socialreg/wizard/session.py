@@ -130,9 +130,11 @@ def _review(asker: Asker, context: Context, answers: Answers) -> None:
         click.echo("")
         click.secho(f"Step {asker.step_count} of {asker.step_count}: Check and write", bold=True)
         click.echo(f"The file {relative} will say:")
-        rows = numbered_answers(sections, answers)
+        rows = numbered_answers(context, sections, answers)
         for row in rows:
-            click.echo(f"  {row.number:>2}. {row.text}")
+            if row.number == 1 or rows[row.number - 2].section != row.section:
+                click.echo(f"  Step {row.section}, {sections[row.section - 1].title}:")
+            click.echo(f"    {row.number:>2}. {row.text}")
         findings = record_findings(context, sections, answers, relative)
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if findings:
