@@ -23,7 +23,8 @@ from socialreg.load.yaml_hints import RESERVED_STARTS, quoted_line
 from socialreg.rules.handle_address import handle_in_url
 from socialreg.rules.pasted_text import url_for_handle, without_pasted
 from socialreg.wizard.drafts import discard_draft, draft_path, load_draft, save_draft
-from socialreg.wizard.form import Choice, Rejected, _choose, complete_url
+from socialreg.wizard.form import Choice, Rejected, _choose, complete_url, flatten
+from socialreg.wizard.questions import SECTIONS
 from socialreg.wording import a_or_an, ordinal, plural
 
 
@@ -172,16 +173,29 @@ def test_findings_about_the_file_itself_are_never_left_out(
     assert without_knock_ons(kept) == kept
 
 
+STEPS = {step.name: step for step in flatten(SECTIONS["account"])}
+
+
 def test_saved_answers_round_trip_and_survive_bad_files(tmp_path: Path) -> None:
-    answers = {"unit": "library", "goals": [{"description": "x"}], "uses-logo": False}
+    answers = {
+        "unit": "library",
+        "goals": [{"description": "x", "measure": "y", "target": "1 by 2027"}],
+        "uses-organisation-logo": False,
+        "audiences": ["Students"],
+    }
     save_draft(tmp_path, "account", answers)
-    draft = load_draft(tmp_path, "account")
+    draft = load_draft(tmp_path, "account", STEPS)
     assert draft is not None and draft.answers == answers
-    assert load_draft(tmp_path, "campaign") is None
+    assert load_draft(tmp_path, "campaign", STEPS) is None
     path = draft_path(tmp_path, "account")
     for broken in ("{", "[]", json.dumps({"version": 99, "answers": answers}), "\x00"):
         path.write_text(broken, encoding="utf-8")
-        assert load_draft(tmp_path, "account") is None
+        assert load_draft(tmp_path, "account", STEPS) is None
+    # Answers of the wrong shape, or for questions that do not exist, are asked again.
+    odd = {"unit": ["x"], "goals": "many", "audiences": [1], "nonsense": "x", "purpose": "ok"}
+    path.write_text(json.dumps({"version": 1, "answers": odd}), encoding="utf-8")
+    draft = load_draft(tmp_path, "account", STEPS)
+    assert draft is not None and draft.answers == {"purpose": "ok"}
     discard_draft(tmp_path, "account")
     discard_draft(tmp_path, "account")  # twice is fine
     assert not path.exists()

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from socialreg.load.index_cache import CACHE_FOLDER
-from socialreg.wizard.form import Answers
+from socialreg.wizard.form import Answers, ListQuestion, Step
 
 _VERSION = 1
 
@@ -46,7 +47,7 @@ def save_draft(root: Path, kind: str, answers: Answers) -> None:
         pass
 
 
-def load_draft(root: Path, kind: str) -> Draft | None:
+def load_draft(root: Path, kind: str, steps: Mapping[str, Step]) -> Draft | None:
     """The saved answers, or None when there are none or the file cannot be used."""
     try:
         content: Any = json.loads(draft_path(root, kind).read_text("utf-8"))
@@ -55,9 +56,32 @@ def load_draft(root: Path, kind: str) -> Draft | None:
     if not isinstance(content, dict) or content.get("version") != _VERSION:
         return None
     answers = content.get("answers")
-    if not isinstance(answers, dict) or not answers:
+    if not isinstance(answers, dict):
         return None
-    return Draft(answers, str(content.get("saved", "")))
+    # Only answers of the right shape are kept (the file may be old or edited by hand); a
+    # dropped answer is simply asked again.
+    kept = {
+        name: value
+        for name, value in answers.items()
+        if name in steps and _fits(steps[name], value)
+    }
+    return Draft(kept, str(content.get("saved", ""))) if kept else None
+
+
+def _fits(step: Step, value: Any) -> bool:
+    if isinstance(step, ListQuestion):
+        return isinstance(value, list) and all(
+            isinstance(item, str | dict) and _plain(item) for item in value
+        )
+    return _plain(value) and not isinstance(value, list | dict)
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return value is None or isinstance(value, str | int | float | bool)
 
 
 def discard_draft(root: Path, kind: str) -> None:

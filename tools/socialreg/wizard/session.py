@@ -93,7 +93,8 @@ def _start(options: WizardOptions, sections: tuple[Section, ...]) -> Answers:
     """The answers to begin with: a saved draft if the person wants it, else none."""
     if not options.interactive:
         return {}
-    draft = load_draft(options.root, options.kind)
+    steps = {step.name: step for step in flatten(sections)}
+    draft = load_draft(options.root, options.kind, steps)
     if draft is not None:
         click.echo(
             f"You started a request for a new {options.kind} on {draft.saved} and answered "
