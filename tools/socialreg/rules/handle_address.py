@@ -62,7 +62,7 @@ number (profile.php?id=..., /channel/UC...) cannot be compared and are skipped (
 `numeric_addresses`).
 """,
     source=KI,
-    options={"numeric_addresses": ["profile.php", "/channel/", "/company/"]},
+    options={"numeric_addresses": ["profile.php", "/channel/"]},
     passing="""
 handle: "@library.norrvik.example"
 url: https://bsky.app/profile/library.norrvik.example
