@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from socialreg.approvals import (
+from socialreg.github.approvals import (
     FileChange,
     ReviewFact,
     Verdict,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialreg.github_api import GitHub, GitHubError, explain_status
+from socialreg.github.api import GitHub, GitHubError, explain_status
 
 from .github_server import FakeGitHub, Repo
 

@@ -18,7 +18,7 @@ from cmarkgfm.cmark import Options
 from socialreg.cli import main
 from socialreg.commands.github import comment_command
 from socialreg.findings import Finding, Severity, Summary, sorted_findings
-from socialreg.pr_comment import MARKER
+from socialreg.github.pr_comment import MARKER
 from socialreg.reporters import Report
 from socialreg.reporters.json_report import render as render_json
 

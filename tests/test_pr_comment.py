@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from socialreg.findings import Finding, Severity, Summary
-from socialreg.github_api import ChangedFile, Comment
-from socialreg.pr_comment import (
+from socialreg.github.api import ChangedFile, Comment
+from socialreg.github.pr_comment import (
     APPROVALS_LIMIT,
     COMMENT_LIMIT,
     MARKER,

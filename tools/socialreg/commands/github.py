@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from socialreg import pr_comment
-from socialreg.approvals import (
+from socialreg.github import pr_comment
+from socialreg.github.approvals import (
     STATUS_CONTEXT,
     FileChange,
     ReviewFact,
@@ -23,7 +23,7 @@ from socialreg.approvals import (
 )
 from socialreg.codeowners import Owners, read_owners
 from socialreg.findings import Severity
-from socialreg.github_api import ChangedFile, GitHub, GitHubError, PullRequest, Repository
+from socialreg.github.api import ChangedFile, GitHub, GitHubError, PullRequest, Repository
 from socialreg.loader import load_text
 from socialreg.reporters import Report
 from socialreg.reporters.json_report import ReportError, parse

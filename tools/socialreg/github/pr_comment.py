@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from socialreg.findings import Severity
-from socialreg.github_api import ChangedFile, Comment
+from socialreg.github.api import ChangedFile, Comment
 from socialreg.loader import load_text
 from socialreg.reporters import Report, markdown
 
