@@ -7,7 +7,8 @@ Messages carry text from records, and records come from pull requests, so everyt
 through `escape`, from markdown_text.py, the one escaper for everything that reaches GitHub:
 HTML is written as entities (no `<img>`, no `</details>` that closes the comment's own
 sections), Markdown that could leave its table cell is backslash-escaped, and `@name` and `#123`
-get an invisible zero-width joiner so that a record cannot ping people or link other issues. Words a message puts in backticks stay code, safely fenced.
+get an invisible zero-width joiner so that a record cannot ping people or link other issues.
+Words a message puts in backticks stay code, safely fenced.
 
 The pull request comment links each line to the file at the pull request's head commit and each
 rule code to its explanation; it passes a `Links` for that. Addresses are checked here as well
