@@ -1,1 +1,1 @@
-"""Everything socialreg asks of GitHub: the API facade, the approvals gate and the pull request bot."""
+"""Everything socialreg asks of GitHub: the API, the approval gate and the pull request bot."""

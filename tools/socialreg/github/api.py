@@ -375,9 +375,9 @@ class Repository:
             for review in self._list(what, pull.reviews)
         ]
 
-    def open_pull_requests(self, base: str) -> list[PullRequest]:
-        """The open pull requests into `base` (all pages)."""
-        what = f"listing the open pull requests into {base}"
+    def open_pull_requests(self, base: str | None = None) -> list[PullRequest]:
+        """The open pull requests (into `base` when given), all pages."""
+        what = f"listing the open pull requests of {self.full_name}"
         found = self._list(what, lambda: self._repo.pull_requests(state="open", base=base))
         return [_pull(pull) for pull in found]
 

@@ -1,4 +1,4 @@
-"""The two-key approval check: plain data in, a verdict out; no GitHub calls here.
+"""The two-key approval check: plain data in, a verdict out; no GitHub calls and no prose here.
 
 The policy asks for two approvals of every account and campaign: the supervisor of the unit
 that owns the record, who has operational responsibility (Karolinska Institutet's guidance,
@@ -10,26 +10,33 @@ listed owner approve, so this check adds the second key:
 - any record change needs an approval from a communications reviewer;
 - one person never counts for both keys (a supervisor who is also a communications reviewer
   gives one key; someone else must give the other);
-- every other file (org/, schemas/, tools/, .github/, CODEOWNERS, and anything else, like the
-  catch-all `*` in CODEOWNERS) needs a registry maintainer; a maintainer may also hold one of
-  the other keys, because theirs is a check of the registry's machinery, not of the record;
-- the pull request's author never approves their own change;
-- who counts is read from org/ on the base branch, never from the pull request, so a pull
-  request that adds its author to org/units.yaml cannot approve itself;
-- only a person's latest review counts, as on GitHub: a later approval replaces a change
-  request, a later change request or dismissal replaces an approval, and a plain comment
-  replaces nothing;
-- "changes requested" by anyone who could give a key blocks until they approve;
-- an approval given on an older commit no longer counts once the files it is about changed
-  after it (the record files for the supervisor and communications keys, the other files for
-  the maintainer key). Whether they changed is decided from the compare API; when GitHub cannot
-  say (a force-push that left the reviewed commit off the branch), the approval is treated as
-  stale: a sound answer that may ask for one approval too many, never one too few.
+- every other file (org/, schemas/, tools/, .github/, CODEOWNERS, and anything else) needs a
+  registry maintainer; a maintainer may also hold one of the other keys, because theirs is a
+  check of the registry's machinery, not of the record;
+- the pull request's author never approves their own change, and (org/policy.yaml,
+  `approvals:`) a record's owner never holds a key for their own record, nor, when the policy
+  says so, its moderators;
+- a key is held only by someone who still has write access to the repository;
+- who counts is read from org/ on the *default branch* as it is now, never from the pull
+  request or its base, so neither a pull request that adds its author to org/units.yaml nor one
+  opened against a branch with a made-up org/ can approve itself;
+- only a person's latest review counts, as on GitHub; "changes requested" by anyone who could
+  give a key blocks until they approve;
+- an approval counts only on the most recent push: it must be given on the head commit, after
+  the branch was last force-pushed (so a force-push back to an approved commit starts over).
+
+Some pull requests are refused outright (status `failure`, see `Refusal`): one whose base is not
+the default branch, one with more files than GitHub lists, one that adds a symlink or another
+non-regular file where records live.
+
+The steps, each a function a reviewer can follow: `scope_of` (which keys), `candidates` (who
+may give each), `fresh_approvals` (whose approval still counts), `assign_keys` (who gives which
+key), `verdict` (the decision with its notes). The words are in approvals_text.py.
 """
 
 from __future__ import annotations
 
-import re
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -37,6 +44,10 @@ from typing import Literal
 from socialreg.codeowners import Owners
 
 RECORD_FOLDERS = ("accounts", "campaigns")
+# Where only regular files may be: a symlink there would let a later, lightly reviewed change of
+# its target rewrite a record (or read a file outside the repository on the runner).
+REGULAR_FILE_FOLDERS = ("accounts/", "campaigns/", "org/")
+REGULAR_FILE_MODES = frozenset({"100644", "100755"})
 APPROVED = "APPROVED"
 CHANGES_REQUESTED = "CHANGES_REQUESTED"
 DISMISSED = "DISMISSED"
@@ -45,6 +56,7 @@ DECISIVE_STATES = frozenset({APPROVED, CHANGES_REQUESTED, DISMISSED})
 STATUS_CONTEXT = "socialreg/approvals"
 
 KeyKind = Literal["supervisor", "communications", "maintainer"]
+StatusState = Literal["success", "pending", "failure"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +78,32 @@ class ReviewFact:
     user: str
     state: str
     commit_id: str
+    submitted_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Duties:
+    """Separation of duties, from the `approvals:` section of org/policy.yaml."""
+
+    owner_may_approve: bool = False
+    moderators_may_approve: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPeople:
+    """Who a record names (at the base and at the head): its owner and its moderators."""
+
+    owners: frozenset[str] = frozenset()
+    moderators: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why the check fails outright, whatever the reviews say."""
+
+    kind: Literal["base", "too_many_files", "too_many_records", "non_regular", "tree_unknown"]
+    detail: str = ""  # the base branch, the file count, or the path
+    extra: str = ""  # the default branch, GitHub's count, or the git mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +119,7 @@ class Scope:
 class Key:
     kind: KeyKind
     unit: str | None
-    candidates: tuple[str, ...]  # who could give it (the author left out)
+    candidates: tuple[str, ...]  # who could give it (the author and barred people left out)
     given_by: str | None = None
 
     @property
@@ -93,28 +131,117 @@ class Key:
         return "a registry maintainer"
 
 
+NoteKind = Literal[
+    "problem",  # text: a sentence about the org/ files
+    "stale",  # login approved before the latest push
+    "no_write",  # login approved but no longer has write access
+    "own_approval",  # the author approved
+    "own_record",  # login owns a changed record
+    "moderator",  # login moderates a changed account
+    "one_key_only",  # login already counts for `key_label`; `other` is the key they cannot give
+    "blocked",  # login requested changes and could give a key
+    "changes_without_key",  # login requested changes but holds no key
+    "no_key",  # login approved but holds no key
+    "no_candidates",  # no one may give `key_label`
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One thing the summary explains; approvals_text.py turns it into a sentence."""
+
+    kind: NoteKind
+    login: str = ""
+    key_label: str = ""
+    other: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Who may give each key of this pull request (lowercase logins)."""
+
+    supervisors: dict[str, tuple[str, ...]]  # unit -> people
+    communications: tuple[str, ...]
+    maintainers: tuple[str, ...]
+    barred: dict[str, Literal["own_record", "moderator"]]  # person -> why they hold no record key
+
+    @property
+    def record_holders(self) -> frozenset[str]:
+        people = {person for group in self.supervisors.values() for person in group}
+        return frozenset(people | set(self.communications))
+
+    @property
+    def anyone(self) -> frozenset[str]:
+        return self.record_holders | frozenset(self.maintainers)
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     author: str
     head_sha: str
     base_ref: str
+    default_branch: str
     scope: Scope
     keys: tuple[Key, ...]
     blocked_by: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()  # plain sentences; logins are written `@name`
+    notes: tuple[Note, ...] = ()
     org_changed: tuple[str, ...] = ()
+    refusals: tuple[Refusal, ...] = ()
 
     @property
     def approved(self) -> bool:
-        return not self.blocked_by and all(key.given_by for key in self.keys)
+        return not self.refusals and not self.blocked_by and all(key.given_by for key in self.keys)
 
     @property
     def missing(self) -> tuple[Key, ...]:
         return tuple(key for key in self.keys if not key.given_by)
 
     @property
-    def status_state(self) -> str:
+    def status_state(self) -> StatusState:
+        if self.refusals:
+            return "failure"
         return "success" if self.approved else "pending"
+
+
+# --- refusals: pull requests this check never approves --------------------------------------------
+
+
+def base_refusal(base_ref: str, default_branch: str) -> Refusal | None:
+    """Who counts is read from the default branch, so only pull requests into it are checked."""
+    return None if base_ref == default_branch else Refusal("base", base_ref, default_branch)
+
+
+def file_count_refusal(listed: int, changed_files: int | None) -> Refusal | None:
+    """GitHub lists at most 3,000 files; keys for files it did not list were never asked for."""
+    if changed_files is None or listed >= changed_files:
+        return None
+    return Refusal("too_many_files", str(listed), str(changed_files))
+
+
+def non_regular_refusals(
+    changes: Iterable[FileChange], modes: Mapping[str, str] | None
+) -> list[Refusal]:
+    """Symlinks, submodules and other non-regular files where records and org/ files live.
+
+    `modes` is the git mode of every path at the head commit; None when GitHub could not list
+    them all, which is refused as well: a record that cannot be checked is not approved.
+    """
+    paths = sorted(
+        {change.path for change in changes if change.path.startswith(REGULAR_FILE_FOLDERS)}
+    )
+    if not paths:
+        return []
+    if modes is None:
+        return [Refusal("tree_unknown")]
+    return [
+        Refusal("non_regular", path, modes[path])
+        for path in paths
+        if path in modes and modes[path] not in REGULAR_FILE_MODES
+    ]
+
+
+# --- step 1: scope --------------------------------------------------------------------------------
 
 
 def record_unit(path: str) -> str | None:
@@ -144,6 +271,53 @@ def scope_of(changes: Iterable[FileChange]) -> Scope:
     )
 
 
+# --- step 2: candidates ---------------------------------------------------------------------------
+
+
+def barred_people(
+    scope: Scope, people: Mapping[str, RecordPeople], duties: Duties
+) -> dict[str, Literal["own_record", "moderator"]]:
+    """The people the policy keeps from holding a record key: owners (and moderators)."""
+    barred: dict[str, Literal["own_record", "moderator"]] = {}
+    for path in sorted(scope.record_paths):
+        named = people.get(path, RecordPeople())
+        if not duties.moderators_may_approve:
+            for person in named.moderators:
+                barred.setdefault(person.lower(), "moderator")
+        if not duties.owner_may_approve:
+            for person in named.owners:
+                barred[person.lower()] = "own_record"
+    return barred
+
+
+def candidates(
+    scope: Scope,
+    owners: Owners,
+    author: str,
+    people: Mapping[str, RecordPeople] | None = None,
+    duties: Duties = Duties(),
+) -> Candidates:
+    """Who may give each key: from org/, without the author and the people the policy bars."""
+    barred = barred_people(scope, people or {}, duties)
+    left_out = {author.lower(), *barred}
+
+    def allowed(logins: Iterable[str], excluded: set[str]) -> tuple[str, ...]:
+        return tuple(p.lower() for p in logins if p.lower() not in excluded)
+
+    supervisors = {
+        unit: allowed(owners.supervisors.get(unit, ()), left_out) for unit in scope.units
+    }
+    return Candidates(
+        supervisors=supervisors,
+        communications=allowed(owners.communications, left_out) if scope.units else (),
+        maintainers=(allowed(owners.maintainers, {author.lower()}) if scope.other_paths else ()),
+        barred=barred,
+    )
+
+
+# --- step 3: staleness ----------------------------------------------------------------------------
+
+
 def latest_reviews(reviews: Sequence[ReviewFact], author: str) -> dict[str, ReviewFact]:
     """Each reviewer's standing review (lowercase login -> review); the author's are left out."""
     latest: dict[str, ReviewFact] = {}
@@ -154,25 +328,68 @@ def latest_reviews(reviews: Sequence[ReviewFact], author: str) -> dict[str, Revi
     return latest
 
 
-def commits_to_compare(reviews: Sequence[ReviewFact], author: str, head_sha: str) -> set[str]:
-    """The older commits that standing approvals were given on: each needs one compare call."""
-    return {
-        review.commit_id
-        for review in latest_reviews(reviews, author).values()
-        if review.state == APPROVED and review.commit_id != head_sha
-    }
-
-
-def _changed_after(
-    commit: str,
-    head_sha: str,
-    paths: frozenset[str],
-    changed_since: Mapping[str, frozenset[str] | None],
+def on_latest_push(
+    review: ReviewFact, head_sha: str, last_force_push: datetime.datetime | None
 ) -> bool:
-    if commit == head_sha or not paths:
+    """Whether a review was given on the head commit, after the branch was last force-pushed.
+
+    A force-push back to a commit approved earlier makes it the head again; the approvals given
+    before the force-push were about a branch that has since changed, so they start over.
+    """
+    if review.commit_id != head_sha:
         return False
-    changed = changed_since.get(commit)
-    return changed is None or bool(changed & paths)
+    if last_force_push is None:
+        return True
+    return review.submitted_at is not None and review.submitted_at > last_force_push
+
+
+def approvers_to_ask(reviews: Sequence[ReviewFact], author: str) -> list[str]:
+    """The people whose write access must be asked for: everyone whose standing review approves."""
+    return sorted(
+        login
+        for login, review in latest_reviews(reviews, author).items()
+        if review.state == APPROVED
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Approvals:
+    """Whose approval counts now, and the notes about those that do not."""
+
+    counting: frozenset[str]
+    notes: tuple[Note, ...]
+
+
+def fresh_approvals(
+    latest: Mapping[str, ReviewFact],
+    chosen: Candidates,
+    head_sha: str,
+    last_force_push: datetime.datetime | None,
+    write_access: Mapping[str, bool],
+) -> Approvals:
+    """Approvals on the latest push by people who still have write access.
+
+    `write_access` maps logins to whether they may still write to the repository; a login
+    missing from it counts as having lost access (fail closed).
+    """
+    counting: set[str] = set()
+    notes: list[Note] = []
+    for login, review in sorted(latest.items()):
+        if review.state != APPROVED:
+            continue
+        if not on_latest_push(review, head_sha, last_force_push):
+            if login in chosen.anyone:
+                notes.append(Note("stale", login, other=review.commit_id[:7]))
+            continue
+        if not write_access.get(login, False):
+            if login in chosen.anyone:
+                notes.append(Note("no_write", login))
+            continue
+        counting.add(login)
+    return Approvals(frozenset(counting), tuple(notes))
+
+
+# --- step 4: key assignment -----------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -186,13 +403,12 @@ class _Assignment:
         return given + (1 if self.communications else 0)
 
 
-def _assign(
-    units: Sequence[str],
+def _assign_record_keys(
     supervisors: Mapping[str, tuple[str, ...]],
     communications: tuple[str, ...],
-    approvers: set[str],
+    approvers: frozenset[str],
 ) -> _Assignment:
-    """Give the keys to approvers so that no one holds both a supervisor key and communications.
+    """Give the keys so that no one holds both a supervisor key and communications.
 
     One supervisor may give the key for several of their units. Tries no one and then each
     approving communications reviewer for that key, and keeps the assignment that gives the
@@ -201,16 +417,65 @@ def _assign(
     # None first: on a tie, a person who holds both roles gives the supervisor key.
     options: list[str | None] = [None]
     options += [person for person in communications if person in approvers]
-    best: _Assignment | None = None
+    best = _Assignment()
     for comms in options:
         assignment = _Assignment(communications=comms)
-        for unit in units:
-            pool = [p for p in supervisors.get(unit, ()) if p in approvers and p != comms]
+        for unit, people in supervisors.items():
+            pool = [p for p in people if p in approvers and p != comms]
             assignment.supervisors[unit] = pool[0] if pool else None
-        if best is None or assignment.score > best.score:
+        if not best.supervisors or assignment.score > best.score:
             best = assignment
-    assert best is not None
     return best
+
+
+def assign_keys(scope: Scope, chosen: Candidates, approvers: frozenset[str]) -> tuple[Key, ...]:
+    """The keys this pull request needs, each with the approver who gives it (or None)."""
+    assignment = _assign_record_keys(chosen.supervisors, chosen.communications, approvers)
+    keys = [
+        Key("supervisor", unit, chosen.supervisors[unit], assignment.supervisors.get(unit))
+        for unit in scope.units
+    ]
+    if scope.units:
+        keys.append(Key("communications", None, chosen.communications, assignment.communications))
+    if scope.other_paths:
+        maintainer = next((p for p in chosen.maintainers if p in approvers), None)
+        keys.append(Key("maintainer", None, chosen.maintainers, maintainer))
+    return tuple(keys)
+
+
+# --- step 5: verdict ------------------------------------------------------------------------------
+
+
+def _one_key_notes(keys: Sequence[Key], approvers: frozenset[str]) -> list[Note]:
+    """An approver who could give a missing key but already gives another one."""
+    holders = {key.given_by: key for key in keys if key.given_by and key.kind != "maintainer"}
+    notes = []
+    for key in keys:
+        if key.given_by or key.kind == "maintainer":
+            continue
+        for person in key.candidates:
+            other = holders.get(person)
+            if person in approvers and other is not None:
+                notes.append(Note("one_key_only", person, other.label, key.label))
+    return notes
+
+
+def _review_notes(
+    latest: Mapping[str, ReviewFact], chosen: Candidates, reviews: Sequence[ReviewFact], author: str
+) -> list[Note]:
+    notes: list[Note] = []
+    for login, review in sorted(latest.items()):
+        if login in chosen.barred and review.state == APPROVED:
+            notes.append(Note(chosen.barred[login], login))
+        elif review.state == CHANGES_REQUESTED and login in chosen.anyone:
+            notes.append(Note("blocked", login))
+        elif review.state == CHANGES_REQUESTED:
+            notes.append(Note("changes_without_key", login))
+        elif review.state == APPROVED and login not in chosen.anyone:
+            notes.append(Note("no_key", login))
+    if any(r.user.lower() == author.lower() and r.state == APPROVED for r in reviews):
+        notes.append(Note("own_approval", author.lower()))
+    return notes
 
 
 def evaluate(
@@ -218,222 +483,50 @@ def evaluate(
     author: str,
     head_sha: str,
     base_ref: str,
+    default_branch: str,
     changes: Sequence[FileChange],
     reviews: Sequence[ReviewFact],
     owners: Owners,
-    changed_since: Mapping[str, frozenset[str] | None],
+    write_access: Mapping[str, bool],
+    last_force_push: datetime.datetime | None = None,
+    record_people: Mapping[str, RecordPeople] | None = None,
+    duties: Duties = Duties(),
+    refusals: Sequence[Refusal] = (),
     problems: Sequence[str] = (),
 ) -> Verdict:
     """Decide whether the pull request has every key it needs.
 
-    `owners` must come from the base branch. `changed_since` maps each commit in
-    `commits_to_compare()` to the paths changed between it and the head (None: unknown).
+    `owners` and `duties` must come from the default branch as it is now; `write_access` must
+    answer for every login in `approvers_to_ask(reviews, author)`.
     """
-    author_login = author.lower()
+    refused = list(refusals)
+    base = base_refusal(base_ref, default_branch)
+    if base is not None:
+        refused.insert(0, base)
     scope = scope_of(changes)
-    units = list(scope.units)
-    supervisors = {
-        unit: tuple(
-            p.lower() for p in owners.supervisors.get(unit, ()) if p.lower() != author_login
-        )
-        for unit in units
-    }
-    communications = (
-        tuple(p.lower() for p in owners.communications if p.lower() != author_login)
-        if units
-        else ()
-    )
-    maintainers = (
-        tuple(p.lower() for p in owners.maintainers if p.lower() != author_login)
-        if scope.other_paths
-        else ()
-    )
-
-    record_holders = {p for people in supervisors.values() for p in people} | set(communications)
-    required = record_holders | set(maintainers)
+    chosen = candidates(scope, owners, author, record_people, duties)
     latest = latest_reviews(reviews, author)
-    notes: list[str] = list(problems)
-    record_approvers: set[str] = set()
-    other_approvers: set[str] = set()
-    for login, review in sorted(latest.items()):
-        if review.state != APPROVED:
-            continue
-        stale_records = _changed_after(
-            review.commit_id, head_sha, scope.record_paths, changed_since
-        )
-        stale_others = _changed_after(review.commit_id, head_sha, scope.other_paths, changed_since)
-        if not stale_records:
-            record_approvers.add(login)
-        if not stale_others:
-            other_approvers.add(login)
-        # Say so only where it costs a key this person could give.
-        lost_record_key = stale_records and login in record_holders
-        lost_other_key = stale_others and login in maintainers
-        if lost_record_key or lost_other_key:
-            what = "the records" if lost_record_key else "the files"
-            notes.append(
-                f"@{login} approved an older version (commit {review.commit_id[:7]}); {what} "
-                "changed after that, so this approval no longer counts. Ask for a new approval."
-            )
-
-    assignment = _assign(units, supervisors, communications, record_approvers)
-    keys: list[Key] = [
-        Key("supervisor", unit, supervisors[unit], assignment.supervisors.get(unit))
-        for unit in units
-    ]
-    if units:
-        keys.append(Key("communications", None, communications, assignment.communications))
-    if scope.other_paths:
-        maintainer = next((p for p in maintainers if p in other_approvers), None)
-        keys.append(Key("maintainer", None, maintainers, maintainer))
-
-    holders = {key.given_by: key for key in keys if key.given_by and key.kind != "maintainer"}
-    for key in keys:
-        if key.given_by or key.kind == "maintainer":
-            continue
-        for person in key.candidates:
-            other = holders.get(person)
-            if person in record_approvers and other is not None:
-                notes.append(
-                    f"@{person} approved, but already counts as {other.label}; one person "
-                    f"counts for one key only, so {key.label} must come from someone else."
-                )
-
+    approvals = fresh_approvals(latest, chosen, head_sha, last_force_push, write_access)
+    keys = assign_keys(scope, chosen, approvals.counting)
     blocked_by = tuple(
         login
         for login, review in sorted(latest.items())
-        if review.state == CHANGES_REQUESTED and login in required
+        if review.state == CHANGES_REQUESTED and login in chosen.anyone
     )
-    for login in blocked_by:
-        notes.append(f"@{login} requested changes; that blocks until they approve.")
-    for login, review in sorted(latest.items()):
-        if review.state == CHANGES_REQUESTED and login not in required:
-            notes.append(
-                f"@{login} requested changes. They hold none of the keys, so this does not "
-                "block the check, but please read their review."
-            )
-        if review.state == APPROVED and login not in required:
-            notes.append(
-                f"@{login} approved, but holds none of the keys this pull request needs "
-                f"according to the org/ files on {base_ref}."
-            )
-    if any(review.user.lower() == author_login and review.state == APPROVED for review in reviews):
-        notes.append(f"@{author_login} opened this pull request; their own approval never counts.")
-    for key in keys:
-        if not key.candidates:
-            notes.append(
-                f"No one who may give the key '{key.label}' is listed in the org/ files on "
-                f"{base_ref} (the author does not count). Add such a person there first, in a "
-                "separate pull request."
-            )
-    org_changed = tuple(sorted(p for p in scope.other_paths if p.startswith("org/")))
+    notes: list[Note] = [Note("problem", text=problem) for problem in problems]
+    notes += approvals.notes
+    notes += _one_key_notes(keys, approvals.counting)
+    notes += _review_notes(latest, chosen, reviews, author)
+    notes += [Note("no_candidates", key_label=key.label) for key in keys if not key.candidates]
     return Verdict(
-        author=author_login,
+        author=author.lower(),
         head_sha=head_sha,
         base_ref=base_ref,
+        default_branch=default_branch,
         scope=scope,
-        keys=tuple(keys),
+        keys=keys,
         blocked_by=blocked_by,
         notes=tuple(dict.fromkeys(notes)),
-        org_changed=org_changed,
+        org_changed=tuple(sorted(p for p in scope.other_paths if p.startswith("org/"))),
+        refusals=tuple(refused),
     )
-
-
-# --- words --------------------------------------------------------------------------------------
-
-
-def _missing_text(key: Key) -> str:
-    if key.kind == "supervisor":
-        people = ", ".join(f"@{person}" for person in key.candidates) or "no one listed"
-        return f"{key.label} ({people})"
-    return key.label
-
-
-def status_description(verdict: Verdict) -> str:
-    """The commit status line (GitHub cuts it at 140 characters; the facade does too)."""
-    if not verdict.keys:
-        return "Nothing to approve: the pull request changes no files."
-    if verdict.approved:
-        given = ", ".join(f"{key.label} (@{key.given_by})" for key in verdict.keys)
-        return f"Approved by {given}"
-    parts = []
-    if verdict.blocked_by:
-        parts.append("changes requested by " + ", ".join(f"@{p}" for p in verdict.blocked_by))
-    if verdict.missing:
-        parts.append("waiting for: " + "; ".join(_missing_text(key) for key in verdict.missing))
-    return "; ".join(parts)
-
-
-_UNSAFE_MARKDOWN = re.compile(r"[`|\r\n<>\\]")
-
-
-def _code(text: str) -> str:
-    """Text as a Markdown code span inside a table: no pings, no HTML, no broken cells."""
-    return "`" + _UNSAFE_MARKDOWN.sub("?", text) + "`"
-
-
-def _login(person: str) -> str:
-    return _code("@" + person)
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}<>|~#!])")
-
-
-def _sentence(text: str) -> str:
-    """A note as Markdown: every `@login` in a code span (so the comment pings no one), and
-    every other character that Markdown or HTML would read escaped."""
-    text = " ".join(text.split())
-    pieces = re.split(r"(@[A-Za-z0-9-]+)", text)
-    return "".join(
-        _code(piece) if index % 2 else _MARKDOWN_SPECIAL.sub(r"\\\1", piece)
-        for index, piece in enumerate(pieces)
-    )
-
-
-def render_summary(verdict: Verdict) -> str:
-    """The Markdown summary for the pull request comment and the workflow log."""
-    lines: list[str] = []
-    if not verdict.keys:
-        lines.append("### ✅ Approvals: nothing to approve")
-        lines.append("")
-        lines.append("This pull request changes no files.")
-        return "\n".join(lines) + "\n"
-    title = "✅ Approvals: complete" if verdict.approved else "⏳ Approvals: waiting"
-    lines += [f"### {title}", ""]
-    lines += ["| Needed | Who can give it | Approved by |", "|---|---|---|"]
-    for key in verdict.keys:
-        if key.kind == "supervisor":
-            needed = f"Supervisor of {_code(key.unit or '')}"
-        elif key.kind == "communications":
-            needed = "Communications office"
-        else:
-            needed = "Registry maintainer"
-        who = ", ".join(_login(person) for person in key.candidates) or "no one listed"
-        given = f"✅ {_login(key.given_by)}" if key.given_by else "⏳ waiting"
-        lines.append(f"| {needed} | {who} | {given} |")
-    lines.append("")
-    if verdict.blocked_by:
-        people = ", ".join(_login(person) for person in verdict.blocked_by)
-        lines += [f"**Changes requested by** {people}.", ""]
-    if verdict.missing:
-        waiting = "; ".join(_missing_text(key) for key in verdict.missing)
-        lines += [f"**Waiting for:** {_sentence(waiting)}.", ""]
-    for note in verdict.notes:
-        lines.append(f"- {_sentence(note)}")
-    if verdict.notes:
-        lines.append("")
-    base = _code(verdict.base_ref)
-    if verdict.org_changed:
-        changed = ", ".join(_code(path) for path in verdict.org_changed)
-        lines.append(
-            f"This pull request changes {changed}. Who may approve is read from {base}, so "
-            "the change applies to pull requests after this one is merged."
-        )
-    else:
-        lines.append(f"Who may approve is read from the org/ files on {base}.")
-    lines.append("")
-    lines.append(
-        "One person counts for one key; the author's own approval never counts; an approval "
-        f"counts until the files change after it. Checked at commit {_code(verdict.head_sha[:7])}."
-    )
-    return "\n".join(lines) + "\n"
