@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from socialreg.codeowners import Owners
 from socialreg.github.approvals import (
     FileChange,
     ReviewFact,
     Verdict,
-    commits_to_compare,
+    approvers_to_ask,
     evaluate,
     record_unit,
-    render_summary,
     scope_of,
-    status_description,
 )
-from socialreg.codeowners import Owners
+from socialreg.github.approvals_text import note_markdown, render_summary, status_description
 
 HEAD = "h" * 40
 OLD = "o" * 40
@@ -32,7 +31,7 @@ def verdict(
     changes: Sequence[FileChange] = LIBRARY_RECORD,
     author: str = "olle",
     owners: Owners = OWNERS,
-    changed_since: Mapping[str, frozenset[str] | None] | None = None,
+    write_access: Mapping[str, bool] | None = None,
 ) -> Verdict:
     facts = [
         ReviewFact(review[0], review[1], review[2] if len(review) == 3 else HEAD)
@@ -42,11 +41,18 @@ def verdict(
         author=author,
         head_sha=HEAD,
         base_ref="main",
+        default_branch="main",
         changes=changes,
         reviews=facts,
         owners=owners,
-        changed_since=changed_since or {},
+        # Everyone asked still has write access unless a test says otherwise.
+        write_access=write_access or dict.fromkeys(approvers_to_ask(facts, author), True),
     )
+
+
+def said(result: Verdict) -> str:
+    """Every note of the verdict, as the summary writes them."""
+    return "\n".join(note_markdown(note) for note in result.notes)
 
 
 def given(result: Verdict) -> dict[str, str | None]:
@@ -106,7 +112,7 @@ def test_one_person_holding_both_roles_gives_one_key() -> None:
     result = verdict([("anna", "APPROVED")], owners=owners)
     assert not result.approved
     assert given(result) == {"a supervisor of library": "anna", "communications": None}
-    assert any("already counts as a supervisor of library" in note for note in result.notes)
+    assert "already counts as a supervisor of library" in said(result)
     both = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")], owners=owners)
     assert both.approved
     assert given(both) == {"a supervisor of library": "anna", "communications": "maria-lind"}
@@ -133,7 +139,7 @@ def test_the_authors_own_approval_never_counts() -> None:
     assert given(result)["a supervisor of library"] is None
     # The author is not offered as someone who could give the key either.
     assert status_description(result) == "waiting for: a supervisor of library (@erik)"
-    assert any("own approval never counts" in note for note in result.notes)
+    assert "own approval never counts" in said(result)
 
 
 def test_only_the_latest_review_counts() -> None:
@@ -169,28 +175,26 @@ def test_changes_requested_by_someone_without_a_key_does_not_block() -> None:
         [("anna", "APPROVED"), ("maria-lind", "APPROVED"), ("visitor", "CHANGES_REQUESTED")]
     )
     assert result.approved
-    assert any("@visitor requested changes" in note for note in result.notes)
+    assert "`@visitor` requested changes" in said(result)
 
 
-def test_approval_on_an_older_commit_counts_only_if_the_records_did_not_change() -> None:
+def test_an_approval_on_an_older_commit_never_counts() -> None:
     reviews = [("anna", "APPROVED", OLD), ("maria-lind", "APPROVED")]
-    changed = verdict(reviews, changed_since={OLD: frozenset(LIBRARY_RECORD[0].paths)})
-    assert not changed.approved
-    assert any("older version (commit ooooooo)" in note for note in changed.notes)
-    unchanged = verdict(reviews, changed_since={OLD: frozenset({"README.md"})})
-    assert unchanged.approved
-    unknown = verdict(reviews, changed_since={OLD: None})
-    assert not unknown.approved
+    result = verdict(reviews)
+    assert not result.approved
+    assert "approved an earlier push (commit `ooooooo`)" in said(result)
 
 
-def test_commits_to_compare_are_the_older_commits_of_standing_approvals() -> None:
+def test_the_people_asked_for_write_access_are_the_standing_approvers() -> None:
     facts = [
         ReviewFact("anna", "APPROVED", OLD),
         ReviewFact("erik", "APPROVED", HEAD),
         ReviewFact("olle", "APPROVED", "a" * 40),
         ReviewFact("sofia", "CHANGES_REQUESTED", "b" * 40),
+        ReviewFact("lars", "APPROVED", HEAD),
+        ReviewFact("lars", "DISMISSED", HEAD),
     ]
-    assert commits_to_compare(facts, "olle", HEAD) == {OLD}
+    assert approvers_to_ask(facts, "olle") == ["anna", "erik"]
 
 
 def test_a_moved_record_needs_the_supervisors_of_both_units() -> None:
@@ -224,7 +228,7 @@ def test_a_unit_without_supervisors_on_the_base_branch_waits_with_a_note() -> No
     changes = [FileChange("accounts/new-unit/x.yaml")]
     result = verdict([("maria-lind", "APPROVED")], changes)
     assert status_description(result) == "waiting for: a supervisor of new-unit (no one listed)"
-    assert any("No one who may give the key" in note for note in result.notes)
+    assert "No one who may give the key" in said(result)
 
 
 def test_logins_compare_without_case() -> None:
@@ -257,18 +261,3 @@ def test_an_empty_pull_request_has_nothing_to_approve() -> None:
     result = verdict([], changes=[])
     assert result.approved
     assert "nothing to approve" in render_summary(result)
-
-
-def test_a_change_to_other_files_keeps_record_approvals_and_says_nothing_about_them() -> None:
-    changes = [*LIBRARY_RECORD, FileChange("README.md")]
-    result = verdict(
-        [("anna", "APPROVED", OLD), ("maria-lind", "APPROVED", OLD), ("visitor", "APPROVED", OLD)],
-        changes,
-        changed_since={OLD: frozenset({"README.md"})},
-    )
-    assert given(result) == {
-        "a supervisor of library": "anna",
-        "communications": "maria-lind",
-        "a registry maintainer": None,
-    }
-    assert not any("older version" in note for note in result.notes)

@@ -88,15 +88,6 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
-class Comparison:
-    """What changed from `base` to `head` (the compare API, three dots)."""
-
-    status: str  # identical, ahead, behind, diverged
-    files: tuple[ChangedFile, ...]
-    complete: bool  # False when GitHub cut the file list short (it lists at most 300)
-
-
-@dataclass(frozen=True, slots=True)
 class Comment:
     id: int
     author: str
@@ -114,7 +105,6 @@ class Issue:
     html_url: str
 
 
-COMPARE_FILE_LIMIT = 300
 CHECK_SUMMARY_LIMIT = 65_535  # characters GitHub keeps of a check run's summary
 
 
@@ -391,13 +381,6 @@ class Repository:
             if event.event == "head_ref_force_pushed" and event.created_at is not None
         ]
 
-    def pull_requests_for_commit(self, sha: str) -> list[PullRequest]:
-        """The pull requests whose head contains the commit (GET commits/{sha}/pulls)."""
-        what = f"finding the pull requests of commit {sha[:7]}"
-        url = self._repo._build_url("commits", sha, "pulls", base_url=self._repo._api)
-        iterator = self._repo._iter(-1, url, github3.pulls.ShortPullRequest)
-        return [_pull(pull) for pull in self._list(what, lambda: iterator)]
-
     # --- contents and commits ---------------------------------------------------------------------
 
     def file_text(self, path: str, ref: str) -> str | None:
@@ -448,18 +431,6 @@ class Repository:
             raise
         role = str(data.get("role_name") or "")
         return role if role in WRITE_PERMISSIONS else str(data.get("permission") or "none")
-
-    def compare(self, base: str, head: str) -> Comparison:
-        what = f"comparing {base[:12]} with {head[:12]}"
-        comparison = self._github.call(what, self._repo.compare_commits, base, head)
-        if comparison is None:
-            raise GitHubError(explain_status(404, what))
-        files = tuple(_changed_file(entry) for entry in comparison.files or [])
-        return Comparison(
-            status=str(comparison.status),
-            files=files,
-            complete=len(files) < COMPARE_FILE_LIMIT,
-        )
 
     def create_status(
         self,
