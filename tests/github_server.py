@@ -1,4 +1,4 @@
-"""A local stand-in for GitHub's REST API, for end-to-end tests of tools/socialreg/github_api.py.
+"""A local stand-in for GitHub's REST API, for end-to-end tests of tools/socialreg/github/.
 
 It serves the Enterprise-style root `http://127.0.0.1:PORT/api/v3` from a thread, keeps its
 state in memory (repositories, commits with whole file trees, branches, pull requests, reviews,
@@ -9,9 +9,10 @@ What it does like GitHub: token check (401 "Bad credentials"); GitHub App logins
 Token signed with the App's key, checked against its public key, traded for an installation
 token); statuses and check runs remembered with the App that wrote them, and `ruleset_passes`,
 which answers as a ruleset's required check with or without a required App would; 404 for
-unknown repositories and objects, pagination with `per_page`/`page` and a `Link` header, `previous_filename` for
-renamed files, the compare API's `ahead`/`behind`/`diverged`/`identical`, labels created on
-first use when added to an issue. What it adds for tests: `fail()` forces a status code for
+unknown repositories and objects, pagination with `per_page`/`page` and a `Link` header,
+`previous_filename` for renamed files, the compare API's `ahead`/`behind`/`diverged`/
+`identical`, at most 3,000 files of a pull request, labels created on first use when added to
+an issue. What it adds for tests: `fail()` forces a status code for
 matching requests, and `requests` records every request (method, path, body).
 """
 
