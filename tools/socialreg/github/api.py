@@ -219,8 +219,10 @@ class GitHub:
         github._secrets = (credentials.private_key.decode("ascii"),)
         client = github._client
         owner, _, name = repository.partition("/")
+        # PyJWT 2.10+ signs only a text `iss`; GitHub reads the App id from it either way.
+        app_id: Any = str(credentials.app_id)
         with github.translate("logging in as the GitHub App"):
-            client.login_as_app(credentials.private_key, credentials.app_id, expire_in=60)
+            client.login_as_app(credentials.private_key, app_id, expire_in=60)
             app = client.authenticated_app()
             installation = credentials.installation_id
             if installation is None:
@@ -231,7 +233,7 @@ class GitHub:
                     )
                 installation = int(found.id)
             client.login_as_app_installation(
-                credentials.private_key, credentials.app_id, installation, expire_in=60
+                credentials.private_key, app_id, installation, expire_in=60
             )
         # The installation token is a secret too; keep it out of every message.
         github._secrets += (str(getattr(client.session.auth, "token", "")),)

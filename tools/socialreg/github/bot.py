@@ -104,7 +104,7 @@ def _evaluate_one(
             verdict.status_state,
             outcome.description,
             outcome.summary,
-            options.details_url,
+            options.details_url or outcome.html_url,
         )
         click.echo(
             f"Set {STATUS_CONTEXT} to {verdict.status_state} on {sha[:7]} (#{number}): "
@@ -157,10 +157,10 @@ def _fail_closed(
     if options.dry_run:
         return
     try:
-        sha = repo.pull_request(number).head_sha
+        pull = repo.pull_request(number)
     except GitHubError:
         return
-    gate.post_error(github, repo, sha, error, options.details_url)
+    gate.post_error(github, repo, pull.head_sha, error, options.details_url or pull.html_url)
 
 
 # --- the comment ------------------------------------------------------------------------------

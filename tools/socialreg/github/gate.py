@@ -183,6 +183,7 @@ class Outcome:
     verdict: Verdict
     summary: str
     description: str
+    html_url: str  # the pull request's page: the check's link when the run has none
 
 
 def post_result(
@@ -211,7 +212,8 @@ def post_result(
 def evaluate_pull(repo: Repository, number: int) -> Outcome:
     pull = repo.pull_request(number)
     verdict = decide(repo, pull, repo.pull_request_files(number))
-    return Outcome(number, verdict, render_summary(verdict), status_description(verdict))
+    summary, description = render_summary(verdict), status_description(verdict)
+    return Outcome(number, verdict, summary, description, pull.html_url)
 
 
 def post_error(
