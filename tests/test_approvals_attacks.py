@@ -57,7 +57,7 @@ def both_keys(repo: Repo, pull: Pull) -> None:
     repo.review(pull, "maria-lind")
 
 
-# --- choose your own base ------------------------------------------------------------------------
+# --- choose your own base ----------------------------------------------------------------------
 
 
 def a_branch_with_made_up_keys(repo: Repo) -> None:
@@ -103,7 +103,7 @@ def test_retargeting_to_the_default_branch_is_checked_again_with_its_keys(
     assert "`@sock-one` approved, but holds none of the keys" in result.stdout
 
 
-# --- anyone may write the status -------------------------------------------------------------------
+# --- anyone may write the status -----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_a_wrong_app_key_is_refused_in_one_line(
     assert repo.check_runs == [] and repo.statuses == []
 
 
-# --- old success outlives a revoked approval -------------------------------------------------------
+# --- old success outlives a revoked approval -----------------------------------------------------
 
 
 def test_a_force_push_back_to_an_approved_commit_starts_over(repo: Repo) -> None:
@@ -242,7 +242,7 @@ def test_the_approvals_step_runs_whatever_the_artifact_and_comment_steps_did() -
         assert not any("socialreg github comment" in text for text in run), name
 
 
-# --- more than 3,000 changed files -----------------------------------------------------------------
+# --- more than 3,000 changed files ---------------------------------------------------------------
 
 
 def test_more_files_than_github_lists_fail(repo: Repo) -> None:
@@ -261,7 +261,7 @@ def test_more_files_than_github_lists_fail(repo: Repo) -> None:
     assert "Split it into smaller pull requests" in result.stdout
 
 
-# --- symlinked records ---------------------------------------------------------------------------
+# --- symlinked records -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("link", [NEW_RECORD, "org/units.yaml", "campaigns/library/spring.yaml"])
@@ -277,7 +277,7 @@ def test_a_symlinked_record_blocks(repo: Repo, link: str) -> None:
     assert "git mode `120000`" in result.stdout
 
 
-# --- separation of duties --------------------------------------------------------------------------
+# --- separation of duties ------------------------------------------------------------------------
 
 OWNED_BY_ANNA = RECORD + (
     "owner: {name: Anna Berg, email: anna.berg@norrvik.example, github: anna}\n"
@@ -348,7 +348,7 @@ def test_an_approver_with_write_access_counts(repo: Repo, permission: str) -> No
     assert latest_status(repo, pull.head_sha)["state"] == "success"
 
 
-# --- a unit folder name in the summary -----------------------------------------------------------
+# --- a unit folder name in the summary ---------------------------------------------------------
 
 
 def shown_text(markdown: str) -> str:
