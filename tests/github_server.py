@@ -347,6 +347,7 @@ class FakeGitHub:
         self.requests: list[tuple[str, str, Any]] = []
         self.apps: dict[int, App] = {}
         self.caller: tuple[int, str] = (ACTIONS_APP_ID, ACTIONS_APP_SLUG)  # who asked last
+        self.public_root: str | None = None
         # token -> (app id, app slug); the workflow token belongs to GitHub Actions' App.
         self.tokens: dict[str, tuple[int, str]] = {token: (ACTIONS_APP_ID, ACTIONS_APP_SLUG)}
         self.failures: list[Failure] = []
@@ -360,6 +361,12 @@ class FakeGitHub:
     def api_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/api/v3"
+
+    @property
+    def advertised_url(self) -> str:
+        """The API root written into answers (links, `url` fields): this server's own, or that
+        of a proxy in front of it (`public_root`), so that every later request goes through it."""
+        return self.public_root or self.api_url
 
     def start(self) -> FakeGitHub:
         self._thread.start()
@@ -494,7 +501,8 @@ class FakeGitHub:
     def user(self, login: str) -> dict[str, Any]:
         user: dict[str, Any] = fixture("simple-user")
         text = json.dumps(user).replace('"octocat"', json.dumps(login))
-        user = json.loads(text.replace("/octocat", "/" + login))
+        # GitHub writes a bot's login into its addresses percent-encoded (`%5Bbot%5D`).
+        user = json.loads(text.replace("/octocat", "/" + quote(login)))
         user["id"] = int(hashlib.sha1(login.encode()).hexdigest()[:6], 16)
         user["type"] = "Bot" if login.endswith("[bot]") else "User"
         return user
@@ -804,7 +812,22 @@ def _permission(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any
         raise HttpError(404, "Not Found")  # not a collaborator
     data: dict[str, Any] = fixture("collaborator-permission")
     simple = {"maintain": "write", "triage": "read"}.get(permission, permission)
-    data.update({"permission": simple, "role_name": permission, "user": server.user(u)})
+    # The description's schema (not its own example) gives the user a role and permissions.
+    user = server.user(u)
+    levels = ["read", "triage", "write", "maintain", "admin"]
+    rank = levels.index(permission)
+    user["role_name"] = permission
+    user["permissions"] = {
+        name: rank >= levels.index(level)
+        for name, level in (
+            ("pull", "read"),
+            ("triage", "triage"),
+            ("push", "write"),
+            ("maintain", "maintain"),
+            ("admin", "admin"),
+        )
+    }
+    data.update({"permission": simple, "role_name": permission, "user": user})
     return 200, data, {}
 
 
@@ -1045,7 +1068,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     "documentation_url": DOCS,
                     "status": str(error.status),
                 }
-            own_root = server.api_url
+            own_root = server.advertised_url
             text = json.dumps(payload)
             text = text.replace(f"{TEMPLATE_ORIGIN}/repos/{TEMPLATE_REPO}", "{repo_url}")
             text = text.replace(TEMPLATE_ORIGIN, own_root)
@@ -1058,9 +1081,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(encoded)))
-            own_url = "http://{}:{}{}".format(
-                *server._server.server_address[:2], urlsplit(self.path).path
-            )
+            own_url = own_root + urlsplit(self.path).path.removeprefix("/api/v3")
             for key, value in extra.items():
                 self.send_header(key, value.replace("{url}", own_url))
             self.end_headers()
