@@ -19,7 +19,7 @@ from socialreg.github.api import ChangedFile, GitHub, GitHubError, Repository
 from socialreg.github.approvals import STATUS_CONTEXT
 from socialreg.github.approvals_text import render_summary
 from socialreg.github.events import EventError, Target, read_payload, target_for
-from socialreg.reporters import Report
+from socialreg.findings import Report
 from socialreg.reporters.json_report import ReportError, parse
 
 USAGE_OR_API_ERROR = 2

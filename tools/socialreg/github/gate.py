@@ -41,7 +41,7 @@ from socialreg.github.approvals import (
     scope_of,
 )
 from socialreg.github.approvals_text import render_summary, status_description
-from socialreg.loader import load_text
+from socialreg.load.documents import load_text
 
 # Each changed record is read twice (base and head) to see who owns it; beyond this many the
 # pull request is refused rather than half checked.

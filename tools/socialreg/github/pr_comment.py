@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from socialreg.findings import Severity
 from socialreg.github.api import ChangedFile, Comment
-from socialreg.loader import load_text
+from socialreg.load.documents import load_text
 from socialreg.reporters import Report, markdown
 from socialreg.reporters.markdown_text import code_span
 

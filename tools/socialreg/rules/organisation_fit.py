@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from socialreg.repository import Record, Repository
+from socialreg.load.model import Record, Repository
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 
 REQUIREMENTS = "REQUIREMENTS.md"
@@ -18,7 +18,6 @@ REQUIREMENTS = "REQUIREMENTS.md"
 
 @register(
     code="SR014",
-    title="The unit exists and is the folder the file is in",
     scope="any",
     rationale="""
 The folder says which unit owns an account or orders a campaign: CODEOWNERS asks that unit's
@@ -78,7 +77,6 @@ def _patterns(repository: Repository) -> dict[str, tuple[str, re.Pattern[str] | 
 
 @register(
     code="SR015",
-    title="The platform is one the policy lists, and the address matches it",
     scope="account",
     rationale="""
 The organisation decides which platforms it uses (org/policy.yaml, platforms). An account's
