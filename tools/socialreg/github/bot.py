@@ -13,13 +13,12 @@ from pathlib import Path
 
 import click
 
-from socialreg.findings import Severity
+from socialreg.findings import Report, Severity
 from socialreg.github import gate, pr_comment
 from socialreg.github.api import ChangedFile, GitHub, GitHubError, Repository
 from socialreg.github.approvals import STATUS_CONTEXT
 from socialreg.github.approvals_text import render_summary
 from socialreg.github.events import EventError, Target, read_payload, target_for
-from socialreg.findings import Report
 from socialreg.reporters.json_report import ReportError, parse
 
 USAGE_OR_API_ERROR = 2
