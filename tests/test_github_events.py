@@ -17,6 +17,40 @@ from .test_github_approvals import RECORD, REPO, UNITS, add_registry_repo
 
 NEW_RECORD = "accounts/library/library-instagram.yaml"
 SHA = "a" * 40
+WEBHOOKS = Path(__file__).parent / "fixtures" / "webhooks"
+
+
+def webhook(name: str) -> dict[str, Any]:
+    """A payload trimmed from GitHub's own examples (tests/fixtures/webhooks/extract.py)."""
+    data: dict[str, Any] = json.loads((WEBHOOKS / f"{name}.json").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("pull_request.opened", "pull"),
+        ("pull_request.synchronize", "pull"),
+        ("pull_request.reopened", "pull"),
+        ("pull_request.ready_for_review", "pull"),
+        ("pull_request.labeled", "none"),
+        ("pull_request_review.submitted", "pull"),
+        ("pull_request_review.dismissed", "pull"),
+        ("workflow_run.completed", "head"),
+        ("merge_group.checks_requested", "merge_group"),
+        ("push", "none"),  # GitHub's example is a tag, not the default branch
+    ],
+)
+def test_githubs_own_example_payloads(name: str, expected: str) -> None:
+    payload = webhook(name)
+    target = target_for(name.split(".")[0], payload, "main")
+    assert target.kind == expected
+    if expected == "pull":
+        assert target.number == payload["pull_request"]["number"]
+    if expected == "head":
+        assert target.sha == payload["workflow_run"]["head_sha"]
+    if expected == "merge_group":
+        assert (target.number, target.sha) == (104, payload["merge_group"]["head_sha"])
 
 
 @pytest.mark.parametrize(
