@@ -76,6 +76,23 @@ ACTIONS_APP_SLUG = "github-actions"
 PULL_FILES_LIMIT = 3000
 
 
+def app_key_pair() -> tuple[bytes, bytes]:
+    """A new RSA key for a test GitHub App: (private key PEM, public key PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public
+
+
 def timestamp(tick: int) -> str:
     """The server's clock: every review and event gets the next tick, a second apart."""
     return f"2026-03-02T{10 + tick // 3600:02d}:{tick // 60 % 60:02d}:{tick % 60:02d}Z"
@@ -1092,4 +1109,14 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     return GitHubHandler
 
 
-__all__ = ["App", "Commit", "FakeGitHub", "Issue", "Pull", "Repo", "Review", "fixture"]
+__all__ = [
+    "App",
+    "Commit",
+    "FakeGitHub",
+    "Issue",
+    "Pull",
+    "Repo",
+    "Review",
+    "app_key_pair",
+    "fixture",
+]

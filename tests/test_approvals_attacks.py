@@ -9,7 +9,6 @@ from __future__ import annotations
 import html as html_module
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import cmarkgfm
@@ -18,12 +17,10 @@ import requests
 import yaml
 from click.testing import CliRunner, Result
 from cmarkgfm.cmark import Options
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from socialreg.cli import main
 
-from .github_server import FakeGitHub, Pull, Repo
+from .github_server import FakeGitHub, Pull, Repo, app_key_pair
 from .test_github_approvals import ORGANIZATION, RECORD, REPO, UNITS, add_registry_repo
 
 CONTEXT = "socialreg/approvals"
@@ -107,17 +104,8 @@ def test_retargeting_to_the_default_branch_is_checked_again_with_its_keys(
 
 
 @pytest.fixture
-def app_key() -> Iterator[tuple[bytes, bytes]]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    yield private, public
+def app_key() -> tuple[bytes, bytes]:
+    return app_key_pair()
 
 
 def app_environment(github_server: FakeGitHub, private_key: bytes) -> dict[str, str]:
@@ -168,11 +156,7 @@ def test_a_wrong_app_key_is_refused_in_one_line(
 ) -> None:
     _, public = app_key
     github_server.add_app(APP_ID, "socialreg-registry", public, (REPO,))
-    other = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
+    other, _ = app_key_pair()
     pull = repo.open_pull("olle", {NEW_RECORD: RECORD})
     result = approvals("--pr", str(pull.number), env=app_environment(github_server, other))
     assert result.exit_code == 2

@@ -26,8 +26,6 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from socialreg.cli import main
 from socialreg.findings import Summary
@@ -36,7 +34,7 @@ from socialreg.reporters import Report
 from socialreg.reporters.json_report import render as render_json
 
 from .contract.openapi_subset import write_subset
-from .github_server import FakeGitHub, Repo
+from .github_server import FakeGitHub, Repo, app_key_pair
 from .test_github_approvals import RECORD, REPO, add_registry_repo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,15 +182,7 @@ def test_the_app_login_and_check_run_ask_only_what_github_accepts(
     proxy: Proxy, repo: Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = len(proxy.rejections())
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    private, public = app_key_pair()
     proxy.server.add_app(77, "socialreg-registry", public, (REPO,))
     monkeypatch.delenv("GITHUB_TOKEN")
     monkeypatch.setenv("SOCIALREG_APP_ID", "77")

@@ -226,10 +226,15 @@ class GitHub:
             app = client.authenticated_app()
             installation = credentials.installation_id
             if installation is None:
-                found = client.app_installation_for_repository(owner, name)
+                try:
+                    found = client.app_installation_for_repository(owner, name)
+                except github3.exceptions.NotFoundError:
+                    found = None
                 if found is None:
                     raise GitHubError(
-                        f"The GitHub App is not installed on {repository}; install it there."
+                        f"The GitHub App (id {credentials.app_id}) is not installed on "
+                        f"{repository}: install it there (the App's page, Install App).",
+                        404,
                     )
                 installation = int(found.id)
             client.login_as_app_installation(
