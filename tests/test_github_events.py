@@ -219,3 +219,14 @@ def test_an_error_halfway_replaces_an_old_success_with_error(
     latest = repo.statuses_for(pull.head_sha)[-1]
     assert latest["state"] == "error"
     assert latest["description"].startswith("Could not be checked: GitHub is having trouble")
+
+
+def test_neither_a_pull_request_nor_an_event_is_a_usage_error(
+    github_server: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_EVENT_NAME", raising=False)
+    monkeypatch.delenv("GITHUB_EVENT_PATH", raising=False)
+    result = CliRunner().invoke(main, ["github", "approvals", "--repo", REPO])
+    assert result.exit_code == 2
+    assert result.stderr == "error: give --pr, or --event-name and --event-path.\n"
+    assert github_server.requests == []

@@ -115,6 +115,9 @@ def _evaluate_one(
 
 def run_approvals(options: ApprovalsOptions, github: GitHub | None = None) -> int:
     """Evaluate every pull request the options (or the event) name; post each result."""
+    if options.number is None and (options.event_name is None or options.event_path is None):
+        click.echo("error: give --pr, or --event-name and --event-path.", err=True)
+        return USAGE_OR_API_ERROR
     try:
         client = github or GitHub.from_environment(repository=options.repo)
         repo = client.repository(options.repo)
