@@ -928,7 +928,7 @@ def _create_comment(
     server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, n: str
 ) -> Any:
     issue = _issue_of(repo, n)
-    comment = Comment(next(repo._ids), "github-actions[bot]", body["body"])
+    comment = Comment(next(repo._ids), f"{server.caller[1]}[bot]", body["body"])
     issue.comments.append(comment)
     return 201, server.comment(issue, comment), {}
 
@@ -1008,7 +1008,7 @@ def _list_issues(server: FakeGitHub, repo: Repo, query: dict[str, str], body: An
 def _create_issue(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any) -> Any:
     if not body.get("title"):
         raise HttpError(422, "Validation Failed")
-    issue = repo.add_issue(body["title"], "github-actions[bot]", body.get("labels") or [])
+    issue = repo.add_issue(body["title"], f"{server.caller[1]}[bot]", body.get("labels") or [])
     issue.body = body.get("body") or ""
     return 201, server.issue(repo, issue), {}
 
