@@ -8,6 +8,8 @@ import re
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialreg.reporters.markdown_text import code_span, escape, login
 
@@ -64,3 +66,26 @@ def test_code_span_shows_the_text_as_written() -> None:
 def test_a_login_is_named_without_a_mention() -> None:
     assert login("anna") == "`@anna`"
     assert "@anna" not in shown_outside_code(login("anna"))
+
+
+# Characters that mean something to Markdown, HTML, GitHub's autolinks or its mentions, and some
+# plain ones, so that the generated texts are mostly hostile.
+_ALPHABET = st.sampled_from(
+    [*"@#&;<>/\\`*_[]()|~!:.-= \n\t", "www", "http", "commat", "#64", "x", "a", "1"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_ALPHABET, max_size=40))
+def test_any_text_stays_plain_text_in_one_cell(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for escaper in (escape, code_span):
+        markdown = f"| a | b |\n|---|---|\n| {escaper(text)} | after |\n"
+        output = rendered(markdown)
+        assert "<a " not in output, (text, output)
+        tags = set(re.findall(r"</?([a-z0-9]+)", output))
+        assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "code", "p"}, (text, output)
+        rows = re.findall(r"<tr>(.*?)</tr>", output, flags=re.DOTALL)
+        assert len(rows) == 2 and all(len(re.findall(r"<t[dh]", row)) == 2 for row in rows)
+        shown = shown_outside_code(markdown)
+        assert re.search(r"(?<![\w\u200d])[@#][A-Za-z0-9]", shown) is None, (text, shown)
