@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from hypothesis import given as for_all
+from hypothesis import settings
+from hypothesis import strategies as st
+
 from socialreg.codeowners import Owners
 from socialreg.github.approvals import (
     FileChange,
+    RecordPeople,
     ReviewFact,
     Verdict,
     approvers_to_ask,
@@ -261,3 +266,77 @@ def test_an_empty_pull_request_has_nothing_to_approve() -> None:
     result = verdict([], changes=[])
     assert result.approved
     assert "nothing to approve" in render_summary(result)
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+PEOPLE = ("p0", "p1", "p2", "p3", "p4", "p5")
+_people = st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=3, unique=True).map(tuple)
+# Mostly approvals on the head commit, so that many examples reach a success to check.
+_standing = st.sampled_from(
+    [("APPROVED", True)] * 6
+    + [("APPROVED", False), ("CHANGES_REQUESTED", True), ("COMMENTED", True), ("DISMISSED", True)]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@for_all(
+    supervisors=st.fixed_dictionaries({"u1": _people, "u2": _people}),
+    communications=_people,
+    maintainers=_people,
+    units=st.lists(st.sampled_from(["u1", "u2"]), min_size=1, max_size=2, unique=True),
+    other_file=st.booleans(),
+    author=st.sampled_from(PEOPLE),
+    owner=st.sampled_from((*PEOPLE, "nobody", "nobody", "nobody")),
+    standing=st.fixed_dictionaries({person: _standing for person in PEOPLE}),
+    lost_access=st.sets(st.sampled_from(PEOPLE), max_size=2),
+)
+def test_a_success_always_has_every_key_from_a_different_allowed_person(
+    supervisors: dict[str, tuple[str, ...]],
+    communications: tuple[str, ...],
+    maintainers: tuple[str, ...],
+    units: list[str],
+    other_file: bool,
+    author: str,
+    owner: str,
+    standing: dict[str, tuple[str, bool]],
+    lost_access: set[str],
+) -> None:
+    changes = [FileChange(f"accounts/{unit}/a.yaml") for unit in units]
+    if other_file:
+        changes.append(FileChange("README.md"))
+    reviews = [(user, state, on_head) for user, (state, on_head) in standing.items()]
+    writers = set(PEOPLE) - lost_access
+    facts = [ReviewFact(user, state, HEAD if on_head else OLD) for user, state, on_head in reviews]
+    people = {change.path: RecordPeople(owners=frozenset({owner})) for change in changes}
+    result = evaluate(
+        author=author,
+        head_sha=HEAD,
+        base_ref="main",
+        default_branch="main",
+        changes=changes,
+        reviews=facts,
+        owners=Owners(maintainers, communications, supervisors),
+        write_access={person: person in writers for person in approvers_to_ask(facts, author)},
+        record_people=people,
+    )
+    latest = {user: (state, on_head) for user, state, on_head in reviews if state != "COMMENTED"}
+    if not result.approved:
+        assert result.status_state == "pending"
+        return
+    assert result.status_state == "success"
+    record_givers = [key.given_by for key in result.keys if key.kind != "maintainer"]
+    assert len(record_givers) == len(set(record_givers)) or len(units) > 1
+    communications_giver = next(k.given_by for k in result.keys if k.kind == "communications")
+    supervisor_givers = {k.given_by for k in result.keys if k.kind == "supervisor"}
+    assert communications_giver not in supervisor_givers
+    for key in result.keys:
+        giver = key.given_by
+        assert giver is not None and giver in key.candidates
+        assert giver != author and giver in writers
+        assert latest[giver] == ("APPROVED", True)
+        if key.kind != "maintainer":
+            assert giver != owner
+    for person, (state, _) in latest.items():
+        holds_a_key = any(person in key.candidates for key in result.keys)
+        assert not (state == "CHANGES_REQUESTED" and holds_a_key and person != author)
