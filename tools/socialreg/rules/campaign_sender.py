@@ -6,7 +6,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, mapping, register
+from socialreg.rules.base import (
+    STOCKHOLM_ADS,
+    Problem,
+    RuleContext,
+    choices_hint,
+    mapping,
+    register,
+)
 
 DEFAULT_FORBIDDEN = ["audience_network"]
 
@@ -40,7 +47,7 @@ def check_sender(record: Record, context: RuleContext) -> Iterator[Problem]:
     if not isinstance(sender, str):
         return
     allowed = _senders(context)
-    choices = f" Accounts that may send ads: {', '.join(allowed)}." if allowed else ""
+    choices = choices_hint(context, "SR203", sender, allowed or (), "Accounts that may send ads")
     account = context.repository.accounts.get(sender)
     if account is None:
         yield Problem(
