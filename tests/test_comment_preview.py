@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from socialreg.cli import main
 from socialreg.findings import Finding, Severity, Summary, sorted_findings
-from socialreg.pr_comment import MARKER
+from socialreg.github.pr_comment import MARKER
 from socialreg.reporters import Report
 from socialreg.reporters.json_report import render as render_json
 
@@ -24,7 +24,14 @@ ACCOUNT = "accounts/library/library-instagram.yaml"
 @pytest.fixture
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No token, and any attempt to open a connection fails the test."""
-    for name in ("GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_SERVER_URL"):
+    for name in (
+        "GITHUB_TOKEN",
+        "GITHUB_API_URL",
+        "GITHUB_REPOSITORY",
+        "GITHUB_SERVER_URL",
+        "SOCIALREG_APP_ID",
+        "SOCIALREG_APP_PRIVATE_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
     def refuse(*args: Any, **kwargs: Any) -> None:
