@@ -353,6 +353,9 @@ class Failure:
     status: int
     method: str | None
     times: int | None
+    # Echo the request's Authorization header in the error message, as a misbehaving proxy
+    # might, so a test can show the token never reaches what we print.
+    echo_authorization: bool = False
 
 
 class FakeGitHub:
@@ -407,10 +410,16 @@ class FakeGitHub:
         return repo
 
     def fail(
-        self, path_pattern: str, status: int, method: str | None = None, times: int | None = None
+        self,
+        path_pattern: str,
+        status: int,
+        method: str | None = None,
+        times: int | None = None,
+        echo_authorization: bool = False,
     ) -> None:
         """Answer requests whose path (after /api/v3) matches `path_pattern` with `status`."""
-        self.failures.append(Failure(re.compile(path_pattern), status, method, times))
+        failure = Failure(re.compile(path_pattern), status, method, times, echo_authorization)
+        self.failures.append(failure)
 
     def add_app(
         self, app_id: int, slug: str, public_key: bytes, repositories: tuple[str, ...]
@@ -443,7 +452,9 @@ class FakeGitHub:
                     if failure.times <= 0:
                         continue
                     failure.times -= 1
-                raise HttpError(failure.status, _reason(failure.status))
+                echoed = f" (you sent: {headers.get('authorization', '')})"
+                reason = _reason(failure.status) + (echoed if failure.echo_authorization else "")
+                raise HttpError(failure.status, reason)
             authorization = headers.get("authorization", "")
             scheme, _, given = authorization.partition(" ")
             if scheme.lower() == "bearer" and given.count(".") == 2:

@@ -135,12 +135,15 @@ def test_issue_lists_follow_pages(github_server: FakeGitHub, api: GitHub, repo: 
 def test_every_http_error_is_one_line_without_the_token(
     github_server: FakeGitHub, api: GitHub, repo: Repo, code: int
 ) -> None:
-    github_server.fail(r"/issues$", code, method="POST")
+    # The server echoes the Authorization header in its message: the token must not get through.
+    github_server.fail(r"/issues$", code, method="POST", echo_authorization=True)
     with pytest.raises(GitHubError) as raised:
         api.repository(REPO).create_issue("Title", "Body")
     message = str(raised.value)
     assert raised.value.status == code
     assert "\n" not in message
+    if code == 422:  # the one status whose message GitHub's own words reach
+        assert "you sent: token ***" in message or "you sent: ***" in message, message
     assert github_server.token not in message
     assert f"({code})" in message
 
