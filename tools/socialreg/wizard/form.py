@@ -365,15 +365,11 @@ def policy_problems(
     """
     folder = "accounts" if context.kind == "account" else "campaigns"
     unit = str(record.get("unit") or "unit")
-    document = Document(f"{folder}/{unit}/{record_id}.yaml", record, "")
-    partial = dataclasses.replace(
-        context.repository, records=[Record(context.kind, record_id, unit, document)], findings=[]
-    )
     prefix = json_path_text(path)
     error = None
     warnings = []
-    for finding in run_rules(partial, context.today):
-        if finding.path != document.path or not _within(finding, prefix):
+    for finding in rule_findings(context, record, f"{folder}/{unit}/{record_id}.yaml"):
+        if not _within(finding, prefix):
             continue
         if inside_only and finding.json_path == prefix:
             continue
@@ -382,6 +378,18 @@ def policy_problems(
         elif finding.severity is Severity.WARNING:
             warnings.append(finding.message)
     return error, warnings
+
+
+def rule_findings(context: Context, record: dict[str, Any], path: str) -> list[Finding]:
+    """What the policy's rules say about `record` if it were the file at `path`, checked
+    against the records already in the registry (a duplicate handle, a related account)."""
+    document = Document(path, record, "")
+    record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    unit = str(record.get("unit") or "")
+    partial = dataclasses.replace(
+        context.repository, records=[Record(context.kind, record_id, unit, document)], findings=[]
+    )
+    return [finding for finding in run_rules(partial, context.today) if finding.path == path]
 
 
 def _within(finding: Finding, prefix: str) -> bool:

@@ -8,17 +8,23 @@ is written only when the person says so.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
-from socialreg.check.engine import run_rules
 from socialreg.check.knock_on import without_knock_ons
 from socialreg.findings import Finding, Severity, sorted_findings
 from socialreg.load.documents import Document
-from socialreg.load.model import Record
 from socialreg.load.places import in_words, parse_json_path
 from socialreg.wizard.asker import answer_text
-from socialreg.wizard.form import Answers, Context, ListQuestion, Section, Step, build_record
+from socialreg.wizard.form import (
+    Answers,
+    Context,
+    ListQuestion,
+    Section,
+    Step,
+    build_record,
+    flatten,
+    rule_findings,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +62,10 @@ def record_findings(
     context: Context, sections: tuple[Section, ...], answers: Answers, path: str
 ) -> list[Finding]:
     """What `validate` would say about the record the answers make, before it is written."""
-    steps = tuple(step for section in sections for step in section.steps)
-    record = build_record(steps, context, answers)
-    document = Document(path, record, "")
-    record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
-    unit = str(record.get("unit") or "")
-    partial = dataclasses.replace(
-        context.repository, records=[Record(context.kind, record_id, unit, document)], findings=[]
-    )
+    record = build_record(flatten(sections), context, answers)
     findings = [
-        *context.repository.schemas.check(document, context.kind),
-        *(f for f in run_rules(partial, context.today) if f.path == path),
+        *context.repository.schemas.check(Document(path, record, ""), context.kind),
+        *rule_findings(context, record, path),
     ]
     return sorted_findings(without_knock_ons(findings))
 

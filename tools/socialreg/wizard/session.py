@@ -83,7 +83,7 @@ def new(options: WizardOptions) -> int:
         click.echo(f"{stopped} Nothing was written.", err=True)
         return 1
     record = build_record(flatten(sections), context, answers)
-    code = _write_checked(options, context, record, _relative(options, answers))
+    code = _write_checked(options, context, record, _relative_of(context, answers))
     if code == 0:
         discard_draft(options.root, options.kind)
     return code
@@ -172,10 +172,6 @@ def _change(asker: Asker, answers: Answers, name: str) -> None:
         if step.name in answers and not applies:
             del answers[step.name]
     asker.on_answer(answers)
-
-
-def _relative(options: WizardOptions, answers: Answers) -> str:
-    return f"{FOLDERS[options.kind]}/{answers['unit']}/{answers['id']}.yaml"
 
 
 def _relative_of(context: Context, answers: Answers) -> str:
