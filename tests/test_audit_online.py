@@ -99,7 +99,7 @@ def audit(root: Path, *arguments: str) -> Result:
 def online_findings(result: Result) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for finding in json.loads(result.stdout)["findings"]:
-        if finding["rule"] == "SR130":
+        if finding["rule"] == "SR125":
             found.setdefault(finding["path"].split("/")[-1], []).append(finding["message"])
     return found
 
@@ -170,7 +170,7 @@ def test_drift_opens_issues_through_the_audit_issue_path(
         "accounts/library/old-bluesky.yaml",
     ]
     lab = opened["accounts/library/lab-bluesky.yaml"]
-    assert LABEL in lab.labels and "SR130" in lab.body
+    assert LABEL in lab.labels and "SR125" in lab.body
     assert "impostorimpostorimpostor" in lab.body, lab.body
     # The handle is put right: the next run closes the issue.
     platforms.world.appview["lab.norrvik.example"] = LAB_DID

@@ -39,9 +39,9 @@ _SCENE = re.compile(
     r"^#\s*(org/policy\.yaml:\s*(?P<policy>.+)|(?P<path>(?:accounts|campaigns)/\S+))"
 )
 
-# SR130 is found only by `audit --online`, against the platforms' servers: its examples are
+# SR125 is found only by `audit --online`, against the platforms' servers: its examples are
 # checked against local servers that speak those protocols (tests/test_audit_online.py).
-ONLINE = {"SR130"}
+ONLINE = {"SR125"}
 EXAMPLES = [
     pytest.param(rule, outcome, id=f"{rule.code}-{outcome}")
     for rule in all_rules()

@@ -44,7 +44,11 @@ CODES: dict[str, str] = {
     # Proof of identity (socialreg.identity)
     "SR120": "The handle and the permanent id have the platform's form",
     "SR121": "A new handle does not look like another official handle",
-    "SR130": "The platform still confirms the account (audit --online)",
+    "SR125": "The platform still confirms the account (audit --online)",
+    "SR130": "The handle and the address name the same account",
+    "SR131": "The handle is a user name, not an address",
+    "SR132": "No typographic quotes or invisible characters in handles and addresses",
+    "SR133": "Holiday cover and tone are written as routines, not a word or two",
     # Campaigns
     "SR201": "The brief reaches the communications office at least 14 days before the start",
     "SR202": "The end is not before the start, and the status agrees with the dates",

@@ -3,7 +3,7 @@
 Each Bluesky and Mastodon account of the registry is asked about with the platforms' public
 protocols (identity.online). What the platform says and the record does not (the handle leads
 to another permanent id, the account is gone, the Mastodon profile does not link back to its
-registry page, or the record lacks the id) becomes an audit item under code SR130, so
+registry page, or the record lacks the id) becomes an audit item under code SR125, so
 `--open-issues` opens, updates and closes one issue per record as for the other audit items.
 A server that cannot be reached is reported in the summary line, never as an issue: a short
 outage must not open issues. The audit never blocks a pull request; it runs on a schedule.
@@ -18,7 +18,7 @@ from socialreg.findings import Finding, Severity
 from socialreg.identity.online import Account, Endpoints, Offline, OnlineResult, check_accounts
 from socialreg.load.model import Record, Repository
 
-CODE = "SR130"
+CODE = "SR125"
 _OFFICIAL = ("active", "pilot", "paused")
 
 

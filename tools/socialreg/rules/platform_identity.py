@@ -171,7 +171,7 @@ def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
 
 
 register_input(
-    code="SR130",
+    code="SR125",
     rationale="""
 Found by `socialreg audit --online`, never by `validate`: the drift guard asks the platforms
 themselves, with their public protocols (Bluesky handle resolution and the PLC directory;
