@@ -54,7 +54,7 @@ platform_id: UCq3Ci-h945sbEYXpVlw7rJg
 """,
     failing="""
 platform: youtube
-handle: "@StudyAtNorrvik​"      # ends in a zero-width space
+handle: "@StudyAtNorrvik"
 url: https://www.youtube.com/@StudyAtNorrvik
 platform_id: StudyAtNorrvik      # a channel ID starts with UC
 """,
@@ -67,7 +67,8 @@ def check_platform_form(record: Record, context: RuleContext) -> Iterator[Proble
     handle = data.get("handle")
     if isinstance(handle, str) and platform.handle_pattern is not None:
         bare = handle.strip().lstrip("@")
-        if bare and not platform.handle_pattern.search(bare):
+        # An address written as the handle is SR131's to explain.
+        if bare and "/" not in bare.rstrip("/") and not platform.handle_pattern.search(bare):
             odd = _odd_characters(bare)
             why = (
                 f" It contains characters that look like nothing or like other letters ({odd}):"
