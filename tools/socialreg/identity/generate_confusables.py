@@ -18,6 +18,8 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
+from socialreg.wording import plural
+
 TARGET = Path(__file__).with_name("confusables.json")
 
 
@@ -66,7 +68,9 @@ def source_text() -> str:
 def main() -> int:
     version, mapping = parse(source_text())
     TARGET.write_text(render(version, mapping), encoding="utf-8")
-    sys.stdout.write(f"{TARGET}: {len(trimmed(mapping))} of {len(mapping)} entries\n")
+    sys.stdout.write(
+        f"{TARGET}: {len(trimmed(mapping))} kept of {plural(len(mapping), 'entry', 'entries')}\n"
+    )
     return 0
 
 

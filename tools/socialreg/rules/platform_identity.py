@@ -18,6 +18,7 @@ from socialreg.identity.text import bare_handle, is_invisible
 from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
 from socialreg.rules.base import KI, Problem, RuleContext, register, register_input
+from socialreg.wording import a_or_an
 
 REQUIREMENTS = "REQUIREMENTS.md"
 
@@ -40,7 +41,7 @@ def _odd_characters(handle: str) -> str:
     scope="account",
     rationale="""
 Each platform allows only some characters in its handles, and its permanent ids (a YouTube
-channel ID, a Bluesky DID, an X user id) have a fixed form; org/policy.yaml lists both for
+channel ID, a Bluesky DID, the user id on X) have a fixed form; org/policy.yaml lists both for
 every platform. A handle with another character cannot be the account's real handle: it is a
 typing accident or a look-alike, such as a zero-width space or a Cyrillic "і" in place of a
 Latin "i". A permanent id in the wrong form would make the registry match the wrong account.
@@ -96,7 +97,7 @@ def check_platform_form(record: Record, context: RuleContext) -> Iterator[Proble
         yield Problem(
             record.document,
             ("platform_id",),
-            f"{platform_id} is not a {platform.name} {platform.id.name}. {platform.id.help}",
+            f"{platform_id} is not {a_or_an(platform.name)} {platform.id.name}. {platform.id.help}",
         )
 
 

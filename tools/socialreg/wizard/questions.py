@@ -281,7 +281,7 @@ def _platform_id(context: Context, answers: Answers, value: Any) -> str | None:
     if platform.id is None:
         return f"{platform.name} has no permanent id in the registry. Press Enter to leave it out."
     if platform.id.pattern is not None and not platform.id.pattern.search(str(value).strip()):
-        return f"This is not a {platform.name} {platform.id.name}. {platform.id.help}"
+        return f"This is not {a_or_an(platform.name)} {platform.id.name}. {platform.id.help}"
     return None
 
 
@@ -530,7 +530,7 @@ ACCOUNT_SECTIONS: tuple[Section, ...] = (
                 optional=True,
                 check=_platform_id,
                 hint="Where the platform has one (a YouTube channel ID, a Bluesky DID, a Facebook "
-                "Page ID, an X user id, a Mastodon actor address), it stays when the user name "
+                "Page ID, the user id on X, a Mastodon actor address), it stays when the user name "
                 "changes, so the registry can tell a renamed account from a taken-over one. If "
                 "the answer is not an id of the platform, you are told where to find it.",
             ),
