@@ -54,8 +54,10 @@ def swedish_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def set_language(root: Path, language: str) -> None:
     path = root / "org" / "organization.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "  language: en\n" in text
-    path.write_text(text.replace("  language: en\n", f"  language: {language}\n"), encoding="utf-8")
+    assert "  languages: [en, sv]\n" in text
+    path.write_text(
+        text.replace("  languages: [en, sv]\n", f"  languages: [{language}]\n"), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="session")
