@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from tests.registry_site.chromium import CHROMIUM, FLAGS, _Page
 
 from socialreg.registry_site.build import BuildResult, build_site
 from socialreg.repository import load_repository
@@ -99,3 +101,25 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root.parent / "site"
     build(root, out)
     return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing. Install Debian's chromium (apt-get install chromium) to run "
+            "the browser tests; CI installs it."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[_Page]:
+    page = _Page(browser)
+    yield page
+    page.context.close()

@@ -147,5 +147,7 @@ def make_registry(
         extra="archived: {date: 2024-05-31, reason: Replaced by the YouTube channel.}\n",
     )
     for number in range(extra_accounts):
-        account(root, "library", f"kallio-reading-circle-{number:03d}", f"Reading circle {number:03d}")
+        account(
+            root, "library", f"kallio-reading-circle-{number:03d}", f"Reading circle {number:03d}"
+        )
     return root

@@ -15,20 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.registry_site.chromium import _axe_violations, _Page
 
 from socialreg.commands.serve import served
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _serve(folder: Path) -> Iterator[str]:
@@ -44,54 +35,6 @@ def site_url(built_site: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def swedish_url(swedish_site: Path) -> Iterator[str]:
     yield from _serve(swedish_site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing. Install Debian's chromium (apt-get install chromium) to run "
-            "the browser tests; CI installs it."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
-
-
-class _Page:
-    """A fresh page that records console errors and uncaught exceptions."""
-
-    def __init__(self, browser: Any, javascript: bool = True) -> None:
-        self.context = browser.new_context(java_script_enabled=javascript)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-
-    def _console(self, message: Any) -> None:
-        if message.type in ("error", "warning"):
-            self.errors.append(f"{message.type}: {message.text}")
-
-
-@pytest.fixture
-def tab(browser: Any) -> Iterator[_Page]:
-    page = _Page(browser)
-    yield page
-    page.context.close()
-
-
-def _axe_violations(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        + ", ".join(node["target"][0] for node in violation["nodes"][:3])
-        for violation in results.response["violations"]
-    ]
 
 
 PAGES = [

@@ -90,8 +90,8 @@ def test_index_lists_every_official_account_and_nothing_else(built_site: Path) -
     assert {account for _, account in rows} == OFFICIAL
     assert {status for status, _ in rows} == {"active", "pilot", "paused"}
     assert "Last updated" in html and '<time datetime="2026-11-21">2026-11-21</time>' in html
-    # The filters are hidden until the script shows them, so the page is whole without it.
-    assert re.search(r'<section id="filters"[^>]*\bhidden\b', html)
+    # The filters show only with JavaScript (class js-only), so the page is whole without it.
+    assert re.search(r'<section id="filters" class="filters js-only"', html)
     assert "<noscript>" in html
 
 

@@ -116,7 +116,7 @@ def test_only_https_relative_and_mail_links_are_emitted(hostile_site: Path) -> N
             # Scripts from files only; images only from the site's own static/ folder.
             source = element.get("src") or ""
             ours = ":" not in source and source.lstrip("./").startswith("static/")
-            allowed = element["tag"] == "script" and source or element["tag"] == "img" and ours
+            allowed = (element["tag"] == "script" and source) or (element["tag"] == "img" and ours)
             assert allowed, f"{name}: {element}"
     page = (hostile_site / "accounts" / "evil-quote.html").read_text(encoding="utf-8")
     assert "onmouseover" not in page.replace("onmouseover=&#34;", "")  # shown as text at most

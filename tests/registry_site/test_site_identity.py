@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.registry_site.small_registry import make_registry
 
 from socialreg.registry_site.build import SiteError, build_site
 from socialreg.registry_site.i18n import STRINGS, Translator, languages
 from socialreg.registry_site.identity import contrast_ratio
 from socialreg.repository import load_repository
-from tests.registry_site.small_registry import make_registry
 
 TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
@@ -129,7 +129,10 @@ def test_each_language_has_its_own_path_lang_attribute_and_alternates(town_site:
             assert f'<link rel="alternate" hreflang="x-default" href="{base}{page}">' in html
     account = _text(town_site / "sv" / "accounts" / "kallio-culture-facebook.html")
     # The switch keeps the page: the same account in the other languages.
-    assert '<a href="../../accounts/kallio-culture-facebook.html" hreflang="fi" lang="fi">suomi</a>' in account
+    assert (
+        '<a href="../../accounts/kallio-culture-facebook.html" hreflang="fi" lang="fi">suomi</a>'
+        in account
+    )
     assert '<a href="../../en/accounts/kallio-culture-facebook.html" hreflang="en"' in account
     assert '<span aria-current="true" lang="sv">svenska</span>' in account
     assert not (town_site / "sv" / "404.html").exists()
@@ -149,11 +152,13 @@ def test_account_page_links_the_handle_shows_the_platform_icon_and_last_confirma
     town_site: Path,
 ) -> None:
     html = _text(town_site / "en" / "accounts" / "kallio-culture-facebook.html")
-    assert '<a href="https://www.facebook.com/kallioculturefacebook" rel="noopener noreferrer">@kallioculturefacebook</a>' in html
-    assert '<img class="platform-icon" src="../../static/platforms/facebook.svg" alt="Facebook"' in html
+    profile = "https://www.facebook.com/kallioculturefacebook"
+    assert f'<a href="{profile}" rel="noopener noreferrer">@kallioculturefacebook</a>' in html
+    icon = '<img class="platform-icon" src="../../static/platforms/facebook.svg" alt="Facebook"'
+    assert icon in html
     assert (town_site / "static" / "platforms" / "facebook.svg").is_file()
     assert "The registry last confirmed this account on 2026-10-01." in html
-    assert "Last confirmed by the registry</dt><dd><time datetime=\"2026-10-01\">" in html
+    assert 'Last confirmed by the registry</dt><dd><time datetime="2026-10-01">' in html
 
 
 def test_archive_page_explains_no_longer_official_and_since_when(town_site: Path) -> None:

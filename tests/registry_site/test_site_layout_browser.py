@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.registry_site.chromium import _axe_violations, _Page
+from tests.registry_site.small_registry import make_registry
 
 from socialreg.commands.serve import served
 from socialreg.registry_site.build import build_site
 from socialreg.repository import load_repository
-from tests.registry_site.small_registry import make_registry
-from tests.registry_site.test_site_browser import _axe_violations, _Page, browser, tab  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -51,12 +51,14 @@ from socialreg.repository import Repository, worker_count
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"
-STATIC_FILES = ("style.css", "filter.js", "verify.js", "favicon.svg")
+STATIC_FILES = ("style.css", "js.js", "filter.js", "verify.js", "favicon.svg")
 # Accounts on the front page and on each further page of the list (list/2.html, ...).
 PAGE_SIZE = 50
 # More units than this, and the unit filter's choices come with the search index: thousands of
 # <option>s would weigh more than the rest of the front page.
 UNIT_OPTIONS_LIMIT = 100
+# The registry is public and meant to be found: every page may be indexed.
+ROBOTS = "User-agent: *\nAllow: /\n"
 
 
 class SiteError(Exception):
@@ -280,7 +282,9 @@ class _Site:
             else:
                 href = escape(site_root + language.prefix + target)
                 code = language.code
-                items.append(f'<li><a href="{href}" hreflang="{code}" lang="{code}">{name}</a></li>')
+                items.append(
+                    f'<li><a href="{href}" hreflang="{code}" lang="{code}">{name}</a></li>'
+                )
         default = self.registry.absolute(target)
         if default:
             alternates.append(
@@ -309,7 +313,7 @@ class _Site:
         lazy_units = len(self.units) > UNIT_OPTIONS_LIMIT
         for number in range(1, self.list_pages + 1):
             first = (number - 1) * PAGE_SIZE
-            values = {
+            values: dict[str, Any] = {
                 "accounts": self.official[first : first + PAGE_SIZE],
                 "page_number": number,
                 "page_count": self.list_pages,
@@ -396,6 +400,7 @@ class _Site:
         output.write("registry.csv", registry_csv.render(registry))
         output.write("campaigns.ics", calendar.render(registry))
         output.write("feed.xml", feed.render(registry))
+        output.write("robots.txt", ROBOTS)
 
 
 def _with_accent(css: bytes, accent: str) -> bytes:

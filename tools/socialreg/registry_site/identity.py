@@ -54,6 +54,7 @@ class Logo:
     target: str  # where the site keeps it, relative to its root
     alt: str
     translations: dict[str, str]
+    size: tuple[int, int] | None = None  # width and height, so the page does not shift
 
     def alt_in(self, language: str) -> str:
         return self.translations.get(language) or self.alt
@@ -181,5 +182,41 @@ def _logo(document: Document | None, root: Path, value: Any, translations: Any) 
             f"{MAX_LOGO_BYTES // 1000} KB, since every page shows it."
         )
     return Logo(
-        source, f"static/logo{suffix}", alt.strip(), _translations(translations, "logo_alt")
+        source,
+        f"static/logo{suffix}",
+        alt.strip(),
+        _translations(translations, "logo_alt"),
+        _shown_size(image_size(source.read_bytes(), suffix)),
     )
+
+
+# The logo is shown LOGO_HEIGHT CSS pixels high (style.css: 3rem).
+LOGO_HEIGHT = 48
+
+
+def _shown_size(size: tuple[float, float] | None) -> tuple[int, int] | None:
+    if size is None or size[0] <= 0 or size[1] <= 0:
+        return None
+    return round(size[0] * LOGO_HEIGHT / size[1]), LOGO_HEIGHT
+
+
+_SVG_NUMBER = r"\s*([0-9]+(?:\.[0-9]+)?)"
+
+
+def image_size(data: bytes, suffix: str) -> tuple[float, float] | None:
+    """The width and height of an SVG (its viewBox, or width and height) or a PNG, else None."""
+    if suffix == ".png" and data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if suffix != ".svg":
+        return None
+    tag = re.search(r"<svg\b[^>]*>", data[:4000].decode("utf-8", "replace"))
+    if tag is None:
+        return None
+    box = re.search(r'viewBox="' + _SVG_NUMBER * 4, tag.group(0))
+    if box:
+        return float(box.group(3)), float(box.group(4))
+    width = re.search(r'\bwidth="' + _SVG_NUMBER + '"', tag.group(0))
+    height = re.search(r'\bheight="' + _SVG_NUMBER + '"', tag.group(0))
+    if width and height:
+        return float(width.group(1)), float(height.group(1))
+    return None

@@ -19,8 +19,8 @@ from typing import Any
 
 from socialreg.loader import Document
 from socialreg.registry_site.i18n import LANGUAGES
-from socialreg.registry_site.platform_icons import icon_path
 from socialreg.registry_site.identity import Identity, IdentityError, read_identity
+from socialreg.registry_site.platform_icons import icon_path
 from socialreg.repository import Record, Repository
 
 # Shown in the registry as official accounts; archived ones keep their own page and list.

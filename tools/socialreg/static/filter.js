@@ -102,6 +102,7 @@
       unit.removeAttribute("data-lazy");
       unit.value = chosen;
     }
+    section.setAttribute("data-index-loaded", "true");
   }
 
   function cell(label, child) {
@@ -256,5 +257,4 @@
     limit += PAGE;
     apply();
   });
-  section.hidden = false;
 })();

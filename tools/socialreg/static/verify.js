@@ -190,7 +190,6 @@
     event.preventDefault();
     check(input.value);
   });
-  form.hidden = false;
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     input.value = query;
