@@ -225,10 +225,50 @@ def test_the_verify_page_loads_only_the_shards_it_needs(tab: _Page, town_url: st
     page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{town_url}/en/verify.html")
     page.wait_for_load_state("networkidle")
-    assert [url for url in requested if url.endswith(".js")] == [f"{town_url}/static/verify.js"]
+    scripts = [url for url in requested if url.endswith(".js")]
+    assert scripts == [f"{town_url}/static/js.js", f"{town_url}/static/verify.js"]
     page.fill("#verify-input", "@kallioculturefacebook")
     page.keyboard.press("Enter")
     page.locator("#verify-result .verdict-official").wait_for()
     shards = [url for url in requested if "/verify/" in url]
     assert 1 <= len(shards) <= 2, shards
     assert "Kallio Culture" in page.locator("#verify-result").inner_text()
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The town's site with its verify data in 16 shards, so the browser's hash must agree."""
+    from socialreg.registry_site import verify_data
+
+    root = make_registry(tmp_path_factory.mktemp("sharded") / "registry", extra_accounts=60)
+    out = root.parent / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(verify_data, "SHARD_SIZE", 4)
+        build_site(load_repository(root), out, TODAY)
+    assert len(list((out / "verify").glob("*.js"))) == 16
+    with served(out) as address:
+        yield address
+
+
+@pytest.mark.parametrize(
+    ("pasted", "verdict"),
+    [
+        ("@kallioreadingcircle007", "official"),
+        ("https://www.instagram.com/kallioreadingcircle042/", "official"),
+        ("instagram.com/kallioreadingcircle059?hl=sv", "official"),
+        ("@kallioyoutholdinstagram", "archived"),
+        ("https://www.youtube.com/@kallioyouthyoutube/videos", "official"),
+        ("@kalliöreadingcircle007", "not-found"),  # not ASCII: UTF-8 bytes hashed alike
+        ("@nobody", "not-found"),
+    ],
+)
+def test_the_browser_finds_the_shard_the_build_put_a_key_in(
+    tab: _Page, sharded_url: str, pasted: str, verdict: str
+) -> None:
+    page = tab.page
+    page.goto(f"{sharded_url}/en/verify.html")
+    page.fill("#verify-input", pasted)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#verify-form[data-verdict]", state="attached")
+    assert page.locator("#verify-form").get_attribute("data-verdict") == verdict
+    assert tab.errors == []
