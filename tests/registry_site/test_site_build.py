@@ -59,11 +59,13 @@ def test_build_command_prints_the_page_to_open(tmp_path: Path, example_root: Pat
         "campaigns.ics",
         "feed.xml",
         "search-index.js",
+        "robots.txt",
         MARKER,
     }
     assert expected <= {path.name for path in out.iterdir()}
     assert {path.name for path in (out / "static").iterdir()} == {
         "style.css",
+        "js.js",
         "filter.js",
         "verify.js",
         "favicon.svg",
