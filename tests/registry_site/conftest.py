@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from tests.registry_site.chromium import CHROMIUM, FLAGS, _Page
 
+from socialreg.check.pipeline import load_repository
 from socialreg.registry_site.build import BuildResult, build_site
-from socialreg.repository import load_repository
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TODAY = datetime.date(2026, 11, 21)

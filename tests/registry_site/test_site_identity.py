@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from tests.registry_site.small_registry import make_registry
 
+from socialreg.check.pipeline import load_repository
 from socialreg.registry_site.build import SiteError, build_site
 from socialreg.registry_site.i18n import STRINGS, Translator, languages
 from socialreg.registry_site.identity import contrast_ratio
-from socialreg.repository import load_repository
 
 TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)

@@ -18,9 +18,9 @@ import pytest
 from tests.registry_site.chromium import _axe_violations, _Page
 from tests.registry_site.small_registry import make_registry
 
+from socialreg.check.pipeline import load_repository
 from socialreg.commands.serve import served
 from socialreg.registry_site.build import build_site
-from socialreg.repository import load_repository
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from socialreg.loader import Document
+from socialreg.load.documents import Document
 
 ORGANIZATION_FILE = "org/organization.yaml"
 # The site's own link colour, used when the organisation sets none.

@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialreg.loader import Document
+from socialreg.load.documents import Document
+from socialreg.load.model import Record, Repository
 from socialreg.registry_site.i18n import LANGUAGES
 from socialreg.registry_site.identity import Identity, IdentityError, read_identity
 from socialreg.registry_site.platform_icons import icon_path
-from socialreg.repository import Record, Repository
 
 # Shown in the registry as official accounts; archived ones keep their own page and list.
 OFFICIAL_STATUSES = ("active", "pilot", "paused")
