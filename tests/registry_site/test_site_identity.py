@@ -145,7 +145,21 @@ def test_record_text_is_translated_where_the_record_says_and_kept_otherwise(
     assert "<h1>Kallio bibliotek " in swedish and "Nyheter från biblioteket." in swedish
     finnish = _text(town_site / "accounts" / "kallio-library-instagram.html")
     assert "<h1>Kallion kirjasto " in finnish and "News from Kallion kirjasto" in finnish
-    assert "Kallio bibliotek" in _text(town_site / "sv" / "index.html")
+
+    # Each language lists the accounts in the order of their names in that language.
+    def names(html: str) -> list[str]:
+        return re.findall(r'<td class="card-title"><a href="accounts/[^"]+">([^<]+)</a>', html)
+
+    assert names(_text(town_site / "sv" / "index.html")) == [
+        "Kallio bibliotek",
+        "Kallio Culture",
+        "Kallio Youth",
+    ]
+    assert names(_text(town_site / "index.html")) == [
+        "Kallio Culture",
+        "Kallio Youth",
+        "Kallion kirjasto",
+    ]
 
 
 def test_account_page_links_the_handle_shows_the_platform_icon_and_last_confirmation(

@@ -309,14 +309,28 @@ class _Site:
                     a=account,
                 )
 
+    def in_name_order(self, language: str) -> list[Account]:
+        """The official accounts by their name in `language` (a record may translate it)."""
+        if not any(language in account.translations for account in self.official):
+            return self.official
+        return sorted(
+            self.official,
+            key=lambda account: (
+                account.name_in(language).casefold(),
+                account.platform,
+                account.id,
+            ),
+        )
+
     def language_pages(self, language: SiteLanguage) -> None:
         t = language.translator
         registry = self.registry
         lazy_units = len(self.units) > UNIT_OPTIONS_LIMIT
+        official = self.in_name_order(language.code)
         for number in range(1, self.list_pages + 1):
             first = (number - 1) * PAGE_SIZE
             values: dict[str, Any] = {
-                "accounts": self.official[first : first + PAGE_SIZE],
+                "accounts": official[first : first + PAGE_SIZE],
                 "page_number": number,
                 "page_count": self.list_pages,
                 "total": len(self.official),
@@ -371,9 +385,7 @@ class _Site:
         if self.official:
             self.output.write(
                 language.prefix + INDEX_FILE,
-                search_index(
-                    language.code, self.official, self.platforms, self.units, self.statuses
-                ),
+                search_index(language.code, official, self.platforms, self.units, self.statuses),
             )
 
     def platforms_published(self) -> list[tuple[str, str]]:
