@@ -38,7 +38,7 @@ def test_explain_prints_what_why_examples_options_and_source() -> None:
     assert output.startswith("SR105: Monitored daily by at least two moderators")
     for part in (
         "Severity: error",
-        "Source:   000_acc3274e2b023d15.txt",
+        "Source:   Karolinska Institutet, *Setting up a social media account*",
         "What it checks",
         "min_moderators: 2",
         "Passes:",

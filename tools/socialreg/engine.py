@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from socialreg.findings import Finding, Severity
 from socialreg.policy_settings import check_policy_settings, valid_options
+from socialreg.rules.org_references import check_org_references
 from socialreg.repository import Record, Repository
 from socialreg.rules import Problem, Rule, RuleContext, all_rules
 from socialreg.rules.waivers import WAIVERS, apply_waivers
@@ -83,6 +84,7 @@ def run_repository_rules(
     settings = rule_settings(repository.org_data("policy"))
     return [
         *check_policy_settings(repository.policy),
+        *check_org_references(repository),
         *check_repository(repository, today, settings, base),
     ]
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from socialreg.loader import Document
 from socialreg.repository import Record
+from socialreg.sources import RECORD_FORMAT
 from socialreg.rules.base import (
     Problem,
     RuleContext,
@@ -19,7 +20,6 @@ from socialreg.rules.base import (
     register_repository_check,
 )
 
-REQUIREMENTS = "REQUIREMENTS.md rule 14"
 
 
 @register(
@@ -38,7 +38,7 @@ With `validate --base REF`, the rule compares with the base commit: deleting an 
 an error (archive it instead), and an account that was archived at the base and is not any more
 needs a decision date later than its old one. Without --base, these comparisons are skipped.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 status: archived
 archived:

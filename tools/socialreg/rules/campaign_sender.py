@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.repository import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, mapping, register
+from socialreg.sources import STOCKHOLM_ADS
+from socialreg.rules.base import Problem, RuleContext, mapping, register
 
 DEFAULT_FORBIDDEN = ["audience_network"]
 
@@ -30,10 +31,10 @@ office holds advertiser rights on exactly those accounts.
     source=STOCKHOLM_ADS,
     options={"allowed_statuses": ["active"]},
     passing="""
-sender: norrvik-university-facebook
+sender: example-university-facebook
 """,
     failing="""
-sender: norrvik-library-instagram   # a pilot, and not one of the senders in the policy
+sender: example-library-instagram   # a pilot, and not one of the senders in the policy
 """,
 )
 def check_sender(record: Record, context: RuleContext) -> Iterator[Problem]:
@@ -91,12 +92,12 @@ so that the communications office can answer the comments that come in.
 """,
     source=STOCKHOLM_ADS,
     passing="""
-sender: norrvik-university-instagram
+sender: example-university-instagram
 placements:
   instagram: [stream, story]
 """,
     failing="""
-sender: norrvik-university-facebook
+sender: example-university-facebook
 placements:
   instagram: [stream, story]     # Instagram ads from the Facebook page
   audience_network: [classic]    # forbidden

@@ -5,15 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.repository import Record
-from socialreg.rules.base import (
-    KI,
-    STOCKHOLM_NEW,
-    Problem,
-    RuleContext,
-    as_date,
-    mapping,
-    register,
-)
+from socialreg.sources import KI, STOCKHOLM_NEW
+from socialreg.rules.base import Problem, RuleContext, as_date, mapping, register
 
 
 @register(
@@ -27,7 +20,7 @@ when the office was contacted (on or before the decision date, not in the future
 existing channels were reviewed. The office's approval itself is given on the pull request:
 CODEOWNERS asks a communications reviewer to approve every account file.
 """,
-    source=f"{KI}, {STOCKHOLM_NEW}",
+    source=f"{KI}; {STOCKHOLM_NEW}",
     passing="""
 decision:
   date: 2026-11-02

@@ -7,6 +7,7 @@ from typing import Any
 
 from socialreg.loader import JsonPath
 from socialreg.repository import Record
+from socialreg.sources import RECORD_FORMAT
 from socialreg.rules.base import Problem, RuleContext, register
 
 # The people in a record. An agency's contact is not listed: agencies are outside the
@@ -35,10 +36,10 @@ when the person leaves. Every address of the owner, supervisor, moderators, requ
 editors ends in one of the domains in org/organization.yaml (email_domains), or a subdomain of
 one. An agency's contact is exempt: agencies are outside the organisation.
 """,
-    source="REQUIREMENTS.md rule 15",
+    source=RECORD_FORMAT,
     options={"allow_subdomains": True},
     passing="""
-owner: {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+owner: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 """,
     failing="""
 owner: {name: Lina Berg, email: lina.berg@gmail.com, github: lina-berg}

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.repository import Record
+from socialreg.sources import CONSULTANCY, KI, STOCKHOLM_ADS
 from socialreg.rules.base import Problem, RuleContext, register
 
-KI = "000_acc3274e2b023d15.txt"
-CONSULTANCY = "003_1c69bdc50c5166e7.txt"
-STOCKHOLM_ADS = "002_51148ff719976042.txt"
 
 
 @register(
@@ -25,14 +23,14 @@ moderators are named and the holiday cover is written down.
     options={"min_moderators": 2, "allowed_frequencies": ["twice-daily", "daily"]},
     passing="""
 moderators:
-  - {name: Anna Berg, email: anna.berg@norrvik.example, github: anna-berg}
-  - {name: Erik Lund, email: erik.lund@norrvik.example, github: erik-lund}
+  - {name: Anna Berg, email: anna.berg@example.org, github: anna-berg}
+  - {name: Erik Lund, email: erik.lund@example.org, github: erik-lund}
 monitoring:
   frequency: daily
 """,
     failing="""
 moderators:
-  - {name: Anna Berg, email: anna.berg@norrvik.example, github: anna-berg}
+  - {name: Anna Berg, email: anna.berg@example.org, github: anna-berg}
 monitoring:
   frequency: weekdays
 """,
@@ -72,7 +70,7 @@ def check_moderation(record: Record, context: RuleContext) -> Iterator[Problem]:
 People expect fast answers, and an unanswered question tells followers nobody is there. The
 policy sets the longest time to answer; at weekends, the next working day.
 """,
-    source=f"{STOCKHOLM_ADS}, {CONSULTANCY}",
+    source=f"{STOCKHOLM_ADS}; {CONSULTANCY}",
     options={"max_hours": 24},
     passing="""
 monitoring:

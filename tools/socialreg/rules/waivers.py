@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 
 from socialreg.findings import Finding, Severity
 from socialreg.repository import Record
+from socialreg.sources import RECORD_FORMAT, STOCKHOLM_NEW
 from socialreg.rules.base import Problem, RuleContext, as_date, get_rule, register
 
 WAIVERS = "SR301"
-STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +48,11 @@ org/organization.yaml, written as their GitHub user name. Waivers of rules that 
 base commit (SR109, SR114) are never called stale, because whether those rules fire depends on
 the change being checked.
 """,
-    source=f"REQUIREMENTS.md rule 26; {STOCKHOLM_NEW}",
+    source=f"{RECORD_FORMAT}; {STOCKHOLM_NEW}",
     options={"communications_approval_for": ["SR109"]},
     passing="""
 moderators:
-  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+  - {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 waivers:
   - rule: SR105
     reason: Oskar Falk joins as second moderator when his training ends in January.
