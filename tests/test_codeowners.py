@@ -184,7 +184,7 @@ def test_a_broken_org_file_is_reported_with_its_line(registry: Path) -> None:
     (registry / "org" / "units.yaml").write_text("units:\n\tlibrary: {}\n", encoding="utf-8")
     code, _, err = invoke(registry)
     assert code == 1
-    assert err.startswith("org/units.yaml:2:1: There is a tab character here.")
+    assert err.startswith("org/units.yaml:2:1: error SR002 There is a tab character here.")
     assert not (registry / "CODEOWNERS").exists()
 
 

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from socialreg.findings import Finding, Severity
 from socialreg.policy_settings import check_policy_settings, valid_options
-from socialreg.rules.org_references import check_org_references
 from socialreg.repository import Record, Repository
 from socialreg.rules import Problem, Rule, RuleContext, all_rules
+from socialreg.rules.org_references import check_org_references
 from socialreg.rules.waivers import WAIVERS, apply_waivers
 
 if TYPE_CHECKING:

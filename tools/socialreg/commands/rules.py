@@ -98,9 +98,10 @@ def rules_markdown(root: Path) -> str:
     lines = [
         "# The rules",
         "",
-        "What each code checks, why, and how to meet it. Written by "
-        "`socialreg rules --format markdown > docs/rules.md` from the rules and org/policy.yaml; "
-        "do not edit it by hand. `socialreg explain CODE` prints the same on a terminal.",
+        "What each code checks, why, and how to meet it. Written by `socialreg generate` "
+        "from the rules and org/policy.yaml; do not edit it by hand. `socialreg explain CODE` "
+        "prints the same on a terminal. The sources are listed, with their texts, in "
+        "[sources.md](sources.md).",
         "",
         "| Code | Severity | Title |",
         "|---|---|---|",
@@ -123,7 +124,7 @@ def rules_markdown(root: Path) -> str:
             "",
             f"- Severity: {severity}{default}",
             f"- Checks: {_SCOPES[rule.scope]}",
-            f"- Source: `{rule.source}`",
+            f"- Source: {rule.source}",
         ]
         if rule.change_aware:
             lines.append("- Compares: with the base commit when run with `validate --base REF`")

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 from socialreg.loader import Document
 from socialreg.repository import Record
-from socialreg.sources import RECORD_FORMAT
 from socialreg.rules.base import (
     Problem,
     RuleContext,
@@ -19,7 +18,7 @@ from socialreg.rules.base import (
     register,
     register_repository_check,
 )
-
+from socialreg.sources import RECORD_FORMAT
 
 
 @register(

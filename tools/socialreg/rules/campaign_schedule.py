@@ -6,8 +6,8 @@ import datetime
 from collections.abc import Iterator
 
 from socialreg.repository import Record
-from socialreg.sources import STOCKHOLM_ADS
 from socialreg.rules.base import Problem, RuleContext, as_date, register
+from socialreg.sources import STOCKHOLM_ADS
 
 
 @register(

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.repository import Record
-from socialreg.sources import STOCKHOLM_ADS
 from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import STOCKHOLM_ADS
 
 DEFAULT_FORBIDDEN = ["audience_network"]
 

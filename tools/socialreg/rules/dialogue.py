@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.repository import Record
-from socialreg.sources import CONSULTANCY
 from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import CONSULTANCY
 
 
 @register(

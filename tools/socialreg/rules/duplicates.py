@@ -16,8 +16,8 @@ from typing import Any
 
 from socialreg.findings import Severity
 from socialreg.repository import Record, RecordSummary, Repository
-from socialreg.sources import KI, STOCKHOLM_NEW
 from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import KI, STOCKHOLM_NEW
 
 # Addresses that differ only in these ways lead to the same account.
 _HOST_ALIASES = {"twitter.com": "x.com", "m.facebook.com": "facebook.com"}

@@ -7,8 +7,8 @@ from typing import Any
 
 from socialreg.loader import JsonPath
 from socialreg.repository import Record
-from socialreg.sources import RECORD_FORMAT
 from socialreg.rules.base import Problem, RuleContext, register
+from socialreg.sources import RECORD_FORMAT
 
 # The people in a record. An agency's contact is not listed: agencies are outside the
 # organisation, so their address is in their own domain.

@@ -8,9 +8,8 @@ cannot be read correctly cannot be checked against the policy either.
 
 from __future__ import annotations
 
-from socialreg.sources import RECORD_FORMAT
 from socialreg.rules.base import register_input
-
+from socialreg.sources import RECORD_FORMAT
 
 register_input(
     code="SR001",

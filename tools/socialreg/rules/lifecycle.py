@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.repository import Record
-from socialreg.sources import NHS_LIBRARY, STOCKHOLM_NEW
 from socialreg.rules.base import Problem, RuleContext, add_months, as_date, mapping, register
+from socialreg.sources import NHS_LIBRARY, STOCKHOLM_NEW
 
 
 @register(

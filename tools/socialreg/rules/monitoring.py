@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.repository import Record
-from socialreg.sources import CONSULTANCY, KI, STOCKHOLM_ADS
 from socialreg.rules.base import Problem, RuleContext, register
-
+from socialreg.sources import CONSULTANCY, KI, STOCKHOLM_ADS
 
 
 @register(

@@ -11,9 +11,8 @@ import re
 from collections.abc import Iterator
 
 from socialreg.repository import Record, Repository
-from socialreg.sources import RECORD_FORMAT
 from socialreg.rules.base import Problem, RuleContext, mapping, register
-
+from socialreg.sources import RECORD_FORMAT
 
 
 @register(

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.repository import Record, Repository
-from socialreg.sources import KI, STOCKHOLM_NEW
 from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import KI, STOCKHOLM_NEW
 
 
 def _same_person(first: dict[str, Any], second: dict[str, Any]) -> bool:

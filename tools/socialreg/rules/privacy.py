@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from socialreg.repository import Record
-from socialreg.sources import STOCKHOLM_NEW
 from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import STOCKHOLM_NEW
 
 _REFERENCE = re.compile(r"\d|https://", re.IGNORECASE)
 

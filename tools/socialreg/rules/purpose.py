@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from socialreg.repository import Record
-from socialreg.sources import KI, STOCKHOLM_NEW
 from socialreg.rules.base import Problem, RuleContext, register
+from socialreg.sources import KI, STOCKHOLM_NEW
 
 _DIGIT = re.compile(r"\d")
 

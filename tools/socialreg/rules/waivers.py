@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 
 from socialreg.findings import Finding, Severity
 from socialreg.repository import Record
-from socialreg.sources import RECORD_FORMAT, STOCKHOLM_NEW
 from socialreg.rules.base import Problem, RuleContext, as_date, get_rule, register
+from socialreg.sources import RECORD_FORMAT, STOCKHOLM_NEW
 
 WAIVERS = "SR301"
 
@@ -39,7 +39,7 @@ moderator while a second person is being trained. A waiver documents that except
 why, who in the communications office approved it and until when. The excused finding is still
 shown, marked waived, so exceptions are visible and never hidden. A waiver that has expired no
 longer applies. A waiver for a rule that does not fire any more is an error too, so that old
-exceptions do not pile up. Problems with the file itself (SR001-SR016: unreadable YAML, unknown
+exceptions do not pile up. Problems with the file itself (SR001-SR017: unreadable YAML, unknown
 keys, a file in the wrong folder) cannot be waived: fix them instead.
 
 Waivers of the rules in the option `communications_approval_for` (by default the moratorium on
