@@ -71,8 +71,8 @@ def test_explain_unknown_code_is_one_line_with_a_suggestion() -> None:
     ]
 
 
-def test_example_organisation_has_no_errors_or_warnings() -> None:
-    report = validate(ValidateOptions(PROJECT, (), datetime.date(2026, 11, 21), strict=True))
+def test_example_organisation_has_no_errors_or_warnings(example_repo: Path) -> None:
+    report = validate(ValidateOptions(example_repo, (), datetime.date(2026, 11, 21), strict=True))
     assert [f.message for f in report.findings] == []
     assert report.summary.files >= 16
 

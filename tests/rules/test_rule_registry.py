@@ -6,6 +6,7 @@ import re
 
 import yaml
 from casefiles import PROJECT, collect
+from tests.conftest import EXAMPLE
 
 from socialreg.engine import rule_settings
 from socialreg.rules import all_rules, get_rule
@@ -79,7 +80,7 @@ def test_input_codes_are_not_run_and_cannot_be_waived() -> None:
 
 
 def test_example_policy_lists_valid_options_with_their_defaults() -> None:
-    policy = yaml.safe_load((PROJECT / "org" / "policy.yaml").read_text(encoding="utf-8"))
+    policy = yaml.safe_load((EXAMPLE / "org" / "policy.yaml").read_text(encoding="utf-8"))
     for code, entry in policy["rules"].items():
         rule = get_rule(code)
         assert rule is not None and rule.runs, code

@@ -78,7 +78,7 @@ def generate(root: Path, check: bool = False) -> GenerateResult:
     if state.errors:
         result.org_errors = error_lines(state)
         return result
-    diffs = []
+    diffs: list[str] = []
     for path, expected in expected_files(state).items():
         target = root / path
         try:

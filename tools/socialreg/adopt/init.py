@@ -241,8 +241,8 @@ def units_yaml(adoption: Adoption) -> str:
 def policy_yaml(adoption: Adoption) -> str:
     words: dict[str, list[str]] = {"vague_audiences": [], "crimes_words": []}
     for language in adoption.languages:
-        for key, values in LANGUAGE_WORDS[language].items():
-            words[key] += [value for value in values if value not in words[key]]
+        for key, language_words in LANGUAGE_WORDS[language].items():
+            words[key] += [word for word in language_words if word not in words[key]]
     values = {key: _yaml(value) for key, value in words.items()}
     return string.Template(read_template("policy.yaml")).safe_substitute(
         organisation=adoption.name, **values
@@ -293,6 +293,7 @@ def _clear_records(
     root: Path, manifest: dict[str, str], keep_example: bool, result: InitResult
 ) -> None:
     """Remove (or, with keep_example, move aside) the example's unchanged records."""
+    cleared = 0
     for path in list(record_files(root)):
         if not unchanged(root, path, manifest):
             why = "changed since the example" if path in manifest else "not part of the example"
@@ -305,17 +306,22 @@ def _clear_records(
             shutil.move(source, target)
         else:
             source.unlink()
-    if keep_example:
+        cleared += 1
+    if not cleared:
+        pass
+    elif keep_example:
         for path in ORG_FILES:
             if unchanged(root, path, manifest):
                 (root / KEPT_EXAMPLE / path).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(root / path, root / KEPT_EXAMPLE / path)
         result.done.append(
-            f"Moved the example's records and org/ files to {KEPT_EXAMPLE}/, where they are "
-            "kept for reference and not checked."
+            f"Moved the example's {cleared} records and its org/ files to {KEPT_EXAMPLE}/, "
+            "where they are kept for reference and not checked."
         )
     else:
-        result.done.append("Removed the example's records from accounts/ and campaigns/.")
+        result.done.append(
+            f"Removed the example's {cleared} records from accounts/ and campaigns/."
+        )
     for folder in ("accounts", "campaigns"):
         _remove_empty_folders(root / folder)
 

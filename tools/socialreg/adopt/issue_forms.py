@@ -142,9 +142,7 @@ def render_form(name: str, state: OrgState) -> str:
     form = _substitute(yaml.safe_load(text), template_values(state))
     for element in form.get("body", []):
         _fill_choices(element, state)
-    body = yaml.dump(
-        form, Dumper=_FormDumper, sort_keys=False, allow_unicode=True, width=10_000
-    )
+    body = yaml.dump(form, Dumper=_FormDumper, sort_keys=False, allow_unicode=True, width=10_000)
     return f"{generated_header(_template_source(name))}#\n{_leading_comments(text)}{body}"
 
 

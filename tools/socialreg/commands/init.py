@@ -19,7 +19,7 @@ def _parts(value: str, count: int, option: str, shape: str) -> list[str]:
 
 
 def _units(unit_options: tuple[str, ...], supervisor_options: tuple[str, ...]) -> list[Unit]:
-    units = {}
+    units: dict[str, Unit] = {}
     for value in unit_options:
         unit_id, name, email = _parts(value, 3, "--unit", "id | name | contact e-mail")
         units[unit_id] = Unit(unit_id, name, email)
@@ -49,7 +49,7 @@ def _ask_units() -> list[Unit]:
         "an id (its folder name, like press-office), its name, its contact address and its "
         "supervisors, who approve its accounts. An empty id finishes the list."
     )
-    units = []
+    units: list[Unit] = []
     while True:
         unit_id = click.prompt("Unit id", default="", show_default=False).strip()
         if not unit_id:
@@ -60,7 +60,9 @@ def _ask_units() -> list[Unit]:
         unit = Unit(unit_id, click.prompt("  Name"), click.prompt("  Contact e-mail"))
         while True:
             name = click.prompt(
-                "  Supervisor's name (empty when done)" if unit.supervisors else "  Supervisor's name",
+                "  Supervisor's name (empty when done)"
+                if unit.supervisors
+                else "  Supervisor's name",
                 default="" if unit.supervisors else None,
                 show_default=False,
             ).strip()

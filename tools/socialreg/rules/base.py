@@ -236,8 +236,6 @@ def is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-
-
 def suggest_code(text: str, codes: list[str]) -> str | None:
     """The code someone probably meant: `SR1O5` (a letter O) is SR105, `sr105` is SR105."""
     cleaned = text.strip().upper()
