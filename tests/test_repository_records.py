@@ -1,0 +1,41 @@
+"""The records in this repository pass.
+
+Everything else in the suite tests the tool on its own fixture organisations. This is the one
+place that looks at the organisation's own records at the top of the repository: they pass
+`validate`, and every file made from org/ is current. After adopting the template it checks
+the adopter's records, so it says nothing about any particular organisation.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from click.testing import CliRunner
+
+from socialreg.adopt.example import EXAMPLE_MANIFEST, manifest_text, read_manifest
+from socialreg.cli import main
+from socialreg.commands.validate import ValidateOptions, validate
+from socialreg.findings import Severity
+
+from .conftest import REPOSITORY, TODAY
+
+
+def test_the_records_in_this_repository_pass() -> None:
+    today = datetime.date.fromisoformat(TODAY)
+    report = validate(ValidateOptions(REPOSITORY, (), today, strict=False))
+    errors = [finding for finding in report.findings if finding.severity is Severity.ERROR]
+    assert errors == [], "\n".join(f"{f.path}:{f.line}: {f.rule} {f.message}" for f in errors)
+
+
+def test_the_files_made_from_org_are_current() -> None:
+    result = CliRunner().invoke(main, ["--root", str(REPOSITORY), "generate", "--check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_list_of_the_example_files_is_current() -> None:
+    """While the repository is the template, `init` must recognise its example."""
+    if not read_manifest(REPOSITORY):
+        return  # adopted: there is no example any more
+    assert (REPOSITORY / EXAMPLE_MANIFEST).read_text(encoding="utf-8") == manifest_text(
+        REPOSITORY
+    ), "The example changed: run `python -m socialreg.adopt.example` and commit the list."
