@@ -21,7 +21,9 @@ from .conftest import REPOSITORY, TODAY
 
 
 def test_the_records_in_this_repository_pass() -> None:
-    today = datetime.date.fromisoformat(TODAY)
+    # The example is checked on the day it was written for; an adopter's records on today.
+    example = bool(read_manifest(REPOSITORY))
+    today = datetime.date.fromisoformat(TODAY) if example else datetime.date.today()
     report = validate(ValidateOptions(REPOSITORY, (), today, strict=False))
     errors = [finding for finding in report.findings if finding.severity is Severity.ERROR]
     assert errors == [], "\n".join(f"{f.path}:{f.line}: {f.rule} {f.message}" for f in errors)
