@@ -21,6 +21,7 @@ from socialreg.cli import main
 from socialreg.commands.validate import ValidateOptions, validate
 
 from .conftest import REPOSITORY, TODAY, copy_example
+from .dev_tools import check_builtin_schema
 
 # A second organisation: three units, two languages, a unit with two supervisors.
 VASA = [
@@ -110,6 +111,21 @@ def test_init_adopts_the_template_for_a_second_organisation(template: Path) -> N
     assert unit_field["attributes"]["options"] == ["library", "culture", "schools"]
     codeowners = (template / "CODEOWNERS").read_text("utf-8")
     assert "/accounts/schools/ @ola-berg @eva-nord @comms-anna @comms-bo" in codeowners
+
+
+def test_the_generated_github_files_match_githubs_schemas(template: Path) -> None:
+    # No senders, no site address, no communications page: the smallest organisation.
+    assert VASA[-2] == "--site-url"
+    assert run(template, "init", "--no-input", *VASA[:-2]).exit_code == 0
+    forms = template / ".github" / "ISSUE_TEMPLATE"
+    config = yaml.safe_load((forms / "config.yml").read_text("utf-8"))
+    assert config == {"blank_issues_enabled": False}
+    campaign = yaml.safe_load((forms / "request-campaign.yml").read_text("utf-8"))
+    sender = next(field for field in campaign["body"] if field.get("id") == "sender")
+    assert sender["type"] == "input"  # no accounts may send ads yet: a text field, not a list
+    check_builtin_schema(forms / "config.yml", "vendor.github-issue-config")
+    for name in ("request-account.yml", "request-campaign.yml"):
+        check_builtin_schema(forms / name, "vendor.github-issue-forms")
 
 
 def test_a_request_can_be_written_in_the_adopted_registry(template: Path) -> None:

@@ -150,11 +150,12 @@ def render_form_config(state: OrgState) -> str:
     """config.yml: no blank issues; links to the registry and the communications office."""
     links = []
     registry = mapping(state.organization, "registry")
-    if registry.get("base_url"):
+    site = _site_address(registry)
+    if site:
         links.append(
             {
                 "name": "Check whether an account is official",
-                "url": str(registry["base_url"]),
+                "url": site,
                 "about": "The public registry lists every official account and every current "
                 "ad campaign.",
             }
@@ -169,14 +170,25 @@ def render_form_config(state: OrgState) -> str:
                 "or a campaign.",
             }
         )
-    config = {"blank_issues_enabled": False, "contact_links": links}
+    config: dict[str, Any] = {"blank_issues_enabled": False}
+    if links:  # GitHub's schema wants at least one link when the key is there
+        config["contact_links"] = links
     body = yaml.dump(config, Dumper=_FormDumper, sort_keys=False, allow_unicode=True, width=10_000)
     return (
-        f"{generated_header('org/organization.yaml (registry.base_url, communications.url)')}"
+        f"{generated_header('org/organization.yaml (registry and communications)')}"
         "#\n# Requests for accounts and campaigns use the forms; other questions go to the\n"
         "# communications office rather than to a blank issue.\n"
         f"{body}"
     )
+
+
+def _site_address(registry: dict[str, Any]) -> str:
+    """Where the registry is published: its base_url, else the GitHub Pages address of its
+    repository (https://owner.github.io/name/), else nothing."""
+    if registry.get("base_url"):
+        return str(registry["base_url"])
+    owner, _, name = str(registry.get("repository") or "").partition("/")
+    return f"https://{owner.lower()}.github.io/{name}/" if owner and name else ""
 
 
 def render_pull_request_template(state: OrgState) -> str:
