@@ -251,7 +251,8 @@ def test_init_with_bad_answers_changes_nothing(template: Path) -> None:
 def test_init_asks_what_the_options_do_not_give(template: Path) -> None:
     answers = [
         "Vasa Municipality",  # name
-        "vasa.example",  # e-mail domains
+        "vasa.example@",  # e-mail domains: wrong, explained and asked again
+        "vasa.example",
         "en, sv",  # languages
         "it-admin",  # maintainers
         "comms-anna",  # reviewers
@@ -263,9 +264,13 @@ def test_init_asks_what_the_options_do_not_give(template: Path) -> None:
         "@li-sund",
         "",  # no more supervisors
         "",  # no more units
+        "vasa/social-media-registry",  # repository
     ]
     result = run(template, "init", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
+    assert "'vasa.example@' is not an e-mail domain" in result.output
+    organization = yaml.safe_load((template / "org" / "organization.yaml").read_text("utf-8"))
+    assert organization["registry"]["repository"] == "vasa/social-media-registry"
     units = yaml.safe_load((template / "org" / "units.yaml").read_text("utf-8"))["units"]
     assert units["library"]["supervisors"][0]["github"] == "li-sund"
 

@@ -91,6 +91,38 @@ class InitResult:
     org_errors: list[str] = field(default_factory=list)
 
 
+# One answer at a time, for the questions: None when the answer can be used.
+
+
+def domain_problem(domain: str) -> str | None:
+    if DOMAIN.match(domain):
+        return None
+    return f"{domain!r} is not an e-mail domain like example.org (lower case, no @)."
+
+
+def login_problem(login: str) -> str | None:
+    return None if _login(login) else f"{login!r} is not a GitHub user name."
+
+
+def unit_id_problem(unit_id: str) -> str | None:
+    if UNIT_ID.match(unit_id):
+        return None
+    return (
+        f"The unit id {unit_id!r} must be lowercase letters, digits and hyphens (it is a "
+        "folder name), like press-office."
+    )
+
+
+def address_problem(address: str, domains: list[str]) -> str | None:
+    match = EMAIL.match(address)
+    if match is None:
+        return f"{address!r} is not an e-mail address."
+    domain = match.group(1)
+    if not any(domain == known or domain.endswith(f".{known}") for known in domains):
+        return f"{address} is not in the organisation's e-mail domains ({', '.join(domains)})."
+    return None
+
+
 def problems(adoption: Adoption) -> list[str]:
     """Everything wrong with the answers, each said so the person can correct it."""
     found = []
@@ -183,6 +215,8 @@ def organization_yaml(adoption: Adoption) -> str:
         "communications:",
         "  name: Communications Office",
         f"  email: {_yaml(comms_email)}",
+        "  # A web page about the office, linked from the issue forms (optional):",
+        "  # url: https://www.example.org/communications",
         "  # Their approval on a pull request counts as the communications office's approval, and",
         "  # campaign proofs (proof.approved_by) must be approved by one of them.",
         "  reviewers:",
@@ -203,10 +237,14 @@ def organization_yaml(adoption: Adoption) -> str:
         f"  language: {adoption.languages[0]}",
         f"  contact_email: {_yaml(comms_email)}",
     ]
-    if adoption.site_url:
-        lines.append(f"  base_url: {_yaml(adoption.site_url)}")
-    if adoption.repository:
-        lines.append(f"  repository: {_yaml(adoption.repository)}")
+    lines.append(
+        "  # Where the site is published (for GitHub Pages https://OWNER.github.io/NAME/):"
+    )
+    site = f"base_url: {_yaml(adoption.site_url)}"
+    lines.append(f"  {site}" if adoption.site_url else "  # base_url: https://social.example.org")
+    lines.append("  # The GitHub repository that holds the records, OWNER/NAME:")
+    repository = f"repository: {_yaml(adoption.repository)}"
+    lines.append(f"  {repository}" if adoption.repository else "  # repository: owner/name")
     return "\n".join(lines) + "\n"
 
 

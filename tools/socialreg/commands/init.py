@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from socialreg.adopt.init import Adoption, InitResult, Person, Unit, adopt
+from socialreg.adopt.init import (
+    Adoption,
+    InitResult,
+    Person,
+    Unit,
+    address_problem,
+    adopt,
+    domain_problem,
+    login_problem,
+    unit_id_problem,
+)
 from socialreg.registry_site.i18n import LANGUAGES
 
 
@@ -37,13 +48,43 @@ def _list(text: str) -> list[str]:
     return [item.strip().removeprefix("@") for item in text.replace(",", " ").split() if item]
 
 
-def _ask_list(label: str, given: tuple[str, ...]) -> list[str]:
+def _checked(check: Callable[[str], str | None]) -> Callable[[str], str]:
+    """A prompt's value_proc: a wrong answer is explained and asked again."""
+
+    def proc(value: str) -> str:
+        value = value.strip().removeprefix("@")
+        problem = check(value)
+        if problem:
+            raise click.UsageError(problem)
+        return value
+
+    return proc
+
+
+def _checked_list(check: Callable[[str], str | None]) -> Callable[[str], list[str]]:
+    def proc(text: str) -> list[str]:
+        items = _list(text)
+        if not items:
+            raise click.UsageError("Give at least one.")
+        for item in items:
+            problem = check(item)
+            if problem:
+                raise click.UsageError(problem)
+        return items
+
+    return proc
+
+
+def _ask_list(label: str, given: tuple[str, ...], check: Callable[[str], str | None]) -> list[str]:
     if given:
         return [item.removeprefix("@") for item in given]
-    return _list(click.prompt(f"{label} (separated by commas)"))
+    answer: list[str] = click.prompt(
+        f"{label} (separated by commas)", value_proc=_checked_list(check)
+    )
+    return answer
 
 
-def _ask_units() -> list[Unit]:
+def _ask_units(domains: list[str]) -> list[Unit]:
     click.echo(
         "\nThe units that may own accounts (departments, offices, research groups). For each, "
         "an id (its folder name, like press-office), its name, its contact address and its "
@@ -51,13 +92,21 @@ def _ask_units() -> list[Unit]:
     )
     units: list[Unit] = []
     while True:
-        unit_id = click.prompt("Unit id", default="", show_default=False).strip()
+        unit_id = click.prompt(
+            "Unit id",
+            default="",
+            show_default=False,
+            value_proc=_checked(lambda value: value and unit_id_problem(value)),
+        )
         if not unit_id:
             if units:
                 return units
             click.echo("Give at least one unit.")
             continue
-        unit = Unit(unit_id, click.prompt("  Name"), click.prompt("  Contact e-mail"))
+        email = _checked(lambda value: address_problem(value, domains))
+        unit = Unit(
+            unit_id, click.prompt("  Name"), click.prompt("  Contact e-mail", value_proc=email)
+        )
         while True:
             name = click.prompt(
                 "  Supervisor's name (empty when done)"
@@ -71,8 +120,10 @@ def _ask_units() -> list[Unit]:
             unit.supervisors.append(
                 Person(
                     name,
-                    click.prompt("  Supervisor's e-mail"),
-                    click.prompt("  Supervisor's GitHub user name").removeprefix("@"),
+                    click.prompt("  Supervisor's e-mail", value_proc=email),
+                    click.prompt(
+                        "  Supervisor's GitHub user name", value_proc=_checked(login_problem)
+                    ),
                 )
             )
         units.append(unit)
@@ -161,13 +212,28 @@ def command(
     units = _units(unit_options, supervisor_options)
     if not no_input:
         name = name or click.prompt("The organisation's name")
-        email_domains = tuple(_ask_list("Staff e-mail domains, like example.org", email_domains))
-        languages = languages or tuple(
-            _list(click.prompt(f"Languages, the first for the site ({', '.join(LANGUAGES)})"))
+        email_domains = tuple(
+            _ask_list("Staff e-mail domains, like example.org", email_domains, domain_problem)
         )
-        maintainers = tuple(_ask_list("Registry maintainers' GitHub user names", maintainers))
-        reviewers = tuple(_ask_list("Communications reviewers' GitHub user names", reviewers))
-        units = units or _ask_units()
+        languages = languages or tuple(
+            _ask_list(
+                f"Languages, the first for the site ({', '.join(LANGUAGES)})",
+                (),
+                lambda value: None if value in LANGUAGES else f"{value!r} is not one of them.",
+            )
+        )
+        maintainers = tuple(
+            _ask_list("Registry maintainers' GitHub user names", maintainers, login_problem)
+        )
+        reviewers = tuple(
+            _ask_list("Communications reviewers' GitHub user names", reviewers, login_problem)
+        )
+        units = units or _ask_units([domain.lower() for domain in email_domains])
+        repository = repository or click.prompt(
+            "The GitHub repository of the registry, OWNER/NAME (Enter to skip)",
+            default="",
+            show_default=False,
+        )
     adoption = Adoption(
         name=name or "",
         email_domains=[domain.lower() for domain in email_domains],
