@@ -41,7 +41,7 @@ SOURCES: tuple[Source, ...] = (
         "the account daily, even in holidays; approval of the immediate supervisor with "
         "operational responsibility; register with the Communications Office, which checks for "
         "existing channels",
-        f"{SOURCES_FOLDER}/000_acc3274e2b023d15.txt",
+        f"{SOURCES_FOLDER}/karolinska-setting-up-a-social-media-account.txt",
     ),
     Source(
         "stockholm-new",
@@ -53,7 +53,7 @@ SOURCES: tuple[Source, ...] = (
         "goals, target groups, a designated responsible person for planning, publishing, "
         "follow-up, monitoring and moderation; choose the platform; organisation and routines; "
         "document the decision with a checklist",
-        f"{SOURCES_FOLDER}/001_83a088f76739c0f7.txt",
+        f"{SOURCES_FOLDER}/stockholm-guide-starta-nytt-konto.txt",
     ),
     Source(
         "stockholm-ads",
@@ -66,7 +66,7 @@ SOURCES: tuple[Source, ...] = (
         "crisis; no Audience Network placements; Instagram ads run from the city's own "
         "account; accessibility; posts and ads monitored twice a day; questions answered within "
         "24 hours, or the next working day at weekends; answers signed with a first name",
-        f"{SOURCES_FOLDER}/002_51148ff719976042.txt",
+        f"{SOURCES_FOLDER}/stockholm-rutiner-for-annonsering.txt",
     ),
     Source(
         "consultancy",
@@ -76,7 +76,7 @@ SOURCES: tuple[Source, ...] = (
         "do not ghost: a dialogue policy that says how fast to answer, in which tone, where the "
         "line goes (published house rules), crimes reported to the police (screenshot, then "
         "remove), and a page of answers to frequent questions",
-        f"{SOURCES_FOLDER}/003_1c69bdc50c5166e7.txt",
+        f"{SOURCES_FOLDER}/consultancy-dina-sociala-medier-ar-levande.txt",
     ),
     Source(
         "nhs-library",
@@ -87,7 +87,7 @@ SOURCES: tuple[Source, ...] = (
         "the organisation's policy read, branding rules (no organisation logo without the "
         "branding guidelines' owner; a distinct identity), and a pilot with a short but "
         "extendable life",
-        f"{SOURCES_FOLDER}/004_9045f172cc0e37fa.txt",
+        f"{SOURCES_FOLDER}/nhs-library-can-i-have-one-of-those.txt",
     ),
     Source(
         "socialreg",
