@@ -17,8 +17,8 @@ from click.testing import CliRunner, Result
 
 from socialreg.adopt.derived import DERIVED_FILES
 from socialreg.adopt.example import EXAMPLE_MANIFEST, is_example, manifest_text
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
-from socialreg.commands.validate import ValidateOptions, validate
 
 from .conftest import REPOSITORY, TODAY, copy_example
 from .dev_tools import check_builtin_schema

@@ -13,8 +13,8 @@ import datetime
 from click.testing import CliRunner
 
 from socialreg.adopt.example import EXAMPLE_MANIFEST, manifest_text, read_manifest
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Severity
 
 from .conftest import REPOSITORY, TODAY

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import copy_example
 
+from socialreg.check.pipeline import load_repository
 from socialreg.registry_site.build import BuildResult, build_site
-from socialreg.repository import load_repository
 
 TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)

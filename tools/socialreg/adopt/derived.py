@@ -20,7 +20,7 @@ from socialreg.adopt.issue_forms import (
 )
 from socialreg.adopt.org_state import OrgState, error_lines, read_org
 from socialreg.codeowners import read_owners, render
-from socialreg.commands.rules import rules_markdown
+from socialreg.reporters.rules_page import rules_markdown
 from socialreg.sources import sources_markdown
 
 

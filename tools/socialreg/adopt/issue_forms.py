@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from socialreg.adopt.org_state import OrgState
-from socialreg.engine import rule_settings
+from socialreg.check.engine import rule_settings
 from socialreg.rules.base import mapping
 
 TEMPLATES = "socialreg.adopt"

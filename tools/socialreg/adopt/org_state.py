@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socialreg.check.pipeline import load_repository
+from socialreg.check.policy_settings import check_policy_settings
 from socialreg.findings import Finding, Severity
-from socialreg.policy_settings import check_policy_settings
-from socialreg.repository import Repository, load_repository
+from socialreg.load.model import Repository
 from socialreg.rules.org_references import check_org_references
 
 
@@ -37,7 +38,7 @@ class OrgState:
 
 def read_org(root: Path) -> OrgState:
     """Load and check the org/ files of the registry at `root`."""
-    repository: Repository = load_repository(root, only=[], parallel=False)
+    repository: Repository = load_repository(root, only=[])
     findings = [
         *(finding for finding in repository.findings if finding.path.startswith("org/")),
         *check_policy_settings(repository.policy),

@@ -24,7 +24,7 @@ from socialreg.approvals import (
 from socialreg.codeowners import Owners, read_owners
 from socialreg.findings import Severity
 from socialreg.github_api import ChangedFile, GitHub, GitHubError, PullRequest, Repository
-from socialreg.loader import load_text
+from socialreg.load.documents import load_text
 from socialreg.reporters import Report
 from socialreg.reporters.json_report import ReportError, parse
 

@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
+from socialreg import codes
 from socialreg.findings import Severity
-from socialreg.loader import Document, JsonPath
-from socialreg.repository import Record, Repository
+from socialreg.load.documents import Document, JsonPath
+from socialreg.load.model import Record, Repository
 
 if TYPE_CHECKING:
-    from socialreg.gitbase import BaseTree
+    from socialreg.load.gitbase import BaseTree
 
 T = TypeVar("T")
 
@@ -111,7 +112,6 @@ _REGISTRY: dict[str, Rule] = {}
 def register(
     *,
     code: str,
-    title: str,
     scope: Scope,
     rationale: str,
     source: str,
@@ -121,14 +121,15 @@ def register(
     options: Mapping[str, Any] | None = None,
     change_aware: bool = False,
 ) -> Callable[[Check], Check]:
-    """Decorator that registers a check function as rule `code`."""
+    """Decorator that registers a check function as rule `code`, titled as `socialreg.codes`
+    says."""
 
     def decorate(check: Check) -> Check:
         if code in _REGISTRY:
             raise ValueError(f"rule {code} is registered twice")
         _REGISTRY[code] = Rule(
             code,
-            title,
+            codes.title(code),
             scope,
             severity,
             rationale.strip(),
@@ -159,13 +160,10 @@ def _no_check(record: Record, context: RuleContext) -> Iterator[Problem]:
     yield from ()
 
 
-def register_input(
-    *, code: str, title: str, rationale: str, source: str, passing: str, failing: str
-) -> None:
+def register_input(*, code: str, rationale: str, source: str, passing: str, failing: str) -> None:
     """Document a code that the loader, the schemas or the repository produce."""
     register(
         code=code,
-        title=title,
         scope="input",
         rationale=rationale,
         source=source,
@@ -187,6 +185,8 @@ def _import_rule_modules() -> None:
     for module in pkgutil.iter_modules(package.__path__):
         if module.name != "base":
             importlib.import_module(f"socialreg.rules.{module.name}")
+    # SR301 is registered by the engine's waiver step, which lives beside the engine.
+    importlib.import_module("socialreg.check.waivers")
 
 
 def all_rules() -> list[Rule]:
@@ -201,28 +201,6 @@ def get_rule(code: str) -> Rule | None:
 
 
 # --- small helpers the rules share --------------------------------------------------------------
-
-
-def as_date(value: Any) -> datetime.date | None:
-    """A `YYYY-MM-DD` value as a date; None when missing or not a date (the schema says why)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer days."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")  # pragma: no cover
 
 
 def mapping(data: Any, key: str) -> dict[str, Any]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
-from socialreg.rules.base import Problem, RuleContext, as_date, mapping, register
+from socialreg.dates import as_date
+from socialreg.load.model import Record
+from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import STOCKHOLM_ADS
 
 # The statuses in which the ads are, or have been, approved for publishing.
@@ -14,7 +15,6 @@ _APPROVED = ("approved", "live", "ended")
 
 @register(
     code="SR205",
-    title="The communications office approves the proof before the ads are approved or live",
     scope="campaign",
     rationale="""
 The communications office sees the finished ad before it is published. A campaign that is
@@ -85,7 +85,6 @@ def check_proof(record: Record, context: RuleContext) -> Iterator[Problem]:
 
 @register(
     code="SR206",
-    title="The communications office can stop the ads",
     scope="campaign",
     rationale="""
 An agency that buys the ads gets advertiser rights, and the communications office gets rights on

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import STOCKHOLM_ADS
 
@@ -20,7 +20,6 @@ def _senders(context: RuleContext) -> list[str] | None:
 
 @register(
     code="SR203",
-    title="The sender account exists, is active and may send ads",
     scope="campaign",
     rationale="""
 Ads run from one of the organisation's accounts, and comments on them land there. So the sender
@@ -31,10 +30,10 @@ office holds advertiser rights on exactly those accounts.
     source=STOCKHOLM_ADS,
     options={"allowed_statuses": ["active"]},
     passing="""
-sender: example-university-facebook
+sender: uni-facebook
 """,
     failing="""
-sender: example-library-instagram   # a pilot, and not one of the senders in the policy
+sender: library-facebook   # not one of the senders in the policy
 """,
 )
 def check_sender(record: Record, context: RuleContext) -> Iterator[Problem]:
@@ -80,7 +79,6 @@ def _forbidden(context: RuleContext) -> list[str]:
 
 @register(
     code="SR204",
-    title="No forbidden placements; Instagram ads run from the own Instagram account",
     scope="campaign",
     rationale="""
 Ads may use every Facebook placement except Audience Network (ads in other apps and websites,
@@ -92,12 +90,12 @@ so that the communications office can answer the comments that come in.
 """,
     source=STOCKHOLM_ADS,
     passing="""
-sender: example-university-instagram
+sender: uni-instagram
 placements:
   instagram: [stream, story]
 """,
     failing="""
-sender: example-university-facebook
+sender: uni-facebook
 placements:
   instagram: [stream, story]     # Instagram ads from the Facebook page
   audience_network: [classic]    # forbidden

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
-from socialreg.rules.base import Problem, RuleContext, as_date, mapping, register
+from socialreg.dates import as_date
+from socialreg.load.model import Record
+from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import KI, STOCKHOLM_NEW
 
 
 @register(
     code="SR104",
-    title="The communications office was told before the decision and checked existing channels",
     scope="account",
     rationale="""
 The communications office must know of every account, and it checks whether the organisation

@@ -14,13 +14,12 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from socialreg.codes import ORG_REFERENCES
 from socialreg.findings import Finding
-from socialreg.loader import Document
-from socialreg.repository import Repository
+from socialreg.load.documents import Document
+from socialreg.load.model import Repository
 from socialreg.rules.base import mapping, register_input
 from socialreg.sources import RECORD_FORMAT
-
-ORG_REFERENCES = "SR017"
 
 # The lists of GitHub user names in org/organization.yaml, and what each list is, for messages.
 PEOPLE_LISTS = {
@@ -31,7 +30,6 @@ PEOPLE_LISTS = {
 
 register_input(
     code=ORG_REFERENCES,
-    title="The org/ files refer to accounts and people that exist",
     rationale="""
 The org/ files name accounts and people that other parts of the registry rely on: the accounts
 ads may run from, the people who approve the use of the organisation's logo, the communications
@@ -46,13 +44,13 @@ same list. A unit without a supervisor is an error of the units schema (SR012).
 # org/policy.yaml
 advertising:
   senders:
-    - example-university-instagram   # accounts/communications/example-university-instagram.yaml
+    - uni-instagram   # accounts/communications/uni-instagram.yaml
 """,
     failing="""
 # org/policy.yaml
 advertising:
   senders:
-    - example-university-instagarm   # no such account
+    - uni-instagarm   # no such account
 """,
 )
 

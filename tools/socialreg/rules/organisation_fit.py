@@ -10,14 +10,13 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from socialreg.repository import Record, Repository
+from socialreg.load.model import Record, Repository
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import RECORD_FORMAT
 
 
 @register(
     code="SR014",
-    title="The unit exists and is the folder the file is in",
     scope="any",
     rationale="""
 The folder says which unit owns an account or orders a campaign: CODEOWNERS asks that unit's
@@ -77,7 +76,6 @@ def _patterns(repository: Repository) -> dict[str, tuple[str, re.Pattern[str] | 
 
 @register(
     code="SR015",
-    title="The platform is one the policy lists, and the address matches it",
     scope="account",
     rationale="""
 The organisation decides which platforms it uses (org/policy.yaml, platforms). An account's

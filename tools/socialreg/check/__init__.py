@@ -1,0 +1,1 @@
+"""Checking loaded records: schemas, policy settings, the rules engine, waivers, the pipeline."""
