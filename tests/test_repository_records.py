@@ -17,7 +17,7 @@ from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
 from socialreg.findings import Severity
 
-from .conftest import REPOSITORY, TODAY
+from .conftest import EXAMPLE, EXAMPLE_FOLDERS, REPOSITORY, TODAY
 
 
 def test_the_records_in_this_repository_pass() -> None:
@@ -41,3 +41,16 @@ def test_the_list_of_the_example_files_is_current() -> None:
     assert (REPOSITORY / EXAMPLE_MANIFEST).read_text(encoding="utf-8") == manifest_text(
         REPOSITORY
     ), "The example changed: run `python -m socialreg.adopt.example` and commit the list."
+
+
+def test_the_fixture_organisation_is_a_copy_of_the_example() -> None:
+    """While the repository is the template, tests/fixtures/example is its example, unchanged:
+    a change to the example belongs in both (copy org/, accounts/ and campaigns/ there)."""
+    if not read_manifest(REPOSITORY):
+        return  # adopted: the fixture stays the template's example, whatever the records are
+    for folder in EXAMPLE_FOLDERS:
+        live = sorted(p.relative_to(REPOSITORY) for p in (REPOSITORY / folder).rglob("*.yaml"))
+        copy = sorted(p.relative_to(EXAMPLE) for p in (EXAMPLE / folder).rglob("*.yaml"))
+        assert live == copy, folder
+        for path in live:
+            assert (REPOSITORY / path).read_bytes() == (EXAMPLE / path).read_bytes(), path
