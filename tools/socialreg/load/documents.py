@@ -30,6 +30,7 @@ from socialreg.codes import (
 )
 from socialreg.dates import is_calendar_date
 from socialreg.findings import Finding, Severity
+from socialreg.load.positions import UNSURE, find_position
 from socialreg.load.yaml_fast import compose
 
 JsonPath = tuple[str | int, ...]
@@ -104,6 +105,15 @@ class Document:
 
     def locate(self, path: JsonPath) -> Position:
         """The position of `path`, or of its nearest ancestor that exists (for missing keys)."""
+        if self._positions is None:  # read it off the text when that is certain (positions.py)
+            for end in range(len(path), -1, -1):
+                found = find_position(self.text, path[:end])
+                if found is UNSURE:
+                    break
+                if found is not None:
+                    return found  # type: ignore[return-value]
+            else:
+                return (1, 1)
         positions = self.positions
         for end in range(len(path), 0, -1):
             position = positions.get(path[:end])

@@ -6,7 +6,7 @@ import datetime
 import difflib
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
@@ -212,6 +212,40 @@ def mapping(data: Any, key: str) -> dict[str, Any]:
 def is_count(value: Any) -> TypeGuard[int]:
     """A whole number, not YAML's true/false (which Python counts as numbers)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+# A message lists the organisation's choices (units, platforms, sender accounts) in full only
+# while there are few; with more, it names the closest few, so a message never grows with the
+# organisation (5,000 units made an 83 KB message that the pull request comment had to drop).
+MAX_LISTED_CHOICES = 8
+
+
+def choices_hint(
+    context: RuleContext, name: str, value: str, choices: Collection[str], what: str
+) -> str:
+    """ " Did you mean x?" and what to choose from, for a `value` that is not among `choices`.
+
+    `what` names the choices in a sentence ("Units", "Platforms"). The answer for each distinct
+    value is worked out once per run (`name` keeps them apart), because comparing a value with
+    thousands of choices takes milliseconds.
+    """
+    memo = context.derived(f"{name}.choices_hint", lambda _repository: dict[str, str]())
+    if value not in memo:
+        memo[value] = _choices_hint(value, choices, what)
+    return memo[value]
+
+
+def _choices_hint(value: str, choices: Collection[str], what: str) -> str:
+    ordered = sorted(choices)
+    close = difflib.get_close_matches(value, ordered, n=MAX_LISTED_CHOICES, cutoff=0.6)
+    suggestion = f" Did you mean {close[0]}?" if close else ""
+    if not ordered:
+        return suggestion
+    if len(ordered) <= MAX_LISTED_CHOICES:
+        return f"{suggestion} {what}: {', '.join(ordered)}."
+    if len(close) > 1:
+        return f"{suggestion} Others like it: {', '.join(close[1:])} ({len(ordered)} in all)."
+    return f"{suggestion} ({len(ordered)} to choose from.)"
 
 
 def suggest_code(text: str, codes: list[str]) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.load.model import Record
-from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
 from socialreg.sources import STOCKHOLM_ADS
 
 DEFAULT_FORBIDDEN = ["audience_network"]
@@ -41,7 +41,7 @@ def check_sender(record: Record, context: RuleContext) -> Iterator[Problem]:
     if not isinstance(sender, str):
         return
     allowed = _senders(context)
-    choices = f" Accounts that may send ads: {', '.join(allowed)}." if allowed else ""
+    choices = choices_hint(context, "SR203", sender, allowed or (), "Accounts that may send ads")
     account = context.repository.accounts.get(sender)
     if account is None:
         yield Problem(
