@@ -96,12 +96,14 @@ asked for), and cannot be the owner: nobody approves their own account.
 """,
     source=KI,
     passing="""
-unit: library
+# accounts/communications/example.yaml
+unit: communications
 owner: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 supervisor: {name: Ada Lund, email: ada.lund@example.org, github: ada-lund}
 """,
     failing="""
-unit: library
+# accounts/communications/example.yaml
+unit: communications
 owner: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 supervisor: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 """,
