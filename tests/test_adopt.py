@@ -20,7 +20,7 @@ from socialreg.adopt.example import EXAMPLE_MANIFEST, is_example, manifest_text
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
 
-from .conftest import REPOSITORY, TODAY, copy_example
+from .conftest import EXAMPLE, REPOSITORY, TODAY, copy_example
 from .dev_tools import check_builtin_schema
 
 # A second organisation: three units, two languages, a unit with two supervisors.
@@ -342,3 +342,13 @@ def test_no_tool_text_names_the_example_organisation() -> None:
         help_text = CliRunner().invoke(main, [name, "--help"]).output
         assert "norrvik" not in help_text.lower(), name
     assert "norrvik" not in result.output.lower()
+
+
+def test_the_policy_init_writes_sets_what_the_examples_policy_sets(template: Path) -> None:
+    """init's policy template keeps up with the example's: every section and rule option."""
+    example = yaml.safe_load((EXAMPLE / "org" / "policy.yaml").read_text("utf-8"))
+    assert run(template, "init", "--no-input", *VASA).exit_code == 0
+    written = yaml.safe_load((template / "org" / "policy.yaml").read_text("utf-8"))
+    assert set(written) == set(example)
+    for code, entry in example["rules"].items():
+        assert set(written["rules"][code].get("options", {})) == set(entry.get("options", {}))

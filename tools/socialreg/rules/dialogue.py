@@ -29,7 +29,7 @@ dialogue:
     failing="""
 dialogue:
   house_rules_url: https://www.instagram.com/example.library/
-  tone: Helpful.
+  tone: Helpful, signed with a first name.
   crimes: Remove it.
 """,
 )

@@ -116,10 +116,10 @@ becomes a number. Where a text was meant, the message shows how to quote it.
 """,
     source=RECORD_FORMAT,
     passing="""
-handle: "no"
+name: "no"
 """,
     failing="""
-handle: no
+name: no
 """,
 )
 

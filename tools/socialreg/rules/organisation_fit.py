@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from socialreg.load.model import Record, Repository
 from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
 from socialreg.sources import RECORD_FORMAT
+from socialreg.wording import a_or_an
 
 
 @register(
@@ -82,6 +83,7 @@ so that a link to the wrong site, or a typo in the address, is caught before it 
     source=RECORD_FORMAT,
     passing="""
 platform: instagram
+handle: "@example.library"
 url: https://www.instagram.com/example.library/
 """,
     failing="""
@@ -108,6 +110,6 @@ def check_platform(record: Record, context: RuleContext) -> Iterator[Problem]:
         yield Problem(
             record.document,
             ("url",),
-            f"{url} is not a {name} address. Copy the address of the account's page from the "
-            "browser's address bar, starting with https://.",
+            f"{url} is not {a_or_an(name)} address. Copy the address of the account's page "
+            "from the browser's address bar, starting with https://.",
         )
