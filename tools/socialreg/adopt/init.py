@@ -44,7 +44,7 @@ LANGUAGE_WORDS: dict[str, dict[str, list[str]]] = {
         "crimes_words": ["police"],
     },
     "sv": {
-        "vague_audiences": ["alla", "allmänheten", "vem som helst"],
+        "vague_audiences": ["alla", "allmänheten"],
         "crimes_words": ["polis"],
     },
 }

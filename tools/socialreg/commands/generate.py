@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from socialreg.adopt.derived import generate
+from socialreg.wording import plural
 
 
 @click.command("generate")
@@ -39,4 +40,5 @@ def command(root: Path, check: bool) -> None:
     for path in result.written:
         click.echo(f"Wrote {path}.")
     if check or not result.written:
-        click.echo(f"All {len(result.current)} files made from org/ are up to date.")
+        files = plural(len(result.current), "file")
+        click.echo(f"All {files} made from org/ are up to date.")
