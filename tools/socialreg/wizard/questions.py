@@ -185,7 +185,8 @@ def _campaign_id(context: Context, answers: Answers) -> str | None:
 
 
 def _pilot_end(context: Context, answers: Answers) -> str:
-    """Three months after the decision: a short but extendable trial (004)."""
+    """Three months after the decision: a short but extendable trial
+    (An NHS library blog, *Can I have one of those? Getting your own social media*)."""
     start = datetime.date.fromisoformat(str(answers.get("decision-date") or context.today))
     return add_months(start, 3).isoformat()
 
@@ -499,7 +500,7 @@ ACCOUNT_SECTIONS: tuple[Section, ...] = (
                 ("handle",),
                 check=_free_handle,
                 hint="The name after the @, as the platform shows it, for example "
-                "@norrvik.library. Not the whole address: that comes next.",
+                "@example.library. Not the whole address: that comes next.",
             ),
             Question(
                 "url",
