@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from socialreg.check.differential import differential_report
 from socialreg.checking import check_repository
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
@@ -33,6 +34,8 @@ def validate(options: ValidateOptions) -> Report:
 
     Raises `BaseError` when `options.base` cannot be read.
     """
+    if options.base is not None:  # new findings apart from those already on the base
+        return differential_report(options.root, options.paths or None, options.today, options.base)
     result = check_repository(options.root, options.paths or None, options.today, options.base)
     findings = sorted_findings(result.findings)
     return Report(findings, Summary.of(findings, result.files_checked))
@@ -45,7 +48,8 @@ class _UsageProblem(click.ClickException):
 
 
 def exit_code(report: Report, strict: bool) -> int:
-    if report.summary.errors or (strict and report.summary.warnings):
+    deciding = report.deciding_summary  # with --base, only what the change introduces
+    if deciding.errors or (strict and deciding.warnings):
         return 1
     return 0
 
@@ -78,8 +82,9 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
 @click.option(
     "--base",
     metavar="REF",
-    help="Compare with this Git commit or branch (in CI, the pull request's base) to catch "
-    "deleted accounts, re-opened accounts and new accounts during a moratorium.",
+    help="Compare with this Git commit or branch (in CI, the pull request's base): only "
+    "findings the change introduces fail the run, findings already there are listed apart, "
+    "and deleted accounts, re-opened accounts and new accounts during a moratorium are caught.",
 )
 @click.option(
     "--output",

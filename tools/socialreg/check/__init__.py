@@ -1,0 +1,1 @@
+"""Checking records: schemas, policy rules and what a change to them introduces."""
