@@ -10,10 +10,11 @@ import datetime
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
-from casefiles import FIXTURE, make_repository, merge
+from casefiles import FIXTURE, Case, collect, make_repository, merge, write_case
 from click.testing import CliRunner
 
 from socialreg.cli import main
@@ -21,6 +22,8 @@ from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Finding, Severity
 from socialreg.reporters import Report, json_report, sarif
 from socialreg.reporters import github as github_reporter
+from socialreg.repository import load_repository
+from socialreg.rules import RuleContext, all_rules
 
 # The fixture's reviews were last done on 2026-10-01 and fall due on 2027-10-01 (12 months).
 BEFORE_DUE = datetime.date(2027, 6, 1)
@@ -416,3 +419,58 @@ def test_a_base_given_as_a_commit_id_is_named_by_its_branch(repo: Path) -> None:
     _commit(repo, "rename")
     report = validate(ValidateOptions(repo, (), AFTER_DUE, strict=False, base=commit))
     assert report.baseline is not None and report.baseline.base == "main"
+
+
+class _WatchedRecords(dict[str, object]):
+    """An index of one kind that notes every look at it."""
+
+    looked = False
+
+    def _note(self) -> None:
+        type(self).looked = True
+
+    def get(self, *arguments: object) -> object:  # type: ignore[override]
+        self._note()
+        return super().get(*arguments)  # type: ignore[call-overload]
+
+    def __contains__(self, key: object) -> bool:
+        self._note()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> object:
+        self._note()
+        return super().__getitem__(key)
+
+    def values(self) -> Any:
+        self._note()
+        return super().values()
+
+    def items(self) -> Any:
+        self._note()
+        return super().items()
+
+    def __iter__(self) -> Any:
+        self._note()
+        return super().__iter__()
+
+
+@pytest.mark.parametrize("case", collect(), ids=lambda case: case.id)
+def test_a_rule_that_reads_other_records_says_so(case: Case, tmp_path: Path) -> None:
+    """The comparison trusts `compares_records`: a rule that reads the index without saying so
+    would make a change's findings in untouched records look old."""
+    root = make_repository(tmp_path / "registry")
+    target = write_case(case, root)
+    repository = load_repository(root, parallel=False)
+    records = [record for record in repository.records if record.path == target]
+    for rule in all_rules():
+        if not rule.runs or rule.compares_records or rule.change_aware:
+            continue
+        repository.index = {
+            kind: _WatchedRecords(by_id) for kind, by_id in repository.index.items()
+        }  # type: ignore[misc]
+        repository.derived.clear()
+        _WatchedRecords.looked = False
+        context = RuleContext(repository, case.today, rule.options)
+        for record in records:
+            list(rule.check(record, context))
+        assert not _WatchedRecords.looked, f"{rule.code} reads other records"

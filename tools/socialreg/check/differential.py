@@ -14,11 +14,12 @@ on the base is new.
 
 The base side re-uses what the head run already has instead of checking the base from scratch:
 a record file that did not change is the same file on both sides. When neither `org/` nor
-`schemas/` changed, a record's findings can only differ through the other records (the index),
-so the base is checked only for the files that changed and for the untouched files that have
-findings now, against the head's index with the changed records swapped for their base
-versions. When `org/` or `schemas/` changed, every record may be judged differently, and the
-whole base is checked.
+`schemas/` changed, an untouched record's findings can only differ through the other records,
+and only for the rules that compare records (`compares_records`). So the base is checked only
+for the files that changed and for the untouched files that have such findings now, against the
+head's index with the changed records swapped for their base versions; the head's other
+findings on untouched files are the base's too. When `org/` or `schemas/` changed, every record
+may be judged differently, and the whole base is checked.
 
 A new finding on a file the change did not touch is caused by a changed record (a second account
 with an existing handle, a sender account archived while a campaign uses it). It is reported at
@@ -43,6 +44,7 @@ from socialreg.gitbase import BaseError, _git, _run, read_blobs
 from socialreg.loader import MAX_ORG_FILE_BYTES, load_bytes
 from socialreg.reporters import Baseline, Report
 from socialreg.repository import (
+    FILE_PLACE,
     ORG_FILES,
     RECORD_FOLDERS,
     IndexEntry,
@@ -57,6 +59,7 @@ from socialreg.repository import (
     load_jobs,
     load_org_files,
 )
+from socialreg.rules import all_rules
 from socialreg.schemas import SchemaSet
 
 # What the base side reads besides the records: a change here can change every finding.
@@ -94,7 +97,7 @@ class Changes:
 
     def untouched(self, head_path: str) -> bool:
         """A record file the change left exactly as it was, at the same path."""
-        return head_path in self.base_files and head_path not in self.modified
+        return head_path in self.base_files and head_path not in self.changed_at_base
 
 
 def differential_report(
@@ -107,7 +110,11 @@ def differential_report(
     only_paths = None if only is None else sorted(only)
     head = check_repository(root, only_paths, today, base_ref)  # reports a bad ref first
     changes = read_changes(root, base_ref)
-    base = base_findings(root, head, changes, today, _base_scope(head, changes, only_paths))
+    scope = _base_scope(head, changes, only_paths)
+    base = [
+        *base_findings(root, head, changes, today, scope),
+        *_carried_over(head, changes, scope),
+    ]
     head_paths = [
         entry.path for by_id in head.repository.index.values() for entry in by_id.values()
     ]
@@ -179,17 +186,38 @@ def read_changes(root: Path, base_ref: str) -> Changes:
 
 
 def _base_scope(head: CheckResult, changes: Changes, only: list[str] | None) -> set[str]:
-    """The base paths whose findings the comparison needs."""
+    """The base paths whose findings the comparison works out again."""
     if only is not None:
         given = {changes.base_path(path) for path in only}
         return {path for path in given if path in changes.base_files}
     if changes.context_changed:
         return set(changes.base_files)
     scope = changes.changed_at_base
+    comparing = records_comparing_rules()
     for finding in head.findings:
-        if changes.untouched(finding.path):
+        if changes.untouched(finding.path) and finding.rule in comparing:
             scope.add(finding.path)
     return scope
+
+
+def _carried_over(head: CheckResult, changes: Changes, scope: set[str]) -> list[Finding]:
+    """The head's findings that the base has too, without checking again: an untouched file
+    outside `scope` is judged by the same rules, org/ files and schemas on both sides, and has
+    no finding that depends on another record."""
+    if changes.context_changed:
+        return []
+    return [
+        finding
+        for finding in head.findings
+        if changes.untouched(finding.path) and finding.path not in scope
+    ]
+
+
+def records_comparing_rules() -> frozenset[str]:
+    """The codes whose findings in one record can come from another: the rules that say so,
+    and SR013, which names the other file of an id used twice."""
+    codes = {rule.code for rule in all_rules() if rule.compares_records}
+    return frozenset({*codes, FILE_PLACE})
 
 
 def base_findings(

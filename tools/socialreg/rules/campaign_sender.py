@@ -19,6 +19,7 @@ def _senders(context: RuleContext) -> list[str] | None:
 
 @register(
     code="SR203",
+    compares_records=True,
     title="The sender account exists, is active and may send ads",
     scope="campaign",
     rationale="""
@@ -79,6 +80,7 @@ def _forbidden(context: RuleContext) -> list[str]:
 
 @register(
     code="SR204",
+    compares_records=True,
     title="No forbidden placements; Instagram ads run from the own Instagram account",
     scope="campaign",
     rationale="""

@@ -66,6 +66,7 @@ def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
 
 @register(
     code="SR108",
+    compares_records=True,
     title="One registration per handle and address; related accounts are named and exist",
     scope="account",
     rationale="""
