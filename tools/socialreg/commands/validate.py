@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from socialreg.check import publishable
 from socialreg.check.differential import differential_report
 from socialreg.checking import check_repository
 from socialreg.commands.dates import with_today
@@ -80,6 +81,15 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
 @with_today("The date that date rules use")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
+    "--fail-on",
+    type=click.Choice(["error", "unreadable"]),
+    default="error",
+    show_default=True,
+    help="What fails the run: any error, or only a record that cannot be read or does not "
+    "match the schemas (for publishing the registry: policy and date findings are listed but "
+    "do not stop it, and the reason for a stop goes to standard error in one line).",
+)
+@click.option(
     "--base",
     metavar="REF",
     help="Compare with this Git commit or branch (in CI, the pull request's base): only "
@@ -98,6 +108,7 @@ def command(
     output_format: str,
     today: datetime.date,
     strict: bool,
+    fail_on: str,
     base: str | None,
     output: Path | None,
 ) -> None:
@@ -117,4 +128,9 @@ def command(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+    if fail_on == "unreadable":
+        code, reason = publishable.exit_code(report)
+        if reason is not None:
+            sys.stderr.write(reason + "\n")
+        sys.exit(code)
     sys.exit(exit_code(report, strict))
