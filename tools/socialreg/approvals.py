@@ -223,15 +223,18 @@ def evaluate(
     owners: Owners,
     changed_since: Mapping[str, frozenset[str] | None],
     problems: Sequence[str] = (),
+    go_live_only: bool = False,
 ) -> Verdict:
     """Decide whether the pull request has every key it needs.
 
     `owners` must come from the base branch. `changed_since` maps each commit in
     `commits_to_compare()` to the paths changed between it and the head (None: unknown).
+    `go_live_only` (see socialreg.go_live): the pull request only opens approved accounts, so
+    the communications office's key is enough.
     """
     author_login = author.lower()
     scope = scope_of(changes)
-    units = list(scope.units)
+    units = [] if go_live_only else list(scope.units)
     supervisors = {
         unit: tuple(
             p.lower() for p in owners.supervisors.get(unit, ()) if p.lower() != author_login
@@ -240,7 +243,7 @@ def evaluate(
     }
     communications = (
         tuple(p.lower() for p in owners.communications if p.lower() != author_login)
-        if units
+        if scope.units
         else ()
     )
     maintainers = (
@@ -253,6 +256,12 @@ def evaluate(
     required = record_holders | set(maintainers)
     latest = latest_reviews(reviews, author)
     notes: list[str] = list(problems)
+    if go_live_only:
+        notes.append(
+            "This pull request only opens an account that was already approved (its status "
+            "goes from requested to active or pilot, with its address), so the communications "
+            "office's approval is enough."
+        )
     record_approvers: set[str] = set()
     other_approvers: set[str] = set()
     for login, review in sorted(latest.items()):
@@ -281,7 +290,7 @@ def evaluate(
         Key("supervisor", unit, supervisors[unit], assignment.supervisors.get(unit))
         for unit in units
     ]
-    if units:
+    if scope.units:
         keys.append(Key("communications", None, communications, assignment.communications))
     if scope.other_paths:
         maintainer = next((p for p in maintainers if p in other_approvers), None)

@@ -18,12 +18,14 @@ from socialreg.approvals import (
     Verdict,
     commits_to_compare,
     evaluate,
+    record_unit,
     render_summary,
     status_description,
 )
 from socialreg.codeowners import Owners, read_owners
 from socialreg.findings import Severity
 from socialreg.github_api import ChangedFile, GitHub, GitHubError, PullRequest, Repository
+from socialreg.go_live import is_go_live_only
 from socialreg.loader import load_text
 from socialreg.reporters import Report
 from socialreg.reporters.json_report import ReportError, parse
@@ -139,8 +141,34 @@ def decide_approvals(repo: Repository, pull: PullRequest, files: list[ChangedFil
         owners=owners,
         changed_since=changed_since(repo, commits, pull.head_sha, paths),
         problems=[*owners.problems, *problems],
+        go_live_only=_opens_approved_accounts(repo, pull, files),
     )
     return verdict
+
+
+def _opens_approved_accounts(repo: Repository, pull: PullRequest, files: list[ChangedFile]) -> bool:
+    """Whether every changed file is an account that goes live as approved (go_live.py); the
+    record before is read from the base branch, never from the pull request."""
+    if not files:
+        return False
+    for entry in files:
+        if entry.previous_filename is not None or not entry.filename.startswith("accounts/"):
+            return False
+        if record_unit(entry.filename) is None:
+            return False
+        before = _record_data(repo.file_text(entry.filename, pull.base_ref))
+        after = _record_data(repo.file_text(entry.filename, pull.head_sha))
+        if not is_go_live_only(before, after):
+            return False
+    return True
+
+
+def _record_data(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    loaded = load_text(text, "record.yaml")
+    data = loaded.document.data if loaded.document is not None else None
+    return data if isinstance(data, dict) and not loaded.findings else None
 
 
 def run_approvals(options: ApprovalsOptions, github: GitHub | None = None) -> int:
