@@ -109,6 +109,11 @@ _EN: dict[str, str] = {
         "Not found in the registry: it may not be an official account of {organization}. If it "
         "uses our name, tell us at {email}."
     ),
+    "verify_requested": (
+        "Approved, not yet opened: {organization} has approved this account, but it has not "
+        "been opened yet. Until it is listed here as official, a profile with this name is not "
+        "ours; if you see one, tell us at {email}."
+    ),
     "verify_match": "{name} on {platform} ({handle})",
     "campaigns_heading": "Advertising campaigns",
     "campaigns_intro": (
@@ -243,6 +248,11 @@ _SV: dict[str, str] = {
         "Finns inte i registret: det är kanske inte ett officiellt konto för {organization}. Om "
         "det använder vårt namn, berätta det för oss på {email}."
     ),
+    "verify_requested": (
+        "Godkänt, ännu inte öppnat: {organization} har godkänt kontot, men det har inte öppnats "
+        "ännu. Tills det står här som officiellt är en profil med det namnet inte vår; om du ser "
+        "en, berätta det för oss på {email}."
+    ),
     "verify_match": "{name} på {platform} ({handle})",
     "campaigns_heading": "Annonskampanjer",
     "campaigns_intro": (
@@ -317,6 +327,7 @@ class Translator:
             "verify_official",
             "verify_archived",
             "verify_not_found",
+            "verify_requested",
             "verify_match",
         )
         return {key: self._strings[key] for key in keys}

@@ -68,12 +68,15 @@
   function matchLine(number) {
     var account = data.accounts[number];
     var item = document.createElement("li");
-    var link = document.createElement("a");
-    link.href = account[4];
-    link.textContent = say(form.dataset.match, {
+    // A requested account has no page yet: its name is said, not linked.
+    var label = document.createElement(account[4] ? "a" : "span");
+    if (account[4]) {
+      label.href = account[4];
+    }
+    label.textContent = say(form.dataset.match, {
       name: account[0], platform: account[1], handle: account[2]
     });
-    item.appendChild(link);
+    item.appendChild(label);
     return item;
   }
 
@@ -88,9 +91,14 @@
       result.appendChild(paragraph("verdict verdict-unknown", form.dataset.notFound));
       return "not-found";
     }
-    var official = found.filter(function (n) { return data.accounts[n][3] !== "archived"; });
-    var archived = found.filter(function (n) { return data.accounts[n][3] === "archived"; });
+    function having(test) {
+      return found.filter(function (n) { return test(data.accounts[n][3]); });
+    }
+    var official = having(function (s) { return s !== "archived" && s !== "requested"; });
+    var archived = having(function (s) { return s === "archived"; });
+    var requested = having(function (s) { return s === "requested"; });
     var groups = [[official, "verdict verdict-official", form.dataset.official],
+                  [requested, "verdict verdict-requested", form.dataset.requested],
                   [archived, "verdict verdict-archived", form.dataset.archived]];
     for (var g = 0; g < groups.length; g++) {
       if (groups[g][0].length === 0) {
@@ -103,7 +111,7 @@
       }
       result.appendChild(list);
     }
-    return official.length ? "official" : "archived";
+    return official.length ? "official" : requested.length ? "requested" : "archived";
   }
 
   form.addEventListener("submit", function (event) {
