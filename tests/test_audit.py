@@ -172,7 +172,8 @@ def test_issues_are_opened_updated_and_closed(example_repo: Path, repo: Repo) ->
     assert sorted(issues) == sorted([PILOT, LIVE_CAMPAIGN, APPROVED_CAMPAIGN, REQUEST])
     request_issue = repo.issues[issues[REQUEST][0]]
     assert "@nora-lindgren, the scheduled audit" in request_issue.body  # the owner is told
-    assert "SR116" in request_issue.body and "set status: active" in request_issue.body
+    assert "| SR116 |" in request_issue.body
+    assert "Open the account on the platform" in request_issue.body
     pilot_issue = repo.issues[issues[PILOT][0]]
     assert pilot_issue.body.startswith(marker(PILOT))
     assert "@lina-berg, the scheduled audit" in pilot_issue.body  # the owner is told
