@@ -55,9 +55,11 @@ def check_request_opened(record: Record, context: RuleContext) -> Iterator[Probl
         yield Problem(
             record.document,
             ("status",),
-            f"The request was decided on {decided.isoformat()} and is still not an open account "
-            f"{(context.today - decided).days} days later (the policy allows {days}). Open the "
-            "account on the platform and, in a new pull request, set status: active (or pilot) "
+            # No count of days here: the audit would rewrite the owner's issue every day.
+            f"The request was decided on {decided.isoformat()}, so the account was to be opened "
+            f"by {due.isoformat()} (the policy allows {days} days), but it is still requested. "
+            "Open the account on the platform and, in a new pull request, set status: active "
+            "(or pilot) "
             "with its real url and handle; or, if it will not be opened, set status: archived "
             "with the date and the reason.",
         )
