@@ -22,6 +22,7 @@ ACCOUNT_ANSWERS = [
     "library",  # unit
     "bluesky",  # platform
     "Norrvik Library",  # display name
+    "",  # exists already: no, so it is requested
     "@library.norrvik.example",  # handle
     "https://bsky.app/profile/library.norrvik.example",  # url
     "",  # id: accept norrvik-library-bluesky
@@ -58,7 +59,6 @@ ACCOUNT_ANSWERS = [
     "yes",  # existing channels reviewed
     "norrvik-university-instagram",  # related account
     "",  # no more
-    "",  # status: requested
     "Dnr NU 2026/1234 in the records office's register",
     "",  # no logo
     "",  # review: today
@@ -133,7 +133,7 @@ def test_account_by_answering_questions(example_repo: Path) -> None:
 def test_bad_answers_are_asked_again(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
     answers[0:1] = ["libary", "library"]  # a typo in the unit
-    answers[5:6] = ["http://bsky.app/profile/x", "https://bsky.app/profile/library.norrvik.example"]
+    answers[6:7] = ["http://bsky.app/profile/x", "https://bsky.app/profile/library.norrvik.example"]
     at = answers.index("lina.berg@norrvik.example")
     answers[at : at + 1] = ["lina.berg@gmail.com", "lina.berg@norrvik.example"]
     at = answers.index("yes")
@@ -160,14 +160,15 @@ def test_policy_limits_are_checked_at_the_prompt(example_repo: Path) -> None:
 
 def test_a_registered_handle_is_refused(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
-    answers[1:4] = [
+    answers[1:5] = [
         "instagram",
         "Library",
+        "",  # not opened yet
         "@norrvik.library",
         "@norrvik.library2",
         "https://www.instagram.com/norrvik.library2/",
     ]
-    del answers[6]  # the url answer of the bluesky flow is replaced above
+    del answers[7]  # the url answer of the bluesky flow is replaced above
     result = run(example_repo, "account", "--today", TODAY, answers=answers)
     assert "already in the registry as norrvik-library-instagram" in result.output
     assert result.exit_code == 0, result.output
@@ -251,6 +252,8 @@ ACCOUNT_OPTIONS = [
     "--faq-url",
     "https://www.norrvik.example/sleep/faq",
     "--existing-channels-reviewed",
+    "yes",
+    "--exists",
     "yes",
     "--status",
     "pilot",

@@ -22,7 +22,14 @@ from .dev_tools import check_builtin_schema, tool
 ROOT = Path(__file__).resolve().parents[1]
 GITHUB = ROOT / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
-EXPECTED = {"validate.yml", "pr-bot.yml", "review-trigger.yml", "publish.yml", "audit.yml"}
+EXPECTED = {
+    "validate.yml",
+    "pr-bot.yml",
+    "review-trigger.yml",
+    "publish.yml",
+    "audit.yml",
+    "next-step.yml",
+}
 
 FULL_SHA_WITH_VERSION = re.compile(
     r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w.-]+(?:/[\w./-]+)?@[0-9a-f]{40} # v\d+(?:\.\d+)*\s*$"
@@ -263,3 +270,5 @@ def test_workflows_run_the_socialreg_commands() -> None:
     assert 'socialreg github approvals --repo "$REPO" --pr "$PR"' in text["pr-bot.yml"]
     assert "socialreg build --out site/" in text["publish.yml"]
     assert "--format sarif" in text["publish.yml"]
+    assert "socialreg validate --fail-on unreadable" in text["publish.yml"]
+    assert 'socialreg github next-step --repo "$REPO" --commit "$COMMIT"' in text["next-step.yml"]

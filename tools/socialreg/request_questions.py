@@ -74,10 +74,22 @@ def _frequencies(context: Context, answers: Answers) -> list[Choice]:
 
 
 def _statuses_for_account(context: Context, answers: Answers) -> list[Choice]:
+    """For an account that exists already; one still to be opened is `requested`."""
     return [
-        Choice("requested", "a lasting account, waiting for approval"),
+        Choice("active", "a lasting account"),
         Choice("pilot", "a trial with an end date, then activated, extended or archived"),
     ]
+
+
+def _exists_default(context: Context, answers: Answers) -> str:
+    # `--status active` or `pilot` among the options says the account exists.
+    return "yes" if answers.get("status") in ("active", "pilot") else "no"
+
+
+def _status_of_request(context: Context, exists: Any) -> str:
+    """The lifecycle (README): an account still to be opened is requested; one that exists is
+    active, unless the status question that follows makes it a pilot."""
+    return "active" if exists is True else "requested"
 
 
 def _statuses_for_campaign(context: Context, answers: Answers) -> list[Choice]:
@@ -384,7 +396,24 @@ ACCOUNT: tuple[Step, ...] = (
         choices=_platforms,
     ),
     Question("name", "The account's display name on the platform", ("name",)),
-    Question("handle", "The account's user name on the platform", ("handle",), check=_free_handle),
+    Question(
+        "exists",
+        "Does the account already exist on the platform",
+        ("status",),
+        kind="yesno",
+        default=_exists_default,
+        hint="No: the request is approved first (status: requested); once it is merged, you "
+        "open the account and set it live with its real address in a small pull request. Yes: "
+        "give its real address below.",
+        to_value=_status_of_request,
+    ),
+    Question(
+        "handle",
+        "The account's user name on the platform",
+        ("handle",),
+        check=_free_handle,
+        hint="The user name after @. For an account still to be opened: the one you will ask for.",
+    ),
     Question("url", "The address of the account's page", ("url",), check=_account_url),
     Question(
         "id",
@@ -508,8 +537,9 @@ ACCOUNT: tuple[Step, ...] = (
         ("status",),
         kind="choice",
         choices=_statuses_for_account,
-        default=_fixed("requested"),
+        default=_fixed("active"),
         hint="",
+        ask_if=lambda answers: answers.get("exists") is True,
     ),
     Question(
         "pilot-ends",

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from socialreg import pr_comment
+from socialreg import next_step, pr_comment
 from socialreg.approvals import (
     STATUS_CONTEXT,
     FileChange,
@@ -383,3 +383,27 @@ def comment_command(repo: str, number: int, report: Path, approvals: bool, dry_r
     error.
     """
     sys.exit(run_comment(CommentOptions(repo, number, report, approvals, dry_run)))
+
+
+@group.command("next-step")
+@_repo_option
+@click.option(
+    "--commit",
+    required=True,
+    envvar="GITHUB_SHA",
+    help="The commit pushed to the default branch (default: $GITHUB_SHA).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the comments; post nothing.")
+def next_step_command(repo: str, commit: str, dry_run: bool) -> None:
+    """After a merge, tell the requester of each approved account what to do next.
+
+    Comments once on the pull request that the commit merged, when it added or changed accounts
+    with status requested. Exit code 0: done (or nothing to say); 2: GitHub or usage error.
+    """
+    try:
+        github = GitHub.from_environment()
+        for line in next_step.post_next_steps(github.repository(repo), commit, dry_run):
+            click.echo(line, err=not dry_run)
+    except GitHubError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(USAGE_OR_API_ERROR)
