@@ -25,6 +25,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check tools tests benchmarks
 	$(BIN)/ruff format --check tools tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Speed figures (see benchmarks/README.md).
 bench: $(VENV)/.installed

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from socialreg.check.publishable import RECORD_FORMAT_CODES
 from socialreg.cli import main
-from socialreg.reporters.sarif import FILE_CHECKS
+from socialreg.codes import CODES
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURE = PROJECT / "tests" / "rules" / "fixture"
@@ -171,4 +171,6 @@ def test_make_registry_stops_for_an_unreadable_record(registry: Path) -> None:
 
 
 def test_the_codes_that_stop_publishing_are_the_file_checks() -> None:
-    assert set(FILE_CHECKS) == RECORD_FORMAT_CODES
+    # Reading a file and its form: SR001-SR013; SR014-SR016 are about the organisation.
+    file_checks = {code for code in CODES if "SR001" <= code <= "SR013"}
+    assert file_checks == RECORD_FORMAT_CODES

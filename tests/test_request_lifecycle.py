@@ -16,13 +16,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from socialreg.check.pipeline import load_repository
 from socialreg.cli import main
-from socialreg.loader import load_file
+from socialreg.load.documents import load_file
 from socialreg.next_step import MARKER, comment, requests_in
 from socialreg.registry_site.build import build_site
 from socialreg.registry_site.model import published_registry
 from socialreg.registry_site.verify_data import verify_data
-from socialreg.repository import load_repository
 
 from .github_server import FakeGitHub
 

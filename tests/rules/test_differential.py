@@ -17,12 +17,12 @@ import yaml
 from casefiles import FIXTURE, Case, collect, make_repository, merge, write_case
 from click.testing import CliRunner
 
+from socialreg.check.differential import differential_report
+from socialreg.check.pipeline import load_repository
 from socialreg.cli import main
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Finding, Severity
 from socialreg.reporters import Report, json_report, sarif
 from socialreg.reporters import github as github_reporter
-from socialreg.repository import load_repository
 from socialreg.rules import RuleContext, all_rules
 
 # The fixture's reviews were last done on 2026-10-01 and fall due on 2027-10-01 (12 months).
@@ -84,7 +84,7 @@ def _template(kind: str, change: dict[str, object]) -> dict[str, object]:
 
 
 def _compare(root: Path, today: datetime.date, paths: tuple[str, ...] = ()) -> Report:
-    report = validate(ValidateOptions(root, paths, today, strict=False, base="main"))
+    report = differential_report(root, paths or None, today, "main")
     assert report.baseline is not None
     return report
 
@@ -417,7 +417,7 @@ def test_a_base_given_as_a_commit_id_is_named_by_its_branch(repo: Path) -> None:
     _branch(repo)
     _edit(repo, LIBRARY, {"name": "Norrvik University Library on Facebook"})
     _commit(repo, "rename")
-    report = validate(ValidateOptions(repo, (), AFTER_DUE, strict=False, base=commit))
+    report = differential_report(repo, None, AFTER_DUE, commit)
     assert report.baseline is not None and report.baseline.base == "main"
 
 
@@ -460,7 +460,7 @@ def test_a_rule_that_reads_other_records_says_so(case: Case, tmp_path: Path) -> 
     would make a change's findings in untouched records look old."""
     root = make_repository(tmp_path / "registry")
     target = write_case(case, root)
-    repository = load_repository(root, parallel=False)
+    repository = load_repository(root)
     records = [record for record in repository.records if record.path == target]
     for rule in all_rules():
         if not rule.runs or rule.compares_records or rule.change_aware:

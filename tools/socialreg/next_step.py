@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from socialreg.github_api import Repository
-from socialreg.loader import load_text
+from socialreg.load.documents import load_text
 from socialreg.reporters.markdown import code_span, escape
 
 MARKER = "<!-- socialreg-next-step -->"

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from socialreg.findings import Severity
 from socialreg.github_api import ChangedFile, Comment
-from socialreg.loader import load_text
+from socialreg.load.documents import load_text
 from socialreg.reporters import Report, markdown
 
 MARKER = "<!-- socialreg:report -->"

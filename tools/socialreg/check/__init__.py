@@ -1,1 +1,1 @@
-"""Checking records: schemas, policy rules and what a change to them introduces."""
+"""Checking loaded records: schemas, policy settings, the rules engine, waivers, the pipeline."""

@@ -37,30 +37,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from socialreg.checking import CheckResult, check_repository
-from socialreg.engine import run_rules
-from socialreg.findings import Finding, Severity, Summary, sorted_findings
-from socialreg.gitbase import BaseError, _git, _run, read_blobs
-from socialreg.loader import MAX_ORG_FILE_BYTES, load_bytes
-from socialreg.reporters import Baseline, Report
-from socialreg.repository import (
-    FILE_PLACE,
-    ORG_FILES,
-    RECORD_FOLDERS,
-    IndexEntry,
-    Job,
-    Loaded,
-    RecordKind,
-    Repository,
-    _deduplicated,
-    accept,
-    build_index,
-    collector_paused,
-    load_jobs,
-    load_org_files,
-)
+from socialreg.check.pipeline import CheckResult, check_at_base, check_repository
+from socialreg.check.schemas import SchemaSet
+from socialreg.findings import Baseline, Finding, Report, Severity, Summary, sorted_findings
+from socialreg.load.discover import FILE_PLACE, RECORD_FOLDERS, Job
+from socialreg.load.gitbase import BaseError, _git, _run, read_blobs
+from socialreg.load.model import ORG_FILES, RecordKind, RecordSummary
 from socialreg.rules import all_rules
-from socialreg.schemas import SchemaSet
 
 # What the base side reads besides the records: a change here can change every finding.
 _CONTEXT_FOLDERS = ("org", "schemas")
@@ -226,73 +209,35 @@ def base_findings(
     """The findings of the base commit for the files in `scope`, and its whole-repository
     findings (org/ files, policy settings), on the same `today` as the head.
 
-    Rules that compare with a base see none here: what they find is always new.
+    Untouched files are read from disk (they are the same at the base), changed ones from Git;
+    the head's index stands in for the base's other records. Rules that compare with a base
+    see none here: what they find is always new.
     """
-    with tempfile.TemporaryDirectory(prefix="socialreg-base-") as folder:
-        schemas = head.repository.schemas
-        if changes.context_changed:
-            schemas = SchemaSet(
-                _extract_schemas(root, changes.commit, changes.prefix, Path(folder))
-            )
-        repository = Repository(root=root, schemas=schemas)
-        with collector_paused():
-            _load_org_files(repository, changes)
-            entries = _load_records(repository, head, changes, scope)
-            build_index(repository, entries)
-            return [*repository.findings, *run_rules(repository, today, None)]
-
-
-def _load_org_files(repository: Repository, changes: Changes) -> None:
-    if not changes.context_changed:
-        load_org_files(repository)  # the same files as the head's, usually from the cache
-        return
-    blobs = read_blobs(repository.root, changes.commit, changes.prefix, list(ORG_FILES.values()))
-    for name, path in ORG_FILES.items():
-        if path not in blobs:
-            continue  # missing at the base too: nothing to compare with
-        result = load_bytes(blobs[path], path, MAX_ORG_FILE_BYTES)
-        repository.findings.extend(result.findings)
-        if result.document is not None:
-            schema_findings = repository.schemas.check(result.document, name)
-            repository.findings.extend(_deduplicated(schema_findings, result.findings))
-            setattr(repository, name, result.document)
-
-
-def _load_records(
-    repository: Repository, head: CheckResult, changes: Changes, scope: set[str]
-) -> list[IndexEntry]:
-    """Load the base's records in `scope` in full, and index the rest of the base: the head's
-    index for untouched files, the base versions of changed ones."""
     changed = changes.changed_at_base
-    from_disk = [
-        Job(path, changes.base_files[path], True) for path in sorted(scope) if path not in changed
+    wanted = sorted(path for path in changed if path in changes.base_files)
+    blobs = read_blobs(root, changes.commit, changes.prefix, wanted)
+    records: list[tuple[Job, bytes | None]] = [
+        (Job(path, changes.base_files[path], True), None)
+        for path in sorted(scope)
+        if path not in changed
     ]
-    from_git = [
-        Job(path, changes.base_files[path], path in scope)
-        for path in sorted(changed)
-        if path in changes.base_files
+    records += [
+        (Job(path, changes.base_files[path], path in scope), blobs[path])
+        for path in wanted
+        if path in blobs
     ]
-    loaded = load_jobs(repository, from_disk)
-    paths = [job.path for job in from_git]
-    blobs = read_blobs(repository.root, changes.commit, changes.prefix, paths)
-    loaded += [_load_blob(repository, job, blobs.get(job.path)) for job in from_git]
-    entries = accept(repository, from_disk + from_git, loaded)
-    known = {summary.path for summary, _ in entries}
-    for by_id in head.repository.index.values():
-        for summary in by_id.values():
-            if changes.untouched(summary.path) and summary.path not in known:
-                entries.append((summary, False))
-    return entries
-
-
-def _load_blob(repository: Repository, job: Job, raw: bytes | None) -> Loaded:
-    if raw is None or not job.path.endswith((".yaml", ".yml")):
-        return None, []
-    result = load_bytes(raw, job.path)
-    if not job.check_in_full or result.document is None:
-        return result.document, result.findings
-    schema_findings = repository.schemas.check(result.document, job.kind)
-    return result.document, [*result.findings, *_deduplicated(schema_findings, result.findings)]
+    context: list[RecordSummary] = [
+        summary
+        for by_id in head.repository.index.values()
+        for summary in by_id.values()
+        if changes.untouched(summary.path)
+    ]
+    if not changes.context_changed:
+        return check_at_base(root, head.repository.schemas, today, records, context)
+    org_files = read_blobs(root, changes.commit, changes.prefix, list(ORG_FILES.values()))
+    with tempfile.TemporaryDirectory(prefix="socialreg-base-") as folder:
+        schemas = SchemaSet(_extract_schemas(root, changes.commit, changes.prefix, Path(folder)))
+        return check_at_base(root, schemas, today, records, context, org_files)
 
 
 def compare(

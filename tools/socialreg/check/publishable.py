@@ -15,12 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from socialreg.findings import Finding, Severity
-from socialreg.reporters import Report
+from socialreg import codes
+from socialreg.findings import Finding, Report, Severity
 
-# The checks of the files themselves (loader, schemas, file names and places): SR001-SR013.
+# The checks of the files themselves: reading (SR001-SR007), the schemas (SR010-SR012), and the
+# file's name and place (SR013).
 RECORD_FORMAT_CODES = frozenset(
-    {f"SR00{number}" for number in range(1, 8)} | {"SR010", "SR011", "SR012", "SR013"}
+    {
+        codes.UNREADABLE,
+        codes.YAML_SYNTAX,
+        codes.DUPLICATE_KEY,
+        codes.DOCUMENT_SHAPE,
+        codes.ALIAS_BOMB,
+        codes.INVALID_DATE,
+        codes.YAML_SURPRISE,
+        codes.UNKNOWN_KEY,
+        codes.MISSING_KEY,
+        codes.WRONG_VALUE,
+        codes.FILE_PLACE,
+    }
 )
 
 

@@ -12,7 +12,7 @@ import click
 
 from socialreg.codeowners import read_owners, render
 from socialreg.findings import Finding, Severity
-from socialreg.loader import load_file
+from socialreg.load.documents import load_file
 
 ORG_FILES = ("org/organization.yaml", "org/units.yaml")
 

@@ -8,6 +8,8 @@ from collections.abc import Callable
 import click
 from click.decorators import FC
 
+from socialreg.dates import as_date
+
 # Fixes "today" for every command of a session or test run (the example organisation, for
 # instance, was written for 2026-11-21). An explicit --today wins.
 TODAY_VARIABLE = "SOCIALREG_TODAY"
@@ -16,10 +18,10 @@ TODAY_VARIABLE = "SOCIALREG_TODAY"
 def parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date:
     if value is None:
         return datetime.date.today()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.") from None
+    day = as_date(value)
+    if day is None:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.")
+    return day
 
 
 def today_option(help_text: str) -> click.Option:

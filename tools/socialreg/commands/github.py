@@ -26,7 +26,7 @@ from socialreg.codeowners import Owners, read_owners
 from socialreg.findings import Severity
 from socialreg.github_api import ChangedFile, GitHub, GitHubError, PullRequest, Repository
 from socialreg.go_live import is_go_live_only
-from socialreg.loader import load_text
+from socialreg.load.documents import load_text
 from socialreg.reporters import Report
 from socialreg.reporters.json_report import ReportError, parse
 

@@ -4,42 +4,18 @@ from __future__ import annotations
 
 import datetime
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from socialreg.check import publishable
 from socialreg.check.differential import differential_report
-from socialreg.checking import check_repository
+from socialreg.check.pipeline import ValidateOptions, validate
+from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
-from socialreg.findings import Summary, sorted_findings
-from socialreg.gitbase import BaseError
+from socialreg.load.gitbase import BaseError
 from socialreg.reporters import Report, reporters
-from socialreg.schemas import SchemaError
-
-
-@dataclass(frozen=True, slots=True)
-class ValidateOptions:
-    root: Path
-    paths: tuple[str, ...]  # relative to root; empty means the whole repository
-    today: datetime.date
-    strict: bool
-    # A Git revision to compare with (the pull request's base); None skips the change rules.
-    base: str | None = None
-
-
-def validate(options: ValidateOptions) -> Report:
-    """Load, check and collect the findings; the command decides what to print.
-
-    Raises `BaseError` when `options.base` cannot be read.
-    """
-    if options.base is not None:  # new findings apart from those already on the base
-        return differential_report(options.root, options.paths or None, options.today, options.base)
-    result = check_repository(options.root, options.paths or None, options.today, options.base)
-    findings = sorted_findings(result.findings)
-    return Report(findings, Summary.of(findings, result.files_checked))
 
 
 class _UsageProblem(click.ClickException):
@@ -118,7 +94,10 @@ def command(
     """
     options = ValidateOptions(root, relative_paths(root, paths), today, strict, base)
     try:
-        report = validate(options)
+        if base is None:
+            report = validate(options)
+        else:  # new findings apart from those already on the base
+            report = differential_report(root, options.paths or None, today, base)
     except SchemaError as error:
         raise InternalError(f"the schemas cannot be used: {error}") from error
     except BaseError as error:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from socialreg.findings import Finding, Severity, Summary
-from socialreg.reporters import Baseline, Report
+from socialreg.findings import Baseline, Finding, Severity, Summary
+from socialreg.reporters import Report
 
 MAX_FINDINGS = 10_000
 MAX_TEXT = 4_000

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from socialreg.dates import as_date
 from socialreg.findings import Severity
-from socialreg.repository import Record
-from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, as_date, mapping, register
+from socialreg.load.model import Record
+from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
 @register(
     code="SR116",
-    title="An approved request is opened within a month",
     scope="account",
     severity=Severity.WARNING,
     rationale="""

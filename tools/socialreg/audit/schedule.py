@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from socialreg.engine import run_rules
+from socialreg.check.engine import run_rules
+from socialreg.check.pipeline import load_repository
 from socialreg.findings import Finding, Severity
-from socialreg.repository import Record, Repository, load_repository
+from socialreg.load.model import Record, Repository
 
 # The rules whose findings come with time, and the heading they are listed under.
 AUDIT_RULES: dict[str, str] = {

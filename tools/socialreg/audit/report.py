@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from socialreg.audit import AUDIT_RULES, AuditItem, AuditResult
+from socialreg.audit.schedule import AUDIT_RULES, AuditItem, AuditResult
 from socialreg.findings import Summary
 from socialreg.reporters import Report, json_report
 from socialreg.reporters.markdown import code_span, count, escape, escape_message

@@ -17,14 +17,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from socialreg.check.policy_settings import check_policy_settings, valid_options
+from socialreg.check.waivers import apply_waivers
+from socialreg.codes import WAIVERS
 from socialreg.findings import Finding, Severity
-from socialreg.policy_settings import check_policy_settings, valid_options
-from socialreg.repository import Record, Repository
+from socialreg.load.model import Record, Repository
 from socialreg.rules import Problem, Rule, RuleContext, all_rules
-from socialreg.rules.waivers import WAIVERS, apply_waivers
 
 if TYPE_CHECKING:
-    from socialreg.gitbase import BaseTree
+    from socialreg.load.gitbase import BaseTree
 
 
 @dataclass(frozen=True, slots=True)

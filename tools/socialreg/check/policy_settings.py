@@ -12,12 +12,11 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from socialreg.codes import POLICY_SETTINGS
 from socialreg.findings import Finding
-from socialreg.loader import Document
+from socialreg.load.documents import Document
 from socialreg.rules import Rule, all_rules, get_rule
 from socialreg.rules.base import suggest_code
-
-POLICY_SETTINGS = "SR016"
 
 
 def check_policy_settings(policy: Document | None) -> list[Finding]:

@@ -12,11 +12,12 @@ import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from socialreg.codes import WAIVERS
+from socialreg.dates import as_date
 from socialreg.findings import Finding, Severity
-from socialreg.repository import Record
-from socialreg.rules.base import Problem, RuleContext, as_date, get_rule, register
+from socialreg.load.model import Record
+from socialreg.rules.base import Problem, RuleContext, get_rule, register
 
-WAIVERS = "SR301"
 STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
 
 
@@ -31,7 +32,6 @@ class Waiver:
 
 @register(
     code=WAIVERS,
-    title="Waivers name their rule, reason, approver and expiry, and are still needed",
     scope="any",
     rationale="""
 Sometimes a rule cannot be met for a good reason, for example a pilot account that has only one

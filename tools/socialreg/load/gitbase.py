@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from socialreg.loader import load_bytes
-from socialreg.repository import RECORD_FOLDERS, RecordKind
+from socialreg.load.discover import RECORD_FOLDERS
+from socialreg.load.documents import load_bytes
+from socialreg.load.model import RecordKind
 
 
 class BaseError(Exception):

@@ -13,9 +13,6 @@ errors, and keys are always text.
 
 from __future__ import annotations
 
-import datetime
-import functools
-import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +20,18 @@ from typing import Any
 
 import yaml
 
+from socialreg.codes import (
+    ALIAS_BOMB,
+    DOCUMENT_SHAPE,
+    DUPLICATE_KEY,
+    INVALID_DATE,
+    UNREADABLE,
+    YAML_SYNTAX,
+)
+from socialreg.dates import is_calendar_date
 from socialreg.findings import Finding, Severity
-
-try:  # The C parser is about ten times faster; fall back to pure Python where it is not built.
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+from socialreg.load.positions import UNSURE, find_position
+from socialreg.load.yaml_fast import compose
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -41,17 +44,9 @@ MAX_ORG_FILE_BYTES = 20_000_000
 # size; values repeated through aliases stop here, long before that hurts.
 MAX_ALIAS_VALUES = 20_000
 
-UNREADABLE = "SR001"
-YAML_SYNTAX = "SR002"
-DUPLICATE_KEY = "SR003"
-DOCUMENT_SHAPE = "SR004"
-ALIAS_BOMB = "SR005"
-INVALID_DATE = "SR006"
-YAML_SURPRISE = "SR007"
 
 _EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"
-_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _TRUE_WORDS = frozenset({"yes", "true", "on"})
 # Reused for YAML's number syntax (0x1F, 1_000, 1.5e3); it only reads `node.value`.
 _NUMBER_CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -110,6 +105,15 @@ class Document:
 
     def locate(self, path: JsonPath) -> Position:
         """The position of `path`, or of its nearest ancestor that exists (for missing keys)."""
+        if self._positions is None:  # read it off the text when that is certain (positions.py)
+            for end in range(len(path), -1, -1):
+                found = find_position(self.text, path[:end])
+                if found is UNSURE:
+                    break
+                if found is not None:
+                    return found  # type: ignore[return-value]
+            else:
+                return (1, 1)
         positions = self.positions
         for end in range(len(path), 0, -1):
             position = positions.get(path[:end])
@@ -221,32 +225,9 @@ def load_text(text: str, path: str) -> LoadResult:
     return LoadResult(document, builder.findings)
 
 
-_RESOLVER = yaml.resolver.Resolver()  # YAML 1.1's implicit types, as PyYAML's safe loader has them
-
-
-@functools.lru_cache(maxsize=8192)
-def _resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-    return _RESOLVER.resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
-
-
-class _Loader(_YamlLoader):
-    """PyYAML's loader, with cheaper calls from its C parser back into Python.
-
-    For every node the parser asks `resolve` for the node's type, and calls two hooks for
-    "path resolvers", which we never register. Keys and short values repeat endlessly across
-    records, so a C-level cache answers most `resolve` calls, and the hooks are C built-ins that
-    do nothing; together this saves a seventh of the time of reading a record.
-    """
-
-    resolve = staticmethod(_resolve)
-    descend_resolver = staticmethod(operator.is_)  # type: ignore[assignment]  # (parent, index)
-    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]  # called with no arguments
-
-
 def _compose(text: str) -> yaml.Node | None:
-    loader = _Loader(text)
     try:
-        return loader.get_single_node()
+        return compose(text)
     except yaml.composer.ComposerError as error:
         if "expected a single document" in str(error.context or ""):
             raise _LoadError(
@@ -260,8 +241,6 @@ def _compose(text: str) -> yaml.Node | None:
         raise _syntax_error(error, text) from None
     except yaml.YAMLError as error:  # errors without a position, such as bad characters
         raise _LoadError(YAML_SYNTAX, f"The file is not valid YAML: {error}.") from None
-    finally:
-        loader.dispose()
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
@@ -330,7 +309,7 @@ def _fast_build(root: yaml.Node) -> Any:
                 return node.value
             if tag in _SIMPLE:
                 return _simple_scalar(node)  # type: ignore[arg-type]
-            if tag == _TAG + "timestamp" and _is_real_date(node.value):
+            if tag == _TAG + "timestamp" and is_calendar_date(node.value):
                 return node.value
             raise _Unusual
         # A collection met twice is an alias: the careful builder counts what it expands to.
@@ -363,18 +342,6 @@ def _simple_scalar(node: yaml.ScalarNode) -> Any:
     if kind == "int":
         return _NUMBER_CONSTRUCTOR.construct_yaml_int(node)
     return _NUMBER_CONSTRUCTOR.construct_yaml_float(node)
-
-
-def _is_real_date(value: str) -> bool:
-    """Whether a YAML timestamp is a real date; date-times pass here and fail the schema."""
-    if not _DATE_LIKE.match(value):
-        return True
-    try:
-        year, month, day = (int(part) for part in value.split("-"))
-        datetime.date(year, month, day)
-    except ValueError:
-        return False
-    return True
 
 
 class _CarefulBuilder:
@@ -494,7 +461,7 @@ class _CarefulBuilder:
         )
 
     def _check_date(self, value: str, node: yaml.ScalarNode, path: JsonPath) -> None:
-        if not _is_real_date(value):
+        if not is_calendar_date(value):
             line, column = _mark(node)
             self.findings.append(
                 Finding(

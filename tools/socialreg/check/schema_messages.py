@@ -17,14 +17,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
+from socialreg.codes import INVALID_DATE, MISSING_KEY, UNKNOWN_KEY, WRONG_VALUE, YAML_SURPRISE
+from socialreg.dates import is_real_date
 from socialreg.findings import Finding
-from socialreg.loader import INVALID_DATE, YAML_SURPRISE, Document, JsonPath, dotted
-from socialreg.schemas import is_real_date
-
-UNKNOWN_KEY = "SR010"
-MISSING_KEY = "SR011"
-WRONG_VALUE = "SR012"
-
+from socialreg.load.documents import Document, JsonPath, dotted
 
 _FORMAT_CHECKER = FormatChecker()
 _FORMAT_CHECKER.checks("date")(is_real_date)  # as the fast validator reads it

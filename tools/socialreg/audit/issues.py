@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
-from socialreg.audit import AuditItem, AuditResult, RecordInfo
+from socialreg.audit.schedule import AuditItem, AuditResult, RecordInfo
 from socialreg.github_api import Issue, Repository
 from socialreg.reporters.markdown import code_span, escape, escape_message
 

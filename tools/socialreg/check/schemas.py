@@ -2,13 +2,12 @@
 
 Two validators per schema, for speed: a compiled one (jsonschema-rs, in Rust) answers "valid
 or not" for every file in about a fiftieth of the time, and jsonschema explains only the files
-that are not valid, with locations and `best_match` (socialreg.schema_messages, imported only
+that are not valid, with locations and `best_match` (socialreg.check.schema_messages, imported only
 then). A test keeps the two in agreement on every case.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from pathlib import Path
@@ -16,12 +15,9 @@ from typing import Any
 
 import jsonschema_rs
 
+from socialreg.dates import is_real_date
 from socialreg.findings import Finding
-from socialreg.loader import Document
-
-UNKNOWN_KEY = "SR010"  # the same codes as socialreg.schema_messages, which is imported lazily
-MISSING_KEY = "SR011"
-WRONG_VALUE = "SR012"
+from socialreg.load.documents import Document
 
 COMMON = "common.schema.json"
 KINDS = ("account", "campaign", "organization", "units", "policy")
@@ -29,17 +25,6 @@ KINDS = ("account", "campaign", "organization", "units", "policy")
 
 class SchemaError(Exception):
     """A schema file is missing or broken: the tool cannot run, which is an internal error."""
-
-
-def is_real_date(value: object) -> bool:
-    """JSON Schema's `date` format: a real date written YYYY-MM-DD."""
-    if not isinstance(value, str):
-        return True
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 class _Schema:
@@ -71,13 +56,13 @@ class _Schema:
     def detailed(self) -> Any:
         """jsonschema's validator, built the first time a document needs explaining."""
         if self._detailed is None:
-            from socialreg.schema_messages import detailed_validator
+            from socialreg.check.schema_messages import detailed_validator
 
             self._detailed = detailed_validator(self.document, self._sources)
         return self._detailed
 
     def explain(self, document: Document) -> list[Finding]:
-        from socialreg.schema_messages import explain
+        from socialreg.check.schema_messages import explain
 
         return explain(self.detailed, document)
 
