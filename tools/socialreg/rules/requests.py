@@ -41,6 +41,7 @@ decision:
 status: requested
 decision:
   date: 2026-09-01      # still not opened on 2026-11-21
+  comms_contacted: 2026-08-20
 """,
 )
 def check_request_opened(record: Record, context: RuleContext) -> Iterator[Problem]:
