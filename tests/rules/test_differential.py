@@ -17,6 +17,7 @@ import yaml
 from casefiles import FIXTURE, Case, collect, make_repository, merge, write_case
 from click.testing import CliRunner
 
+from socialreg import pr_comment
 from socialreg.check.differential import differential_report
 from socialreg.check.pipeline import load_repository
 from socialreg.cli import main
@@ -474,3 +475,29 @@ def test_a_rule_that_reads_other_records_says_so(case: Case, tmp_path: Path) -> 
         for record in records:
             list(rule.check(record, context))
         assert not _WatchedRecords.looked, f"{rule.code} reads other records"
+
+
+def test_the_bot_asks_for_changes_only_for_new_errors(repo: Path) -> None:
+    _branch(repo)
+    _edit(repo, LIBRARY, {"name": "Norrvik University Library on Facebook"})
+    _commit(repo, "rename")
+    report = json_report.parse(_cli(repo, AFTER_DUE, "--format", "json")[1])
+    assert report.summary.errors == 4  # overdue reviews, all already on main
+    assert pr_comment.NEEDS_CHANGES.name not in pr_comment.wanted_labels(report, [LIBRARY], False)
+    _edit(repo, LIBRARY, {"monitoring": {"response_time_hours": 400}})
+    _commit(repo, "slow answers")
+    report = json_report.parse(_cli(repo, AFTER_DUE, "--format", "json")[1])
+    assert pr_comment.NEEDS_CHANGES.name in pr_comment.wanted_labels(report, [LIBRARY], False)
+
+
+def test_the_bot_comment_says_what_a_clean_change_fixed(repo: Path) -> None:
+    _edit(repo, LIBRARY, {"monitoring": {"response_time_hours": 400}})
+    _commit(repo, "slow answers")
+    _branch(repo)
+    _edit(repo, LIBRARY, {"monitoring": {"response_time_hours": 24}})
+    _commit(repo, "fixed")
+    report = json_report.parse(_cli(repo, BEFORE_DUE, "--format", "json")[1])
+    assert report.findings == []
+    links = pr_comment.WebLinks("https://github.com", "norrvik/registry", "0" * 40, "main")
+    body = pr_comment.render_comment(report, links)
+    assert "fixes 1 finding that was on main" in body
