@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from socialreg.go_live import GO_LIVE_KEYS, is_go_live_only
+from socialreg.github.go_live import GO_LIVE_KEYS, is_go_live_only
 
 from .github_server import FakeGitHub, Repo
 from .test_github_approvals import add_registry_repo, check, status_of

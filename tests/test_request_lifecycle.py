@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from socialreg.check.pipeline import load_repository
 from socialreg.cli import main
+from socialreg.github.next_step import MARKER, comment, requests_in
 from socialreg.load.documents import load_file
-from socialreg.next_step import MARKER, comment, requests_in
 from socialreg.registry_site.build import build_site
 from socialreg.registry_site.model import published_registry
 from socialreg.registry_site.verify_data import verify_data

@@ -17,11 +17,11 @@ import yaml
 from casefiles import FIXTURE, Case, collect, make_repository, merge, write_case
 from click.testing import CliRunner
 
-from socialreg import pr_comment
 from socialreg.check.differential import differential_report
 from socialreg.check.pipeline import load_repository
 from socialreg.cli import main
 from socialreg.findings import Finding, Severity
+from socialreg.github import pr_comment
 from socialreg.reporters import Report, json_report, sarif
 from socialreg.reporters import github as github_reporter
 from socialreg.rules import RuleContext, all_rules

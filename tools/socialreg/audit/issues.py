@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 from socialreg.audit.schedule import AuditItem, AuditResult, RecordInfo
-from socialreg.github_api import Issue, Repository
-from socialreg.reporters.markdown import code_span, escape, escape_message
+from socialreg.github.api import Issue, Repository
+from socialreg.reporters.markdown_text import code_span, escape, escape_message
 
 LABEL = "registry-audit"
 LABEL_COLOR = "d93f0b"

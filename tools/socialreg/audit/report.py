@@ -11,7 +11,8 @@ from itertools import groupby
 from socialreg.audit.schedule import AUDIT_RULES, AuditItem, AuditResult
 from socialreg.findings import Summary
 from socialreg.reporters import Report, json_report
-from socialreg.reporters.markdown import code_span, count, escape, escape_message
+from socialreg.reporters.markdown import count
+from socialreg.reporters.markdown_text import code_span, escape, escape_message
 
 
 def report(result: AuditResult) -> Report:

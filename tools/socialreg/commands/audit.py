@@ -47,7 +47,7 @@ def audit(options: AuditOptions) -> int:
         return 1 if result.now else 0
     # Imported here: the GitHub client is only needed for the issues.
     from socialreg.audit.issues import sync_issues
-    from socialreg.github_api import GitHub, GitHubError
+    from socialreg.github.api import GitHub, GitHubError
 
     assert options.repo is not None
     try:

@@ -2,8 +2,9 @@
 
 One comment per pull request carries the validation result and the approvals. It starts with a
 hidden marker, so the bot finds it again and edits it in place on every run; only a comment
-written by a bot counts, so a person who pastes the marker into their own comment cannot make
-the bot edit theirs (it could not anyway) or hide the real one.
+written by the bot's own login counts (github-actions[bot] with the workflow token, the App's
+`<slug>[bot]` as an App), so neither a person nor another bot that pastes the marker can hide
+the real comment or have the bot edit theirs.
 
 The report comes from an artifact that the pull request's own code wrote. It is parsed strictly
 (socialreg.reporters.json_report.parse); its texts are escaped by the Markdown reporter; its
@@ -14,7 +15,7 @@ Line links point at the file in the pull request's head commit, which the caller
 GitHub, never from the artifact. Rule codes link to docs/rules.md on the base branch (written by
 `socialreg rules --format markdown`), whose headings are the codes (`## SR105` -> `#sr105`).
 
-No GitHub calls here: socialreg.commands.github asks, this module decides.
+No GitHub calls here: socialreg.github.bot asks, this module decides.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from socialreg.findings import Severity
-from socialreg.github_api import ChangedFile, Comment
+from socialreg.github.api import ChangedFile, Comment
 from socialreg.load.documents import load_text
 from socialreg.reporters import Report, markdown
+from socialreg.reporters.markdown_text import code_span
 
 MARKER = "<!-- socialreg:report -->"
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment
@@ -136,7 +138,7 @@ def render_comment(report: Report, links: WebLinks, approvals: str | None = None
     file. `approvals` is the approvals summary (already Markdown, already escaped).
     """
     footer = (
-        f"<sub>Checked at commit {markdown.code_span(links.head_sha[:7])}. socialreg updates "
+        f"<sub>Checked at commit {code_span(links.head_sha[:7])}. socialreg updates "
         "this comment on every run.</sub>"
     )
     approvals_part = "" if approvals is None else _shorten(approvals.strip(), APPROVALS_LIMIT)
@@ -155,10 +157,10 @@ def render_comment(report: Report, links: WebLinks, approvals: str | None = None
     return "\n\n".join(parts) + "\n"
 
 
-def find_comment(comments: Sequence[Comment]) -> Comment | None:
-    """The bot's earlier comment: the oldest one written by a bot that starts with the marker."""
+def find_comment(comments: Sequence[Comment], bot_login: str) -> Comment | None:
+    """The bot's earlier comment: the oldest one by `bot_login` that starts with the marker."""
     for comment in comments:
-        if comment.author.lower().endswith("[bot]") and comment.body.startswith(MARKER):
+        if comment.author.lower() == bot_login.lower() and comment.body.startswith(MARKER):
             return comment
     return None
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from socialreg.github_api import Repository
+import click
+
+from socialreg.github.api import GitHub, GitHubError, Repository
 from socialreg.load.documents import load_text
 from socialreg.reporters.markdown import code_span, escape
 
@@ -125,3 +127,17 @@ def post_next_steps(repo: Repository, commit: str, dry_run: bool = False) -> lis
         repo.create_comment(pull.number, body)
         done.append(f"#{pull.number}: posted the next step for {len(requests)} request(s).")
     return done
+
+
+def run_next_step(
+    repository: str, commit: str, dry_run: bool = False, github: GitHub | None = None
+) -> int:
+    """`socialreg github next-step`: the exit code (0 done, 2 GitHub or usage error)."""
+    try:
+        client = github or GitHub.from_environment(repository=repository)
+        for line in post_next_steps(client.repository(repository), commit, dry_run):
+            click.echo(line, err=not dry_run)
+        return 0
+    except GitHubError as error:
+        click.echo(f"error: {error}", err=True)
+        return 2
