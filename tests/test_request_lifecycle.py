@@ -107,7 +107,7 @@ NEW_OPTIONS = [
     [
         ([], "requested"),  # the usual way: not opened yet
         (["--exists", "no"], "requested"),
-        (["--exists", "yes"], "active"),
+        (["--exists", "yes", "--status", "active"], "active"),
         (["--exists", "yes", "--status", "pilot"], "pilot"),
         (["--status", "active"], "active"),  # a live status says the account exists
     ],
@@ -126,14 +126,29 @@ def test_new_asks_whether_the_account_exists(
 
 
 def test_the_interactive_question_explains_the_two_ways(registry: Path) -> None:
+    given = [option for option in NEW_OPTIONS if option != "--no-input"]
     result = CliRunner().invoke(
         main,
-        ["--root", str(registry), "new", "account", "--today", TODAY],
-        input="library\nbluesky\nNorrvik Library\nmaybe\n",
+        ["--root", str(registry), "new", "account", *given],
+        input="\nmaybe\nno\n" + "\n" * 10,  # the supervisor: the only one
     )
     assert "Does the account already exist on the platform" in result.output
-    assert "status: requested" in result.output
+    assert "status: requested" in result.output  # the hint says what "no" means
     assert "Answer yes or no (not 'maybe')" in result.output
+    assert result.exit_code == 0, result.output
+    document = load_file(registry, "accounts/library/library-news-bluesky.yaml").document
+    assert document is not None and document.data["status"] == "requested"
+
+
+def test_an_existing_account_must_say_active_or_pilot(registry: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--root", str(registry), "new", "account", *NEW_OPTIONS, "--exists", "yes"]
+    )
+    assert result.exit_code == 2
+    assert "--status is missing" in result.output
+    with_request = [*NEW_OPTIONS, "--status", "requested", "--exists", "yes"]
+    refused = CliRunner().invoke(main, ["--root", str(registry), "new", "account", *with_request])
+    assert refused.exit_code == 2 and "requested" in refused.output
 
 
 def test_a_requested_account_is_never_listed_as_official(registry: Path, tmp_path: Path) -> None:

@@ -42,6 +42,10 @@ CODES: dict[str, str] = {
     "SR114": "Accounts are archived with a date and reason, never deleted",
     "SR115": "Contact e-mail addresses belong to the organisation",
     "SR116": "An approved request is opened within a month",
+    "SR130": "The handle and the address name the same account",
+    "SR131": "The handle is a user name, not an address",
+    "SR132": "No typographic quotes or invisible characters in handles and addresses",
+    "SR133": "Holiday cover and tone are written as routines, not a word or two",
     # Campaigns
     "SR201": "The brief reaches the communications office at least 14 days before the start",
     "SR202": "The end is not before the start, and the status agrees with the dates",

@@ -32,6 +32,7 @@ from socialreg.dates import is_calendar_date
 from socialreg.findings import Finding, Severity
 from socialreg.load.positions import UNSURE, find_position
 from socialreg.load.yaml_fast import compose
+from socialreg.load.yaml_hints import quoted_line, quoting_hint
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -218,7 +219,8 @@ def load_text(text: str, path: str) -> LoadResult:
         builder = _CarefulBuilder(path)
         data = builder.build(node, ())
     except _LoadError as error:
-        return _failed(path, error.rule, error.message, error.position)
+        # What to type instead, when the line has a value YAML reads as syntax (@, *, &, ...).
+        return _failed(path, error.rule, _with_quoting(text, error), error.position)
     except RecursionError:
         return _failed(path, DOCUMENT_SHAPE, "The file is nested too deeply to be a record.")
     document = Document(path, data, text, builder.positions, builder.plain_scalars)
@@ -258,10 +260,25 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
     context = f" ({error.context})" if error.context else ""
     return _LoadError(
         YAML_SYNTAX,
-        f"This is not valid YAML: {problem}{context}. Check the indentation and that "
+        f"{_PARSER_WORDS} {problem}{context}. Check the indentation and that "
         "text containing `: ` or `#` is in quotes.",
         position,
     )
+
+
+_PARSER_WORDS = "This is not valid YAML:"
+
+
+def _with_quoting(text: str, error: _LoadError) -> str:
+    """The message, or what to type when the line's value starts with @, *, &, !, %, ` or |."""
+    found = quoted_line(text, error.position[0]) if error.rule == YAML_SYNTAX else None
+    if found is None:
+        return error.message
+    if error.message.startswith("The tag"):  # a tag may be meant: say both
+        return f"{error.message} If the value is text, put it in quotes: {found[1]}"
+    if error.message.startswith(_PARSER_WORDS):  # the parser's own words: replace them
+        return quoting_hint(text, error.position[0]) or error.message
+    return error.message  # a message of ours (merge keys, aliases) already says it
 
 
 def _line(text: str, number: int) -> str:

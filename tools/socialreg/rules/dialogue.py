@@ -28,7 +28,7 @@ dialogue:
     failing="""
 dialogue:
   house_rules_url: https://www.instagram.com/norrvik.library/
-  tone: Helpful.
+  tone: Helpful, signed with a first name.
   crimes: Remove it.
 """,
 )

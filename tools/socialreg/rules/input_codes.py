@@ -117,10 +117,10 @@ becomes a number. Where a text was meant, the message shows how to quote it.
 """,
     source=REQUIREMENTS,
     passing="""
-handle: "no"
+name: "no"
 """,
     failing="""
-handle: no
+name: no
 """,
 )
 

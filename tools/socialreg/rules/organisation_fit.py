@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from socialreg.load.model import Record, Repository
 from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
+from socialreg.wording import a_or_an
 
 REQUIREMENTS = "REQUIREMENTS.md"
 
@@ -83,6 +84,7 @@ so that a link to the wrong site, or a typo in the address, is caught before it 
     source=f"{REQUIREMENTS} (record format)",
     passing="""
 platform: instagram
+handle: "@norrvik.library"
 url: https://www.instagram.com/norrvik.library/
 """,
     failing="""
@@ -109,6 +111,6 @@ def check_platform(record: Record, context: RuleContext) -> Iterator[Problem]:
         yield Problem(
             record.document,
             ("url",),
-            f"{url} is not a {name} address. Copy the address of the account's page from the "
-            "browser's address bar, starting with https://.",
+            f"{url} is not {a_or_an(name)} address. Copy the address of the account's page "
+            "from the browser's address bar, starting with https://.",
         )
