@@ -12,7 +12,7 @@ Findings are matched by path, rule and JSON path, never by line, so an edit abov
 not make it new; a renamed or moved file keeps its findings. An error that was only a warning
 on the base is new.
 
-The base side re-uses what the head run already has instead of checking the base from scratch:
+The base side reuses what the head run already has instead of checking the base from scratch:
 a record file that did not change is the same file on both sides. When neither `org/` nor
 `schemas/` changed, an untouched record's findings can only differ through the other records,
 and only for the rules that compare records (`compares_records`). So the base is checked only
