@@ -9,14 +9,15 @@ from urllib.parse import urlsplit
 
 from socialreg.findings import Severity
 from socialreg.load.model import Record
-from socialreg.rules.base import KI, Problem, RuleContext, register
+from socialreg.rules.base import Problem, RuleContext, register
 from socialreg.rules.pasted_text import url_for_handle, without_pasted
+from socialreg.sources import KI
 
 
 def handle_in_url(handle: str, url: str) -> bool:
     """Whether the user name of `handle` appears in `url` as its host or a part of its path.
 
-    `@norrvik.library` fits https://www.instagram.com/norrvik.library/, and a Mastodon handle
+    `@example.library` fits https://www.instagram.com/example.library/, and a Mastodon handle
     `@news@mastodon.example` fits https://mastodon.example/@news.
     """
     name = without_pasted(handle).lstrip("@").casefold()
@@ -54,7 +55,7 @@ def suggested_address(policy: dict[str, Any], platform: Any, handle: str) -> str
     scope="account",
     severity=Severity.WARNING,
     rationale="""
-The handle (@norrvik.library) and the address (https://www.instagram.com/norrvik.library/) are
+The handle (@example.library) and the address (https://www.instagram.com/example.library/) are
 typed separately, often copied from two places. When they disagree, one of them points at
 another account, perhaps someone else's, and the registry would vouch for it. This rule checks
 that the user name of the handle is part of the address. Addresses that name an account by a
@@ -64,12 +65,12 @@ number (profile.php?id=..., /channel/UC...) cannot be compared and are skipped (
     source=KI,
     options={"numeric_addresses": ["profile.php", "/channel/"]},
     passing="""
-handle: "@library.norrvik.example"
-url: https://bsky.app/profile/library.norrvik.example
+handle: "@library.example.org"
+url: https://bsky.app/profile/library.example.org
 """,
     failing="""
-handle: "@library.norrvik.example"
-url: https://bsky.app/profile/norrvik.example
+handle: "@library.example.org"
+url: https://bsky.app/profile/example.org
 """,
 )
 def check_handle_address(record: Record, context: RuleContext) -> Iterator[Problem]:

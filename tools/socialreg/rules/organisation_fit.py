@@ -11,9 +11,8 @@ from collections.abc import Iterator
 
 from socialreg.load.model import Record, Repository
 from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
+from socialreg.sources import RECORD_FORMAT
 from socialreg.wording import a_or_an
-
-REQUIREMENTS = "REQUIREMENTS.md"
 
 
 @register(
@@ -25,13 +24,13 @@ supervisors to approve changes to it. So the `unit` key must be the folder's nam
 must be defined in org/units.yaml. Like the other problems with the file itself, this cannot
 be waived.
 """,
-    source=f"{REQUIREMENTS} rule 25",
+    source=RECORD_FORMAT,
     passing="""
-# accounts/library/norrvik-library-instagram.yaml
+# accounts/library/example-library-instagram.yaml
 unit: library
 """,
     failing="""
-# accounts/library/norrvik-library-instagram.yaml
+# accounts/library/example-library-instagram.yaml
 unit: libary
 """,
 )
@@ -81,15 +80,15 @@ The organisation decides which platforms it uses (org/policy.yaml, platforms). A
 platform must be one of them, and its address must have the form of that platform's addresses,
 so that a link to the wrong site, or a typo in the address, is caught before it is published.
 """,
-    source=f"{REQUIREMENTS} (record format)",
+    source=RECORD_FORMAT,
     passing="""
 platform: instagram
-handle: "@norrvik.library"
-url: https://www.instagram.com/norrvik.library/
+handle: "@example.library"
+url: https://www.instagram.com/example.library/
 """,
     failing="""
 platform: instagram
-url: https://www.facebook.com/norrvik.library/
+url: https://www.facebook.com/example.library/
 """,
 )
 def check_platform(record: Record, context: RuleContext) -> Iterator[Problem]:

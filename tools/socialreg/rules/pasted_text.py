@@ -10,7 +10,8 @@ import unicodedata
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import KI, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import KI
 
 # What a word processor or a web page adds when text is copied from it.
 _QUOTES = "typographic quotes"
@@ -96,11 +97,11 @@ check cannot see that two records name the same account. The message says what t
 """,
     source=KI,
     passing="""
-handle: "@library.norrvik.example"
-url: https://bsky.app/profile/library.norrvik.example
+handle: "@library.example.org"
+url: https://bsky.app/profile/library.example.org
 """,
     failing="""
-handle: "\u201c@library.norrvik.example\u201d"
+handle: "\u201c@library.example.org\u201d"
 """,
 )
 def check_pasted_text(record: Record, context: RuleContext) -> Iterator[Problem]:

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from socialreg.dates import as_date
 from socialreg.findings import Severity
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import STOCKHOLM_NEW
 
 
 @register(

@@ -466,7 +466,7 @@ def render(record: dict[str, Any], context: Context, command: str) -> str:
 
 
 def suggest_id(*parts: str) -> str:
-    """A file name from words: "Norrvik Library" + "instagram" -> norrvik-library-instagram."""
+    """A file name from words: "Example Library" + "instagram" -> example-library-instagram."""
     text = "-".join(part for part in parts if part)
     folded = (
         text.lower()

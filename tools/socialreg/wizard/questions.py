@@ -199,7 +199,8 @@ def _campaign_id(context: Context, answers: Answers) -> str | None:
 
 
 def _pilot_end(context: Context, answers: Answers) -> str:
-    """Three months after the decision: a short but extendable trial (004)."""
+    """Three months after the decision: a short but extendable trial
+    (An NHS library blog, *Can I have one of those? Getting your own social media*)."""
     start = datetime.date.fromisoformat(str(answers.get("decision-date") or context.today))
     return add_months(start, 3).isoformat()
 
@@ -523,7 +524,7 @@ ACCOUNT_SECTIONS: tuple[Section, ...] = (
                 ("handle",),
                 check=_free_handle,
                 hint="The name after the @, as the platform shows it, for example "
-                "@norrvik.library (for an account still to be opened: the one you will ask "
+                "@example.library (for an account still to be opened: the one you will ask "
                 "for). Not the whole address: that comes next.",
             ),
             Question(
