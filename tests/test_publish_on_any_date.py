@@ -32,14 +32,15 @@ TWO_YEARS_AHEAD = "2028-11-21"
 
 @pytest.fixture
 def registry(tmp_path: Path) -> Path:
-    """The fixture registry with a campaign, its CODEOWNERS written as an adopter would."""
+    """The fixture registry with a campaign, and the files made from org/ written as an adopter
+    would (CODEOWNERS, the forms, the docs)."""
     root = tmp_path / "registry"
     shutil.copytree(FIXTURE / "repo", root)
     shutil.copytree(PROJECT / "schemas", root / "schemas")
     campaign = root / "campaigns" / "library" / "spring-workshops.yaml"
     campaign.parent.mkdir(parents=True)
     shutil.copyfile(FIXTURE / "templates" / "campaign.yaml", campaign)
-    result = CliRunner().invoke(main, ["--root", str(root), "codeowners"])
+    result = CliRunner().invoke(main, ["--root", str(root), "generate"])
     assert result.exit_code == 0, result.output
     return root
 
