@@ -217,7 +217,8 @@ VERIFY_CASES = [
     ),
     ("https://twitter.com/NorrvikCareers", "archived", "Norrvik University Careers on X"),
     ("@NorrvikCareers", "archived", "Norrvik University Careers on X"),
-    ("https://www.tiktok.com/@study.norrvik", "not-found", ""),  # requested, not official yet
+    # Requested: approved, not opened yet. Named, never official, never linked (no page yet).
+    ("https://www.tiktok.com/@study.norrvik", "requested", ""),
     ("https://www.facebook.com/NorrvikUniversityFanClub", "not-found", ""),
     ("@norrvik", "not-found", ""),
     ("   ", "empty", ""),
@@ -248,8 +249,12 @@ def test_verify_box_gives_the_right_answer(
         "not-found": "Not found in the registry: it may not be an official account of Norrvik "
         "University.",
         "empty": "Write a profile address or a handle first.",
+        "requested": "Approved, not yet opened: Norrvik University has approved this account, "
+        "but it has not been opened yet.",
     }[verdict]
     assert result.startswith(expected_start)
+    if verdict == "requested":
+        assert page.locator("#verify-result a").count() == 0
     if match:
         assert match in result
         link = page.locator("#verify-result a").first

@@ -140,6 +140,7 @@ class Translator:
             "verify_official",
             "verify_archived",
             "verify_not_found",
+            "verify_requested",
             "verify_match",
         )
         return {key: self._strings[key] for key in keys}

@@ -180,6 +180,10 @@ class Registry:
 
     def organization_in(self, language: str) -> str:
         return self.translations.get(language, {}).get("organization") or self.organization
+    # Requests approved by their merge but not opened on the platform yet: never listed as
+    # official (the account does not exist), only named on the verify page, so that a squatter
+    # who opens an account with that handle first cannot pose as the organisation.
+    requested: list[Account] = field(default_factory=list)
 
     @property
     def official_accounts(self) -> list[Account]:
@@ -258,6 +262,17 @@ def published_registry(
         ),
         key=lambda account: (account.name.casefold(), account.platform, account.id),
     )
+    requested = sorted(
+        (
+            account
+            for account in (
+                _account(record, units, platforms, ("requested",))
+                for record in _of(repository, "account")
+            )
+            if account is not None
+        ),
+        key=lambda account: (account.name.casefold(), account.platform, account.id),
+    )
     by_id = {account.id: account for account in accounts}
     campaigns = sorted(
         (
@@ -291,6 +306,7 @@ def published_registry(
         languages=languages,
         identity=identity,
         translations=_translations(settings.get("translations"), ("title", "organization")),
+        requested=requested,
     )
 
 
@@ -364,10 +380,15 @@ def _unit(record: Record, units: dict[str, Unit]) -> Unit:
     return units.get(unit_id) or Unit(unit_id, unit_id, "")
 
 
-def _account(record: Record, units: dict[str, Unit], platforms: dict[str, str]) -> Account | None:
+def _account(
+    record: Record,
+    units: dict[str, Unit],
+    platforms: dict[str, str],
+    statuses: tuple[str, ...] = PUBLISHED_STATUSES,
+) -> Account | None:
     data = record.data
     status = _text(data, "status")
-    if status not in PUBLISHED_STATUSES:
+    if status not in statuses:
         return None
     platform = _text(data, "platform")
     waivers = data.get("waivers")

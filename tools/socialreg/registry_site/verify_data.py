@@ -40,12 +40,13 @@ def handle_key(text: str) -> str:
 
 
 def verify_data(registry: Registry) -> dict[str, object]:
+    """Each account as [name, platform, handle, status, page]; a requested account (approved,
+    not yet opened) has no page, and the check says it is not open yet."""
     accounts = []
     keys: dict[str, list[int]] = {}
-    for number, account in enumerate(registry.accounts):
-        accounts.append(
-            [account.name, account.platform_name, account.handle, account.status, account.page]
-        )
+    for number, account in enumerate([*registry.accounts, *registry.requested]):
+        page = account.page if account.status != "requested" else ""
+        accounts.append([account.name, account.platform_name, account.handle, account.status, page])
         found = []
         if account.url:
             found.append("u:" + address_key(account.url))

@@ -108,8 +108,10 @@
       var keyed = shards[shardOf(key)] || {};
       var accounts = Object.prototype.hasOwnProperty.call(keyed, key) ? keyed[key] : [];
       for (var i = 0; i < accounts.length; i++) {
-        if (pages.indexOf(accounts[i][4]) === -1) {
-          pages.push(accounts[i][4]);
+        // A requested account has no page yet: its name and handle tell it apart.
+        var id = accounts[i][4] || accounts[i][0] + "\n" + accounts[i][2];
+        if (pages.indexOf(id) === -1) {
+          pages.push(id);
           found.push(accounts[i]);
         }
       }
@@ -136,12 +138,15 @@
 
   function matchLine(account) {
     var item = document.createElement("li");
-    var link = document.createElement("a");
-    link.href = account[4];
-    link.textContent = say(strings.verify_match, {
+    // A requested account has no page yet: its name is said, not linked.
+    var label = document.createElement(account[4] ? "a" : "span");
+    if (account[4]) {
+      label.href = account[4];
+    }
+    label.textContent = say(strings.verify_match, {
       name: account[0], platform: account[1], handle: account[2]
     });
-    item.appendChild(link);
+    item.appendChild(label);
     return item;
   }
 
@@ -151,9 +156,14 @@
       result.appendChild(paragraph("verdict verdict-unknown", strings.verify_not_found));
       return "not-found";
     }
-    var official = found.filter(function (a) { return a[3] !== "archived"; });
-    var archived = found.filter(function (a) { return a[3] === "archived"; });
+    function having(test) {
+      return found.filter(function (a) { return test(a[3]); });
+    }
+    var official = having(function (s) { return s !== "archived" && s !== "requested"; });
+    var archived = having(function (s) { return s === "archived"; });
+    var requested = having(function (s) { return s === "requested"; });
     var groups = [[official, "verdict verdict-official", strings.verify_official],
+                  [requested, "verdict verdict-requested", strings.verify_requested],
                   [archived, "verdict verdict-archived", strings.verify_archived]];
     for (var g = 0; g < groups.length; g++) {
       if (groups[g][0].length === 0) {
@@ -166,7 +176,7 @@
       }
       result.appendChild(list);
     }
-    return official.length ? "official" : "archived";
+    return official.length ? "official" : requested.length ? "requested" : "archived";
   }
 
   // The verdict is set when the answer is shown, so a test (or a person) can wait for it.
