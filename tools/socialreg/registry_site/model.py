@@ -104,6 +104,10 @@ class Account:
     waivers: tuple[Waiver, ...] = ()
     # The record's own `translations`: language -> {"name": ..., "purpose": ...}.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Requests approved by their merge but not opened on the platform yet: never listed as
+    # official (the account does not exist), only named on the verify page, so that a squatter
+    # who opens an account with that handle first cannot pose as the organisation.
+    requested: list[Account] = field(default_factory=list)
 
     def name_in(self, language: str) -> str:
         return self.translations.get(language, {}).get("name") or self.name
@@ -180,10 +184,6 @@ class Registry:
 
     def organization_in(self, language: str) -> str:
         return self.translations.get(language, {}).get("organization") or self.organization
-    # Requests approved by their merge but not opened on the platform yet: never listed as
-    # official (the account does not exist), only named on the verify page, so that a squatter
-    # who opens an account with that handle first cannot pose as the organisation.
-    requested: list[Account] = field(default_factory=list)
 
     @property
     def official_accounts(self) -> list[Account]:
