@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from socialreg.characters import visible
+
 
 class Severity(enum.StrEnum):
     """How loud a finding is. The policy decides this, never the rule that found it."""
@@ -39,6 +41,15 @@ class Finding:
     severity: Severity
     message: str
     json_path: str = "$"
+
+    def __post_init__(self) -> None:
+        # Messages quote what people wrote, and paths are file names a pull request chose:
+        # neither may carry a raw control character into a terminal, a log or a report.
+        for name in ("path", "message", "json_path"):
+            text = getattr(self, name)
+            shown = visible(text)
+            if shown is not text:
+                object.__setattr__(self, name, shown)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)

@@ -23,7 +23,10 @@ from typing import Any
 
 import yaml
 
+from socialreg.characters import describe
 from socialreg.findings import Finding, Severity
+from socialreg.load import line_breaks, numbers
+from socialreg.load.files import NotAPlainFile, read_plain_file
 
 try:  # The C parser is about ten times faster; fall back to pure Python where it is not built.
     from yaml import CSafeLoader as _YamlLoader
@@ -48,13 +51,12 @@ DOCUMENT_SHAPE = "SR004"
 ALIAS_BOMB = "SR005"
 INVALID_DATE = "SR006"
 YAML_SURPRISE = "SR007"
+WRONG_VALUE = "SR012"  # as the schema says it: a number no record can use
 
 _EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"
 _DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _TRUE_WORDS = frozenset({"yes", "true", "on"})
-# Reused for YAML's number syntax (0x1F, 1_000, 1.5e3); it only reads `node.value`.
-_NUMBER_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 class Document:
@@ -160,8 +162,9 @@ class _LoadError(Exception):
 def load_file(root: Path, relative_path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
     """Load `root / relative_path`; the path in findings is `relative_path`."""
     try:
-        with open(root / relative_path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        raw = read_plain_file(root / relative_path, max_bytes + 1)
+    except NotAPlainFile as error:
+        return _failed(relative_path, UNREADABLE, str(error))
     except OSError as error:
         reason = error.strerror or str(error)
         return _failed(relative_path, UNREADABLE, f"The file cannot be read: {reason}.")
@@ -244,9 +247,10 @@ class _Loader(_YamlLoader):
 
 
 def _compose(text: str) -> yaml.Node | None:
-    loader = _Loader(text)
+    protected, back = line_breaks.protect(text)
+    loader = _Loader(protected)
     try:
-        return loader.get_single_node()
+        node = loader.get_single_node()
     except yaml.composer.ComposerError as error:
         if "expected a single document" in str(error.context or ""):
             raise _LoadError(
@@ -258,14 +262,60 @@ def _compose(text: str) -> yaml.Node | None:
         raise _syntax_error(error, text) from None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, text) from None
-    except yaml.YAMLError as error:  # errors without a position, such as bad characters
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow in a file
+        raise _character_error(error, text) from None
+    except yaml.YAMLError as error:  # errors without a position
         raise _LoadError(YAML_SYNTAX, f"The file is not valid YAML: {error}.") from None
     finally:
         loader.dispose()
+    if back is not None:
+        line_breaks.restore(node, back)
+    return node
+
+
+def _character_error(error: yaml.reader.ReaderError, text: str) -> _LoadError:
+    character = chr(error.character) if isinstance(error.character, int) else ""
+    index = text.find(character) if character else -1
+    if index < 0:
+        return _LoadError(YAML_SYNTAX, "The file holds a character that YAML does not allow.")
+    before = line_breaks.editor_lines(text[:index])
+    return _LoadError(
+        YAML_SYNTAX,
+        f"There is an invisible control character here, {describe(character)}, which YAML "
+        "does not allow in a file. Delete it (retyping the text around it helps).",
+        (len(before), len(before[-1]) + 1),
+    )
+
+
+# Errors that PyYAML reports where it gave up (often the end of the file), though the problem is
+# where something was opened and never closed: a quote, a [ list or a { mapping.
+_OPENED_HERE = {
+    "while scanning a quoted scalar": "A quote opened here is never closed",
+    "while parsing a flow sequence": "A `[` list opened here is not closed with `]`",
+    "while parsing a flow mapping": "A `{` mapping opened here is not closed with `}`",
+}
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
+    opened = _OPENED_HERE.get(str(error.context or ""))
+    if opened is not None and error.context_mark is not None:
+        gave_up = _position_of(error.problem_mark)[0]
+        return _LoadError(
+            YAML_SYNTAX,
+            f"{opened} (the file stops making sense on line {gave_up}). Close it, or put "
+            "text that contains quotes, `[` or `{` in quotes of the other kind.",
+            _position_of(error.context_mark),
+        )
     position = _position_of(error.problem_mark)
+    runaway = _runaway_quote(text, position[0])
+    if runaway is not None:
+        return _LoadError(
+            YAML_SYNTAX,
+            f"A quote opened here runs on to line {runaway[1]}, where the next quote mark of "
+            "the same kind closes it (an apostrophe, perhaps), and the file stops making sense "
+            "there. Close the quote on this line, or use the other kind of quotes.",
+            runaway[0],
+        )
     line_text = _line(text, position[0])
     if "\t" in line_text[: position[1]] or "'\\t'" in str(error.problem):
         tab_line = position[0]
@@ -285,8 +335,26 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
     )
 
 
+def _runaway_quote(text: str, error_line: int) -> tuple[Position, int] | None:
+    """Where a quoted value starts that spans lines and ends just before the error, with the
+    line where it ends: a quote left open, closed by accident by a quote mark further down."""
+    last: yaml.ScalarToken | None = None
+    try:
+        for token in yaml.scan(line_breaks.protect(text)[0], Loader=_YamlLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                last = token
+    except yaml.YAMLError:
+        pass  # the error we are explaining: the tokens before it are what we need
+    if last is None or last.start_mark.line == last.end_mark.line:
+        return None
+    end_line = last.end_mark.line + 1
+    if not 0 <= error_line - end_line <= 1:
+        return None
+    return _position_of(last.start_mark), end_line
+
+
 def _line(text: str, number: int) -> str:
-    lines = text.splitlines()
+    lines = line_breaks.editor_lines(text)
     return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
@@ -329,7 +397,10 @@ def _fast_build(root: yaml.Node) -> Any:
             if tag == _STR:
                 return node.value
             if tag in _SIMPLE:
-                return _simple_scalar(node)  # type: ignore[arg-type]
+                try:
+                    return _simple_scalar(node)  # type: ignore[arg-type]
+                except numbers.OutOfRange:
+                    raise _Unusual from None
             if tag == _TAG + "timestamp" and _is_real_date(node.value):
                 return node.value
             raise _Unusual
@@ -360,9 +431,7 @@ def _simple_scalar(node: yaml.ScalarNode) -> Any:
         return None
     if kind == "bool":
         return node.value.lower() in _TRUE_WORDS
-    if kind == "int":
-        return _NUMBER_CONSTRUCTOR.construct_yaml_int(node)
-    return _NUMBER_CONSTRUCTOR.construct_yaml_float(node)
+    return numbers.construct(node)
 
 
 def _is_real_date(value: str) -> bool:
@@ -483,7 +552,11 @@ class _CarefulBuilder:
         if not node.style:  # plain, unquoted: the C parser says "", the Python one None
             self.plain_scalars[path] = value
         if tag in _SIMPLE:
-            return _simple_scalar(node)
+            try:
+                return _simple_scalar(node)
+            except numbers.OutOfRange as error:
+                self.findings.append(self._finding(node, path, WRONG_VALUE, str(error)))
+                return value  # the text, which no rule computes with
         if kind == "timestamp":
             # Dates stay text, as written; JSON Schema's `date` format and our rules read text.
             self.plain_scalars.pop(path, None)
@@ -492,6 +565,10 @@ class _CarefulBuilder:
         raise _LoadError(
             YAML_SYNTAX, f"The value type `{kind}` is not supported in records.", _mark(node)
         )
+
+    def _finding(self, node: yaml.Node, path: JsonPath, rule: str, message: str) -> Finding:
+        line, column = _mark(node)
+        return Finding(self.path, line, column, rule, Severity.ERROR, message, json_path_text(path))
 
     def _check_date(self, value: str, node: yaml.ScalarNode, path: JsonPath) -> None:
         if not _is_real_date(value):

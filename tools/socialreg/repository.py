@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from socialreg.findings import Finding, Severity
 from socialreg.index_cache import ORG_CACHE_FILE, IndexCache, stamp
+from socialreg.load.files import entry_problem, read_plain_file
 from socialreg.loader import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
 from socialreg.schemas import SchemaSet
 
@@ -136,7 +137,7 @@ def load_org_files(repository: Repository) -> None:
     root = repository.root
     cache = IndexCache(root, "org", ORG_CACHE_FILE)
     for name, path in ORG_FILES.items():
-        if not (root / path).is_file():
+        if not os.path.lexists(root / path):  # a link or a pipe is not missing: load says why
             repository.findings.append(
                 Finding(
                     path,
@@ -169,7 +170,7 @@ def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
     known, data = cache.get(path, current) if current else (False, None)
     if known:
         try:
-            text = (root / path).read_text(encoding="utf-8-sig")
+            text = read_plain_file(root / path, MAX_ORG_FILE_BYTES).decode("utf-8-sig")
         except (OSError, UnicodeError):
             pass  # changed under us: load it properly below, with a message if it is broken
         else:
@@ -271,7 +272,13 @@ def accept(repository: Repository, jobs: list[Job], loaded: list[Loaded]) -> lis
         parts = job.path.split("/")
         stem, suffix = os.path.splitext(parts[-1])
         if job.check_in_full:
-            place_problem = _place_problem(parts, stem, suffix, job.kind)
+            # A link, pipe or device is never opened (load_file says so for .yaml names);
+            # it is reported once, as unreadable, not also as misplaced.
+            is_yaml = suffix in (".yaml", ".yml")
+            not_plain = None if is_yaml else _not_plain(repository.root, job.path)
+            place_problem = None if not_plain else _place_problem(parts, stem, suffix, job.kind)
+            if not_plain:
+                repository.findings.append(not_plain)
             if place_problem:
                 repository.findings.append(
                     Finding(job.path, 1, 1, FILE_PLACE, Severity.ERROR, place_problem)
@@ -360,6 +367,20 @@ def discover_records(root: Path) -> Iterator[tuple[str, RecordKind]]:
             yield path, kind
 
 
+def is_checked_path(path: str) -> bool:
+    """Whether `validate PATH` checks something at `path` (relative, with /): a file that
+    discover_records would find, or one of the org/ files."""
+    parts = path.split("/")
+    if path in ORG_FILES.values():
+        return True
+    return (
+        len(parts) >= 2
+        and parts[0] in RECORD_FOLDERS
+        and parts[-1] not in _IGNORED_NAMES
+        and not any(part.startswith(".") for part in parts[1:-1])
+    )
+
+
 def _files_below(folder: str, prefix: str) -> Iterator[str]:
     """Paths of the files below `folder`, skipping hidden folders; half the time of os.walk."""
     with os.scandir(folder) as entries:
@@ -369,6 +390,15 @@ def _files_below(folder: str, prefix: str) -> Iterator[str]:
                     yield from _files_below(entry.path, f"{prefix}{entry.name}/")
             elif entry.name not in _IGNORED_NAMES:
                 yield prefix + entry.name
+
+
+def _not_plain(root: Path, path: str) -> Finding | None:
+    """An SR001 finding for a link, pipe, device or socket at `path`, never opened."""
+    try:
+        problem = entry_problem(os.lstat(root / path).st_mode)
+    except OSError:
+        return None
+    return None if problem is None else Finding(path, 1, 1, "SR001", Severity.ERROR, problem)
 
 
 def _deduplicated(new: list[Finding], earlier: list[Finding]) -> list[Finding]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
+from socialreg import limits
+from socialreg.check.patterns import url_pattern_problem
 from socialreg.findings import Finding
 from socialreg.loader import Document
 
@@ -32,14 +33,15 @@ class SchemaError(Exception):
 
 
 def is_real_date(value: object) -> bool:
-    """JSON Schema's `date` format: a real date written YYYY-MM-DD."""
+    """JSON Schema's `date` format: a real date written YYYY-MM-DD, within the years the rules
+    compute with (socialreg.limits)."""
     if not isinstance(value, str):
         return True
     try:
-        datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         return False
-    return True
+    return limits.in_range(day)
 
 
 class _Schema:
@@ -58,7 +60,7 @@ class _Schema:
                 validate_formats=True,
                 # The formats mean what they mean to jsonschema's FormatChecker, so that the
                 # two validators agree: a real date, an @ in an address, a Python regex.
-                formats={"date": is_real_date, "email": _has_at_sign, "regex": _is_regex},
+                formats={"date": is_real_date, "email": _has_at_sign, "regex": is_regex},
             )
         except ValueError as error:
             first_line = str(error).splitlines()[0]
@@ -119,14 +121,9 @@ def _has_at_sign(value: object) -> bool:
     return not isinstance(value, str) or "@" in value
 
 
-def _is_regex(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        re.compile(value)
-    except re.error:
-        return False
-    return True
+def is_regex(value: object) -> bool:
+    """JSON Schema's `regex` format, as the rules run patterns: in RE2 (check.patterns)."""
+    return not isinstance(value, str) or url_pattern_problem(value) is None
 
 
 def _bundle(schema: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import click
 from socialreg.audit import run_audit
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
+from socialreg.output import write_output
 from socialreg.reporters.audit import FORMATS
 from socialreg.schemas import SchemaError
 
@@ -42,7 +43,7 @@ def audit(options: AuditOptions) -> int:
     if options.output is None:
         sys.stdout.write(text)
     else:
-        options.output.write_text(text, encoding="utf-8")
+        write_output(options.output, text)
     if not options.open_issues:
         return 1 if result.now else 0
     # Imported here: the GitHub client is only needed for the issues.

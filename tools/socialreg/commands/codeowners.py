@@ -13,6 +13,7 @@ import click
 from socialreg.codeowners import read_owners, render
 from socialreg.findings import Finding, Severity
 from socialreg.loader import load_file
+from socialreg.output import write_output
 
 ORG_FILES = ("org/organization.yaml", "org/units.yaml")
 
@@ -85,8 +86,7 @@ def run(options: CodeownersOptions) -> int:
             "and commit the result."
         )
         return 1
-    options.output.parent.mkdir(parents=True, exist_ok=True)
-    options.output.write_text(expected, encoding="utf-8")
+    write_output(options.output, expected, make_folder=True)
     click.echo(f"Wrote {shown}.")
     return 0
 

@@ -8,6 +8,8 @@ from collections.abc import Callable
 import click
 from click.decorators import FC
 
+from socialreg import limits
+
 # Fixes "today" for every command of a session or test run (the example organisation, for
 # instance, was written for 2026-11-21). An explicit --today wins.
 TODAY_VARIABLE = "SOCIALREG_TODAY"
@@ -17,9 +19,14 @@ def parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return datetime.date.today()
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.") from None
+    if not limits.in_range(day):
+        raise click.BadParameter(
+            f"{value} is outside the dates the rules use ({limits.DATE_RANGE_TEXT})."
+        )
+    return day
 
 
 def today_option(help_text: str) -> click.Option:

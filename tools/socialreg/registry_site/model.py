@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialreg import limits
+from socialreg.characters import without_controls
 from socialreg.loader import Document
 from socialreg.registry_site.i18n import LANGUAGES
 from socialreg.repository import Record, Repository
@@ -49,7 +51,7 @@ def _text(data: dict[str, Any], *keys: str) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, str | int | float):
-        return str(value).strip()
+        return without_controls(str(value)).strip()
     return ""
 
 
@@ -57,15 +59,17 @@ def _date(data: dict[str, Any], *keys: str) -> str:
     """A YYYY-MM-DD date at `keys`, or "" when there is no real date there."""
     text = _text(data, *keys)
     try:
-        return datetime.date.fromisoformat(text).isoformat() if text else ""
+        day = datetime.date.fromisoformat(text) if text else None
     except ValueError:
         return ""
+    return day.isoformat() if day is not None and limits.in_range(day) else ""
 
 
 def _texts(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
+    items = (without_controls(item).strip() for item in value if isinstance(item, str))
+    return tuple(item for item in items if item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,8 +271,10 @@ def _units(data: dict[str, Any]) -> dict[str, Unit]:
     if not isinstance(units, dict):
         return {}
     return {
-        str(unit_id): Unit(
-            str(unit_id), _text(unit, "name") or str(unit_id), _text(unit, "contact_email")
+        without_controls(str(unit_id)): Unit(
+            without_controls(str(unit_id)),
+            _text(unit, "name") or without_controls(str(unit_id)),
+            _text(unit, "contact_email"),
         )
         for unit_id, unit in units.items()
         if isinstance(unit, dict)
@@ -280,7 +286,7 @@ def _platforms(data: dict[str, Any]) -> dict[str, str]:
     if not isinstance(platforms, dict):
         return {}
     return {
-        str(key): _text(value, "name") or str(key)
+        without_controls(str(key)): _text(value, "name") or without_controls(str(key))
         for key, value in platforms.items()
         if isinstance(value, dict)
     }

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
+from socialreg import limits
 from socialreg.findings import Severity
 from socialreg.loader import Document, JsonPath
 from socialreg.repository import Record, Repository
@@ -208,15 +209,18 @@ def as_date(value: Any) -> datetime.date | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         return None
+    return day if limits.in_range(day) else None  # out of range: the schema says so
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later, or the month's last day when it has fewer days."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:  # beyond the calendar: its end
+        return datetime.date.max if months > 0 else datetime.date.min
     for candidate in (day.day, 30, 29, 28):
         try:
             return datetime.date(year, month, candidate)

@@ -1,0 +1,1 @@
+"""Checking records: the schemas, their messages and the policy's settings."""

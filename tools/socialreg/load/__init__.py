@@ -1,0 +1,1 @@
+"""Reading the repository's files: YAML into data with positions, and the files themselves."""
