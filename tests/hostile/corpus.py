@@ -173,7 +173,7 @@ def _make(root: Path, item: dict[str, str]) -> None:
         raise ValueError(f"unknown make item {item}")
 
 
-class _Hang(BaseException):  # noqa: N818 - not an error of the code under test
+class _Hang(BaseException):
     """Raised by the timer; a BaseException, so the command's own handlers cannot catch it."""
 
 
@@ -203,7 +203,9 @@ def _cwd(folder: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def invoke(root: Path, args: list[str], today: str) -> tuple[int | None, str, str, BaseException | None]:
+def invoke(
+    root: Path, args: list[str], today: str
+) -> tuple[int | None, str, str, BaseException | None]:
     """Run `socialreg --root ROOT ARGS` in this process: exit code (None after a hang),
     standard output, standard error, and the exception that escaped, if one did."""
     from socialreg.cli import main
@@ -226,7 +228,11 @@ def invoke(root: Path, args: list[str], today: str) -> tuple[int | None, str, st
 def _findings_of(root: Path, case: Case) -> list[tuple[str, str, int]] | None:
     args = ["validate", "--format", "json"]
     if case.args and case.args[0] == "validate":
-        args += [arg for arg in case.args[1:] if not arg.startswith("-") and not _is_option_value(case.args, arg)]
+        args += [
+            arg
+            for arg in case.args[1:]
+            if not arg.startswith("-") and not _is_option_value(case.args, arg)
+        ]
     code, out, _err, escaped = invoke(root, args, case.today)
     if code is None or escaped is not None or code not in (0, 1):
         return None
@@ -234,12 +240,21 @@ def _findings_of(root: Path, case: Case) -> list[tuple[str, str, int]] | None:
         document = json.loads(out)
     except ValueError:
         return None
-    return sorted((f["path"], f["rule"], f["line"]) for f in document["findings"] if f["severity"] != "waived")
+    return sorted(
+        (f["path"], f["rule"], f["line"]) for f in document["findings"] if f["severity"] != "waived"
+    )
 
 
 def _is_option_value(args: list[str], arg: str) -> bool:
     index = args.index(arg)
-    return index > 0 and args[index - 1] in ("--format", "--today", "--output", "--base", "--out", "--within")
+    return index > 0 and args[index - 1] in (
+        "--format",
+        "--today",
+        "--output",
+        "--base",
+        "--out",
+        "--within",
+    )
 
 
 def run_case(case: Case, workspace: Path) -> Outcome:
@@ -269,12 +284,16 @@ def run_case(case: Case, workspace: Path) -> Outcome:
     if case.stderr_lines is not None:
         lines = [line for line in err.splitlines() if line.strip()]
         if len(lines) != case.stderr_lines:
-            outcome.problems.append(f"{len(lines)} lines on stderr, expected {case.stderr_lines}: {err!r}")
+            outcome.problems.append(
+                f"{len(lines)} lines on stderr, expected {case.stderr_lines}: {err!r}"
+            )
     if case.clean_folder:
         _check_clean(root / case.clean_folder, outcome)
     for text in case.rendered_lacks:
         if text in _rendered(out):
-            outcome.problems.append(f"the output, rendered as GitHub renders Markdown, has {text!r}")
+            outcome.problems.append(
+                f"the output, rendered as GitHub renders Markdown, has {text!r}"
+            )
     if outcome.traceback or outcome.internal_error or case.exit == 2:
         return outcome  # a usage error: the same arguments give no report to compare
     found = _findings_of(root, case)

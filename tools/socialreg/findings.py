@@ -8,11 +8,14 @@ all describe exactly the same problems.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from socialreg.characters import visible
+
+_SPACES = re.compile(r"[\t\n\r]")
 
 
 class Severity(enum.StrEnum):
@@ -44,11 +47,12 @@ class Finding:
 
     def __post_init__(self) -> None:
         # Messages quote what people wrote, and paths are file names a pull request chose:
-        # neither may carry a raw control character into a terminal, a log or a report.
+        # neither may carry a raw control character into a terminal, a log or a report, nor
+        # break the one line a finding takes (a message's line breaks become spaces).
         for name in ("path", "message", "json_path"):
             text = getattr(self, name)
-            shown = visible(text)
-            if shown is not text:
+            shown = visible(_SPACES.sub(" ", text) if name == "message" else text)
+            if shown != text:
                 object.__setattr__(self, name, shown)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:

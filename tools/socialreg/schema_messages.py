@@ -44,7 +44,9 @@ def _ecma_pattern(
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"pattern": _ecma_pattern}
+)
 
 
 def detailed_validator(schema: dict[str, Any], sources: dict[str, Any]) -> Draft202012Validator:
@@ -155,8 +157,9 @@ def _describe(
         )
     control = _control_character(error, keyword, schema)
     if control is not None:
-        where = (*path, error.instance) if "propertyNames" in error.absolute_schema_path else path
-        subject = f"The key `{error.instance}`" if where != path else name
+        is_key = "propertyNames" in error.absolute_schema_path
+        where: JsonPath = (*path, str(error.instance)) if is_key else path
+        subject = f"The key `{error.instance}`" if is_key else name
         return WRONG_VALUE, f"{subject} {control}", where
     return WRONG_VALUE, _wrong_value(name, keyword, error, schema, own), path
 
