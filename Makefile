@@ -5,7 +5,7 @@ PYTHON ?= python3
 SITE ?= site
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: registry test lint bench serve browser clean
+.PHONY: registry test lint bench serve browser clean fuzz
 
 ## Set up, validate every record and build the registry site.
 registry: $(VENV)/.installed
@@ -27,6 +27,17 @@ lint: $(VENV)/.installed
 ## Speed figures (see benchmarks/README.md).
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py
+
+## Fuzz the loader, schema check and reporters for FUZZ_SECONDS (atheris, coverage-guided).
+FUZZ_SECONDS ?= 120
+FUZZ_WORK := tests/fuzz/work
+fuzz: $(VENV)/.installed
+	$(BIN)/pip install --quiet 'atheris>=2.3'
+	mkdir -p $(FUZZ_WORK)/corpus
+	find tests/hostile/cases tests/schema_cases -name '*.yaml' -size -64k \
+		-exec sh -c 'for f; do printf "\000" | cat - "$$f" > "$(FUZZ_WORK)/corpus/$$(echo "$$f" | tr / _)"; done' _ {} +
+	cd $(FUZZ_WORK) && ../../../$(BIN)/python ../fuzz_loader.py corpus \
+		-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
 
 ## Preview the registry site on http://127.0.0.1:8000/.
 serve: $(VENV)/.installed

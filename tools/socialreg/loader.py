@@ -13,6 +13,7 @@ errors, and keys are always text.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import operator
@@ -116,7 +117,7 @@ class Document:
         for end in range(len(path), 0, -1):
             position = positions.get(path[:end])
             if position is not None:
-                return position
+                return within(self.text, position) if self.text else position
         return positions.get((), (1, 1))
 
     def finding(
@@ -217,11 +218,18 @@ def load_text(text: str, path: str) -> LoadResult:
         builder = _CarefulBuilder(path)
         data = builder.build(node, ())
     except _LoadError as error:
-        return _failed(path, error.rule, error.message, error.position)
+        return _failed(path, error.rule, error.message, within(text, error.position))
     except RecursionError:
         return _failed(path, DOCUMENT_SHAPE, "The file is nested too deeply to be a record.")
     document = Document(path, data, text, builder.positions, builder.plain_scalars)
-    return LoadResult(document, builder.findings)
+    findings = [
+        dataclasses.replace(f, line=line, column=column)
+        if (line, column) != (f.line, f.column)
+        else f
+        for f in builder.findings
+        for line, column in [within(text, (f.line, f.column))]
+    ]
+    return LoadResult(document, findings)
 
 
 _RESOLVER = yaml.resolver.Resolver()  # YAML 1.1's implicit types, as PyYAML's safe loader has them
@@ -248,7 +256,10 @@ class _Loader(_YamlLoader):
 
 def _compose(text: str) -> yaml.Node | None:
     protected, back = line_breaks.protect(text)
-    loader = _Loader(protected)
+    try:
+        loader = _Loader(protected)
+    except UnicodeEncodeError:  # a lone surrogate: text that came from no UTF-8 file
+        raise _LoadError(UNREADABLE, "The text is not valid Unicode.") from None
     try:
         node = loader.get_single_node()
     except yaml.composer.ComposerError as error:
@@ -356,6 +367,16 @@ def _runaway_quote(text: str, error_line: int) -> tuple[Position, int] | None:
 def _line(text: str, number: int) -> str:
     lines = line_breaks.editor_lines(text)
     return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def within(text: str, position: Position) -> Position:
+    """`position`, moved back into the file: the parser reports the end of a file that does
+    not end in a line break on a line after the last one."""
+    line, column = position
+    lines = line_breaks.editor_lines(text)
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, min(column, len(lines[line - 1]) + 1)
 
 
 def _position_of(mark: yaml.Mark | None) -> Position:
