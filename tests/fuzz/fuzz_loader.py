@@ -9,17 +9,16 @@ Run one input again with `python tests/fuzz/fuzz_loader.py work/crash-...`.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import atheris
 
 with atheris.instrument_imports():
+    from socialreg.findings import Summary, sorted_findings
     from socialreg.load.line_breaks import editor_lines
     from socialreg.loader import Document, load_bytes
     from socialreg.reporters import Report, reporters
     from socialreg.schemas import SchemaSet
-    from socialreg.findings import Summary, sorted_findings
-
-from pathlib import Path
 
 SCHEMAS = SchemaSet(Path(__file__).resolve().parents[2] / "schemas")
 PATH = "accounts/library/fuzzed.yaml"

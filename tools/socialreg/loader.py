@@ -56,7 +56,7 @@ WRONG_VALUE = "SR012"  # as the schema says it: a number no record can use
 
 _EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"
-_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\Z")
 _TRUE_WORDS = frozenset({"yes", "true", "on"})
 
 

@@ -36,7 +36,7 @@ ORG_FILES = {
 INDEX_KEYS = ("platform", "handle", "url", "name", "unit", "status", "sender")
 
 FILE_PLACE = "SR013"
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 _IGNORED_NAMES = {"README.md", ".gitkeep"}
 
 

@@ -31,7 +31,7 @@ PUBLISHED_CAMPAIGN_STATUSES = ("approved", "live", "ended", "stopped")
 
 # An address we are willing to link to: https, a host, and nothing that could break out of an
 # attribute or be read as another scheme.
-_SAFE_URL = re.compile(r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[^\s\"'<>`\\]*)?$")
+_SAFE_URL = re.compile(r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[^\s\"'<>`\\]*)?\Z")
 
 
 def safe_https_url(value: object) -> str | None:
