@@ -351,7 +351,17 @@ def main() -> int:
             outcomes.append(run_case(case, Path(workspace)))
     failed = [o for o in outcomes if o.problems]
     for outcome in failed:
-        print(f"FAIL {outcome.case.id}: {'; '.join(outcome.problems)[:400]}")
+        kinds = [
+            word
+            for word, flag in (
+                ("traceback", outcome.traceback),
+                ("internal error", outcome.internal_error),
+                ("hang", outcome.hang),
+                ("wrong line", outcome.wrong_line),
+            )
+            if flag
+        ]
+        print(f"FAIL {outcome.case.id} [{', '.join(kinds)}]: {'; '.join(outcome.problems)[:400]}")
     classes: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         classes.setdefault(outcome.case.folder.parent.name, []).append(outcome)

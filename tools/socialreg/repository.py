@@ -333,17 +333,22 @@ def _summary_fields(job: Job, document: Document | None) -> dict[str, Any] | Non
 
 
 def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
-    """Index every record by kind and id; the second file with an id already taken is an error.
+    """Index every record by kind and id; every file checked whose id another file has too is
+    an error.
 
-    Entries are taken in path order, so which file counts as "second" never depends on how the
-    work was split.
+    Every such file is told, not only the one that sorts second: which of two files is the new
+    one is not known here, and a check of only the changed file must find what a full check
+    finds. Entries are taken in path order, so the index never depends on how the work was
+    split.
     """
     entries.sort(key=lambda entry: entry[0].path)
+    paths: dict[tuple[RecordKind, str], list[str]] = {}
+    for summary, _ in entries:
+        paths.setdefault((summary.kind, summary.id), []).append(summary.path)
+        repository.index[summary.kind].setdefault(summary.id, summary)
     for summary, check_in_full in entries:
-        same_id = repository.index[summary.kind].get(summary.id)
-        if same_id is None:
-            repository.index[summary.kind][summary.id] = summary
-        elif check_in_full:
+        others = [path for path in paths[(summary.kind, summary.id)] if path != summary.path]
+        if check_in_full and others:
             repository.findings.append(
                 Finding(
                     summary.path,
@@ -351,7 +356,7 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
                     1,
                     FILE_PLACE,
                     Severity.ERROR,
-                    f"Another {summary.kind} has the id `{summary.id}` ({same_id.path}). "
+                    f"Another {summary.kind} has the id `{summary.id}` ({', '.join(others)}). "
                     "Ids must be unique across units: rename one of the files.",
                 )
             )
