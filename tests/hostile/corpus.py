@@ -16,6 +16,7 @@ a `socialreg` command runs on it. `case.yaml` says what must happen:
       - symlink: accounts/library/link.yaml
         to: /etc/hostname              # absolute, or relative to the link's folder
       - socket: accounts/library/sock.yaml
+      - device: accounts/library/null.yaml   # a character device (1, 3), as /dev/null
       - grow: accounts/library/x.yaml  # a comment of this many bytes appended
         bytes: 1100000
       - raw_name: "accounts/library/caf\\xe9.yaml"   # a name that is not UTF-8 (\\xNN bytes)
@@ -43,6 +44,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -164,6 +166,13 @@ def _make(root: Path, item: dict[str, str]) -> None:
     elif "raw_name" in item:
         target_bytes = os.fsencode(root) + b"/" + _escape_to_bytes(item["raw_name"])
         os.rename(root / item["from"], target_bytes)
+    elif "device" in item:
+        target = root / item["device"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:  # a character device like /dev/null (1, 3); root may make one
+            os.mknod(target, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+        except PermissionError:  # no right to make devices here: a link to one instead
+            os.symlink("/dev/null", target)
     elif "grow" in item:
         with open(root / item["grow"], "a", encoding="utf-8") as handle:
             handle.write("# " + "x" * int(item["bytes"]) + "\n")
