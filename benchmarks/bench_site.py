@@ -28,11 +28,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from socialreg.checking import check_repository
+from socialreg.check.pipeline import check_repository
 from socialreg.commands.serve import served as _served
+from socialreg.load.model import Repository
 from socialreg.registry_site.build import build_site
 from socialreg.registry_site.model import public_part
-from socialreg.repository import Repository
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"

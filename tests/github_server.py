@@ -1,14 +1,18 @@
-"""A local stand-in for GitHub's REST API, for end-to-end tests of tools/socialreg/github_api.py.
+"""A local stand-in for GitHub's REST API, for end-to-end tests of tools/socialreg/github/.
 
 It serves the Enterprise-style root `http://127.0.0.1:PORT/api/v3` from a thread, keeps its
 state in memory (repositories, commits with whole file trees, branches, pull requests, reviews,
 statuses, issues, comments, labels) and answers with bodies built from the trimmed example
 responses of GitHub's OpenAPI description in tests/fixtures/github/ (see the README there).
 
-What it does like GitHub: token check (401 "Bad credentials"), 404 for unknown repositories
-and objects, pagination with `per_page`/`page` and a `Link` header, `previous_filename` for
-renamed files, the compare API's `ahead`/`behind`/`diverged`/`identical`, labels created on
-first use when added to an issue. What it adds for tests: `fail()` forces a status code for
+What it does like GitHub: token check (401 "Bad credentials"); GitHub App logins (a JSON Web
+Token signed with the App's key, checked against its public key, traded for an installation
+token); statuses and check runs remembered with the App that wrote them, and `ruleset_passes`,
+which answers as a ruleset's required check with or without a required App would; 404 for
+unknown repositories and objects, pagination with `per_page`/`page` and a `Link` header,
+`previous_filename` for renamed files, the compare API's `ahead`/`behind`/`diverged`/
+`identical`, at most 3,000 files of a pull request, labels created on first use when added to
+an issue. What it adds for tests: `fail()` forces a status code for
 matching requests, and `requests` records every request (method, path, body).
 """
 
@@ -63,11 +67,43 @@ class HttpError(Exception):
         self.message = message
 
 
+SYMLINK_MODE = "120000"
+FILE_MODE = "100644"
+# The App behind the workflow token (GITHUB_TOKEN): GitHub Actions.
+ACTIONS_APP_ID = 15368
+ACTIONS_APP_SLUG = "github-actions"
+# GitHub lists at most this many files of a pull request.
+PULL_FILES_LIMIT = 3000
+
+
+def app_key_pair() -> tuple[bytes, bytes]:
+    """A new RSA key for a test GitHub App: (private key PEM, public key PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public
+
+
+def timestamp(tick: int) -> str:
+    """The server's clock: every review and event gets the next tick, a second apart."""
+    return f"2026-03-02T{10 + tick // 3600:02d}:{tick // 60 % 60:02d}:{tick % 60:02d}Z"
+
+
 @dataclass
 class Commit:
     sha: str
     parent: str | None
     files: dict[str, str]
+    modes: dict[str, str] = field(default_factory=dict)  # path -> git mode, when not 100644
 
 
 @dataclass
@@ -108,6 +144,8 @@ class Pull:
     head_ref: str
     state: str = "open"
     reviews: list[Review] = field(default_factory=list)
+    force_pushed_at: list[int] = field(default_factory=list)  # clock ticks
+    draft: bool = False
 
 
 @dataclass
@@ -121,6 +159,9 @@ class Repo:
     issues: dict[int, Issue] = field(default_factory=dict)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
+    check_runs: list[dict[str, Any]] = field(default_factory=list)
+    # login -> permission (admin, maintain, write, triage, read, none); anyone else: write.
+    permissions: dict[str, str] = field(default_factory=dict)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -130,23 +171,40 @@ class Repo:
 
     # --- building state for a test ------------------------------------------------------------
 
-    def commit(self, files: dict[str, str], parent: str | None = None) -> str:
+    def commit(
+        self,
+        files: dict[str, str],
+        parent: str | None = None,
+        modes: dict[str, str] | None = None,
+    ) -> str:
         """Add a commit whose tree is `files`; returns its sha."""
+        modes = dict(modes or {})
         digest = hashlib.sha1(
-            json.dumps([parent, sorted(files.items())]).encode("utf-8")
+            json.dumps([parent, sorted(files.items()), sorted(modes.items())]).encode("utf-8")
         ).hexdigest()
-        self.commits[digest] = Commit(digest, parent, dict(files))
+        self.commits[digest] = Commit(digest, parent, dict(files), modes)
         return digest
 
-    def change(self, parent: str, changes: dict[str, str | None]) -> str:
-        """A commit on top of `parent` that writes (or, with None, deletes) some files."""
+    def change(
+        self, parent: str, changes: dict[str, str | None], symlinks: tuple[str, ...] = ()
+    ) -> str:
+        """A commit on top of `parent` that writes (or, with None, deletes) some files.
+
+        The paths in `symlinks` become symbolic links whose target is their text.
+        """
         files = dict(self.commits[parent].files)
+        modes = dict(self.commits[parent].modes)
         for path, text in changes.items():
+            modes.pop(path, None)
             if text is None:
                 files.pop(path, None)
             else:
                 files[path] = text
-        return self.commit(files, parent)
+        modes.update(dict.fromkeys(symlinks, SYMLINK_MODE))
+        return self.commit(files, parent, modes)
+
+    def tick(self) -> int:
+        return next(self._ids)
 
     def branch(self, name: str, files: dict[str, str]) -> str:
         sha = self.commit(files, self.branches.get(name))
@@ -163,14 +221,48 @@ class Repo:
         self.issues[number] = Issue(number, f"Change {number}", "", user, is_pull=True)
         return pull
 
-    def push(self, pull: Pull, changes: dict[str, str | None]) -> str:
-        pull.head_sha = self.change(pull.head_sha, changes)
+    def push(
+        self, pull: Pull, changes: dict[str, str | None], symlinks: tuple[str, ...] = ()
+    ) -> str:
+        pull.head_sha = self.change(pull.head_sha, changes, symlinks)
         return pull.head_sha
+
+    def force_push(self, pull: Pull, sha: str) -> None:
+        """Point the pull request's branch at `sha`, as `git push --force` does."""
+        pull.head_sha = sha
+        pull.force_pushed_at.append(self.tick())
+
+    def retarget(self, pull: Pull, base: str) -> None:
+        """Change the pull request's base branch (Edit, next to the title)."""
+        pull.base_ref = base
+        pull.base_sha = self.branches[base]
+
+    def ruleset_passes(self, sha: str, context: str, app_id: int | None = None) -> bool:
+        """Whether a ruleset's required check `context` passes on `sha`.
+
+        With `app_id`, only results written by that App count, as when the ruleset names the
+        App the check must come from; without it, any status or check run of that name does.
+        """
+        results = [
+            (entry["tick"], entry["state"])
+            for entry in self.statuses
+            if entry["sha"] == sha
+            and entry.get("context") == context
+            and app_id in (None, entry["app_id"])
+        ]
+        results += [
+            (entry["tick"], entry["conclusion"])
+            for entry in self.check_runs
+            if entry["head_sha"] == sha
+            and entry["name"] == context
+            and app_id in (None, entry["app_id"])
+        ]
+        return bool(results) and max(results)[1] == "success"
 
     def review(
         self, pull: Pull, user: str, state: str = "APPROVED", on: str | None = None
     ) -> Review:
-        review = Review(next(self._ids), user, state, on or pull.head_sha)
+        review = Review(self.tick(), user, state, on or pull.head_sha)
         pull.reviews.append(review)
         return review
 
@@ -245,11 +337,25 @@ def diff_entries(before: dict[str, str], after: dict[str, str]) -> list[dict[str
 
 
 @dataclass
+class App:
+    """A GitHub App: its number, name, public key, and the installation on the repositories."""
+
+    id: int
+    slug: str
+    public_key: bytes
+    installation_id: int
+    repositories: tuple[str, ...]
+
+
+@dataclass
 class Failure:
     pattern: re.Pattern[str]
     status: int
     method: str | None
     times: int | None
+    # Echo the request's Authorization header in the error message, as a misbehaving proxy
+    # might, so a test can show the token never reaches what we print.
+    echo_authorization: bool = False
 
 
 class FakeGitHub:
@@ -259,6 +365,11 @@ class FakeGitHub:
         self.token = token
         self.repos: dict[str, Repo] = {}
         self.requests: list[tuple[str, str, Any]] = []
+        self.apps: dict[int, App] = {}
+        self.caller: tuple[int, str] = (ACTIONS_APP_ID, ACTIONS_APP_SLUG)  # who asked last
+        self.public_root: str | None = None
+        # token -> (app id, app slug); the workflow token belongs to GitHub Actions' App.
+        self.tokens: dict[str, tuple[int, str]] = {token: (ACTIONS_APP_ID, ACTIONS_APP_SLUG)}
         self.failures: list[Failure] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
@@ -270,6 +381,12 @@ class FakeGitHub:
     def api_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/api/v3"
+
+    @property
+    def advertised_url(self) -> str:
+        """The API root written into answers (links, `url` fields): this server's own, or that
+        of a proxy in front of it (`public_root`), so that every later request goes through it."""
+        return self.public_root or self.api_url
 
     def start(self) -> FakeGitHub:
         self._thread.start()
@@ -293,10 +410,24 @@ class FakeGitHub:
         return repo
 
     def fail(
-        self, path_pattern: str, status: int, method: str | None = None, times: int | None = None
+        self,
+        path_pattern: str,
+        status: int,
+        method: str | None = None,
+        times: int | None = None,
+        echo_authorization: bool = False,
     ) -> None:
         """Answer requests whose path (after /api/v3) matches `path_pattern` with `status`."""
-        self.failures.append(Failure(re.compile(path_pattern), status, method, times))
+        failure = Failure(re.compile(path_pattern), status, method, times, echo_authorization)
+        self.failures.append(failure)
+
+    def add_app(
+        self, app_id: int, slug: str, public_key: bytes, repositories: tuple[str, ...]
+    ) -> App:
+        """Register a GitHub App installed on `repositories` (OWNER/NAME)."""
+        app = App(app_id, slug, public_key, app_id * 10 + 1, repositories)
+        self.apps[app_id] = app
+        return app
 
     def writes(self) -> list[tuple[str, str, Any]]:
         return [request for request in self.requests if request[0] != "GET"]
@@ -321,12 +452,61 @@ class FakeGitHub:
                     if failure.times <= 0:
                         continue
                     failure.times -= 1
-                raise HttpError(failure.status, _reason(failure.status))
+                echoed = f" (you sent: {headers.get('authorization', '')})"
+                reason = _reason(failure.status) + (echoed if failure.echo_authorization else "")
+                raise HttpError(failure.status, reason)
             authorization = headers.get("authorization", "")
             scheme, _, given = authorization.partition(" ")
-            if scheme.lower() not in ("token", "bearer") or given != self.token:
+            if scheme.lower() == "bearer" and given.count(".") == 2:
+                return self._app_route(method, path, self._app_from_jwt(given))
+            if scheme.lower() not in ("token", "bearer") or given not in self.tokens:
                 raise HttpError(401, "Bad credentials")
+            self.caller = self.tokens[given]
             return self._route(method, path, query, body)
+
+    # --- GitHub Apps --------------------------------------------------------------------------
+
+    def _app_from_jwt(self, token: str) -> App:
+        """The App whose key signed the JSON Web Token; 401 as GitHub answers otherwise."""
+        import jwt  # PyJWT, which github3.py itself uses to sign
+
+        try:
+            claims = jwt.decode(token, options={"verify_signature": False})
+            app = self.apps.get(int(claims["iss"]))
+            if app is None:
+                raise HttpError(401, "Integration not found")
+            jwt.decode(
+                token, app.public_key, algorithms=["RS256"], options={"require": ["exp", "iat"]}
+            )
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+            raise HttpError(401, "A JSON web token could not be decoded") from None
+        if int(claims["exp"]) - int(claims["iat"]) > 600:
+            raise HttpError(401, "'Expiration time' claim ('exp') is too far in the future")
+        return app
+
+    def _app_route(self, method: str, path: str, app: App) -> tuple[int, Any, dict[str, str]]:
+        if method == "GET" and path == "/app":
+            data: dict[str, Any] = fixture("integration")
+            data.update({"id": app.id, "slug": app.slug, "name": app.slug})
+            return 200, data, {}
+        found = re.fullmatch(r"/repos/([^/]+)/([^/]+)/installation", path)
+        if method == "GET" and found is not None:
+            if f"{found[1]}/{found[2]}".lower() not in {r.lower() for r in app.repositories}:
+                raise HttpError(404, "Not Found")
+            data = fixture("installation")
+            data.update({"id": app.installation_id, "app_id": app.id, "app_slug": app.slug})
+            return 200, data, {}
+        found = re.fullmatch(r"/app/installations/(\d+)/access_tokens", path)
+        if method == "POST" and found is not None:
+            if int(found[1]) != app.installation_id:
+                raise HttpError(404, "Not Found")
+            token = f"ghs_{hashlib.sha1(f'{app.id}-{len(self.tokens)}'.encode()).hexdigest()}"
+            self.tokens[token] = (app.id, app.slug)
+            data = fixture("installation-token")
+            data.update({"token": token, "expires_at": "2999-01-01T00:00:00Z"})
+            return 201, data, {}
+        # A JSON Web Token opens only the App's own endpoints, as on GitHub.
+        raise HttpError(401, "A JSON web token could not be used for this endpoint")
 
     def _route(
         self, method: str, path: str, query: dict[str, str], body: Any
@@ -349,7 +529,8 @@ class FakeGitHub:
     def user(self, login: str) -> dict[str, Any]:
         user: dict[str, Any] = fixture("simple-user")
         text = json.dumps(user).replace('"octocat"', json.dumps(login))
-        user = json.loads(text.replace("/octocat", "/" + login))
+        # GitHub writes a bot's login into its addresses percent-encoded (`%5Bbot%5D`).
+        user = json.loads(text.replace("/octocat", "/" + quote(login)))
         user["id"] = int(hashlib.sha1(login.encode()).hexdigest()[:6], 16)
         user["type"] = "Bot" if login.endswith("[bot]") else "User"
         return user
@@ -367,6 +548,12 @@ class FakeGitHub:
 
     def pull(self, repo: Repo, pull: Pull, simple: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = fixture("pull-request-simple" if simple else "pull-request")
+        if not simple:
+            files = diff_entries(
+                repo.commits[pull.base_sha].files, repo.commits[pull.head_sha].files
+            )
+            data["changed_files"] = len(files)
+        data["draft"] = pull.draft
         data.update(
             {
                 "number": pull.number,
@@ -449,7 +636,7 @@ class FakeGitHub:
                 "commit_id": review.commit_id,
                 "body": review.body,
                 # Reviews are listed oldest first, a second apart.
-                "submitted_at": f"2026-03-02T10:{review.id // 60 % 60:02d}:{review.id % 60:02d}Z",
+                "submitted_at": timestamp(review.id),
                 "body_html": "",
                 "body_text": review.body,
                 "pull_request_url": f"{TEMPLATE_ORIGIN}/repos/{TEMPLATE_REPO}/pulls/{pull.number}",
@@ -520,7 +707,7 @@ def _pull_files(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any
     before = repo.commits[pull.base_sha].files
     after = repo.commits[pull.head_sha].files
     entries = []
-    for entry in diff_entries(before, after):
+    for entry in diff_entries(before, after)[:PULL_FILES_LIMIT]:
         data: dict[str, Any] = fixture("diff-entry")
         data.update(entry)
         data["sha"] = hashlib.sha1(after.get(entry["filename"], "").encode()).hexdigest()
@@ -543,6 +730,8 @@ def _contents(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, 
         raise HttpError(404, "Not Found")
     text = commit.files[p]
     data: dict[str, Any] = fixture("content-file")
+    if commit.modes.get(p) == SYMLINK_MODE:
+        data.update({"type": "symlink", "target": text})
     data.update(
         {
             "name": p.rsplit("/", 1)[-1],
@@ -578,8 +767,126 @@ def _create_status(
             "url": f"{TEMPLATE_ORIGIN}/repos/{TEMPLATE_REPO}/statuses/{sha}",
         }
     )
-    repo.statuses.append({"sha": sha, **body})
+    app_id, slug = server.caller
+    repo.statuses.append({"sha": sha, **body, "app_id": app_id, "tick": repo.tick()})
+    status["creator"] = server.user(f"{slug}[bot]")
     return 201, status, {}
+
+
+def _create_check_run(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any) -> Any:
+    sha = body.get("head_sha", "")
+    if sha not in repo.commits or not body.get("name"):
+        raise HttpError(422, "Validation Failed")
+    conclusion = body.get("conclusion")
+    allowed = {"action_required", "cancelled", "failure", "neutral", "success", "skipped"}
+    if body.get("status") == "completed" and conclusion not in allowed:
+        raise HttpError(422, "Validation Failed: conclusion")
+    if conclusion == "action_required" and not body.get("details_url"):
+        raise HttpError(422, "Validation Failed: details_url is required for action_required")
+    output = body.get("output") or {}
+    if output and (not output.get("title") or not output.get("summary")):
+        raise HttpError(422, "Validation Failed: output needs a title and a summary")
+    app_id, slug = server.caller
+    run = {**body, "app_id": app_id, "tick": repo.tick(), "id": len(repo.check_runs) + 1}
+    repo.check_runs.append(run)
+    data: dict[str, Any] = fixture("check-run")
+    data.update(
+        {
+            "id": run["id"],
+            "head_sha": sha,
+            "name": body["name"],
+            "status": body.get("status", "queued"),
+            "conclusion": conclusion,
+            "details_url": body.get("details_url"),
+            "output": {**data["output"], **output},
+        }
+    )
+    data["app"].update({"id": app_id, "slug": slug})
+    return 201, data, {}
+
+
+def _get_branch(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, b: str) -> Any:
+    if b not in repo.branches:
+        raise HttpError(404, "Branch not found")
+    data: dict[str, Any] = fixture("branch")
+    data["name"] = b
+    data["commit"]["sha"] = repo.branches[b]
+    return 200, data, {}
+
+
+def _git_tree(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, sha: str) -> Any:
+    commit = repo.resolve(sha)
+    data: dict[str, Any] = fixture("git-tree")
+    entries = []
+    folders = sorted({p.rsplit("/", 1)[0] for p in commit.files if "/" in p})
+    recursive = query.get("recursive") not in (None, "", "0", "false")
+    for path in folders if recursive else []:
+        entries.append({"path": path, "mode": "040000", "type": "tree", "sha": "0" * 40})
+    for path, text in sorted(commit.files.items()):
+        if not recursive and "/" in path:
+            continue
+        mode = commit.modes.get(path, FILE_MODE)
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        entries.append(
+            {"path": path, "mode": mode, "type": "blob", "sha": digest, "size": len(text)}
+        )
+    data.update({"sha": commit.sha, "tree": entries, "truncated": False})
+    return 200, data, {}
+
+
+def _permission(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, u: str) -> Any:
+    permission = repo.permissions.get(u.lower(), "write")
+    if permission == "none":
+        raise HttpError(404, "Not Found")  # not a collaborator
+    data: dict[str, Any] = fixture("collaborator-permission")
+    simple = {"maintain": "write", "triage": "read"}.get(permission, permission)
+    # The description's schema (not its own example) gives the user a role and permissions.
+    user = server.user(u)
+    levels = ["read", "triage", "write", "maintain", "admin"]
+    rank = levels.index(permission)
+    user["role_name"] = permission
+    user["permissions"] = {
+        name: rank >= levels.index(level)
+        for name, level in (
+            ("pull", "read"),
+            ("triage", "triage"),
+            ("push", "write"),
+            ("maintain", "maintain"),
+            ("admin", "admin"),
+        )
+    }
+    data.update({"permission": simple, "role_name": permission, "user": user})
+    return 200, data, {}
+
+
+def _issue_events(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, n: str) -> Any:
+    _issue_of(repo, n)
+    pull = repo.pulls.get(int(n))
+    events = []
+    for tick in pull.force_pushed_at if pull else []:
+        data: dict[str, Any] = fixture("issue-event")
+        data.update(
+            {
+                "id": tick,
+                "event": "head_ref_force_pushed",
+                "created_at": timestamp(tick),
+                "actor": server.user(pull.user) if pull else None,
+                "commit_id": None,
+            }
+        )
+        events.append(data)
+    return _paginate(events, query)
+
+
+def _list_pulls(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any) -> Any:
+    state = query.get("state", "open")
+    base = query.get("base")
+    pulls = [
+        server.pull(repo, pull, simple=True)
+        for pull in sorted(repo.pulls.values(), key=lambda pull: -pull.number)
+        if state in ("all", pull.state) and base in (None, pull.base_ref)
+    ]
+    return _paginate(pulls, query)
 
 
 def _commit_pulls(
@@ -632,7 +939,7 @@ def _create_comment(
     server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, n: str
 ) -> Any:
     issue = _issue_of(repo, n)
-    comment = Comment(next(repo._ids), "github-actions[bot]", body["body"])
+    comment = Comment(next(repo._ids), f"{server.caller[1]}[bot]", body["body"])
     issue.comments.append(comment)
     return 201, server.comment(issue, comment), {}
 
@@ -712,7 +1019,7 @@ def _list_issues(server: FakeGitHub, repo: Repo, query: dict[str, str], body: An
 def _create_issue(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any) -> Any:
     if not body.get("title"):
         raise HttpError(422, "Validation Failed")
-    issue = repo.add_issue(body["title"], "github-actions[bot]", body.get("labels") or [])
+    issue = repo.add_issue(body["title"], f"{server.caller[1]}[bot]", body.get("labels") or [])
     issue.body = body.get("body") or ""
     return 201, server.issue(repo, issue), {}
 
@@ -733,7 +1040,13 @@ def _edit_issue(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any
 
 _ROUTES: list[tuple[str, str, Handler]] = [
     (r"", "GET", _get_repo),
+    (r"/pulls", "GET", _list_pulls),
     (r"/pulls/(\d+)", "GET", _get_pull),
+    (r"/branches/(.+)", "GET", _get_branch),
+    (r"/git/trees/([0-9a-f]{40}|[^/]+)", "GET", _git_tree),
+    (r"/collaborators/([^/]+)/permission", "GET", _permission),
+    (r"/issues/(\d+)/events", "GET", _issue_events),
+    (r"/check-runs", "POST", _create_check_run),
     (r"/pulls/(\d+)/files", "GET", _pull_files),
     (r"/pulls/(\d+)/reviews", "GET", _reviews),
     (r"/contents/(.+)", "GET", _contents),
@@ -783,7 +1096,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     "documentation_url": DOCS,
                     "status": str(error.status),
                 }
-            own_root = server.api_url
+            own_root = server.advertised_url
             text = json.dumps(payload)
             text = text.replace(f"{TEMPLATE_ORIGIN}/repos/{TEMPLATE_REPO}", "{repo_url}")
             text = text.replace(TEMPLATE_ORIGIN, own_root)
@@ -796,9 +1109,7 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(encoded)))
-            own_url = "http://{}:{}{}".format(
-                *server._server.server_address[:2], urlsplit(self.path).path
-            )
+            own_url = own_root + urlsplit(self.path).path.removeprefix("/api/v3")
             for key, value in extra.items():
                 self.send_header(key, value.replace("{url}", own_url))
             self.end_headers()
@@ -809,4 +1120,14 @@ def _make_handler(server: FakeGitHub) -> type[BaseHTTPRequestHandler]:
     return GitHubHandler
 
 
-__all__ = ["Commit", "FakeGitHub", "Issue", "Pull", "Repo", "Review", "fixture"]
+__all__ = [
+    "App",
+    "Commit",
+    "FakeGitHub",
+    "Issue",
+    "Pull",
+    "Repo",
+    "Review",
+    "app_key_pair",
+    "fixture",
+]

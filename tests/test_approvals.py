@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from socialreg.approvals import (
+from hypothesis import given as for_all
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from socialreg.codeowners import Owners
+from socialreg.github.approvals import (
     FileChange,
+    RecordPeople,
     ReviewFact,
     Verdict,
-    commits_to_compare,
+    approvers_to_ask,
     evaluate,
     record_unit,
-    render_summary,
     scope_of,
-    status_description,
 )
-from socialreg.codeowners import Owners
+from socialreg.github.approvals_text import note_markdown, render_summary, status_description
 
 HEAD = "h" * 40
 OLD = "o" * 40
@@ -32,7 +36,7 @@ def verdict(
     changes: Sequence[FileChange] = LIBRARY_RECORD,
     author: str = "olle",
     owners: Owners = OWNERS,
-    changed_since: Mapping[str, frozenset[str] | None] | None = None,
+    write_access: Mapping[str, bool] | None = None,
 ) -> Verdict:
     facts = [
         ReviewFact(review[0], review[1], review[2] if len(review) == 3 else HEAD)
@@ -42,11 +46,18 @@ def verdict(
         author=author,
         head_sha=HEAD,
         base_ref="main",
+        default_branch="main",
         changes=changes,
         reviews=facts,
         owners=owners,
-        changed_since=changed_since or {},
+        # Everyone asked still has write access unless a test says otherwise.
+        write_access=write_access or dict.fromkeys(approvers_to_ask(facts, author), True),
     )
+
+
+def said(result: Verdict) -> str:
+    """Every note of the verdict, as the summary writes them."""
+    return "\n".join(note_markdown(note) for note in result.notes)
 
 
 def given(result: Verdict) -> dict[str, str | None]:
@@ -106,7 +117,7 @@ def test_one_person_holding_both_roles_gives_one_key() -> None:
     result = verdict([("anna", "APPROVED")], owners=owners)
     assert not result.approved
     assert given(result) == {"a supervisor of library": "anna", "communications": None}
-    assert any("already counts as a supervisor of library" in note for note in result.notes)
+    assert "already counts as a supervisor of library" in said(result)
     both = verdict([("anna", "APPROVED"), ("maria-lind", "APPROVED")], owners=owners)
     assert both.approved
     assert given(both) == {"a supervisor of library": "anna", "communications": "maria-lind"}
@@ -133,7 +144,7 @@ def test_the_authors_own_approval_never_counts() -> None:
     assert given(result)["a supervisor of library"] is None
     # The author is not offered as someone who could give the key either.
     assert status_description(result) == "waiting for: a supervisor of library (@erik)"
-    assert any("own approval never counts" in note for note in result.notes)
+    assert "own approval never counts" in said(result)
 
 
 def test_only_the_latest_review_counts() -> None:
@@ -169,28 +180,26 @@ def test_changes_requested_by_someone_without_a_key_does_not_block() -> None:
         [("anna", "APPROVED"), ("maria-lind", "APPROVED"), ("visitor", "CHANGES_REQUESTED")]
     )
     assert result.approved
-    assert any("@visitor requested changes" in note for note in result.notes)
+    assert "`@visitor` requested changes" in said(result)
 
 
-def test_approval_on_an_older_commit_counts_only_if_the_records_did_not_change() -> None:
+def test_an_approval_on_an_older_commit_never_counts() -> None:
     reviews = [("anna", "APPROVED", OLD), ("maria-lind", "APPROVED")]
-    changed = verdict(reviews, changed_since={OLD: frozenset(LIBRARY_RECORD[0].paths)})
-    assert not changed.approved
-    assert any("older version (commit ooooooo)" in note for note in changed.notes)
-    unchanged = verdict(reviews, changed_since={OLD: frozenset({"README.md"})})
-    assert unchanged.approved
-    unknown = verdict(reviews, changed_since={OLD: None})
-    assert not unknown.approved
+    result = verdict(reviews)
+    assert not result.approved
+    assert "approved an earlier push (commit `ooooooo`)" in said(result)
 
 
-def test_commits_to_compare_are_the_older_commits_of_standing_approvals() -> None:
+def test_the_people_asked_for_write_access_are_the_standing_approvers() -> None:
     facts = [
         ReviewFact("anna", "APPROVED", OLD),
         ReviewFact("erik", "APPROVED", HEAD),
         ReviewFact("olle", "APPROVED", "a" * 40),
         ReviewFact("sofia", "CHANGES_REQUESTED", "b" * 40),
+        ReviewFact("lars", "APPROVED", HEAD),
+        ReviewFact("lars", "DISMISSED", HEAD),
     ]
-    assert commits_to_compare(facts, "olle", HEAD) == {OLD}
+    assert approvers_to_ask(facts, "olle") == ["anna", "erik"]
 
 
 def test_a_moved_record_needs_the_supervisors_of_both_units() -> None:
@@ -224,7 +233,7 @@ def test_a_unit_without_supervisors_on_the_base_branch_waits_with_a_note() -> No
     changes = [FileChange("accounts/new-unit/x.yaml")]
     result = verdict([("maria-lind", "APPROVED")], changes)
     assert status_description(result) == "waiting for: a supervisor of new-unit (no one listed)"
-    assert any("No one who may give the key" in note for note in result.notes)
+    assert "No one who may give the key" in said(result)
 
 
 def test_logins_compare_without_case() -> None:
@@ -259,16 +268,75 @@ def test_an_empty_pull_request_has_nothing_to_approve() -> None:
     assert "nothing to approve" in render_summary(result)
 
 
-def test_a_change_to_other_files_keeps_record_approvals_and_says_nothing_about_them() -> None:
-    changes = [*LIBRARY_RECORD, FileChange("README.md")]
-    result = verdict(
-        [("anna", "APPROVED", OLD), ("maria-lind", "APPROVED", OLD), ("visitor", "APPROVED", OLD)],
-        changes,
-        changed_since={OLD: frozenset({"README.md"})},
+# --- properties ----------------------------------------------------------------------------------
+
+PEOPLE = ("p0", "p1", "p2", "p3", "p4", "p5")
+_people = st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=3, unique=True).map(tuple)
+# Mostly approvals on the head commit, so that many examples reach a success to check.
+_standing = st.sampled_from(
+    [("APPROVED", True)] * 6
+    + [("APPROVED", False), ("CHANGES_REQUESTED", True), ("COMMENTED", True), ("DISMISSED", True)]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@for_all(
+    supervisors=st.fixed_dictionaries({"u1": _people, "u2": _people}),
+    communications=_people,
+    maintainers=_people,
+    units=st.lists(st.sampled_from(["u1", "u2"]), min_size=1, max_size=2, unique=True),
+    other_file=st.booleans(),
+    author=st.sampled_from(PEOPLE),
+    owner=st.sampled_from((*PEOPLE, "nobody", "nobody", "nobody")),
+    standing=st.fixed_dictionaries({person: _standing for person in PEOPLE}),
+    lost_access=st.sets(st.sampled_from(PEOPLE), max_size=2),
+)
+def test_a_success_always_has_every_key_from_a_different_allowed_person(
+    supervisors: dict[str, tuple[str, ...]],
+    communications: tuple[str, ...],
+    maintainers: tuple[str, ...],
+    units: list[str],
+    other_file: bool,
+    author: str,
+    owner: str,
+    standing: dict[str, tuple[str, bool]],
+    lost_access: set[str],
+) -> None:
+    changes = [FileChange(f"accounts/{unit}/a.yaml") for unit in units]
+    if other_file:
+        changes.append(FileChange("README.md"))
+    reviews = [(user, state, on_head) for user, (state, on_head) in standing.items()]
+    writers = set(PEOPLE) - lost_access
+    facts = [ReviewFact(user, state, HEAD if on_head else OLD) for user, state, on_head in reviews]
+    people = {change.path: RecordPeople(owners=frozenset({owner})) for change in changes}
+    result = evaluate(
+        author=author,
+        head_sha=HEAD,
+        base_ref="main",
+        default_branch="main",
+        changes=changes,
+        reviews=facts,
+        owners=Owners(maintainers, communications, supervisors),
+        write_access={person: person in writers for person in approvers_to_ask(facts, author)},
+        record_people=people,
     )
-    assert given(result) == {
-        "a supervisor of library": "anna",
-        "communications": "maria-lind",
-        "a registry maintainer": None,
-    }
-    assert not any("older version" in note for note in result.notes)
+    latest = {user: (state, on_head) for user, state, on_head in reviews if state != "COMMENTED"}
+    if not result.approved:
+        assert result.status_state == "pending"
+        return
+    assert result.status_state == "success"
+    record_givers = [key.given_by for key in result.keys if key.kind != "maintainer"]
+    assert len(record_givers) == len(set(record_givers)) or len(units) > 1
+    communications_giver = next(k.given_by for k in result.keys if k.kind == "communications")
+    supervisor_givers = {k.given_by for k in result.keys if k.kind == "supervisor"}
+    assert communications_giver not in supervisor_givers
+    for key in result.keys:
+        giver = key.given_by
+        assert giver is not None and giver in key.candidates
+        assert giver != author and giver in writers
+        assert latest[giver] == ("APPROVED", True)
+        if key.kind != "maintainer":
+            assert giver != owner
+    for person, (state, _) in latest.items():
+        holds_a_key = any(person in key.candidates for key in result.keys)
+        assert not (state == "CHANGES_REQUESTED" and holds_a_key and person != author)

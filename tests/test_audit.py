@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from socialreg.audit import AUDIT_RULES, run_audit
-from socialreg.audit_issues import LABEL, marked_path, marker
+from socialreg.audit.issues import LABEL, marked_path, marker
+from socialreg.audit.schedule import AUDIT_RULES, run_audit
 from socialreg.cli import main
 from socialreg.rules import get_rule
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from socialreg import repository
-from socialreg.checking import check_repository
+from socialreg import parallel
+from socialreg.check.pipeline import check_repository
 
 from .conftest import TODAY
 
@@ -36,11 +36,11 @@ def test_parallel_and_serial_runs_agree(
 ) -> None:
     _break_some_records(example_repo)
     serial = _run(example_repo)
-    monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert repository.worker_count(10) == 2
-    parallel = _run(example_repo)
-    assert parallel == serial
+    assert parallel.worker_count(10) == 2
+    forked = _run(example_repo)
+    assert forked == serial
     rules = {rule for _, _, rule, _ in serial}
     assert {"SR106", "SR013", "SR002", "SR010"} <= rules
     duplicate = [f for f in serial if "Another account has the id" in f[3]]
@@ -54,9 +54,9 @@ def test_parallel_and_serial_runs_agree(
 def test_a_failing_worker_is_reported_not_hung(
     example_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from socialreg import checking
+    from socialreg.check import pipeline as checking
 
-    monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
     def broken_rules(*args: object) -> None:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from socialreg.cli import main
 from socialreg.codeowners import Owners, read_owners, render
-from socialreg.loader import load_file
+from socialreg.load.documents import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 

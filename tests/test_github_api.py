@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialreg.github_api import GitHub, GitHubError, explain_status
+from socialreg.github.api import GitHub, GitHubError, explain_status
 
 from .github_server import FakeGitHub, Repo
 
@@ -76,19 +76,6 @@ def test_a_rename_carries_the_previous_filename(api: GitHub, repo: Repo) -> None
     )
 
 
-def test_compare_and_pull_requests_of_a_commit(api: GitHub, repo: Repo) -> None:
-    pull = repo.open_pull("olle", {"x.yaml": "1\n"})
-    first = pull.head_sha
-    repo.push(pull, {"y.yaml": "2\n"})
-    repository = api.repository(REPO)
-    comparison = repository.compare(first, pull.head_sha)
-    assert comparison.status == "ahead"
-    assert [entry.filename for entry in comparison.files] == ["y.yaml"]
-    assert repository.compare(pull.head_sha, first).status == "behind"
-    assert repository.compare(first, first).status == "identical"
-    assert [found.number for found in repository.pull_requests_for_commit(first)] == [pull.number]
-
-
 def test_status_description_is_cut_to_140_characters(api: GitHub, repo: Repo) -> None:
     pull = repo.open_pull("olle", {"x.yaml": "1\n"})
     api.repository(REPO).create_status(
@@ -148,12 +135,15 @@ def test_issue_lists_follow_pages(github_server: FakeGitHub, api: GitHub, repo: 
 def test_every_http_error_is_one_line_without_the_token(
     github_server: FakeGitHub, api: GitHub, repo: Repo, code: int
 ) -> None:
-    github_server.fail(r"/issues$", code, method="POST")
+    # The server echoes the Authorization header in its message: the token must not get through.
+    github_server.fail(r"/issues$", code, method="POST", echo_authorization=True)
     with pytest.raises(GitHubError) as raised:
         api.repository(REPO).create_issue("Title", "Body")
     message = str(raised.value)
     assert raised.value.status == code
     assert "\n" not in message
+    if code == 422:  # the one status whose message GitHub's own words reach
+        assert "you sent: token ***" in message or "you sent: ***" in message, message
     assert github_server.token not in message
     assert f"({code})" in message
 
@@ -166,7 +156,7 @@ def test_explain_status_names_the_cause() -> None:
     assert "Try again" in explain_status(503, "x")
 
 
-def test_github_api_is_the_only_module_that_imports_github3() -> None:
+def test_only_the_github_package_imports_github3() -> None:
     from pathlib import Path
 
     package = Path(__file__).resolve().parents[1] / "tools" / "socialreg"
@@ -178,4 +168,69 @@ def test_github_api_is_the_only_module_that_imports_github3() -> None:
             for line in path.read_text(encoding="utf-8").splitlines()
         )
     )
-    assert importers == ["github_api.py"]
+    assert importers and all(path.startswith("github/") for path in importers), importers
+
+
+def test_tree_modes_permissions_branches_and_force_pushes(
+    api: GitHub, github_server: FakeGitHub, repo: Repo
+) -> None:
+    pull = repo.open_pull("olle", {"accounts/b/x.yaml": "a: 1\n"})
+    repo.push(pull, {"accounts/b/link.yaml": "x.yaml"}, symlinks=("accounts/b/link.yaml",))
+    repo.force_push(pull, pull.head_sha)
+    repo.permissions.update({"reader": "read", "gone": "none", "keeper": "maintain"})
+    repository = api.repository(REPO)
+    tree = repository.tree_modes(pull.head_sha)
+    assert tree.complete
+    assert tree.modes["accounts/b/link.yaml"] == "120000"
+    assert tree.modes["accounts/b/x.yaml"] == "100644"
+    assert "accounts/b" not in tree.modes  # folders are not files
+    assert repository.permission("reader") == "read"
+    assert repository.permission("gone") == "none"  # 404: not a collaborator
+    assert repository.permission("keeper") == "maintain"
+    assert repository.permission("anyone") == "write"
+    assert repository.branch_sha("main") == repo.branches["main"]
+    assert len(repository.force_push_times(pull.number)) == 1
+    assert [found.number for found in repository.open_pull_requests("main")] == [pull.number]
+    assert repository.open_pull_requests("other") == []
+    full = repository.pull_request(pull.number)
+    assert full.changed_files == 2 and full.draft is False
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"SOCIALREG_APP_ID": "12"},
+        {"SOCIALREG_APP_PRIVATE_KEY": "-----BEGIN RSA PRIVATE KEY-----\n..."},
+        {"SOCIALREG_APP_ID": "twelve", "SOCIALREG_APP_PRIVATE_KEY": "PRIVATE KEY"},
+        {
+            "SOCIALREG_APP_ID": "12",
+            "SOCIALREG_APP_PRIVATE_KEY": "PRIVATE KEY",
+            "SOCIALREG_APP_INSTALLATION_ID": "x",
+        },
+    ],
+)
+def test_an_incomplete_app_setup_is_one_clear_message(env: dict[str, str]) -> None:
+    with pytest.raises(GitHubError, match="SOCIALREG_APP_"):
+        GitHub.from_environment({"GITHUB_TOKEN": "t", **env}, repository=REPO)
+
+
+def test_the_app_must_be_installed_on_the_repository(github_server: FakeGitHub, repo: Repo) -> None:
+    from .github_server import app_key_pair
+
+    private, public = app_key_pair()
+    github_server.add_app(5, "socialreg-registry", public, ("someone/else",))
+    env = {
+        "GITHUB_API_URL": github_server.api_url,
+        "SOCIALREG_APP_ID": "5",
+        "SOCIALREG_APP_PRIVATE_KEY": private.decode("ascii"),
+    }
+    with pytest.raises(GitHubError) as raised:
+        GitHub.from_environment(env, repository=REPO)
+    assert "is not installed on norrvik-university/social-media-registry" in str(raised.value)
+    assert "PRIVATE KEY" not in str(raised.value)
+    # With the installation named, the App logs in without asking where it is installed.
+    github_server.apps[5].repositories = (REPO,)
+    env["SOCIALREG_APP_INSTALLATION_ID"] = "51"
+    client = GitHub.from_environment(env, repository=REPO)
+    assert client.is_app and client.bot_login == "socialreg-registry[bot]"
+    assert client.repository(REPO).full_name == REPO

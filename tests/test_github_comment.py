@@ -18,7 +18,7 @@ from cmarkgfm.cmark import Options
 from socialreg.cli import main
 from socialreg.commands.github import comment_command
 from socialreg.findings import Finding, Severity, Summary, sorted_findings
-from socialreg.pr_comment import MARKER
+from socialreg.github.pr_comment import MARKER
 from socialreg.reporters import Report
 from socialreg.reporters.json_report import render as render_json
 
@@ -130,6 +130,19 @@ def test_a_person_pasting_the_marker_does_not_capture_the_comment(
     assert mine.body == MARKER + "\nAll fine, merge it!"
     assert bots.user == "github-actions[bot]"
     assert "### ❌ 1 error" in bots.body
+
+
+def test_another_bots_marker_comment_is_not_taken_for_the_bots_own(
+    repo: Repo, tmp_path: Path
+) -> None:
+    # Before: any `[bot]` account's comment with the marker was edited (or hid the real one).
+    pull = repo.open_pull("olle", {ACCOUNT: RECORD})
+    forged = Comment(1, "someone-elses-app[bot]", MARKER + "\nApproved, merge it!")
+    comments(repo, pull).append(forged)
+    assert run(pull, write_report(tmp_path, finding())).exit_code == 0
+    first, real = comments(repo, pull)
+    assert first.body == MARKER + "\nApproved, merge it!"
+    assert real.user == "github-actions[bot]" and "### ❌ 1 error" in real.body
 
 
 def test_a_clean_run_is_a_short_all_clear(repo: Repo, tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from socialreg.checking import check_repository
-from socialreg.index_cache import CACHE_FILE
+from socialreg.check.pipeline import check_repository
+from socialreg.load.index_cache import CACHE_FILE
 
 TODAY = datetime.date(2026, 11, 21)
 CHANGED = "accounts/library/norrvik-library-instagram.yaml"
@@ -123,7 +123,7 @@ def test_a_read_only_repository_still_validates(
 
 
 def test_org_files_come_from_the_cache_only_while_unchanged(example_repo: Path) -> None:
-    from socialreg.index_cache import ORG_CACHE_FILE
+    from socialreg.load.index_cache import ORG_CACHE_FILE
 
     first = check_repository(example_repo, (CHANGED,), TODAY)
     assert not [f for f in first.findings if f.severity == "error"]

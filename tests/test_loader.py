@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialreg.loader import MAX_FILE_BYTES, dotted, json_path_text, load_bytes, load_text
+from socialreg.load.documents import MAX_FILE_BYTES, dotted, json_path_text, load_bytes, load_text
 
 BILLION_LAUGHS = """\
 a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
 from socialreg.commands import new as new_command
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Finding, Severity, Summary
-from socialreg.loader import load_file
+from socialreg.load.documents import load_file
 from socialreg.reporters import Report
 
 TODAY = "2026-11-20"

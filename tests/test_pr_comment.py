@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from socialreg.findings import Finding, Severity, Summary
-from socialreg.github_api import ChangedFile, Comment
-from socialreg.pr_comment import (
+from socialreg.github.api import ChangedFile, Comment
+from socialreg.github.pr_comment import (
     APPROVALS_LIMIT,
     COMMENT_LIMIT,
     MARKER,
@@ -110,17 +110,30 @@ def test_the_comment_starts_with_the_marker_and_stays_within_the_limit() -> None
     assert "…and more: the full approvals summary is in the job summary" in approvals_part
 
 
-def test_only_a_bots_comment_with_the_marker_is_found() -> None:
+def test_only_the_bots_own_comment_with_the_marker_is_found() -> None:
     found = find_comment(
         [
             Comment(1, "olle", MARKER + " mine"),
             Comment(2, "github-actions[bot]", "Thanks for the pull request!"),
             Comment(3, "github-actions[bot]", MARKER + "\n\nfirst"),
             Comment(4, "github-actions[bot]", MARKER + "\n\nsecond"),
-        ]
+        ],
+        "github-actions[bot]",
     )
     assert found is not None and found.id == 3
-    assert find_comment([Comment(1, "olle", MARKER)]) is None
+    assert find_comment([Comment(1, "olle", MARKER)], "github-actions[bot]") is None
+
+
+def test_another_bots_comment_with_the_marker_is_not_the_bots_own() -> None:
+    # Another App (or a workflow with its own App token) writes the marker first: the bot must
+    # not take that comment for its own and edit or hide behind it.
+    comments = [
+        Comment(1, "someone-elses-app[bot]", MARKER + "\n\nAll approved, merge away."),
+        Comment(2, "socialreg-registry[bot]", MARKER + "\n\nthe real one"),
+    ]
+    assert find_comment(comments, "github-actions[bot]") is None
+    found = find_comment(comments, "socialreg-registry[bot]")
+    assert found is not None and found.id == 2
 
 
 def test_wanted_labels() -> None:

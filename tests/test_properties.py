@@ -23,11 +23,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator, FormatChecker
 
+from socialreg.check.schemas import SchemaSet
 from socialreg.findings import Finding, Severity, Summary, sorted_findings
+from socialreg.load.documents import Document, load_bytes, load_text
 from socialreg.load.line_breaks import editor_lines
-from socialreg.loader import Document, load_bytes, load_text
 from socialreg.reporters import Report, github, json_report, markdown, sarif, text
-from socialreg.schemas import SchemaSet
 
 from .conftest import REPOSITORY
 

@@ -19,13 +19,13 @@ import pytest
 import yaml
 
 from socialreg import characters, limits
-from socialreg.check.patterns import python_pattern, url_pattern, url_pattern_problem
+from socialreg.dates import add_months, as_date
 from socialreg.findings import Finding, Severity
 from socialreg.load import numbers
+from socialreg.load.documents import load_text
 from socialreg.load.files import NotAPlainFile, is_plain_file, read_plain_file
 from socialreg.load.line_breaks import editor_lines
-from socialreg.loader import load_text
-from socialreg.rules.base import add_months, as_date
+from socialreg.patterns import python_pattern, url_pattern, url_pattern_problem
 
 from .conftest import REPOSITORY
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from socialreg.check.schemas import SchemaSet
 from socialreg.findings import Finding
-from socialreg.loader import load_file
-from socialreg.schemas import SchemaSet
+from socialreg.load.documents import load_file
 
 from .conftest import REPOSITORY
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
+    from socialreg.check.schemas import SchemaSet
     from socialreg.findings import Summary, sorted_findings
+    from socialreg.load.documents import Document, load_bytes
     from socialreg.load.line_breaks import editor_lines
-    from socialreg.loader import Document, load_bytes
     from socialreg.reporters import Report, reporters
-    from socialreg.schemas import SchemaSet
 
 SCHEMAS = SchemaSet(Path(__file__).resolve().parents[2] / "schemas")
 PATH = "accounts/library/fuzzed.yaml"

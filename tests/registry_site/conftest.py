@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from socialreg.check.pipeline import load_repository
 from socialreg.registry_site.build import BuildResult, build_site
-from socialreg.repository import load_repository
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TODAY = datetime.date(2026, 11, 21)

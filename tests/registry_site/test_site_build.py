@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from socialreg import repository
+from socialreg import parallel
 from socialreg.cli import main
 from socialreg.registry_site.build import MARKER
 from socialreg.registry_site.i18n import STRINGS
@@ -210,9 +210,9 @@ def test_pages_rendered_in_several_processes_are_the_pages_of_one(
     build = build_registry
     serial = tmp_path / "serial"
     build(registry_copy, serial)
-    monkeypatch.setattr(repository, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert repository.worker_count(10) == 2
+    assert parallel.worker_count(10) == 2
     forked = tmp_path / "forked"
     build(registry_copy, forked)
     files = sorted(path.relative_to(serial) for path in serial.rglob("*") if path.is_file())

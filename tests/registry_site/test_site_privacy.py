@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from socialreg.repository import load_repository
+from socialreg.check.pipeline import load_repository
 
 
 def _people(value: Any) -> Iterator[dict[str, Any]]:

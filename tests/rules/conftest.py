@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import socialreg.repository
-from socialreg.schemas import SchemaSet
+import socialreg.check.pipeline
+from socialreg.check.schemas import SchemaSet
 
 _COMPILED: dict[tuple[tuple[str, bytes], ...], SchemaSet] = {}
 
@@ -21,8 +20,8 @@ def _cached_schema_set(directory: Path) -> SchemaSet:
     return _COMPILED[key]
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _compile_schemas_once() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socialreg.repository, "SchemaSet", _cached_schema_set)
-        yield
+@pytest.fixture(autouse=True)
+def _compile_schemas_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Function-scoped, so the patch ends with each test of this folder and never reaches
+    # another test module.
+    monkeypatch.setattr(socialreg.check.pipeline, "SchemaSet", _cached_schema_set)

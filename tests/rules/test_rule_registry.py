@@ -7,7 +7,7 @@ import re
 import yaml
 from casefiles import PROJECT, collect
 
-from socialreg.engine import rule_settings
+from socialreg.check.engine import rule_settings
 from socialreg.rules import all_rules, get_rule
 from socialreg.rules.base import Rule
 
@@ -77,3 +77,11 @@ def test_example_policy_lists_valid_options_with_their_defaults() -> None:
         assert rule is not None and rule.runs, code
         for key, value in entry.get("options", {}).items():
             assert rule.options[key] == value, f"{code}.{key} differs from the rule's default"
+
+
+def test_every_code_of_the_table_is_registered_and_nothing_else() -> None:
+    """socialreg.codes is the one table of codes: each has a registered rule or input code."""
+    from socialreg.codes import CODES
+
+    assert [rule.code for rule in all_rules()] == sorted(CODES)
+    assert all(rule.title == CODES[rule.code] for rule in all_rules())

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from socialreg.cli import main
 from socialreg.commands.rules import rules_markdown
-from socialreg.pr_comment import WebLinks
+from socialreg.github.pr_comment import WebLinks
 from socialreg.rules import all_rules
 
 PROJECT = Path(__file__).resolve().parents[2]

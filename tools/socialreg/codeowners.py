@@ -22,10 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from socialreg.load.discover import RECORD_FOLDERS
+
 # A GitHub user name: letters, digits and single inner hyphens, at most 39 characters.
 GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\Z")
 UNIT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
-RECORD_FOLDERS = ("accounts", "campaigns")
 REGISTRY_PATHS = ("/org/", "/schemas/", "/tools/", "/.github/", "/CODEOWNERS")
 
 HEADER = """\

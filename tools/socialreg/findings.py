@@ -92,3 +92,11 @@ class Summary:
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of a run: sorted findings and their counts, for the reporters."""
+
+    findings: list[Finding]
+    summary: Summary

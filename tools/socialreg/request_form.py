@@ -21,11 +21,13 @@ from typing import Any, Literal
 
 import yaml
 
-from socialreg.engine import rule_settings, run_rules
+from socialreg.check.engine import rule_settings, run_rules
+from socialreg.check.schemas import COMMON
+from socialreg.codes import MISSING_KEY
+from socialreg.dates import as_date
 from socialreg.findings import Finding, Severity
-from socialreg.loader import Document, JsonPath, json_path_text
-from socialreg.repository import Record, RecordKind, RecordSummary, Repository
-from socialreg.schemas import COMMON, MISSING_KEY
+from socialreg.load.documents import Document, JsonPath, json_path_text
+from socialreg.load.model import Record, RecordKind, RecordSummary, Repository
 
 Answers = dict[str, Any]
 Kind = Literal["text", "integer", "number", "yesno", "date", "choice", "words", "github"]
@@ -186,13 +188,11 @@ def convert(question: Question, text: str, context: Context, answers: Answers) -
             return False
         raise Rejected(f"Answer yes or no (not {text!r}).")
     if question.kind == "date":
-        try:
-            datetime.date.fromisoformat(text)
-        except ValueError:
+        if as_date(text) is None:
             raise Rejected(
                 f"{text!r} is not a date written YYYY-MM-DD; for example "
                 f"{context.today.isoformat()}."
-            ) from None
+            )
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise Rejected(
                 f"Write the date as YYYY-MM-DD, for example {context.today.isoformat()}."

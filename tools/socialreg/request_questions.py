@@ -8,13 +8,13 @@ the organisation's files already say, so that a request rarely fails at the end.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from collections import Counter
 from typing import Any
 
-from socialreg.repository import RecordKind
+from socialreg.dates import add_months
+from socialreg.load.model import RecordKind
 from socialreg.request_form import (
     Answers,
     Choice,
@@ -161,12 +161,6 @@ def _pilot_end(context: Context, answers: Answers) -> str:
     """Three months after the decision: a short but extendable trial (004)."""
     start = datetime.date.fromisoformat(str(answers.get("decision-date") or context.today))
     return add_months(start, 3).isoformat()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _currency(context: Context, answers: Answers) -> str | None:

@@ -1,1 +1,1 @@
-"""Checking records: the schemas, their messages and the policy's settings."""
+"""Checking loaded records: schemas, policy settings, the rules engine, waivers, the pipeline."""

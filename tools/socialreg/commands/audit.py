@@ -15,12 +15,12 @@ from pathlib import Path
 
 import click
 
-from socialreg.audit import run_audit
+from socialreg.audit.report import FORMATS
+from socialreg.audit.schedule import run_audit
+from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
+from socialreg.commands.output import write_output
 from socialreg.errors import InternalError
-from socialreg.output import write_output
-from socialreg.reporters.audit import FORMATS
-from socialreg.schemas import SchemaError
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +47,8 @@ def audit(options: AuditOptions) -> int:
     if not options.open_issues:
         return 1 if result.now else 0
     # Imported here: the GitHub client is only needed for the issues.
-    from socialreg.audit_issues import sync_issues
-    from socialreg.github_api import GitHub, GitHubError
+    from socialreg.audit.issues import sync_issues
+    from socialreg.github.api import GitHub, GitHubError
 
     assert options.repo is not None
     try:

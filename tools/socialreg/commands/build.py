@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from socialreg.checking import check_repository
+from socialreg.check.pipeline import check_repository
+from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
@@ -23,7 +24,6 @@ from socialreg.registry_site.build import BuildResult, SiteError, build_site
 from socialreg.registry_site.model import public_part
 from socialreg.reporters import Report
 from socialreg.reporters.text import render as text_report
-from socialreg.schemas import SchemaError
 
 
 class CannotBuild(InternalError):

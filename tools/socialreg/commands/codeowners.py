@@ -11,9 +11,9 @@ from typing import Any
 import click
 
 from socialreg.codeowners import read_owners, render
+from socialreg.commands.output import write_output
 from socialreg.findings import Finding, Severity
-from socialreg.loader import load_file
-from socialreg.output import write_output
+from socialreg.load.documents import load_file
 
 ORG_FILES = ("org/organization.yaml", "org/units.yaml")
 

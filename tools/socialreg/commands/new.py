@@ -22,10 +22,11 @@ from typing import Any
 
 import click
 
+from socialreg.check.pipeline import ValidateOptions, load_repository, validate
+from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import today_option
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Severity
-from socialreg.repository import RecordKind, load_repository
+from socialreg.load.model import RecordKind
 from socialreg.request_form import (
     Answers,
     Context,
@@ -40,7 +41,6 @@ from socialreg.request_form import (
     schema_problem,
 )
 from socialreg.request_questions import FOLDERS, STEPS
-from socialreg.schemas import SchemaError
 
 Preset = str | tuple[str, ...] | None
 

@@ -16,10 +16,10 @@ from typing import Any
 
 import click
 
-from socialreg.engine import RuleSetting, rule_settings
-from socialreg.loader import load_file
-from socialreg.policy_settings import show_option_value
-from socialreg.repository import ORG_FILES
+from socialreg.check.engine import RuleSetting, rule_settings
+from socialreg.check.policy_settings import show_option_value
+from socialreg.load.documents import load_file
+from socialreg.load.model import ORG_FILES
 from socialreg.rules import Rule, all_rules, get_rule
 from socialreg.rules.base import suggest_code
 

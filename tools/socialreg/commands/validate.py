@@ -4,40 +4,18 @@ from __future__ import annotations
 
 import datetime
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from socialreg.checking import check_repository
+from socialreg.check.pipeline import ValidateOptions, validate
+from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
+from socialreg.commands.output import write_output
 from socialreg.errors import InternalError
-from socialreg.findings import Summary, sorted_findings
-from socialreg.gitbase import BaseError
-from socialreg.output import write_output
+from socialreg.load.discover import is_checked_path
+from socialreg.load.gitbase import BaseError
 from socialreg.reporters import Report, reporters
-from socialreg.repository import is_checked_path
-from socialreg.schemas import SchemaError
-
-
-@dataclass(frozen=True, slots=True)
-class ValidateOptions:
-    root: Path
-    paths: tuple[str, ...]  # relative to root; empty means the whole repository
-    today: datetime.date
-    strict: bool
-    # A Git revision to compare with (the pull request's base); None skips the change rules.
-    base: str | None = None
-
-
-def validate(options: ValidateOptions) -> Report:
-    """Load, check and collect the findings; the command decides what to print.
-
-    Raises `BaseError` when `options.base` cannot be read.
-    """
-    result = check_repository(options.root, options.paths or None, options.today, options.base)
-    findings = sorted_findings(result.findings)
-    return Report(findings, Summary.of(findings, result.files_checked))
 
 
 class _UsageProblem(click.ClickException):

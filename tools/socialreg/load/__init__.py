@@ -1,1 +1,1 @@
-"""Reading the repository's files: YAML into data with positions, and the files themselves."""
+"""Reading a registry repository: YAML with positions, the records, the index, the Git base."""

@@ -18,6 +18,7 @@ Layout of the output folder:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 from collections.abc import Callable, Sequence
@@ -30,11 +31,12 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from socialreg.load.model import Repository
+from socialreg.parallel import Channel, WorkerError, forked_workers, interleaved, worker_count
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
 from socialreg.registry_site.i18n import Translator
 from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
 from socialreg.registry_site.verify_data import verify_script
-from socialreg.repository import Repository, worker_count
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"
@@ -229,22 +231,24 @@ def _in_other_processes(
         return accounts, lambda: None
     mine = accounts[0::4]
     theirs = [account for index, account in enumerate(accounts) if index % 4]
-    children = []
-    for number in range(processes - 1):
-        child = os.fork()
-        if child == 0:  # pragma: no cover - runs in the child, which coverage does not follow
-            status = 1
-            try:
-                render(theirs[number :: processes - 1])
-                status = 0
-            finally:
-                os._exit(status)  # never return into the parent's code
-        children.append(child)
+
+    def render_share(channel: Channel, share: Sequence[Account]) -> None:
+        render(share)
+        channel.send(None)
+
+    # The workers run while this process writes; waiting for them leaves the block.
+    workers = contextlib.ExitStack()
+    channels = workers.enter_context(
+        forked_workers(interleaved(theirs, processes - 1), render_share)
+    )
 
     def wait_for_the_others() -> None:
-        failed = [child for child in children if os.waitpid(child, 0)[1] != 0]
-        if failed:
-            raise SiteError("writing the account pages failed in a worker process")
+        with workers:
+            try:
+                for channel in channels:
+                    channel.receive()
+            except WorkerError as error:
+                raise SiteError(f"writing the account pages failed: {error}") from error
 
     return mine, wait_for_the_others
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from socialreg import limits
 from socialreg.characters import without_controls
-from socialreg.loader import Document
+from socialreg.load.documents import Document
+from socialreg.load.model import Record, Repository
 from socialreg.registry_site.i18n import LANGUAGES
-from socialreg.repository import Record, Repository
 
 # Shown in the registry as official accounts; archived ones keep their own page and list.
 OFFICIAL_STATUSES = ("active", "pilot", "paused")

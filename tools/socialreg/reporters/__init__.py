@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from socialreg.findings import Finding, Summary
+from socialreg.findings import Report
 
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """The outcome of a run: sorted findings and their counts."""
-
-    findings: list[Finding]
-    summary: Summary
-
+__all__ = ["Report", "Reporter", "reporters"]
 
 Reporter = Callable[[Report], str]
 

@@ -4,10 +4,11 @@ The findings are grouped by file, one table row each: line, severity, rule code 
 Counts come first; a clean run says so in one line.
 
 Messages carry text from records, and records come from pull requests, so everything shown goes
-through `escape`: HTML is written as entities (no `<img>`, no `</details>` that closes the
-comment's own sections), Markdown that could leave its table cell is backslash-escaped, and
-`@name` and `#123` get an invisible zero-width joiner so that a record cannot ping people or
-link other issues. Words a message puts in backticks stay code, safely fenced.
+through `escape`, from markdown_text.py, the one escaper for everything that reaches GitHub:
+HTML is written as entities (no `<img>`, no `</details>` that closes the comment's own
+sections), Markdown that could leave its table cell is backslash-escaped, and `@name` and `#123`
+get an invisible zero-width joiner so that a record cannot ping people or link other issues.
+Words a message puts in backticks stay code, safely fenced.
 
 The pull request comment links each line to the file at the pull request's head commit and each
 rule code to its explanation; it passes a `Links` for that. Addresses are checked here as well
@@ -17,36 +18,41 @@ plain.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from itertools import groupby
 from typing import Protocol
 
 from socialreg.findings import Finding, Severity
 from socialreg.reporters import Report
+from socialreg.reporters.markdown_text import (
+    ZERO_WIDTH_JOINER,
+    code_span,
+    escape,
+    escape_message,
+    link,
+)
+
+__all__ = [
+    "ZERO_WIDTH_JOINER",
+    "code_span",
+    "count",
+    "escape",
+    "escape_message",
+    "link",
+    "render",
+    "summary",
+]
 
 # GitHub refuses a comment longer than 65,536 characters. The comment adds the approvals, so
 # the findings get a little less; the job summary (1 MiB) has room for the same text.
 DEFAULT_LIMIT = 60_000
 
-ZERO_WIDTH_JOINER = "\u200d"
-_PING = re.compile(r"(?<![A-Za-z0-9_])([@#])(?=[A-Za-z0-9])")
-# `:` and the dot of `www.` are escaped so that addresses in record text are not made links.
-_SPECIAL = re.compile(r"([\\`*_\[\]|~$!:])")
-_WWW = re.compile(r"(?i)\b(www)\.")
-_SPACE = re.compile(r"\s+")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 TABLE_HEAD = "| Line | Kind | Rule | What to change |"
 _SEVERITY = {
     Severity.ERROR: "❌ Error",
     Severity.WARNING: "⚠️ Warning",
     Severity.WAIVED: "ℹ️ Waived",
 }
-
-
-# An address that can stand in `[text](address)` inside a table cell: no spaces, brackets,
-# parentheses, angle brackets, quotes, backslashes or pipes.
-_SAFE_URL = re.compile(r"https?://[A-Za-z0-9_\-.~:/?#@!$&*+,;=%]+")
 
 
 class Links(Protocol):
@@ -138,48 +144,5 @@ def table_row(finding: Finding, links: Links | None = None) -> str:
     )
 
 
-def link(text: str, url: str | None) -> str:
-    """`text` (already Markdown) as a link to `url`; just `text` when the address is unsafe."""
-    if url is None or _SAFE_URL.fullmatch(url) is None:
-        return text
-    return f"[{text}]({url})"
-
-
 def count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
-
-
-def escape(text: str) -> str:
-    """Text that shows as itself in Markdown, on one line, inside a table cell."""
-    text = _SPACE.sub(" ", text)
-    text = _PING.sub(lambda match: match.group(1) + ZERO_WIDTH_JOINER, text)
-    text = _SPECIAL.sub(r"\\\1", text)
-    text = _WWW.sub(r"\1\\.", text)
-    return "".join(_ENTITIES.get(character, character) for character in text)
-
-
-def escape_message(text: str) -> str:
-    """Like `escape`, but what the message puts in single backticks stays a code span."""
-    parts = " ".join(text.split()).split("`")
-    if len(parts) % 2 == 0:  # an odd number of backticks: there is no code to keep
-        return escape(text)
-    pieces = []
-    for index, part in enumerate(parts):
-        if index % 2 == 0:
-            pieces.append(escape(part))
-        elif part.strip():
-            pieces.append(code_span(part))
-        else:
-            pieces.append(escape(f"`{part}`"))
-    return "".join(pieces)
-
-
-def code_span(text: str) -> str:
-    """A code span that holds `text` exactly: Markdown, HTML and mentions are inert inside."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    # A pipe would still end the table cell, even inside code.
-    inner = text.replace("|", "\\|")
-    if inner.startswith("`") or inner.endswith("`") or longest:
-        inner = f" {inner} "
-    return f"{fence}{inner}{fence}"

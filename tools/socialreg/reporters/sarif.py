@@ -43,74 +43,9 @@ class RuleHelp:
     tags: tuple[str, ...]
 
 
-# The checks of the files themselves: they run before any policy rule and are not in the
-# registry, because they are part of loading (socialreg.loader, .schemas, .repository).
-FILE_CHECKS: dict[str, tuple[str, str]] = {
-    "SR001": (
-        "The file can be read as text",
-        "A record is a small UTF-8 text file. A file that cannot be read, is binary, is not "
-        "UTF-8 or is larger than a record can be, is reported and skipped.",
-    ),
-    "SR002": (
-        "The file is valid YAML",
-        "The file must parse as YAML: indentation with spaces, never tabs, and text that "
-        "contains `: ` or `#` in quotes. Tags and merge keys are not used in records.",
-    ),
-    "SR003": (
-        "No key appears twice",
-        "When a key appears twice in the same place, YAML keeps only one of the values without "
-        "saying so. Keep one and delete the other.",
-    ),
-    "SR004": (
-        "One record per file, as `key: value` lines",
-        "A file holds exactly one YAML document, and that document is a mapping of keys to "
-        "values: not empty, not a list, not a single value, not nested deeper than a record is.",
-    ),
-    "SR005": (
-        "No runaway aliases",
-        "YAML anchors and aliases can make a short file expand to billions of values (an "
-        "'alias bomb'). A record is read only up to a safe size; write the values out instead.",
-    ),
-    "SR006": (
-        "Dates are real dates written YYYY-MM-DD",
-        "Dates are written YYYY-MM-DD, like 2026-03-31, and must exist in the calendar.",
-    ),
-    "SR007": (
-        "Values mean what they look like",
-        "YAML reads some unquoted words as something else: `no` becomes false, `0123` a "
-        "number, `1.10` the number 1.1. Where text is meant, put it in quotes.",
-    ),
-    "SR010": (
-        "No unknown keys",
-        "Every key must be one the schema knows. A misspelt key would otherwise be ignored "
-        "without a word, and the value written under it would be lost.",
-    ),
-    "SR011": (
-        "Required keys are present",
-        "A record must have every key its schema requires; the message names the missing key "
-        "and what to write there.",
-    ),
-    "SR012": (
-        "Values have the right form",
-        "Each value must have the type and form the schema asks for: text, a number, true or "
-        "false, a date, an e-mail address, a web address starting with https://, or one of a "
-        "list of words.",
-    ),
-    "SR013": (
-        "The file is in the right folder and its name is its id",
-        "An account lives in accounts/<unit>/<id>.yaml and a campaign in "
-        "campaigns/<unit>/<id>.yaml. The folder is the unit, and the file name (lowercase "
-        "letters, digits and hyphens) is the record's id.",
-    ),
-}
-
-
 def rule_help() -> dict[str, RuleHelp]:
     """Every rule socialreg can report, by code, in code order."""
-    helps = {
-        code: RuleHelp(code, title, text, text, text, "error", ("file",))
-        for code, (title, text) in FILE_CHECKS.items()
-    }
+    helps = {}
     for rule in all_rules():
         rationale = " ".join(rule.rationale.split())
         text = (
@@ -128,7 +63,7 @@ def rule_help() -> dict[str, RuleHelp]:
             text,
             markdown,
             _LEVEL[rule.severity],
-            ("policy", rule.scope),
+            ("file",) if rule.scope == "input" else ("policy", rule.scope),
         )
     return dict(sorted(helps.items()))
 

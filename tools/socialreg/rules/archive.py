@@ -8,23 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.loader import Document
-from socialreg.repository import Record
-from socialreg.rules.base import (
-    Problem,
-    RuleContext,
-    as_date,
-    mapping,
-    register,
-    register_repository_check,
-)
+from socialreg.dates import as_date
+from socialreg.load.documents import Document
+from socialreg.load.model import Record
+from socialreg.rules.base import Problem, RuleContext, mapping, register, register_repository_check
 
 REQUIREMENTS = "REQUIREMENTS.md rule 14"
 
 
 @register(
     code="SR114",
-    title="Accounts are archived with a date and reason, never deleted",
     scope="account",
     change_aware=True,
     rationale="""

@@ -6,17 +6,17 @@ import datetime
 import difflib
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
-from socialreg import limits
+from socialreg import codes
 from socialreg.findings import Severity
-from socialreg.loader import Document, JsonPath
-from socialreg.repository import Record, Repository
+from socialreg.load.documents import Document, JsonPath
+from socialreg.load.model import Record, Repository
 
 if TYPE_CHECKING:
-    from socialreg.gitbase import BaseTree
+    from socialreg.load.gitbase import BaseTree
 
 T = TypeVar("T")
 
@@ -112,7 +112,6 @@ _REGISTRY: dict[str, Rule] = {}
 def register(
     *,
     code: str,
-    title: str,
     scope: Scope,
     rationale: str,
     source: str,
@@ -122,14 +121,15 @@ def register(
     options: Mapping[str, Any] | None = None,
     change_aware: bool = False,
 ) -> Callable[[Check], Check]:
-    """Decorator that registers a check function as rule `code`."""
+    """Decorator that registers a check function as rule `code`, titled as `socialreg.codes`
+    says."""
 
     def decorate(check: Check) -> Check:
         if code in _REGISTRY:
             raise ValueError(f"rule {code} is registered twice")
         _REGISTRY[code] = Rule(
             code,
-            title,
+            codes.title(code),
             scope,
             severity,
             rationale.strip(),
@@ -160,13 +160,10 @@ def _no_check(record: Record, context: RuleContext) -> Iterator[Problem]:
     yield from ()
 
 
-def register_input(
-    *, code: str, title: str, rationale: str, source: str, passing: str, failing: str
-) -> None:
+def register_input(*, code: str, rationale: str, source: str, passing: str, failing: str) -> None:
     """Document a code that the loader, the schemas or the repository produce."""
     register(
         code=code,
-        title=title,
         scope="input",
         rationale=rationale,
         source=source,
@@ -188,6 +185,8 @@ def _import_rule_modules() -> None:
     for module in pkgutil.iter_modules(package.__path__):
         if module.name != "base":
             importlib.import_module(f"socialreg.rules.{module.name}")
+    # SR301 is registered by the engine's waiver step, which lives beside the engine.
+    importlib.import_module("socialreg.check.waivers")
 
 
 def all_rules() -> list[Rule]:
@@ -202,31 +201,6 @@ def get_rule(code: str) -> Rule | None:
 
 
 # --- small helpers the rules share --------------------------------------------------------------
-
-
-def as_date(value: Any) -> datetime.date | None:
-    """A `YYYY-MM-DD` value as a date; None when missing or not a date (the schema says why)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        day = datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if limits.in_range(day) else None  # out of range: the schema says so
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer days."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:  # beyond the calendar: its end
-        return datetime.date.max if months > 0 else datetime.date.min
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")  # pragma: no cover
 
 
 def mapping(data: Any, key: str) -> dict[str, Any]:
@@ -246,6 +220,40 @@ STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
 STOCKHOLM_ADS = "002_51148ff719976042.txt"
 CONSULTANCY = "003_1c69bdc50c5166e7.txt"
 NHS_LIBRARY = "004_9045f172cc0e37fa.txt"
+
+
+# A message lists the organisation's choices (units, platforms, sender accounts) in full only
+# while there are few; with more, it names the closest few, so a message never grows with the
+# organisation (5,000 units made an 83 KB message that the pull request comment had to drop).
+MAX_LISTED_CHOICES = 8
+
+
+def choices_hint(
+    context: RuleContext, name: str, value: str, choices: Collection[str], what: str
+) -> str:
+    """ " Did you mean x?" and what to choose from, for a `value` that is not among `choices`.
+
+    `what` names the choices in a sentence ("Units", "Platforms"). The answer for each distinct
+    value is worked out once per run (`name` keeps them apart), because comparing a value with
+    thousands of choices takes milliseconds.
+    """
+    memo = context.derived(f"{name}.choices_hint", lambda _repository: dict[str, str]())
+    if value not in memo:
+        memo[value] = _choices_hint(value, choices, what)
+    return memo[value]
+
+
+def _choices_hint(value: str, choices: Collection[str], what: str) -> str:
+    ordered = sorted(choices)
+    close = difflib.get_close_matches(value, ordered, n=MAX_LISTED_CHOICES, cutoff=0.6)
+    suggestion = f" Did you mean {close[0]}?" if close else ""
+    if not ordered:
+        return suggestion
+    if len(ordered) <= MAX_LISTED_CHOICES:
+        return f"{suggestion} {what}: {', '.join(ordered)}."
+    if len(close) > 1:
+        return f"{suggestion} Others like it: {', '.join(close[1:])} ({len(ordered)} in all)."
+    return f"{suggestion} ({len(ordered)} to choose from.)"
 
 
 def suggest_code(text: str, codes: list[str]) -> str | None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
-from socialreg.rules.base import NHS_LIBRARY, Problem, RuleContext, as_date, mapping, register
+from socialreg.dates import as_date
+from socialreg.load.model import Record
+from socialreg.rules.base import NHS_LIBRARY, Problem, RuleContext, mapping, register
 
 
 @register(
     code="SR111",
-    title="The organisation's logo only with the branding owner's approval",
     scope="account",
     rationale="""
 An account that uses the organisation's logo speaks with the organisation's full voice, so the

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, as_date, mapping, register
+from socialreg.dates import as_date
+from socialreg.load.model import Record
+from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, mapping, register
 
 # The statuses in which the ads are, or have been, approved for publishing.
 _APPROVED = ("approved", "live", "ended")
@@ -13,7 +14,6 @@ _APPROVED = ("approved", "live", "ended")
 
 @register(
     code="SR205",
-    title="The communications office approves the proof before the ads are approved or live",
     scope="campaign",
     rationale="""
 The communications office sees the finished ad before it is published. A campaign that is
@@ -84,7 +84,6 @@ def check_proof(record: Record, context: RuleContext) -> Iterator[Problem]:
 
 @register(
     code="SR206",
-    title="The communications office can stop the ads",
     scope="campaign",
     rationale="""
 An agency that buys the ads gets advertiser rights, and the communications office gets rights on

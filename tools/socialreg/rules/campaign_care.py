@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, is_count, mapping, register
 
 _ACCESSIBILITY = {
@@ -15,7 +15,6 @@ _ACCESSIBILITY = {
 
 @register(
     code="SR207",
-    title="Ads are accessible: alt text and captions",
     scope="campaign",
     rationale="""
 Public sector content on social media must be accessible, by law and by policy, and ads are no
@@ -48,7 +47,6 @@ def check_accessibility(record: Record, context: RuleContext) -> Iterator[Proble
 
 @register(
     code="SR208",
-    title="Ads are checked at least twice a day and answers signed with a first name",
     scope="campaign",
     rationale="""
 While a campaign runs, its ads and their comments are checked at least twice a day

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from socialreg.repository import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, as_date, register
+from socialreg.dates import as_date
+from socialreg.load.model import Record
+from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, register
 
 
 @register(
     code="SR201",
-    title="The brief reaches the communications office at least 14 days before the start",
     scope="campaign",
     rationale="""
 The communications office needs time to agree the details with the unit and to review the
@@ -62,7 +62,6 @@ def _days(days: int) -> str:
 
 @register(
     code="SR202",
-    title="The end is not before the start, and the status agrees with the dates",
     scope="campaign",
     rationale="""
 A campaign's status tells the communications office and the public what is happening now. The
@@ -74,13 +73,13 @@ start and end; an ended campaign has passed its end. A stopped campaign may stop
     source=STOCKHOLM_ADS,
     passing="""
 status: live
-starts: 2026-11-16
+starts: 2026-11-20
 ends: 2027-04-15
 """,
     failing="""
 status: live
-starts: 2026-09-14
-ends: 2026-10-07    # the ads ended, but the status still says live
+starts: 2026-11-20
+ends: 2026-11-20    # the ads ended, but the status still says live
 """,
 )
 def check_dates(record: Record, context: RuleContext) -> Iterator[Problem]:

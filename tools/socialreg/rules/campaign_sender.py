@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from socialreg.repository import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, mapping, register
+from socialreg.load.model import Record
+from socialreg.rules.base import (
+    STOCKHOLM_ADS,
+    Problem,
+    RuleContext,
+    choices_hint,
+    mapping,
+    register,
+)
 
 DEFAULT_FORBIDDEN = ["audience_network"]
 
@@ -19,7 +26,6 @@ def _senders(context: RuleContext) -> list[str] | None:
 
 @register(
     code="SR203",
-    title="The sender account exists, is active and may send ads",
     scope="campaign",
     rationale="""
 Ads run from one of the organisation's accounts, and comments on them land there. So the sender
@@ -30,10 +36,10 @@ office holds advertiser rights on exactly those accounts.
     source=STOCKHOLM_ADS,
     options={"allowed_statuses": ["active"]},
     passing="""
-sender: norrvik-university-facebook
+sender: uni-facebook
 """,
     failing="""
-sender: norrvik-library-instagram   # a pilot, and not one of the senders in the policy
+sender: library-facebook   # not one of the senders in the policy
 """,
 )
 def check_sender(record: Record, context: RuleContext) -> Iterator[Problem]:
@@ -41,7 +47,7 @@ def check_sender(record: Record, context: RuleContext) -> Iterator[Problem]:
     if not isinstance(sender, str):
         return
     allowed = _senders(context)
-    choices = f" Accounts that may send ads: {', '.join(allowed)}." if allowed else ""
+    choices = choices_hint(context, "SR203", sender, allowed or (), "Accounts that may send ads")
     account = context.repository.accounts.get(sender)
     if account is None:
         yield Problem(
@@ -79,7 +85,6 @@ def _forbidden(context: RuleContext) -> list[str]:
 
 @register(
     code="SR204",
-    title="No forbidden placements; Instagram ads run from the own Instagram account",
     scope="campaign",
     rationale="""
 Ads may use every Facebook placement except Audience Network (ads in other apps and websites,
@@ -91,12 +96,12 @@ so that the communications office can answer the comments that come in.
 """,
     source=STOCKHOLM_ADS,
     passing="""
-sender: norrvik-university-instagram
+sender: uni-instagram
 placements:
   instagram: [stream, story]
 """,
     failing="""
-sender: norrvik-university-facebook
+sender: uni-facebook
 placements:
   instagram: [stream, story]     # Instagram ads from the Facebook page
   audience_network: [classic]    # forbidden

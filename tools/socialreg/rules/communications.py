@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
-from socialreg.rules.base import (
-    KI,
-    STOCKHOLM_NEW,
-    Problem,
-    RuleContext,
-    as_date,
-    mapping,
-    register,
-)
+from socialreg.dates import as_date
+from socialreg.load.model import Record
+from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
 @register(
     code="SR104",
-    title="The communications office was told before the decision and checked existing channels",
     scope="account",
     rationale="""
 The communications office must know of every account, and it checks whether the organisation

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import CONSULTANCY, Problem, RuleContext, mapping, register
 
 
 @register(
     code="SR107",
-    title="Published house rules, a tone, and crimes reported to the police",
     scope="account",
     rationale="""
 Followers need to know where the line goes: published house rules say what is allowed and when

@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Any
 
 from socialreg.findings import Severity
-from socialreg.repository import Record, RecordSummary, Repository
+from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 # Addresses that differ only in these ways lead to the same account.
@@ -66,7 +66,6 @@ def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
 
 @register(
     code="SR108",
-    title="One registration per handle and address; related accounts are named and exist",
     scope="account",
     rationale="""
 Before a new account is opened, the existing ones are reviewed: perhaps the unit can contribute
@@ -79,19 +78,19 @@ every account named there must exist in the registry.
     source=f"{KI}, {STOCKHOLM_NEW}",
     passing="""
 platform: instagram
-handle: "@norrvik.library"
-url: https://www.instagram.com/norrvik.library/
+handle: "@uni.library"
+url: https://www.instagram.com/uni.library/
 decision:
   related_accounts:
-    - norrvik-university-instagram
+    - uni-instagram
 """,
     failing="""
 platform: instagram
-handle: "@NorrvikUni"          # already registered as norrvik-university-instagram
+handle: "@NorrvikUni"          # already registered as uni-instagram
 url: https://www.instagram.com/norrvikuni
 decision:
   related_accounts:
-    - norrvik-library-tiktok   # no such account
+    - library-tiktok           # no such account
 """,
 )
 def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:

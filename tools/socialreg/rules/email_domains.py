@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from socialreg.loader import JsonPath
-from socialreg.repository import Record
+from socialreg.load.documents import JsonPath
+from socialreg.load.model import Record
 from socialreg.rules.base import Problem, RuleContext, register
 
 # The people in a record. An agency's contact is not listed: agencies are outside the
@@ -26,7 +26,6 @@ def _addresses(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
 
 @register(
     code="SR115",
-    title="Contact e-mail addresses belong to the organisation",
     scope="any",
     rationale="""
 The people named in a record are reached through the organisation's own mail, where messages

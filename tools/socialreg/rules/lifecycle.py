@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
-from socialreg.rules.base import (
-    NHS_LIBRARY,
-    STOCKHOLM_NEW,
-    Problem,
-    RuleContext,
-    add_months,
-    as_date,
-    mapping,
-    register,
-)
+from socialreg.dates import add_months, as_date
+from socialreg.load.model import Record
+from socialreg.rules.base import NHS_LIBRARY, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
 @register(
     code="SR112",
-    title="Pilots have an end date within the allowed time, and do not run past it",
     scope="account",
     rationale="""
 A pilot is a short but extendable trial that gives everyone the chance to stop if it does not
@@ -83,7 +74,6 @@ def check_pilot(record: Record, context: RuleContext) -> Iterator[Problem]:
 
 @register(
     code="SR113",
-    title="Every record is confirmed at least once a year",
     scope="account",
     rationale="""
 People change jobs and accounts fall silent. A registry is only worth something if it is true,

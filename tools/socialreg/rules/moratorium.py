@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
 @register(
     code="SR109",
-    title="No new accounts during a moratorium without a waiver",
     scope="account",
     change_aware=True,
     rationale="""

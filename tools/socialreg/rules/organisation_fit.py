@@ -6,19 +6,17 @@ account's platform is one the policy lists, and its address matches that platfor
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
-from socialreg.check.patterns import UrlPattern, url_pattern
-from socialreg.repository import Record, Repository
-from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.load.model import Record, Repository
+from socialreg.patterns import UrlPattern, url_pattern
+from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
 
 REQUIREMENTS = "REQUIREMENTS.md"
 
 
 @register(
     code="SR014",
-    title="The unit exists and is the folder the file is in",
     scope="any",
     rationale="""
 The folder says which unit owns an account or orders a campaign: CODEOWNERS asks that unit's
@@ -51,14 +49,12 @@ def check_unit(record: Record, context: RuleContext) -> Iterator[Problem]:
         )
     units = context.units
     if units and unit not in units:
-        hint = difflib.get_close_matches(unit, list(units), n=1, cutoff=0.6)
-        suggestion = f" Did you mean {hint[0]}?" if hint else ""
+        hint = choices_hint(context, "SR014", unit, units, "Units")
         yield Problem(
             record.document,
             ("unit",),
-            f"There is no unit `{unit}` in org/units.yaml.{suggestion} Units: "
-            f"{', '.join(sorted(units))}. A new unit is added to org/units.yaml by the "
-            "registry's maintainers.",
+            f"There is no unit `{unit}` in org/units.yaml.{hint} A new unit is added to "
+            "org/units.yaml by the registry's maintainers.",
         )
 
 
@@ -77,7 +73,6 @@ def _patterns(repository: Repository) -> dict[str, tuple[str, UrlPattern | None]
 
 @register(
     code="SR015",
-    title="The platform is one the policy lists, and the address matches it",
     scope="account",
     rationale="""
 The organisation decides which platforms it uses (org/policy.yaml, platforms). An account's
@@ -100,14 +95,12 @@ def check_platform(record: Record, context: RuleContext) -> Iterator[Problem]:
     if not isinstance(platform, str) or not patterns:
         return
     if platform not in patterns:
-        hint = difflib.get_close_matches(platform, list(patterns), n=1, cutoff=0.6)
-        suggestion = f" Did you mean {hint[0]}?" if hint else ""
+        hint = choices_hint(context, "SR015", platform, patterns, "Platforms")
         yield Problem(
             record.document,
             ("platform",),
-            f"{platform} is not a platform in org/policy.yaml.{suggestion} Platforms: "
-            f"{', '.join(sorted(patterns))}. Ask the communications office before using a new "
-            "platform; it is added to the policy first.",
+            f"{platform} is not a platform in org/policy.yaml.{hint} Ask the communications "
+            "office before using a new platform; it is added to the policy first.",
         )
         return
     name, pattern = patterns[platform]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from socialreg.repository import Record, Repository
+from socialreg.load.model import Record, Repository
 from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 
@@ -36,7 +36,6 @@ def _shared_mailboxes(repository: Repository) -> set[str]:
 
 @register(
     code="SR102",
-    title="A named owner who also moderates the account",
     scope="account",
     rationale="""
 Every account has one designated person responsible for planning, publishing, follow-up,
@@ -54,6 +53,7 @@ moderators:
     failing="""
 owner: {name: Library, email: library@norrvik.example, github: norrvik-library}
 moderators:
+  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
   - {name: Oskar Falk, email: oskar.falk@norrvik.example, github: oskar-falk}
 """,
 )
@@ -86,7 +86,6 @@ def check_owner(record: Record, context: RuleContext) -> Iterator[Problem]:
 
 @register(
     code="SR103",
-    title="The owner's supervisor approves: a supervisor of the unit, not the owner",
     scope="account",
     rationale="""
 Opening an account on behalf of the organisation needs the approval of the owner's immediate

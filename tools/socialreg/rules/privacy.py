@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, mapping, register
 
 _REFERENCE = re.compile(r"\d|https://", re.IGNORECASE)
@@ -13,7 +13,6 @@ _REFERENCE = re.compile(r"\d|https://", re.IGNORECASE)
 
 @register(
     code="SR110",
-    title="A personal data assessment is referenced",
     scope="account",
     rationale="""
 Comments, messages and followers on a social media account are personal data, and after the

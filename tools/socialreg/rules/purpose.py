@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from socialreg.repository import Record
+from socialreg.load.model import Record
 from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, register
 
 _DIGIT = re.compile(r"\d")
@@ -13,7 +13,6 @@ _DIGIT = re.compile(r"\d")
 
 @register(
     code="SR101",
-    title="A clear purpose, measurable goals and named target audiences",
     scope="account",
     rationale="""
 An account without a clear purpose is hard to keep alive and hard to close. Stockholm asks for a

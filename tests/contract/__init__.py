@@ -1,0 +1,1 @@
+"""Contract tests: socialreg's GitHub requests checked against GitHub's own OpenAPI description."""

@@ -1,0 +1,416 @@
+"""The one orchestration: find the records, load and schema-check them, index them, run the rules.
+
+    load.discover ─▶ load.documents + check.schemas ─▶ index ─▶ check.engine ─▶ findings
+     (which files)     (each file on its own)        (whole     (each record, then
+                                                       repo)      the whole repository)
+
+Every command that reads a repository comes through here: `validate` and `build` with the
+rules (`check_repository`), the audit and the request wizard without them (`load_repository`).
+
+A large run does the same steps in forked workers (`socialreg.parallel`), in two phases, so that
+full records never cross a process boundary (sending 10,000 parsed records back costs more than
+parsing them):
+
+1. each worker loads and schema-checks its share of the files, keeps the records, and sends
+   back only their index entries and findings;
+2. the parent, which read the org/ files meanwhile, builds the index of the whole repository,
+   sends it to every worker, and each worker runs the rules on its own records against it.
+
+A small run does both phases in this process. Either way the findings are the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import os
+import pickle
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
+
+from socialreg.check.engine import run_record_rules, run_repository_rules
+from socialreg.check.schemas import SchemaSet
+from socialreg.codes import UNREADABLE
+from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
+from socialreg.load.discover import FILE_PLACE, Job, place_problem, plan_jobs, record_place
+from socialreg.load.documents import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
+from socialreg.load.files import entry_problem, read_plain_file
+from socialreg.load.gitbase import BaseTree, read_base
+from socialreg.load.index_cache import ORG_CACHE_FILE, IndexCache, stamp
+from socialreg.load.model import (
+    INDEX_KEYS,
+    ORG_FILES,
+    Record,
+    RecordKind,
+    RecordSummary,
+    Repository,
+)
+from socialreg.parallel import (
+    Channel,
+    WorkerError,
+    collector_paused,
+    forked_workers,
+    interleaved,
+    worker_count,
+)
+
+__all__ = [
+    "CheckResult",
+    "Publish",
+    "ValidateOptions",
+    "WorkerError",
+    "check_repository",
+    "load_repository",
+    "validate",
+]
+
+# What a caller keeps of each record checked in full (the site keeps its public part); runs
+# where the record is, so a parallel run sends back only what is kept.
+Publish = Callable[[Record], Record | None]
+Loaded = tuple[Document | None, list[Finding]]
+IndexEntry = tuple[RecordSummary, bool]  # the summary, and whether its file is checked in full
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ValidateOptions:
+    root: Path
+    paths: tuple[str, ...]  # relative to root; empty means the whole repository
+    today: datetime.date
+    strict: bool
+    # A Git revision to compare with (the pull request's base); None skips the change rules.
+    base: str | None = None
+
+
+def validate(options: ValidateOptions) -> Report:
+    """Load, check and collect the findings; the command decides what to print.
+
+    Raises `gitbase.BaseError` when `options.base` cannot be read.
+    """
+    result = check_repository(options.root, options.paths or None, options.today, options.base)
+    findings = sorted_findings(result.findings)
+    return Report(findings, Summary.of(findings, result.files_checked))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CheckResult:
+    findings: list[Finding]
+    files_checked: int
+    repository: Repository  # in a parallel run, without the records (they stay in the workers)
+    published: list[Record] = dataclasses.field(default_factory=list)  # in path order
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Rules:
+    """What the rule phase needs: the date, the base commit, and what to keep of each record."""
+
+    today: datetime.date
+    base: BaseTree | None
+    publish: Publish | None
+
+
+def check_repository(
+    root: Path,
+    only: Iterable[str] | None,
+    today: datetime.date,
+    base_ref: str | None = None,
+    publish: Publish | None = None,
+) -> CheckResult:
+    """Check the repository at `root`; with `base_ref`, compare with that Git commit too;
+    with `publish`, also return what it keeps of each record checked in full.
+
+    With `only` (paths relative to `root`), just those records are checked in full; the others
+    are still indexed, because cross-file rules compare against them.
+    Raises `gitbase.BaseError` when `base_ref` cannot be read.
+    """
+    jobs = plan_jobs(root, only)
+    base = None if base_ref is None else read_base(root, base_ref, _checked_records(jobs))
+    return _run(root, jobs, _Rules(today, base, publish))
+
+
+def load_repository(root: Path, only: Iterable[str] | None = None) -> Repository:
+    """Load and schema-check the repository at `root` without running the rules.
+
+    Every record loaded in full is in `records` (the audit and the request wizard read them);
+    with `only`, just those paths are, and the others are indexed.
+    """
+    result = _run(root, plan_jobs(root, only), None)
+    result.repository.findings[:] = result.findings
+    return result.repository
+
+
+def _run(root: Path, jobs: list[Job], rules: _Rules | None) -> CheckResult:
+    repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
+    workers = worker_count(sum(1 for job in jobs if job.check_in_full))
+    with collector_paused():
+        if workers == 1:
+            return _in_this_process(repository, jobs, rules)
+        return _in_workers(repository, jobs, workers, rules)
+
+
+def _in_this_process(repository: Repository, jobs: list[Job], rules: _Rules | None) -> CheckResult:
+    load_org_files(repository)
+    full = [job for job in jobs if job.check_in_full]
+    entries = _load_records(repository, full)
+    build_index(repository, entries + _context_entries(repository, jobs))
+    findings = list(repository.findings)
+    published: list[Record] = []
+    if rules is not None:
+        findings += run_repository_rules(repository, rules.today, rules.base)
+        findings += run_record_rules(repository, rules.today, rules.base)
+        published = _published(repository.records, rules.publish)
+    return CheckResult(_unique(findings), repository.files_checked, repository, published)
+
+
+def _in_workers(
+    repository: Repository, jobs: list[Job], workers: int, rules: _Rules | None
+) -> CheckResult:
+    work = functools.partial(_worker, repository, rules)
+    with forked_workers(interleaved(jobs, workers), work) as channels:
+        # The workers need only the schemas to read records; the rules need the org/ files,
+        # which are read here meanwhile and sent to the workers with the index.
+        load_org_files(repository)
+        findings: list[Finding] = []
+        files = repository.files_checked
+        entries: list[IndexEntry] = []
+        for channel in channels:
+            worker_entries, worker_findings, worker_files, worker_records = channel.receive()
+            entries.extend(worker_entries)
+            findings.extend(worker_findings)
+            repository.records.extend(worker_records)
+            files += worker_files
+        repository.records.sort(key=lambda record: record.path)  # the order of one process
+        build_index(repository, entries)  # adds findings about ids used twice
+        published: list[Record] = []
+        if rules is not None:
+            context_for_rules = pickle.dumps(
+                (repository.index, repository.organization, repository.units, repository.policy),
+                pickle.HIGHEST_PROTOCOL,
+            )  # pickled once for all workers
+            for channel in channels:
+                channel.send_bytes(context_for_rules)
+            for channel in channels:
+                rule_findings, worker_published = channel.receive()
+                findings.extend(rule_findings)
+                published.extend(worker_published)
+            published.sort(key=lambda record: record.path)
+    findings.extend(repository.findings)  # the org/ files and the index
+    if rules is not None:
+        findings.extend(run_repository_rules(repository, rules.today, rules.base))
+    return CheckResult(_unique(findings), files, repository, published)
+
+
+def _worker(parent: Repository, rules: _Rules | None, channel: Channel, jobs: list[Job]) -> None:
+    """A worker's two phases: load its share, then (with rules) check it against the index."""
+    repository = dataclasses.replace(parent, records=[], findings=[], files_checked=0)
+    entries = _load_records(repository, jobs)
+    # Without rules the caller wants the records themselves; with rules they stay here.
+    records = repository.records if rules is None else []
+    channel.send((entries, repository.findings, repository.files_checked, records))
+    if rules is None:
+        return
+    (
+        repository.index,
+        repository.organization,
+        repository.units,
+        repository.policy,
+    ) = pickle.loads(channel.receive_bytes())
+    findings = run_record_rules(repository, rules.today, rules.base)
+    channel.send((findings, _published(repository.records, rules.publish)))
+
+
+def _published(records: list[Record], publish: Publish | None) -> list[Record]:
+    if publish is None:
+        return []
+    return [kept for kept in map(publish, records) if kept is not None]
+
+
+def _checked_records(jobs: list[Job]) -> list[tuple[RecordKind, str, str]]:
+    """(kind, id, path) of the record files checked in full, for the base to load."""
+    return [
+        (job.kind, PurePosixPath(job.path).stem, job.path)
+        for job in jobs
+        if job.check_in_full and job.path.endswith(".yaml")
+    ]
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    # Findings about org/ files can come from every worker; each is reported once.
+    return list(dict.fromkeys(findings))
+
+
+# --- loading the org/ files -------------------------------------------------------------------
+
+
+def load_org_files(repository: Repository) -> None:
+    """Load and schema-check the three org/ files, the context of every rule."""
+    root = repository.root
+    cache = IndexCache(root, "org", ORG_CACHE_FILE)
+    for name, path in ORG_FILES.items():
+        if not os.path.lexists(root / path):  # a link or a pipe is not missing: load says why
+            repository.findings.append(
+                Finding(
+                    path,
+                    1,
+                    1,
+                    FILE_PLACE,
+                    Severity.ERROR,
+                    f"{path} is missing. Every registry needs it; copy it from the template.",
+                )
+            )
+            continue
+        result = _load_org_file(root, path, cache)
+        repository.files_checked += 1
+        repository.findings.extend(result.findings)
+        if result.document is not None:
+            schema_findings = repository.schemas.check(result.document, name)
+            repository.findings.extend(_deduplicated(schema_findings, result.findings))
+            setattr(repository, name, result.document)
+    cache.save()
+
+
+def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
+    """Load an org/ file, from the cache when the file has not changed since it was stored.
+
+    An organisation with thousands of units has a units.yaml of a megabyte, which takes longer
+    to parse than the rest of a one-file check. Only files that loaded without findings are
+    cached, as their data; the text is read again, for positions of later findings.
+    """
+    current = stamp(f"{root}/{path}")
+    known, data = cache.get(path, current) if current else (False, None)
+    if known:
+        try:
+            text = read_plain_file(root / path, MAX_ORG_FILE_BYTES).decode("utf-8-sig")
+        except (OSError, UnicodeError):
+            pass  # changed under us: load it properly below, with a message if it is broken
+        else:
+            return LoadResult(Document(path, data, text), [])
+    result = load_file(root, path, MAX_ORG_FILE_BYTES)
+    if current and result.document is not None and not result.findings:
+        cache.put(path, current, result.document.data)
+    return result
+
+
+# --- loading the records --------------------------------------------------------------------
+
+
+def _load_records(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
+    """Load and schema-check `jobs`; keep findings and full records of the files checked in
+    full. Returns the index entries of every record, in path order."""
+    entries: list[IndexEntry] = []
+    for job in jobs:
+        document, findings = _load_job(repository, job)
+        if job.check_in_full:
+            # A link, pipe or device is never opened (load_file says so for .yaml names);
+            # it is reported once, as unreadable, not also as misplaced.
+            is_yaml = job.path.endswith((".yaml", ".yml"))
+            not_plain = None if is_yaml else _not_plain(repository.root, job.path)
+            problem = None if not_plain else place_problem(job.path, job.kind)
+            if not_plain:
+                repository.findings.append(not_plain)
+            if problem:
+                repository.findings.append(
+                    Finding(job.path, 1, 1, FILE_PLACE, Severity.ERROR, problem)
+                )
+            if job.path.endswith((".yaml", ".yml")):
+                repository.files_checked += 1
+                repository.findings.extend(findings)
+        fields = _summary_fields(job, document)
+        place = record_place(job.path)
+        if fields is None or document is None or place is None:
+            continue
+        if job.check_in_full:
+            repository.records.append(Record(job.kind, place.id, place.folder_unit, document))
+        summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, fields)
+        entries.append((summary, job.check_in_full))
+    return entries
+
+
+def _load_job(repository: Repository, job: Job) -> Loaded:
+    if not job.path.endswith((".yaml", ".yml")):
+        return None, []
+    result = load_file(repository.root, job.path)
+    if not job.check_in_full or result.document is None:
+        return result.document, result.findings
+    schema_findings = repository.schemas.check(result.document, job.kind)
+    return result.document, [*result.findings, *_deduplicated(schema_findings, result.findings)]
+
+
+def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
+    """Index entries for the records that are context, not checked in full: from the cache
+    when it is current, else by loading the file (and remembering the result)."""
+    context = [job for job in jobs if not job.check_in_full]
+    if not context:
+        return []
+    cache = IndexCache(repository.root, ",".join(INDEX_KEYS))
+    entries: list[IndexEntry] = []
+    for job in context:
+        current = stamp(f"{repository.root}/{job.path}")
+        place = record_place(job.path)
+        if current is None or place is None:
+            continue
+        known, value = cache.get(job.path, current)
+        if not known:
+            document, _ = _load_job(repository, job)
+            value = _summary_fields(job, document)
+            cache.put(job.path, current, value)
+        if value is not None:
+            summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, value)
+            entries.append((summary, False))
+    cache.forget_missing({job.path for job in jobs})
+    cache.save()
+    return entries
+
+
+def _summary_fields(job: Job, document: Document | None) -> dict[str, object] | None:
+    """The keys other records refer to, for a record that loaded as a mapping from a .yaml."""
+    if document is None or not isinstance(document.data, dict):
+        return None
+    if os.path.splitext(job.path)[1] != ".yaml":
+        return None
+    return {key: document.data[key] for key in INDEX_KEYS if key in document.data}
+
+
+def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
+    """Index every record by kind and id; every file checked whose id another file has too is
+    an error.
+
+    Every such file is told, not only the one that sorts second: which of two files is the new
+    one is not known here, and a check of only the changed file must find what a full check
+    finds. Entries are taken in path order, so the index never depends on how the work was
+    split.
+    """
+    entries.sort(key=lambda entry: entry[0].path)
+    paths: dict[tuple[RecordKind, str], list[str]] = {}
+    for summary, _ in entries:
+        paths.setdefault((summary.kind, summary.id), []).append(summary.path)
+        repository.index[summary.kind].setdefault(summary.id, summary)
+    for summary, check_in_full in entries:
+        others = [path for path in paths[(summary.kind, summary.id)] if path != summary.path]
+        if check_in_full and others:
+            repository.findings.append(
+                Finding(
+                    summary.path,
+                    1,
+                    1,
+                    FILE_PLACE,
+                    Severity.ERROR,
+                    f"Another {summary.kind} has the id `{summary.id}` ({', '.join(others)}). "
+                    "Ids must be unique across units: rename one of the files.",
+                )
+            )
+
+
+def _not_plain(root: Path, path: str) -> Finding | None:
+    """An SR001 finding for a link, pipe, device or socket at `path`, never opened."""
+    try:
+        problem = entry_problem(os.lstat(root / path).st_mode)
+    except OSError:
+        return None
+    return None if problem is None else Finding(path, 1, 1, UNREADABLE, Severity.ERROR, problem)
+
+
+def _deduplicated(new: list[Finding], earlier: list[Finding]) -> list[Finding]:
+    """Drop schema findings that repeat what the loader already said (an impossible date)."""
+    said = {(finding.rule, finding.json_path) for finding in earlier}
+    return [finding for finding in new if (finding.rule, finding.json_path) not in said]

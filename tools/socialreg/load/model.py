@@ -1,0 +1,98 @@
+"""What a loaded registry repository is: its org/ files, its records and an index of them all.
+
+A `Repository` is what the rules, the site, CODEOWNERS and the GitHub bot read: the three
+`org/` files, the records that were loaded in full, and an index of every record in the
+repository (id, path and the few keys that cross-file rules compare), so that checking one
+changed file still knows about all the others. How it gets filled is `check.pipeline`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from socialreg.findings import Finding
+from socialreg.load.documents import Document
+
+RecordKind = Literal["account", "campaign"]
+ORG_FILES = {
+    "organization": "org/organization.yaml",
+    "units": "org/units.yaml",
+    "policy": "org/policy.yaml",
+}
+# The keys of a record that other records refer to; the index keeps just these.
+INDEX_KEYS = ("platform", "handle", "url", "name", "unit", "status", "sender")
+
+
+class Schemas(Protocol):
+    """The compiled schemas, as loading needs them (`check.schemas.SchemaSet` is one)."""
+
+    def check(self, document: Document, kind: str) -> list[Finding]: ...
+
+    def schema(self, kind: str) -> dict[str, Any]: ...
+
+
+@dataclass(slots=True)
+class Record:
+    """An account or campaign file that loaded as a mapping."""
+
+    kind: RecordKind
+    id: str
+    folder_unit: str
+    document: Document
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.document.data
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    """What the rest of the repository needs to know about a record it is not checking."""
+
+    kind: RecordKind
+    id: str
+    path: str
+    folder_unit: str
+    fields: dict[str, Any]
+
+    def get(self, key: str) -> Any:
+        return self.fields.get(key)
+
+
+@dataclass(slots=True)
+class Repository:
+    root: Path
+    schemas: Schemas
+    organization: Document | None = None
+    units: Document | None = None
+    policy: Document | None = None
+    # Records loaded in full: every record, or only the paths asked for.
+    records: list[Record] = field(default_factory=list)
+    # Every record of the repository, by kind and id, whether loaded in full or not.
+    index: dict[RecordKind, dict[str, RecordSummary]] = field(
+        default_factory=lambda: {"account": {}, "campaign": {}}
+    )
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+    # Lookups that rules build once from the index (handles by platform, for example), by name.
+    derived: dict[str, Any] = field(default_factory=dict)
+
+    def org_data(self, name: str) -> dict[str, Any]:
+        """The data of an org/ file, or {} when it is missing or broken (findings say why)."""
+        document = getattr(self, name)
+        return document.data if document is not None and isinstance(document.data, dict) else {}
+
+    @property
+    def accounts(self) -> dict[str, RecordSummary]:
+        return self.index["account"]
+
+    @property
+    def campaigns(self) -> dict[str, RecordSummary]:
+        return self.index["campaign"]

@@ -1,0 +1,159 @@
+"""Find where a value stands by reading the text along its path, without parsing the file again.
+
+Most files load without positions (see `documents.Document`); when a rule then reports a
+finding, we need the line of one value. Parsing the whole file again and walking every node
+to record every position cost over a third of a run where every record has a finding. Records
+are written in YAML's block style (`key: value` lines, `- ` items), where a value's place
+follows from indentation alone, so this module walks the lines along the finding's path.
+
+It answers only when it is sure: anything it does not fully understand (flow collections on
+the path, anchors, tags, quoted or complex keys, unusual line breaks, tabs, several documents)
+makes it return `UNSURE`, and the caller asks the parser. Its answers are the parser's
+(tests/test_positions.py compares them on every path of every test record).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+Position = tuple[int, int]
+JsonPath = tuple[str | int, ...]
+
+
+class _Unsure:
+    """The text along the path is not plain block YAML: ask the parser."""
+
+
+UNSURE: Final = _Unsure()
+# Characters that make the text harder to read than this module does: other line breaks than
+# \n (the parser counts them as lines), tabs, anchors, aliases, tags, merge keys, directives.
+_UNUSUAL = re.compile(r"[\r\t\x85\u2028\u2029\ufeff&*!]|<<|^(---|\.\.\.|%)", re.MULTILINE)
+_PLAIN_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*)[ ]*:(?:[ ]|$)")
+
+
+def find_position(text: str, path: JsonPath) -> Position | _Unsure | None:
+    """Where the parser would say `path` starts: for a mapping value, where its key starts;
+    for a list item, where the item starts. None when the path is not in the text, and
+    `UNSURE` when the text is not plain enough to tell without the parser."""
+    if _UNUSUAL.search(text):
+        return UNSURE
+    lines = text.split("\n")
+    block = _Block(lines, 0, len(lines), first_line_indent=None)
+    position = block.start()
+    if position is None:
+        return None
+    for part in path:
+        found = block.child(part)
+        if found is None or isinstance(found, _Unsure):
+            return found
+        position, block = found
+    return position
+
+
+class _Block:
+    """Lines `start` to `end` holding one block collection (a mapping or a list)."""
+
+    def __init__(self, lines: list[str], start: int, end: int, first_line_indent: int | None):
+        self.lines = lines
+        self.start_line = start
+        self.end = end
+        # An item's first line begins after "- ": that line's content counts as indented there.
+        self.first_line_indent = first_line_indent
+
+    def _indent(self, number: int) -> int | None:
+        """The indent of line `number`, or None for a blank or comment line."""
+        line = self.lines[number]
+        if number == self.start_line and self.first_line_indent is not None:
+            return self.first_line_indent
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            return None
+        return len(line) - len(stripped)
+
+    def _content_lines(self) -> list[tuple[int, int]]:
+        return [
+            (number, indent)
+            for number in range(self.start_line, self.end)
+            if (indent := self._indent(number)) is not None
+        ]
+
+    def start(self) -> Position | None:
+        content = self._content_lines()
+        if not content:
+            return None
+        number, indent = content[0]
+        return (number + 1, indent + 1)
+
+    def child(self, part: str | int) -> tuple[Position, _Block] | _Unsure | None:
+        content = self._content_lines()
+        if not content:
+            return None
+        block_indent = content[0][1]
+        if any(indent < block_indent for _, indent in content):
+            return UNSURE  # not one block: the parser knows better
+        tops = [number for number, indent in content if indent == block_indent]
+        text_of = {number: self.lines[number][block_indent:] for number in tops}
+        is_list = all(_is_item(text) for text in text_of.values())
+        if isinstance(part, int):
+            if not is_list:
+                return UNSURE if any(_is_item(text) for text in text_of.values()) else None
+            if part >= len(tops):
+                return None
+            number = tops[part]
+            return self._item(number, tops, block_indent)
+        if is_list:
+            return None  # a list has no keys
+        if _is_item(text_of[tops[0]]):
+            return UNSURE
+        # Items at a key's own indent belong to that key's value (`goals:` then `- ...`).
+        keys = [number for number in tops if not _is_item(text_of[number])]
+        for number in keys:
+            match = _PLAIN_KEY.match(text_of[number])
+            if match is None:
+                return UNSURE  # a quoted or complex key, or a line this module cannot read
+            if match.group(1) == part:
+                return self._value(number, keys, block_indent, match.end())
+        return None
+
+    def _value(
+        self, number: int, tops: list[int], block_indent: int, after_colon: int
+    ) -> tuple[Position, _Block]:
+        rest = self.lines[number][block_indent + after_colon :].strip()
+        position = (number + 1, block_indent + 1)
+        if rest and not rest.startswith("#"):
+            # The value is on the key's line (a scalar, a flow collection, a block scalar's
+            # header): nothing below it can be found by indentation.
+            return position, _Flow()
+        following = [top for top in tops if top > number]
+        end = following[0] if following else self.end
+        return position, _Block(self.lines, number + 1, end, None)
+
+    def _item(
+        self, number: int, tops: list[int], block_indent: int
+    ) -> tuple[Position, _Block] | _Unsure:
+        after_dash = self.lines[number][block_indent + 1 :]
+        content = after_dash.lstrip(" ")
+        if not content or content.startswith("#"):
+            return UNSURE  # the item starts on a later line
+        column = block_indent + 1 + (len(after_dash) - len(content))
+        position = (number + 1, column + 1)
+        if content[0] in "[{\"'|>?-" or not _PLAIN_KEY.match(content):
+            return position, _Flow()  # a scalar or a flow collection: nothing to descend into
+        following = [top for top in tops if top > number]
+        end = following[0] if following else self.end
+        return position, _Block(self.lines, number, end, column)
+
+
+class _Flow(_Block):
+    """A value the module does not descend into."""
+
+    def __init__(self) -> None:
+        pass
+
+    def child(self, part: str | int) -> _Unsure:
+        return UNSURE
+
+
+def _is_item(text: str) -> bool:
+    return text == "-" or text.startswith(("- ", "-\n"))
