@@ -10,21 +10,17 @@ from click.testing import CliRunner, Result
 
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
-from socialreg.commands import new as new_command
 from socialreg.findings import Finding, Severity, Summary
 from socialreg.load.documents import load_file
 from socialreg.reporters import Report
+from socialreg.wizard import session as new_command
 
 TODAY = "2026-11-20"
 
 # Every answer of an account request, in the order the questions come. "" is pressing Enter.
 ACCOUNT_ANSWERS = [
+    # step 1: purpose and audience
     "library",  # unit
-    "bluesky",  # platform
-    "Norrvik Library",  # display name
-    "@library.norrvik.example",  # handle
-    "https://bsky.app/profile/library.norrvik.example",  # url
-    "",  # id: accept norrvik-library-bluesky
     (
         "News, opening hours and workshops of the library for doctoral students, and nothing"
         " else: no general university news."
@@ -35,17 +31,23 @@ ACCOUNT_ANSWERS = [
     "",  # no more goals
     "Doctoral students",  # audience 1
     "",  # no more audiences
+    # step 2: people
     "Lina Berg",  # owner
     "lina.berg@norrvik.example",
     "lina-berg",
     "",  # supervisor: the library's only supervisor
-    "",  # moderator 1 defaults to the owner
-    "",
-    "",
+    "",  # moderator 1 is the owner: yes
     "Oskar Falk",  # moderator 2
     "oskar.falk@norrvik.example",
     "oskar-falk",
     "",  # no more moderators
+    # step 3: the account on the platform
+    "bluesky",  # platform
+    "Norrvik Library",  # display name
+    "@library.norrvik.example",  # handle
+    "",  # url: the suggestion made from the handle
+    "",  # no logo
+    # step 4: routines
     "",  # frequency: daily
     "",  # response time: 24
     "The moderators share a rota that covers weekends and holidays.",
@@ -53,6 +55,7 @@ ACCOUNT_ANSWERS = [
     "Helpful, short sentences, signed with a first name.",
     "",  # crimes: the default
     "",  # no FAQ page
+    # step 5: decision
     "",  # decision date: today
     "",  # comms contacted: today
     "yes",  # existing channels reviewed
@@ -60,40 +63,44 @@ ACCOUNT_ANSWERS = [
     "",  # no more
     "",  # status: requested
     "Dnr NU 2026/1234 in the records office's register",
-    "",  # no logo
-    "",  # review: today
+    # step 6: check and write
+    "",  # write the file
 ]
 
 CAMPAIGN_ANSWERS = [
-    "admissions",  # unit
+    # step 1: what and when
     "Open Day 2027",  # title
-    "",  # id: open-day-2027
     "Sponsored posts inviting upper-secondary students to the open day.",
-    "Lars Dahl",  # requested by
-    "lars.dahl@norrvik.example",
-    "lars-dahl",
-    "norrvik-university-instagram",  # sender
+    "admissions",  # unit
     "2027-01-10",  # starts
     "2027-02-01",  # ends
+    "",  # brief sent: today
+    # step 2: budget and audience
     "15000",  # budget
     "",  # currency: the one the example campaigns use (SEK)
     "Students aged 17 to 19 in the region",
-    "",  # editor 1 defaults to the person ordering
-    "",
-    "",
-    "",  # no more editors
+    # step 3: where the ads run
+    "norrvik-university-instagram",  # sender
     "instagram",  # placement
     "stream, story",
     "",  # no more placements
-    "",  # brief sent: today
+    # step 4: people
+    "Lars Dahl",  # requested by
+    "lars.dahl@norrvik.example",
+    "lars-dahl",
+    "",  # editor 1 is the person ordering: yes
+    "",  # no more editors
+    "",  # no agency
     "yes",  # comms can stop
+    # step 5: accessibility and monitoring
     "yes",  # alt text
     "yes",  # captions
     "",  # checks per day: 2
     "",  # response time: 24
     "",  # sign with first name: yes
-    "",  # no agency
     "",  # status: submitted
+    # step 6: check and write
+    "",  # write the file
 ]
 
 
@@ -133,7 +140,8 @@ def test_account_by_answering_questions(example_repo: Path) -> None:
 def test_bad_answers_are_asked_again(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
     answers[0:1] = ["libary", "library"]  # a typo in the unit
-    answers[5:6] = ["http://bsky.app/profile/x", "https://bsky.app/profile/library.norrvik.example"]
+    at = answers.index("@library.norrvik.example") + 1
+    answers[at : at + 1] = ["http://bsky.app/profile/x", ""]
     at = answers.index("lina.berg@norrvik.example")
     answers[at : at + 1] = ["lina.berg@gmail.com", "lina.berg@norrvik.example"]
     at = answers.index("yes")
@@ -160,17 +168,21 @@ def test_policy_limits_are_checked_at_the_prompt(example_repo: Path) -> None:
 
 def test_a_registered_handle_is_refused(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
-    answers[1:4] = [
+    at = answers.index("bluesky")
+    answers[at : at + 4] = [
         "instagram",
         "Library",
         "@norrvik.library",
         "@norrvik.library2",
-        "https://www.instagram.com/norrvik.library2/",
+        "www.instagram.com/norrvik.library2/",  # https:// is added
     ]
-    del answers[6]  # the url answer of the bluesky flow is replaced above
     result = run(example_repo, "account", "--today", TODAY, answers=answers)
     assert "already in the registry as norrvik-library-instagram" in result.output
     assert result.exit_code == 0, result.output
+    written = example_repo / "accounts/library/library-instagram.yaml"
+    document = load_file(example_repo, written.relative_to(example_repo).as_posix()).document
+    assert document is not None
+    assert document.data["url"] == "https://www.instagram.com/norrvik.library2/"
 
 
 def test_enter_at_every_prompt_stops_cleanly(example_repo: Path) -> None:
@@ -281,7 +293,7 @@ def test_missing_and_bad_options_are_all_listed(example_repo: Path) -> None:
     assert "--unit 'nowhere': 'nowhere' is not one of the choices" in result.output
     assert "--purpose is missing" in result.output
     assert "--response-time-hours 'soon': Write a whole number" in result.output
-    assert "--moderator 'Only Name': it has 1 parts" in result.output
+    assert "--moderator 'Only Name': it has 1 part." in result.output
     assert "Traceback" not in result.output
 
 
@@ -294,7 +306,7 @@ def test_an_existing_record_is_never_overwritten(example_repo: Path) -> None:
     ]
     result = CliRunner().invoke(main, ["--root", str(example_repo), "new", "account", *options])
     assert result.exit_code == 2
-    assert "There is already a account called norrvik-library-instagram" in result.output
+    assert "There is already an account called norrvik-library-instagram" in result.output
     assert target.read_bytes() == before
 
 
@@ -353,16 +365,17 @@ def test_campaign_by_answering_questions(example_repo: Path) -> None:
 
 def test_campaign_answers_are_checked(example_repo: Path) -> None:
     answers = list(CAMPAIGN_ANSWERS)
+    at = answers.index("2027-01-10")
+    answers[at : at + 2] = ["2027-01-10", "2027-01-09", "2027-02-01"]
     at = answers.index("norrvik-university-instagram")
     answers[at : at + 3] = [
         "study-at-norrvik-tiktok",
         "norrvik-university-instagram",
-        "2027-01-10",
-        "2027-01-09",
-        "2027-02-01",
+        "audience_network",
+        "instagram",
+        "stream, sideways",
+        "stream, story",
     ]
-    at = answers.index("instagram")
-    answers[at : at + 2] = ["audience_network", "instagram", "stream, sideways", "stream, story"]
     result = run(example_repo, "campaign", "--today", TODAY, answers=answers)
     assert result.exit_code == 0, result.output
     assert "'study-at-norrvik-tiktok' is not one of the choices" in result.output

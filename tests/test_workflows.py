@@ -264,7 +264,7 @@ def test_workflows_run_the_socialreg_commands() -> None:
     assert '--base "$BASE_SHA" --format github' in text["validate.yml"]
     assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in text["validate.yml"]
     assert "--format json --output pr-report/report.json" in text["validate.yml"]
-    assert "socialreg codeowners --check" in text["validate.yml"]
+    assert "socialreg generate --check" in text["validate.yml"]
     assert 'socialreg github comment --repo "$REPO" --pr "$PR"' in text["pr-bot.yml"]
     assert "socialreg github approvals" not in text["pr-bot.yml"]
     assert (

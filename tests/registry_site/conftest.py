@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import datetime
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.conftest import copy_example
 
 from socialreg.check.pipeline import load_repository
 from socialreg.registry_site.build import BuildResult, build_site
 
-REPOSITORY = Path(__file__).resolve().parents[2]
 TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
 
 
 def copy_registry(target: Path) -> Path:
     """The example organisation's records, org/ files and schemas, copied to `target`."""
-    for folder in ("org", "schemas", "accounts", "campaigns"):
-        shutil.copytree(REPOSITORY / folder, target / folder)
-    return target
+    return copy_example(target)
 
 
 def build(root: Path, out: Path) -> BuildResult:
@@ -37,7 +34,7 @@ def registry_copy(tmp_path: Path) -> Path:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example organisation's site, built once for the session."""
     out = tmp_path_factory.mktemp("site") / "site"
-    build(REPOSITORY, out)
+    build(copy_registry(out.parent / "registry"), out)
     return out
 
 
@@ -59,9 +56,9 @@ def set_language(root: Path, language: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def example_root() -> Path:
-    """The repository's own example organisation (read only)."""
-    return REPOSITORY
+def example_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture example organisation (read only), copied once for the session."""
+    return copy_registry(tmp_path_factory.mktemp("example") / "registry")
 
 
 BuildFunction = Callable[[Path, Path], BuildResult]

@@ -23,6 +23,8 @@ COMMANDS = {
     "rules": "socialreg.commands.rules:rules_command",
     "explain": "socialreg.commands.rules:explain_command",
     "codeowners": "socialreg.commands.codeowners:command",
+    "generate": "socialreg.commands.generate:command",
+    "init": "socialreg.commands.init:command",
     "github": "socialreg.commands.github:group",
     "new": "socialreg.commands.new:command",
     "audit": "socialreg.commands.audit:command",

@@ -146,6 +146,14 @@ def url_pattern(pattern: str) -> UrlPattern | None:
     return _compiled(pattern)[0]
 
 
+def url_matches(pattern: str, text: str) -> bool | None:
+    """Whether the policy pattern is found in `text`: True or False, or None when the pattern
+    cannot be used or ran out of time (the policy schema and SR015 say so). Every use of a
+    policy pattern goes through here or `url_pattern`, never through `re`."""
+    compiled = url_pattern(pattern)
+    return None if compiled is None else compiled.matches(text)
+
+
 def url_pattern_problem(pattern: str) -> str | None:
     """Why `pattern` cannot be used as a policy pattern, in words; None when it can."""
     reason = _compiled(pattern)[1]

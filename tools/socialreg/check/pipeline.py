@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from socialreg.check.engine import run_record_rules, run_repository_rules
+from socialreg.check.knock_on import without_knock_ons
 from socialreg.check.schemas import SchemaSet
 from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
@@ -46,6 +47,7 @@ from socialreg.load.model import (
     RecordSummary,
     Repository,
 )
+from socialreg.load.yaml_hints import explain as explain_yaml
 from socialreg.parallel import (
     Channel,
     WorkerError,
@@ -235,8 +237,9 @@ def _checked_records(jobs: list[Job]) -> list[tuple[RecordKind, str, str]]:
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
-    # Findings about org/ files can come from every worker; each is reported once.
-    return list(dict.fromkeys(findings))
+    # Findings about org/ files can come from every worker; each is reported once. What a
+    # schema error already explains is left out (see check/knock_on.py).
+    return without_knock_ons(dict.fromkeys(findings))
 
 
 # --- loading the org/ files -------------------------------------------------------------------
@@ -333,7 +336,11 @@ def _load_job(repository: Repository, job: Job) -> Loaded:
     if not job.check_in_full or result.document is None:
         return result.document, result.findings
     schema_findings = repository.schemas.check(result.document, job.kind)
-    return result.document, [*result.findings, *_deduplicated(schema_findings, result.findings)]
+    findings = [*result.findings, *_deduplicated(schema_findings, result.findings)]
+    if schema_findings:  # say what to type: quotes, indentation
+        keys = repository.schemas.schema(job.kind).get("properties", {})
+        findings = explain_yaml(result.document.text, findings, frozenset(keys))
+    return result.document, findings
 
 
 def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:

@@ -25,7 +25,8 @@ from socialreg.check.schemas import is_regex
 from socialreg.codes import INVALID_DATE, MISSING_KEY, UNKNOWN_KEY, WRONG_VALUE, YAML_SURPRISE
 from socialreg.dates import is_real_date
 from socialreg.findings import Finding
-from socialreg.load.documents import Document, JsonPath, dotted
+from socialreg.load.documents import Document, JsonPath
+from socialreg.load.places import in_words, sentence_start
 from socialreg.patterns import python_pattern, url_pattern_problem
 
 _FORMAT_CHECKER = FormatChecker()
@@ -104,13 +105,13 @@ def _describe(
     error: ValidationError, path: JsonPath, document: Document, own: dict[str, Any]
 ) -> tuple[str, str, JsonPath]:
     """The rule code, a message for people, and the path to point at."""
-    name = f"`{dotted(path)}`" if path else "The file"
+    name = sentence_start(in_words(path)) if path else "The file"
     keyword = str(error.validator)
     schema = error.schema if isinstance(error.schema, dict) else {}
 
     if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
         key = error.instance
-        place = f"in `{dotted(path)}`" if path else "at the top level"
+        place = f"in {in_words(path)}" if path else "at the top level"
         return (
             WRONG_VALUE,
             f"The key `{key}` {place} is not in the expected form."
@@ -120,7 +121,7 @@ def _describe(
     if keyword == "required":
         key = _missing_key(error)
         described = _property_description(schema, key)
-        container = f"`{dotted(path)}`" if path else "the file"
+        container = in_words(path) if path else "the file"
         return (
             MISSING_KEY,
             f"`{key}` is missing from {container}. Add it{described}",
@@ -166,7 +167,7 @@ def _unknown_keys_described(
 ) -> Iterator[tuple[str, str, JsonPath]]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     known = sorted(schema.get("properties", {}))
-    place = f"in `{dotted(path)}`" if path else "at the top level"
+    place = f"in {in_words(path)}" if path else "at the top level"
     for key in _unknown_keys(error):
         hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         suggestion = f" Did you mean `{hint[0]}`?" if hint else ""
@@ -282,7 +283,7 @@ def _wrong_value(
     if keyword == "type":
         wanted = value if isinstance(value, list) else [value]
         words = " or ".join(_TYPE_WORDS.get(str(item), str(item)) for item in wanted)
-        return f"{name} must be {words}, but it is {shown}."
+        return f"{name} must be {words}, but it is {shown}." + _how_to_write(error, schema)
     if keyword in ("minItems", "minProperties"):
         return f"{name} must not be empty." + _also(what_it_is)
     if keyword == "minLength" or (keyword == "pattern" and value == "\\S"):
@@ -299,6 +300,27 @@ def _wrong_value(
     if keyword == "propertyNames":
         return f"{name} has a key that is not in the expected form." + _also(description)
     return f"{name}: {error.message}."  # pragma: no cover - keywords our schemas do not use
+
+
+def _how_to_write(error: ValidationError, schema: dict[str, Any]) -> str:
+    """What to type instead, for the shapes people get wrong by hand: a list written on one
+    line, and a person written as a plain name."""
+    path = list(error.absolute_path)
+    key = str(path[-1]) if path and isinstance(path[-1], str) else "the key"
+    if schema.get("type") == "array" and isinstance(error.instance, str):
+        items = [item.strip() for item in error.instance.split(",") if item.strip()]
+        lines = "`, `".join(f"  - {item}" for item in items[:3])
+        return (
+            f" It is written on one line. Write `{key}:` alone on its line and each item on a "
+            f"line of its own below it, indented by two spaces: `{lines}`."
+        )
+    keys = list(schema.get("required", [])) if schema.get("type") == "object" else []
+    if keys and isinstance(error.instance, str | int | float):
+        first, *others = keys
+        more = " and ".join(f"`{other}:`" for other in others)
+        also = f", with {more} on the lines below it, lined up with `{first}`" if more else ""
+        return f" Write its parts as `key: value` lines: `{first}: {error.instance}`{also}."
+    return ""
 
 
 def _also(description: str) -> str:

@@ -86,9 +86,16 @@ def approvals_command(
 
 
 @group.command("comment")
-@_repo_option
 @click.option(
-    "--pr", "number", type=click.IntRange(min=1), required=True, help="The pull request number."
+    "--repo",
+    envvar="GITHUB_REPOSITORY",
+    help="The repository, OWNER/NAME (default: $GITHUB_REPOSITORY; not needed with --dry-run).",
+)
+@click.option(
+    "--pr",
+    "number",
+    type=click.IntRange(min=1),
+    help="The pull request number (not needed with --dry-run).",
 )
 @click.option(
     "--report",
@@ -102,8 +109,15 @@ def approvals_command(
     is_flag=True,
     help="Also show who has approved and who still needs to (as `github approvals` decides).",
 )
-@click.option("--dry-run", is_flag=True, help="Print the comment; post nothing, change no label.")
-def comment_command(repo: str, number: int, report: Path, approvals: bool, dry_run: bool) -> None:
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the comment; post nothing, change no label. Without GITHUB_TOKEN or App "
+    "credentials, GitHub is not asked at all: a preview from the report alone.",
+)
+def comment_command(
+    repo: str | None, number: int | None, report: Path, approvals: bool, dry_run: bool
+) -> None:
     """Post the validation result on a pull request, in one comment updated on every run.
 
     The comment groups the findings by file, links each to its line in the pull request's head
@@ -112,4 +126,6 @@ def comment_command(repo: str, number: int, report: Path, approvals: bool, dry_r
     other labels are left alone. Exit code 0: comment posted; 2: bad report, GitHub or usage
     error.
     """
-    sys.exit(run_comment(CommentOptions(repo, number, report, approvals, dry_run)))
+    if not dry_run and (not repo or number is None):
+        raise click.UsageError("--repo and --pr are needed to post the comment.")
+    sys.exit(run_comment(CommentOptions(repo or "", number or 0, report, approvals, dry_run)))

@@ -268,7 +268,7 @@ class GitHub:
         owner, _, name = full_name.partition("/")
         if not owner or not name or "/" in name:
             raise GitHubError(
-                f"--repo must be OWNER/NAME, like norrvik/social-media (not {full_name!r})."
+                f"--repo must be OWNER/NAME, like example-org/social-media (not {full_name!r})."
             )
         found = self.call(
             f"opening the repository {full_name}", self._client.repository, owner, name

@@ -1,9 +1,10 @@
 """The two-key approval check: plain data in, a verdict out; no GitHub calls and no prose here.
 
 The policy asks for two approvals of every account and campaign: the supervisor of the unit
-that owns the record, who has operational responsibility (Karolinska Institutet's guidance,
-seed 000), and the communications office (seeds 000 and 001). GitHub's CODEOWNERS lets any one
-listed owner approve, so this check adds the second key:
+that owns the record, who has operational responsibility (Karolinska Institutet, *Setting up a
+social media account*), and the communications office (the same, and City of Stockholm, *Guide
+– starta nytt konto*). GitHub's CODEOWNERS lets any one listed owner approve, so this check
+adds the second key:
 
 - every unit whose records the pull request changes needs an approval from one of that unit's
   supervisors; a record moved from one unit to another needs both units' supervisors;

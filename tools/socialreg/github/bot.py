@@ -201,6 +201,27 @@ def _records_with_waivers(repo: Repository, files: list[ChangedFile], head_sha: 
     return False
 
 
+def _preview_comment(options: CommentOptions, report: Report, server: str) -> int:
+    """The comment as the bot would post it, from the report alone: no token, no network.
+
+    Links point at the default branch (HEAD), and the labels are those the report's own files
+    call for; the pull request's files and approvals are only known to GitHub.
+    """
+    links = pr_comment.WebLinks(server, options.repo or "OWNER/NAME", "HEAD", "HEAD")
+    body = pr_comment.render_comment(report, links)
+    waived = any(finding.severity is Severity.WAIVED for finding in report.findings)
+    paths = {finding.path for finding in report.findings}
+    labels = ", ".join(sorted(pr_comment.wanted_labels(report, paths, waived))) or "none"
+    sys.stdout.write(body)
+    click.echo(
+        f"Preview: nothing posted, GitHub was not asked (no GITHUB_TOKEN). Labels the "
+        f"report's files call for: {labels}."
+        + (" Approvals are only known to GitHub and are not shown." if options.approvals else ""),
+        err=True,
+    )
+    return 0
+
+
 def run_comment(
     options: CommentOptions, github: GitHub | None = None, environ: dict[str, str] | None = None
 ) -> int:
@@ -215,6 +236,10 @@ def run_comment(
     except ValueError as error:
         click.echo(f"error: {error}", err=True)
         return USAGE_OR_API_ERROR
+    env = os.environ if environ is None else environ
+    credentials = ("GITHUB_TOKEN", "SOCIALREG_APP_ID", "SOCIALREG_APP_PRIVATE_KEY")
+    if options.dry_run and github is None and not any(env.get(name) for name in credentials):
+        return _preview_comment(options, report, server)
     number = options.number
     try:
         client = github or GitHub.from_environment(repository=options.repo)

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from socialreg.codes import FILE_PLACE
 from socialreg.load.model import ORG_FILES, RecordKind
+from socialreg.wording import a_or_an
 
 __all__ = ["FILE_PLACE", "RECORD_FOLDERS"]
 
@@ -92,22 +93,28 @@ def _files_below(folder: str, prefix: str) -> Iterator[str]:
                 yield prefix + entry.name
 
 
+def _id_from(stem: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
+
+
 def place_problem(path: str, kind: RecordKind) -> str | None:
     """What is wrong with where a record file is or what it is called, in words; None if fine."""
     parts = path.split("/")
     stem, suffix = os.path.splitext(parts[-1])
     top = parts[0]
+    # One round of renaming: the suggestion fixes the ending and the id at once.
+    fixed = stem if RECORD_ID.match(stem) else _id_from(stem)
     if suffix == ".yml":
-        return f"Name the file {stem}.yaml: records end in .yaml, not .yml."
+        also = "" if fixed == stem else " (the name is the record's id: lowercase and hyphens)"
+        return f"Rename the file to {fixed}.yaml: records end in .yaml, not .yml{also}."
     if suffix != ".yaml":
         return f"Only .yaml record files belong under {top}/; move or remove this file."
     if len(parts) != 3:
         return (
-            f"A {kind} file must be directly in a unit's folder: {top}/<unit>/{stem}.yaml. "
-            "Move it into the folder of the unit that owns it."
+            f"{a_or_an(kind).capitalize()} file must be directly in a unit's folder: "
+            f"{top}/<unit>/{stem}.yaml. Move it into the folder of the unit that owns it."
         )
-    if not RECORD_ID.match(stem):
-        fixed = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "my-record"
+    if fixed != stem:
         return (
             f"The file name `{stem}` is the record's id and may use only lowercase letters, "
             f"digits and single hyphens: rename it to {fixed}.yaml."

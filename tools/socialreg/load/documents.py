@@ -37,6 +37,7 @@ from socialreg.load import line_breaks, numbers
 from socialreg.load.files import NotAPlainFile, read_plain_file
 from socialreg.load.positions import UNSURE, find_position
 from socialreg.load.yaml_fast import compose, scan
+from socialreg.load.yaml_hints import quoted_line, quoting_hint
 
 JsonPath = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -222,7 +223,8 @@ def load_text(text: str, path: str) -> LoadResult:
         builder = _CarefulBuilder(path)
         data = builder.build(node, ())
     except _LoadError as error:
-        return _failed(path, error.rule, error.message, within(text, error.position))
+        # What to type instead, when the line has a value YAML reads as syntax (@, *, &, ...).
+        return _failed(path, error.rule, _with_quoting(text, error), within(text, error.position))
     except RecursionError:
         return _failed(path, DOCUMENT_SHAPE, "The file is nested too deeply to be a record.")
     document = Document(path, data, text, builder.positions, builder.plain_scalars)
@@ -318,7 +320,7 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
     context = f" ({error.context})" if error.context else ""
     return _LoadError(
         YAML_SYNTAX,
-        f"This is not valid YAML: {problem}{context}. Check the indentation and that "
+        f"{_PARSER_WORDS} {problem}{context}. Check the indentation and that "
         "text containing `: ` or `#` is in quotes.",
         position,
     )
@@ -340,6 +342,21 @@ def _runaway_quote(text: str, error_line: int) -> tuple[Position, int] | None:
     if not 0 <= error_line - end_line <= 1:
         return None
     return _position_of(last.start_mark), end_line
+
+
+_PARSER_WORDS = "This is not valid YAML:"
+
+
+def _with_quoting(text: str, error: _LoadError) -> str:
+    """The message, or what to type when the line's value starts with @, *, &, !, %, ` or |."""
+    found = quoted_line(text, error.position[0]) if error.rule == YAML_SYNTAX else None
+    if found is None:
+        return error.message
+    if error.message.startswith("The tag"):  # a tag may be meant: say both
+        return f"{error.message} If the value is text, put it in quotes: {found[1]}"
+    if error.message.startswith(_PARSER_WORDS):  # the parser's own words: replace them
+        return quoting_hint(text, error.position[0]) or error.message
+    return error.message  # a message of ours (merge keys, aliases) already says it
 
 
 def _line(text: str, number: int) -> str:

@@ -19,7 +19,7 @@ _HOST_ALIASES = {"twitter.com": "x.com"}
 
 
 def address_key(text: str) -> str:
-    """`https://www.Instagram.com/norrvik.library/?hl=sv` -> `instagram.com/norrvik.library`."""
+    """`https://www.Instagram.com/example.library/?hl=sv` -> `instagram.com/example.library`."""
     value = _SCHEME.sub("", text.strip().lower())
     value = re.split(r"[?#]", value, maxsplit=1)[0]
     value = _MOBILE_OR_WWW.sub("", value).rstrip("/")
@@ -29,7 +29,7 @@ def address_key(text: str) -> str:
 
 
 def handle_key(text: str) -> str:
-    """`@NorrvikUniversity` -> `norrvikuniversity`."""
+    """`@ExampleUniversity` -> `exampleuniversity`."""
     return text.strip().lower().lstrip("@").rstrip("/")
 
 

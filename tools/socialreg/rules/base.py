@@ -214,14 +214,6 @@ def is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-# The source documents the rules come from (/work/shared/seeds), cited by file name.
-KI = "000_acc3274e2b023d15.txt"
-STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
-STOCKHOLM_ADS = "002_51148ff719976042.txt"
-CONSULTANCY = "003_1c69bdc50c5166e7.txt"
-NHS_LIBRARY = "004_9045f172cc0e37fa.txt"
-
-
 # A message lists the organisation's choices (units, platforms, sender accounts) in full only
 # while there are few; with more, it names the closest few, so a message never grows with the
 # organisation (5,000 units made an 83 KB message that the pull request comment had to drop).

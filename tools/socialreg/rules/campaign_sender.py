@@ -6,14 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.load.model import Record
-from socialreg.rules.base import (
-    STOCKHOLM_ADS,
-    Problem,
-    RuleContext,
-    choices_hint,
-    mapping,
-    register,
-)
+from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
+from socialreg.sources import STOCKHOLM_ADS
 
 DEFAULT_FORBIDDEN = ["audience_network"]
 

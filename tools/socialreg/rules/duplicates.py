@@ -16,7 +16,8 @@ from typing import Any
 
 from socialreg.findings import Severity
 from socialreg.load.model import Record, RecordSummary, Repository
-from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import KI, STOCKHOLM_NEW
 
 # Addresses that differ only in these ways lead to the same account.
 _HOST_ALIASES = {"twitter.com": "x.com", "m.facebook.com": "facebook.com"}
@@ -75,7 +76,7 @@ rather than registering it again). When a unit opens a second account on the sam
 first must be named in decision.related_accounts to show it was considered (a warning), and
 every account named there must exist in the registry.
 """,
-    source=f"{KI}, {STOCKHOLM_NEW}",
+    source=f"{KI}; {STOCKHOLM_NEW}",
     passing="""
 platform: instagram
 handle: "@uni.library"
@@ -86,8 +87,8 @@ decision:
 """,
     failing="""
 platform: instagram
-handle: "@NorrvikUni"          # already registered as uni-instagram
-url: https://www.instagram.com/norrvikuni
+handle: "@ExampleUni"          # already registered as uni-instagram
+url: https://www.instagram.com/exampleuni
 decision:
   related_accounts:
     - library-tiktok           # no such account

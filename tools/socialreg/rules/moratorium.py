@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import STOCKHOLM_NEW
 
 
 @register(

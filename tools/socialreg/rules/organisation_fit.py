@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from socialreg.load.model import Record, Repository
 from socialreg.patterns import UrlPattern, url_pattern
 from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
-
-REQUIREMENTS = "REQUIREMENTS.md"
+from socialreg.sources import RECORD_FORMAT
+from socialreg.wording import a_or_an
 
 
 @register(
@@ -24,13 +24,13 @@ supervisors to approve changes to it. So the `unit` key must be the folder's nam
 must be defined in org/units.yaml. Like the other problems with the file itself, this cannot
 be waived.
 """,
-    source=f"{REQUIREMENTS} rule 25",
+    source=RECORD_FORMAT,
     passing="""
-# accounts/library/norrvik-library-instagram.yaml
+# accounts/library/example-library-instagram.yaml
 unit: library
 """,
     failing="""
-# accounts/library/norrvik-library-instagram.yaml
+# accounts/library/example-library-instagram.yaml
 unit: libary
 """,
 )
@@ -79,14 +79,15 @@ The organisation decides which platforms it uses (org/policy.yaml, platforms). A
 platform must be one of them, and its address must have the form of that platform's addresses,
 so that a link to the wrong site, or a typo in the address, is caught before it is published.
 """,
-    source=f"{REQUIREMENTS} (record format)",
+    source=RECORD_FORMAT,
     passing="""
 platform: instagram
-url: https://www.instagram.com/norrvik.library/
+handle: "@example.library"
+url: https://www.instagram.com/example.library/
 """,
     failing="""
 platform: instagram
-url: https://www.facebook.com/norrvik.library/
+url: https://www.facebook.com/example.library/
 """,
 )
 def check_platform(record: Record, context: RuleContext) -> Iterator[Problem]:
@@ -117,6 +118,6 @@ def check_platform(record: Record, context: RuleContext) -> Iterator[Problem]:
         yield Problem(
             record.document,
             ("url",),
-            f"{url} is not a {name} address. Copy the address of the account's page from the "
-            "browser's address bar, starting with https://.",
+            f"{url} is not {a_or_an(name)} address. Copy the address of the account's page "
+            "from the browser's address bar, starting with https://.",
         )

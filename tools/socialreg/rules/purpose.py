@@ -6,9 +6,33 @@ import re
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, register
+from socialreg.rules.base import Problem, RuleContext, register
+from socialreg.sources import KI, STOCKHOLM_NEW
+from socialreg.wording import plural
 
 _DIGIT = re.compile(r"\d")
+# Dates say when, not how much: "by June 2027" or "before 2027-06-30" names no target.
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "januari|februari|mars|maj|juni|juli|augusti|oktober|jan|feb|mar|apr|jun|jul|aug|sep|sept|"
+    "oct|okt|nov|dec"
+)
+_DATES = re.compile(
+    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:19|20)\d{{2}}\b|\bq[1-4]\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = re.compile(
+    r"\b(?:once|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundred|thousand|half|double|twice|två|tre|fyra|fem|tio|hundra|tusen)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_number(target: str) -> bool:
+    """Whether a goal's target says how much, besides when: "150 sign-ups by June 2027"."""
+    rest = _DATES.sub(" ", target)
+    return bool(_DIGIT.search(rest) or _NUMBER_WORDS.search(rest))
 
 
 @register(
@@ -21,7 +45,7 @@ Institutet asks what you want to achieve and for whom. This rule checks that the
 more than a few words, that every goal's target has a number (how many, by when), and that the
 audiences name real groups rather than "everyone".
 """,
-    source=f"{KI}, {STOCKHOLM_NEW}",
+    source=f"{KI}; {STOCKHOLM_NEW}",
     options={
         "min_purpose_words": 12,
         "vague_audiences": ["everyone", "all", "anyone", "the public", "general public", "alla"],
@@ -55,19 +79,21 @@ def check_purpose(record: Record, context: RuleContext) -> Iterator[Problem]:
         yield Problem(
             record.document,
             ("purpose",),
-            f"The purpose has only {len(purpose.split())} words. In at least {minimum} words, "
+            f"The purpose has only {plural(len(purpose.split()), 'word')}. In at least {minimum} "
+            "words, "
             "say what the account is for, how it serves the unit's mission and what it will not "
             f"be used for ({STOCKHOLM_NEW}).",
         )
     goals = data.get("goals")
     for index, goal in enumerate(goals if isinstance(goals, list) else []):
         target = goal.get("target") if isinstance(goal, dict) else None
-        if isinstance(target, str) and target.strip() and not _DIGIT.search(target):
+        if isinstance(target, str) and target.strip() and not names_a_number(target):
+            dated = " A date alone says when, not how much." if _DATES.search(target) else ""
             yield Problem(
                 record.document,
                 ("goals", index, "target"),
-                f'The target "{target.strip()}" cannot be measured. Write a number and a date, '
-                f'for example "800 followers by 30 April 2027" ({STOCKHOLM_NEW}).',
+                f'The target "{target.strip()}" cannot be measured.{dated} Write a number and a '
+                f'date, for example "800 followers by 30 April 2027" ({STOCKHOLM_NEW}).',
             )
     audiences = data.get("audiences")
     vague = {word.casefold() for word in context.options["vague_audiences"]}

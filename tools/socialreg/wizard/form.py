@@ -1,7 +1,7 @@
 """The questions behind `socialreg new`, and the record file that the answers make.
 
 Pure: nothing here prompts or prints. A `Question` knows where its answer goes in the record,
-how to turn typed text into a value and how to check it; `socialreg.commands.new` does the
+how to turn typed text into a value and how to check it; `socialreg.wizard.asker` does the
 asking. Each answer is checked by the same JSON Schema that `validate` uses (the partial record
 is checked and only the findings about that answer are kept), plus the context checks that only
 the organisation's files can answer (a known unit, a free handle, an e-mail domain).
@@ -28,9 +28,10 @@ from socialreg.dates import as_date
 from socialreg.findings import Finding, Severity
 from socialreg.load.documents import Document, JsonPath, json_path_text
 from socialreg.load.model import Record, RecordKind, RecordSummary, Repository
+from socialreg.wording import a_or_an
 
 Answers = dict[str, Any]
-Kind = Literal["text", "integer", "number", "yesno", "date", "choice", "words", "github"]
+Kind = Literal["text", "integer", "number", "yesno", "date", "choice", "words", "github", "url"]
 ChoicesFn = Callable[["Context", Answers], "list[Choice]"]
 DefaultFn = Callable[["Context", Answers], "str | None"]
 CheckFn = Callable[["Context", Answers, Any], "str | None"]
@@ -62,6 +63,8 @@ class Question:
     optional: bool = False  # an empty answer leaves the key out
     ask_if: Callable[[Answers], bool] | None = None
     to_value: ToValueFn | None = None  # answer -> the value written in the record
+    # Take the suggestion without asking (the review at the end can change it).
+    quiet: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +84,31 @@ class ListQuestion:
     @property
     def option_help(self) -> str:
         if len(self.fields) == 1:
-            return f"A {self.item} (repeat the option for more)."
+            return f"{a_or_an(self.item).capitalize()} (repeat the option for more)."
         parts = " | ".join(question.prompt.split(" (")[0].lower() for question in self.fields)
-        return f'A {self.item}, written "{parts}" (repeat the option for more).'
+        return f'{a_or_an(self.item).capitalize()}, written "{parts}" (repeat the option for more).'
 
 
 Step = Question | ListQuestion
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A group of questions, in the order of the source documents' checklists.
+
+    The wizard asks one section at a time ("Step 2 of 6: People"), and before the first it
+    lists every section's `have_ready`, so nobody has to stop halfway to look something up.
+    The issue forms are generated from the same table, so they ask in the same order.
+    """
+
+    title: str
+    intro: str
+    have_ready: tuple[str, ...]
+    steps: tuple[Step, ...]
+
+
+def flatten(sections: tuple[Section, ...]) -> tuple[Step, ...]:
+    return tuple(step for section in sections for step in section.steps)
 
 
 @dataclass(slots=True)
@@ -207,13 +229,49 @@ def convert(question: Question, text: str, context: Context, answers: Answers) -
             raise Rejected("Write at least one, separated by commas.")
         return words
     if question.kind == "choice" and question.choices is not None:
-        choices = question.choices(context, answers)
-        for choice in choices:
-            if choice.value.lower() == text.lower():
-                return choice.value
-        listed = ", ".join(choice.value for choice in choices) or "(none available)"
-        raise Rejected(f"{text!r} is not one of the choices. Write one of: {listed}.")
+        return _choose(question.choices(context, answers), text)
+    if question.kind == "url":
+        return complete_url(text)
     return text
+
+
+def _choose(choices: list[Choice], text: str) -> str:
+    """A choice by its value, its number in the list shown, or its displayed name."""
+    if text.isdigit() and 1 <= int(text) <= len(choices):
+        return choices[int(text) - 1].value
+    wanted = text.casefold()
+    for choice in choices:
+        if choice.value.casefold() == wanted:
+            return choice.value
+    named = [choice for choice in choices if choice.label and choice.label.casefold() == wanted]
+    if len(named) == 1:
+        return named[0].value
+    if not choices:
+        raise Rejected(f"{text!r} is not one of the choices, and there are none to choose from.")
+    listed = ", ".join(choice.value for choice in choices)
+    raise Rejected(
+        f"{text!r} is not one of the choices. Write its number (1 to {len(choices)}) or one of: "
+        f"{listed}."
+    )
+
+
+# Quotes and invisible characters that come along when text is copied from a word processor
+# or a web page; they never belong in an address.
+_PASTED = str.maketrans(
+    "", "", "\u201c\u201d\u2018\u2019\u00ab\u00bb\u200b\u200c\u200d\u2060\ufeff\"'<>"
+)
+
+
+def complete_url(text: str) -> str:
+    """An address as people paste or type it, made whole: `www.x.com/a` -> `https://www.x.com/a`.
+
+    An address with another scheme (http://) is left as it is, so the schema can say why it
+    is refused instead of the wizard quietly changing what was meant.
+    """
+    cleaned = text.translate(_PASTED).strip()
+    if cleaned and "://" not in cleaned and "." in cleaned.split("/", 1)[0]:
+        return "https://" + cleaned
+    return cleaned
 
 
 # --- building the record and checking answers against the schema -----------------------------
@@ -307,15 +365,11 @@ def policy_problems(
     """
     folder = "accounts" if context.kind == "account" else "campaigns"
     unit = str(record.get("unit") or "unit")
-    document = Document(f"{folder}/{unit}/{record_id}.yaml", record, "")
-    partial = dataclasses.replace(
-        context.repository, records=[Record(context.kind, record_id, unit, document)], findings=[]
-    )
     prefix = json_path_text(path)
     error = None
     warnings = []
-    for finding in run_rules(partial, context.today):
-        if finding.path != document.path or not _within(finding, prefix):
+    for finding in rule_findings(context, record, f"{folder}/{unit}/{record_id}.yaml"):
+        if not _within(finding, prefix):
             continue
         if inside_only and finding.json_path == prefix:
             continue
@@ -324,6 +378,18 @@ def policy_problems(
         elif finding.severity is Severity.WARNING:
             warnings.append(finding.message)
     return error, warnings
+
+
+def rule_findings(context: Context, record: dict[str, Any], path: str) -> list[Finding]:
+    """What the policy's rules say about `record` if it were the file at `path`, checked
+    against the records already in the registry (a duplicate handle, a related account)."""
+    document = Document(path, record, "")
+    record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    unit = str(record.get("unit") or "")
+    partial = dataclasses.replace(
+        context.repository, records=[Record(context.kind, record_id, unit, document)], findings=[]
+    )
+    return [finding for finding in run_rules(partial, context.today) if finding.path == path]
 
 
 def _within(finding: Finding, prefix: str) -> bool:
@@ -400,7 +466,7 @@ def render(record: dict[str, Any], context: Context, command: str) -> str:
 
 
 def suggest_id(*parts: str) -> str:
-    """A file name from words: "Norrvik Library" + "instagram" -> norrvik-library-instagram."""
+    """A file name from words: "Example Library" + "instagram" -> example-library-instagram."""
     text = "-".join(part for part in parts if part)
     folded = (
         text.lower()

@@ -4,6 +4,12 @@ The prompts are written for someone who has never seen YAML; the hints come from
 descriptions unless a question says something more useful. Choices come from org/ (units,
 platforms, supervisors, the accounts ads may run from), and answers are checked against what
 the organisation's files already say, so that a request rarely fails at the end.
+
+`SECTIONS` is the one table of the questions and their order, grouped as the source documents'
+checklists are (purpose and audience, people, the account, routines, decision). The wizard asks
+from it, and the issue forms ask the same questions in the same order (tests/test_wizard_order.py
+checks the forms against it; a form generator reads each section's title and intro, and each
+question's name, prompt, record path, kind, choices and whether it is optional).
 """
 
 from __future__ import annotations
@@ -15,16 +21,21 @@ from typing import Any
 
 from socialreg.dates import add_months
 from socialreg.load.model import RecordKind
-from socialreg.request_form import (
+from socialreg.patterns import url_matches
+from socialreg.rules.handle_address import suggested_address
+from socialreg.wizard.form import (
     Answers,
     Choice,
     Context,
     ListQuestion,
     Question,
+    Section,
     Step,
+    flatten,
     is_id,
     suggest_id,
 )
+from socialreg.wording import a_or_an
 
 # Rule codes whose options the questions follow (see `socialreg explain CODE`).
 MONITORING_RULE = "SR105"
@@ -141,6 +152,17 @@ def _fixed(value: str) -> Any:
     return lambda context, answers: value
 
 
+def _first_branding_approver(context: Context, answers: Answers) -> str | None:
+    choices = _branding_approvers(context, answers)
+    return choices[0].value if choices else None
+
+
+def _suggested_url(context: Context, answers: Answers) -> str | None:
+    """The account's address, made from the platform's address pattern and the handle."""
+    handle = str(answers.get("handle") or "").strip()
+    return suggested_address(context.policy, answers.get("platform"), handle)
+
+
 def _only_supervisor(context: Context, answers: Answers) -> str | None:
     choices = _supervisors(context, answers)
     return choices[0].value if len(choices) == 1 else None
@@ -149,7 +171,13 @@ def _only_supervisor(context: Context, answers: Answers) -> str | None:
 def _account_id(context: Context, answers: Answers) -> str | None:
     name = str(answers.get("name") or "")
     suggestion = suggest_id(name, str(answers.get("platform") or ""))
-    return suggestion if is_id(suggestion) and suggestion not in context.accounts else None
+    if not is_id(suggestion):
+        return None
+    # A second account of the same name on a platform gets a number: library-instagram-2.
+    for candidate in (suggestion, *(f"{suggestion}-{number}" for number in range(2, 10))):
+        if candidate not in context.accounts:
+            return candidate
+    return None
 
 
 def _campaign_id(context: Context, answers: Answers) -> str | None:
@@ -158,7 +186,8 @@ def _campaign_id(context: Context, answers: Answers) -> str | None:
 
 
 def _pilot_end(context: Context, answers: Answers) -> str:
-    """Three months after the decision: a short but extendable trial (004)."""
+    """Three months after the decision: a short but extendable trial
+    (An NHS library blog, *Can I have one of those? Getting your own social media*)."""
     start = datetime.date.fromisoformat(str(answers.get("decision-date") or context.today))
     return add_months(start, 3).isoformat()
 
@@ -229,14 +258,13 @@ def _account_url(context: Context, answers: Answers, value: Any) -> str | None:
     entry = platforms.get(platform) if isinstance(platforms, dict) else None
     pattern = entry.get("url_pattern") if isinstance(entry, dict) else None
     if isinstance(pattern, str):
-        try:
-            matches = re.match(pattern, str(value)) is not None
-        except re.error:
-            matches = True  # a broken pattern is the policy's problem; validate reports it
+        # RE2 or a time limit (socialreg.patterns); a broken or slow pattern is the policy's
+        # problem, which validate reports.
+        matches = url_matches(pattern, str(value)) is not False
         if not matches:
             name = entry.get("name", platform) if isinstance(entry, dict) else platform
             return (
-                f"This is not an address of a {name} account. "
+                f"This is not an address of {a_or_an(str(name))} account. "
                 "Copy the address of the account's page."
             )
     for account_id, summary in context.accounts.items():
@@ -265,7 +293,10 @@ def _free_id(
         )
     existing = context.repository.index[kind].get(str(value))
     if existing is not None:
-        return f"There is already a {kind} called {value} ({existing.path}). Choose another name."
+        return (
+            f"There is already {a_or_an(kind)} called {value} ({existing.path}). "
+            "Choose another name."
+        )
     if (context.root / folder / str(answers.get("unit")) / f"{value}.yaml").exists():
         return f"{folder}/{answers.get('unit')}/{value}.yaml already exists. Choose another name."
     return None
@@ -314,11 +345,19 @@ def _minimum_moderators(context: Context) -> int:
     return int(context.option(MONITORING_RULE, "min_moderators", 2))
 
 
-def _person_fields(who: str) -> tuple[Question, ...]:
+MODERATOR_GITHUB_HINT = (
+    "GitHub user name, without the @. It shows who the moderator is on GitHub; moderators "
+    "are not asked to approve anything."
+)
+
+
+def _person_fields(who: str, github_hint: str | None = None) -> tuple[Question, ...]:
     return (
         Question("name", f"{who}'s first and last name", ("name",)),
         Question("email", f"{who}'s work e-mail address", ("email",), check=_email_domain),
-        Question("github", f"{who}'s GitHub user name", ("github",), kind="github"),
+        Question(
+            "github", f"{who}'s GitHub user name", ("github",), kind="github", hint=github_hint
+        ),
     )
 
 
@@ -368,191 +407,289 @@ def _goal_fields() -> tuple[Question, ...]:
 
 # --- the question lists ------------------------------------------------------------------------
 
-ACCOUNT: tuple[Step, ...] = (
-    Question("unit", "Which unit will own the account", ("unit",), kind="choice", choices=_units),
-    Question(
-        "platform",
-        "Which platform is the account on",
-        ("platform",),
-        kind="choice",
-        choices=_platforms,
-    ),
-    Question("name", "The account's display name on the platform", ("name",)),
-    Question("handle", "The account's user name on the platform", ("handle",), check=_free_handle),
-    Question("url", "The address of the account's page", ("url",), check=_account_url),
-    Question(
-        "id",
-        "A short name for the record file",
-        None,
-        default=_account_id,
-        check=_free_account_id,
-        hint="The file name (without .yaml): lowercase letters, digits and hyphens, "
-        "for example library-instagram. It is the account's id in the registry.",
-    ),
-    Question("purpose", "Why does the account exist", ("purpose",)),
-    ListQuestion(
-        "goals",
-        "goal",
-        "goal",
-        ("goals",),
-        _goal_fields(),
-        minimum=lambda context: 1,
-    ),
-    ListQuestion(
-        "audiences",
-        "audience",
-        "target audience",
-        ("audiences",),
-        (Question("audience", "Who is the account for", ()),),
-        minimum=lambda context: 1,
-    ),
-    *_person("owner", ("owner",), "The owner"),
-    Question(
-        "supervisor",
-        "The owner's supervisor, who approves the account",
-        ("supervisor",),
-        kind="choice",
-        choices=_supervisors,
-        check=_not_the_owner,
-        to_value=_supervisor_person,
-        default=_only_supervisor,
-        hint="The owner's immediate supervisor, from the unit's supervisors in org/units.yaml.",
-    ),
-    ListQuestion(
-        "moderators",
-        "moderator",
-        "moderator",
-        ("moderators",),
-        _person_fields("The moderator"),
-        minimum=_minimum_moderators,
-        item_default=_person_default("owner"),
-    ),
-    Question(
-        "frequency",
-        "How often is the account checked",
-        ("monitoring", "frequency"),
-        kind="choice",
-        choices=_frequencies,
-        default=_fixed("daily"),
-    ),
-    Question(
-        "response-time-hours",
-        "Within how many hours are questions answered",
-        ("monitoring", "response_time_hours"),
-        kind="integer",
-        default=_fixed("24"),
-    ),
-    Question(
-        "holiday-cover", "Who watches the account in holidays", ("monitoring", "holiday_cover")
-    ),
-    Question(
-        "house-rules-url",
-        "Address of the published rules for comments",
-        ("dialogue", "house_rules_url"),
-    ),
-    Question("tone", "The tone of voice", ("dialogue", "tone")),
-    Question(
-        "crimes",
-        "What happens to posts that may be crimes",
-        ("dialogue", "crimes"),
-        default=_fixed("Take a screenshot, report it to the police, then remove the post."),
-    ),
-    Question(
-        "faq-url",
-        "Address of a page with answers to frequent questions (optional)",
-        ("dialogue", "faq_url"),
-        optional=True,
-    ),
-    Question(
-        "decision-date",
-        "Date of the decision to open the account",
-        ("decision", "date"),
-        kind="date",
-        default=_today,
-    ),
-    Question(
-        "comms-contacted",
-        "Date the communications office was told",
-        ("decision", "comms_contacted"),
-        kind="date",
-        default=_today,
-    ),
-    Question(
-        "existing-channels-reviewed",
-        "Did you check the organisation's existing accounts first",
-        ("decision", "existing_channels_reviewed"),
-        kind="yesno",
-        hint="Perhaps an existing account of the organisation can carry your news, so that "
-        "no new account is needed.",
-    ),
-    ListQuestion(
-        "related-accounts",
-        "related-account",
-        "reviewed account",
-        ("decision", "related_accounts"),
+ACCOUNT_SECTIONS: tuple[Section, ...] = (
+    Section(
+        "Purpose and audience",
+        "Why the account exists and whom it is for (KI and the City of Stockholm ask this first).",
+        (
+            "the purpose of the account, tied to your unit's mission",
+            "at least one measurable goal, with a number and a date",
+            "the audiences the account is for",
+        ),
         (
             Question(
-                "account", "Id of an existing account you reviewed", (), check=_existing_account
+                "unit",
+                "Which unit will own the account",
+                ("unit",),
+                kind="choice",
+                choices=_units,
+            ),
+            Question("purpose", "Why does the account exist", ("purpose",)),
+            ListQuestion(
+                "goals",
+                "goal",
+                "goal",
+                ("goals",),
+                _goal_fields(),
+                minimum=lambda context: 1,
+            ),
+            ListQuestion(
+                "audiences",
+                "audience",
+                "target audience",
+                ("audiences",),
+                (Question("audience", "Who is the account for", ()),),
+                minimum=lambda context: 1,
             ),
         ),
     ),
-    Question(
-        "status",
-        "Is this a lasting account or a pilot",
-        ("status",),
-        kind="choice",
-        choices=_statuses_for_account,
-        default=_fixed("requested"),
-        hint="",
+    Section(
+        "People",
+        "Who is responsible, who approves, and who watches the account.",
+        (
+            "the owner's name, work e-mail address and GitHub user name",
+            "your supervisor's name (the unit's supervisors are offered to choose from)",
+            "the names, work e-mail addresses and GitHub user names of the moderators "
+            "(at least two people, the owner counts as one)",
+        ),
+        (
+            *_person("owner", ("owner",), "The owner"),
+            Question(
+                "supervisor",
+                "The owner's supervisor, who approves the account",
+                ("supervisor",),
+                kind="choice",
+                choices=_supervisors,
+                check=_not_the_owner,
+                to_value=_supervisor_person,
+                default=_only_supervisor,
+                hint="The owner's immediate supervisor, from the unit's supervisors in "
+                "org/units.yaml.",
+            ),
+            ListQuestion(
+                "moderators",
+                "moderator",
+                "moderator",
+                ("moderators",),
+                _person_fields("The moderator", MODERATOR_GITHUB_HINT),
+                minimum=_minimum_moderators,
+                item_default=_person_default("owner"),
+            ),
+        ),
     ),
-    Question(
-        "pilot-ends",
-        "The last day of the pilot",
-        ("pilot", "ends"),
-        kind="date",
-        default=_pilot_end,
-        ask_if=lambda answers: answers.get("status") == "pilot",
-        check=_after("decision-date", "the decision"),
+    Section(
+        "The account on the platform",
+        "Where the account is and what it is called there.",
+        (
+            "the platform, and the account's display name and user name there",
+            "the address of the account's page, if it exists already (the wizard suggests one)",
+            "whether the profile uses the organisation's logo, and if so who approved it",
+        ),
+        (
+            Question(
+                "platform",
+                "Which platform is the account on",
+                ("platform",),
+                kind="choice",
+                choices=_platforms,
+            ),
+            Question("name", "The account's display name on the platform", ("name",)),
+            Question(
+                "handle",
+                "The account's user name on the platform",
+                ("handle",),
+                check=_free_handle,
+                hint="The name after the @, as the platform shows it, for example "
+                "@example.library. Not the whole address: that comes next.",
+            ),
+            Question(
+                "url",
+                "The address of the account's page",
+                ("url",),
+                kind="url",
+                check=_account_url,
+                default=_suggested_url,
+                hint="Copy it from the browser's address bar. You may leave out https://.",
+            ),
+            Question(
+                "id",
+                "A short name for the record file",
+                None,
+                default=_account_id,
+                check=_free_account_id,
+                quiet=True,
+                hint="The file name (without .yaml): lowercase letters, digits and hyphens, "
+                "for example library-instagram. It is the account's id in the registry.",
+            ),
+            Question(
+                "uses-organisation-logo",
+                "Will the profile use the organisation's logo",
+                ("branding", "uses_organisation_logo"),
+                kind="yesno",
+                default=_fixed("no"),
+                hint="Using the logo needs the approval of the brand's owner.",
+            ),
+            Question(
+                "logo-approved-by",
+                "Who of the branding owner approved the logo",
+                ("branding", "approved_by"),
+                kind="choice",
+                choices=_branding_approvers,
+                default=_first_branding_approver,
+                ask_if=lambda answers: answers.get("uses-organisation-logo") is True,
+            ),
+            Question(
+                "logo-approved-on",
+                "When was the logo approved",
+                ("branding", "approved_on"),
+                kind="date",
+                default=_today,
+                ask_if=lambda answers: answers.get("uses-organisation-logo") is True,
+            ),
+        ),
     ),
-    Question(
-        "personal-data-assessment",
-        "Where is the personal data assessment kept",
-        ("privacy", "personal_data_assessment"),
+    Section(
+        "Routines",
+        "How the account is watched and how you answer (the consultancy's dialogue policy).",
+        (
+            "who watches the account in holidays, written as a routine",
+            "the address of the published house rules for comments",
+            "a sentence or two on your tone of voice",
+        ),
+        (
+            Question(
+                "frequency",
+                "How often is the account checked",
+                ("monitoring", "frequency"),
+                kind="choice",
+                choices=_frequencies,
+                default=_fixed("daily"),
+                hint="How often someone reads the account's comments and messages.",
+            ),
+            Question(
+                "response-time-hours",
+                "Within how many hours are questions answered",
+                ("monitoring", "response_time_hours"),
+                kind="integer",
+                default=_fixed("24"),
+            ),
+            Question(
+                "holiday-cover",
+                "Who watches the account in holidays",
+                ("monitoring", "holiday_cover"),
+                hint="Write the routine, for example: The two moderators take turns; the "
+                "rota for Christmas and summer is set in the unit's planning meeting.",
+            ),
+            Question(
+                "house-rules-url",
+                "Address of the published rules for comments",
+                ("dialogue", "house_rules_url"),
+                kind="url",
+            ),
+            Question(
+                "tone",
+                "The tone of voice",
+                ("dialogue", "tone"),
+                hint="How you write, so that answers sound the same whoever writes them, "
+                "for example: Friendly and short, we say 'you', answers signed with a first name.",
+            ),
+            Question(
+                "crimes",
+                "What happens to posts that may be crimes",
+                ("dialogue", "crimes"),
+                default=_fixed("Take a screenshot, report it to the police, then remove the post."),
+            ),
+            Question(
+                "faq-url",
+                "Address of a page with answers to frequent questions (optional)",
+                ("dialogue", "faq_url"),
+                kind="url",
+                optional=True,
+            ),
+        ),
     ),
-    Question(
-        "uses-organisation-logo",
-        "Will the profile use the organisation's logo",
-        ("branding", "uses_organisation_logo"),
-        kind="yesno",
-        default=_fixed("no"),
-        hint="Using the logo needs the approval of the brand's owner.",
-    ),
-    Question(
-        "logo-approved-by",
-        "Who of the branding owner approved the logo",
-        ("branding", "approved_by"),
-        kind="choice",
-        choices=_branding_approvers,
-        ask_if=lambda answers: answers.get("uses-organisation-logo") is True,
-    ),
-    Question(
-        "logo-approved-on",
-        "When was the logo approved",
-        ("branding", "approved_on"),
-        kind="date",
-        default=_today,
-        ask_if=lambda answers: answers.get("uses-organisation-logo") is True,
-    ),
-    Question(
-        "review-last",
-        "Date you checked that everything here is true",
-        ("review", "last"),
-        kind="date",
-        default=_today,
+    Section(
+        "Decision",
+        "The documented decision, as the City of Stockholm's checklist asks.",
+        (
+            "the date of the decision, and the date the communications office was told",
+            "the ids of the organisation's existing accounts you reviewed, if any",
+            "where the personal data assessment is kept (a document number is enough)",
+        ),
+        (
+            Question(
+                "decision-date",
+                "Date of the decision to open the account",
+                ("decision", "date"),
+                kind="date",
+                default=_today,
+            ),
+            Question(
+                "comms-contacted",
+                "Date the communications office was told",
+                ("decision", "comms_contacted"),
+                kind="date",
+                default=_today,
+            ),
+            Question(
+                "existing-channels-reviewed",
+                "Did you check the organisation's existing accounts first",
+                ("decision", "existing_channels_reviewed"),
+                kind="yesno",
+                hint="Perhaps an existing account of the organisation can carry your news, so "
+                "that no new account is needed.",
+            ),
+            ListQuestion(
+                "related-accounts",
+                "related-account",
+                "reviewed account",
+                ("decision", "related_accounts"),
+                (
+                    Question(
+                        "account",
+                        "Id of an existing account you reviewed",
+                        (),
+                        check=_existing_account,
+                    ),
+                ),
+            ),
+            Question(
+                "status",
+                "Is this a lasting account or a pilot",
+                ("status",),
+                kind="choice",
+                choices=_statuses_for_account,
+                default=_fixed("requested"),
+                hint="",
+            ),
+            Question(
+                "pilot-ends",
+                "The last day of the pilot",
+                ("pilot", "ends"),
+                kind="date",
+                default=_pilot_end,
+                ask_if=lambda answers: answers.get("status") == "pilot",
+                check=_after("decision-date", "the decision"),
+            ),
+            Question(
+                "personal-data-assessment",
+                "Where is the personal data assessment kept",
+                ("privacy", "personal_data_assessment"),
+            ),
+            Question(
+                "review-last",
+                "Date you checked that everything here is true",
+                ("review", "last"),
+                kind="date",
+                default=_today,
+                quiet=True,
+            ),
+        ),
     ),
 )
+ACCOUNT: tuple[Step, ...] = flatten(ACCOUNT_SECTIONS)
 
-CAMPAIGN: tuple[Step, ...] = (
+_CAMPAIGN_STEPS: tuple[Step, ...] = (
     Question("unit", "Which unit orders the campaign", ("unit",), kind="choice", choices=_units),
     Question("title", "A short name for the campaign", ("title",)),
     Question(
@@ -561,6 +698,7 @@ CAMPAIGN: tuple[Step, ...] = (
         None,
         default=_campaign_id,
         check=_free_campaign_id,
+        quiet=True,
         hint="The file name (without .yaml): lowercase letters, digits and hyphens, "
         "for example open-day-2027. It is the campaign's id in the registry.",
     ),
@@ -705,5 +843,78 @@ CAMPAIGN: tuple[Step, ...] = (
     ),
 )
 
+
+def _pick(*names: str) -> tuple[Step, ...]:
+    by_name = {step.name: step for step in _CAMPAIGN_STEPS}
+    return tuple(by_name[name] for name in names)
+
+
+# The campaign questions follow the City of Stockholm's routine for ads, as the issue form
+# does: the brief (what and when, budget and audience), where the ads run, the people with
+# rights on the ads, then accessibility and monitoring.
+CAMPAIGN_SECTIONS: tuple[Section, ...] = (
+    Section(
+        "What and when",
+        "What the ads are about and when they run; the brief reaches the communications "
+        "office in good time.",
+        ("the first and last day of the ads, and the day the brief was sent",),
+        _pick("title", "summary", "unit", "id", "starts", "ends", "brief-sent"),
+    ),
+    Section(
+        "Budget and audience",
+        "What the ads cost and whom they are for.",
+        ("the budget and its currency",),
+        _pick("budget-amount", "budget-currency", "audience"),
+    ),
+    Section(
+        "Where the ads run",
+        "The account the ads run from and where they appear.",
+        (
+            "which of the organisation's accounts the ads run from",
+            "the platforms and positions the ads are booked on",
+        ),
+        _pick("sender", "placements"),
+    ),
+    Section(
+        "People",
+        "Who orders the ads, who needs editor rights, and who can stop the ads.",
+        (
+            "the name, work e-mail address and GitHub user name of the person ordering, "
+            "and of everyone who needs editor rights",
+            "the agency's name and contact e-mail address, if an agency is used",
+        ),
+        _pick(
+            "requested-by-name",
+            "requested-by-email",
+            "requested-by-github",
+            "editors",
+            "uses-agency",
+            "agency-name",
+            "agency-contact",
+            "comms-can-stop",
+        ),
+    ),
+    Section(
+        "Accessibility and monitoring",
+        "Alternative text, captions, and how the ads' comments are answered.",
+        (),
+        _pick(
+            "alt-text",
+            "captions",
+            "checks-per-day",
+            "response-time-hours",
+            "sign-with-first-name",
+            "status",
+        ),
+    ),
+)
+CAMPAIGN: tuple[Step, ...] = flatten(CAMPAIGN_SECTIONS)
+assert sorted(step.name for step in CAMPAIGN) == sorted(step.name for step in _CAMPAIGN_STEPS)
+
+# The one table of questions, in order, for the wizard and the issue-form generator.
+SECTIONS: dict[RecordKind, tuple[Section, ...]] = {
+    "account": ACCOUNT_SECTIONS,
+    "campaign": CAMPAIGN_SECTIONS,
+}
 STEPS: dict[RecordKind, tuple[Step, ...]] = {"account": ACCOUNT, "campaign": CAMPAIGN}
 FOLDERS: dict[RecordKind, str] = {"account": "accounts", "campaign": "campaigns"}
