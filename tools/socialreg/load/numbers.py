@@ -13,6 +13,8 @@ import math
 
 import yaml
 
+from socialreg.wording import plural
+
 LARGEST = 2**53 - 1  # the largest integer JSON tools carry exactly
 # Longer than any number up to LARGEST can be written (with a sign, underscores or 0x): such
 # text is refused before Python converts it, which for thousands of digits is itself an error.
@@ -29,7 +31,7 @@ def construct(node: yaml.ScalarNode) -> int | float:
     """The int or float YAML reads in `node` (tagged int or float), or `OutOfRange`."""
     text = node.value
     if len(text) > _LONGEST_TEXT:
-        raise OutOfRange(_too_large(f"is {len(text):,} characters long"))
+        raise OutOfRange(_too_large(f"is {plural(len(text), 'character')} long"))
     is_int = node.tag.endswith(":int")
     construct_number = (
         _CONSTRUCTOR.construct_yaml_int if is_int else _CONSTRUCTOR.construct_yaml_float
