@@ -96,7 +96,7 @@ def test_init_adopts_the_template_for_a_second_organisation(template: Path) -> N
     assert list(units) == ["library", "culture", "schools"]
     assert [p["github"] for p in units["schools"]["supervisors"]] == ["ola-berg", "eva-nord"]
     organization = yaml.safe_load((template / "org" / "organization.yaml").read_text("utf-8"))
-    assert organization["registry"]["language"] == "sv"
+    assert organization["registry"]["languages"] == ["sv", "en"]
     policy = yaml.safe_load((template / "org" / "policy.yaml").read_text("utf-8"))
     assert "polis" in policy["rules"]["SR107"]["options"]["crimes_words"]
     assert "police" in policy["rules"]["SR107"]["options"]["crimes_words"]

@@ -29,6 +29,7 @@ EXPECTED = {
     "approvals.yml",
     "publish.yml",
     "audit.yml",
+    "next-step.yml",
 }
 
 FULL_SHA_WITH_VERSION = re.compile(
@@ -275,6 +276,8 @@ def test_workflows_run_the_socialreg_commands() -> None:
     )
     assert "socialreg build --out site/" in text["publish.yml"]
     assert "--format sarif" in text["publish.yml"]
+    assert "socialreg validate --fail-on unreadable" in text["publish.yml"]
+    assert 'socialreg github next-step --repo "$REPO" --commit "$COMMIT"' in text["next-step.yml"]
 
 
 APPROVALS = GITHUB / "workflows" / "approvals.yml"

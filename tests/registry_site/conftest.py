@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import copy_example
+from tests.registry_site.chromium import CHROMIUM, FLAGS, _Page
 
 from socialreg.check.pipeline import load_repository
 from socialreg.registry_site.build import BuildResult, build_site
@@ -51,8 +53,10 @@ def swedish_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def set_language(root: Path, language: str) -> None:
     path = root / "org" / "organization.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "  language: en\n" in text
-    path.write_text(text.replace("  language: en\n", f"  language: {language}\n"), encoding="utf-8")
+    assert "  languages: [en, sv]\n" in text
+    path.write_text(
+        text.replace("  languages: [en, sv]\n", f"  languages: [{language}]\n"), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +98,25 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root.parent / "site"
     build(root, out)
     return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing. Install Debian's chromium (apt-get install chromium) to run "
+            "the browser tests; CI installs it."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[_Page]:
+    page = _Page(browser)
+    yield page
+    page.context.close()

@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "SR113": "Every record is confirmed at least once a year",
     "SR114": "Accounts are archived with a date and reason, never deleted",
     "SR115": "Contact e-mail addresses belong to the organisation",
+    "SR116": "An approved request is opened within a month",
     "SR130": "The handle and the address name the same account",
     "SR131": "The handle is a user name, not an address",
     "SR132": "No typographic quotes or invisible characters in handles and addresses",

@@ -62,7 +62,8 @@ def record_files(root: Path) -> Iterator[str]:
 def manifest_text(root: Path) -> str:
     """The manifest for the example as it is in `root` now."""
     paths = [
-        *(p.relative_to(root).as_posix() for p in sorted((root / "org").glob("*.yaml"))),
+        # org/ holds the example's settings and its logo (registry.logo).
+        *(p.relative_to(root).as_posix() for p in sorted((root / "org").iterdir()) if p.is_file()),
         *record_files(root),
     ]
     lines = [

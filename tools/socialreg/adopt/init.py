@@ -47,6 +47,10 @@ LANGUAGE_WORDS: dict[str, dict[str, list[str]]] = {
         "vague_audiences": ["alla", "allmänheten"],
         "crimes_words": ["polis"],
     },
+    "fi": {
+        "vague_audiences": ["kaikki", "kuka tahansa", "suuri yleisö"],
+        "crimes_words": ["poliisi"],
+    },
 }
 
 
@@ -234,7 +238,8 @@ def organization_yaml(adoption: Adoption) -> str:
         "",
         "registry:",
         f"  title: {_yaml(adoption.name + ': official social media accounts')}",
-        f"  language: {adoption.languages[0]}",
+        "  # The site is built in each language; the first is the main one, at the site's root.",
+        f"  languages: [{', '.join(adoption.languages)}]",
         f"  contact_email: {_yaml(comms_email)}",
     ]
     lines.append(
@@ -279,7 +284,7 @@ def units_yaml(adoption: Adoption) -> str:
 def policy_yaml(adoption: Adoption) -> str:
     words: dict[str, list[str]] = {"vague_audiences": [], "crimes_words": []}
     for language in adoption.languages:
-        for key, language_words in LANGUAGE_WORDS[language].items():
+        for key, language_words in LANGUAGE_WORDS.get(language, {}).items():
             words[key] += [word for word in language_words if word not in words[key]]
     values = {key: _yaml(value) for key, value in words.items()}
     return string.Template(read_template("policy.yaml")).safe_substitute(
@@ -318,6 +323,11 @@ def adopt(
             result.done.append(f"Wrote {path}.")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    for path in manifest:
+        # Other files of the example's org/ (its logo), which the new org/ files do not use.
+        if path.startswith("org/") and path not in ORG_FILES and unchanged(root, path, manifest):
+            (root / path).unlink()
+            result.done.append(f"Removed {path}, the example's.")
     if manifest:
         (root / EXAMPLE_MANIFEST).unlink()
         result.done.append(f"Removed {EXAMPLE_MANIFEST}, the list of the example's files.")

@@ -30,6 +30,7 @@ AUDIT_RULES: dict[str, str] = {
     "SR301": "Waivers that have expired or expire soon",
     "SR202": "Campaigns whose status no longer matches their dates",
     "SR115": "People outside the organisation's e-mail domains",
+    "SR116": "Approved requests not opened yet",
 }
 
 Key = tuple[str, str, str]  # path, rule, json_path: the same problem on another day

@@ -35,7 +35,13 @@ from socialreg.check.schemas import SchemaSet
 from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
 from socialreg.load.discover import FILE_PLACE, Job, place_problem, plan_jobs, record_place
-from socialreg.load.documents import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
+from socialreg.load.documents import (
+    MAX_ORG_FILE_BYTES,
+    Document,
+    LoadResult,
+    load_bytes,
+    load_file,
+)
 from socialreg.load.files import entry_problem, read_plain_file
 from socialreg.load.gitbase import BaseTree, read_base
 from socialreg.load.index_cache import ORG_CACHE_FILE, IndexCache, stamp
@@ -46,6 +52,7 @@ from socialreg.load.model import (
     RecordKind,
     RecordSummary,
     Repository,
+    Schemas,
 )
 from socialreg.load.yaml_hints import explain as explain_yaml
 from socialreg.parallel import (
@@ -62,6 +69,7 @@ __all__ = [
     "Publish",
     "ValidateOptions",
     "WorkerError",
+    "check_at_base",
     "check_repository",
     "load_repository",
     "validate",
@@ -128,6 +136,43 @@ def check_repository(
     jobs = plan_jobs(root, only)
     base = None if base_ref is None else read_base(root, base_ref, _checked_records(jobs))
     return _run(root, jobs, _Rules(today, base, publish))
+
+
+def check_at_base(
+    root: Path,
+    schemas: Schemas,
+    today: datetime.date,
+    records: list[tuple[Job, bytes | None]],
+    context: list[RecordSummary],
+    org_files: dict[str, bytes] | None = None,
+) -> list[Finding]:
+    """What a base commit had to say about some of its records (for check.differential).
+
+    Each job's file is the bytes given (the file at the base commit) or, for None, the file on
+    disk, which is the same on both sides. `context` indexes the base's other records, and
+    `org_files` holds the base's org/ files when they differ from the disk's. Only the jobs
+    checked in full get findings; rules that compare with a base of their own see none.
+    """
+    repository = Repository(root=root, schemas=schemas)
+    blobs = {job.path: raw for job, raw in records if raw is not None}
+
+    def load(repository: Repository, job: Job) -> Loaded:
+        return _load_job(repository, job, blobs.get(job.path))
+
+    with collector_paused():
+        if org_files is None:
+            load_org_files(repository)
+        else:
+            _load_org_blobs(repository, org_files)
+        entries = _load_records(repository, [job for job, _ in records], load)
+        loaded = {summary.path for summary, _ in entries}
+        entries += [(summary, False) for summary in context if summary.path not in loaded]
+        build_index(repository, entries)
+        return [
+            *repository.findings,
+            *run_repository_rules(repository, today, None),
+            *run_record_rules(repository, today, None),
+        ]
 
 
 def load_repository(root: Path, only: Iterable[str] | None = None) -> Repository:
@@ -272,6 +317,19 @@ def load_org_files(repository: Repository) -> None:
     cache.save()
 
 
+def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:
+    """Load the org/ files from `texts` (path -> bytes at a commit), as load_org_files does."""
+    for name, path in ORG_FILES.items():
+        if path not in texts:
+            continue  # missing there too: nothing to compare with
+        result = load_bytes(texts[path], path, MAX_ORG_FILE_BYTES)
+        repository.findings.extend(result.findings)
+        if result.document is not None:
+            schema_findings = repository.schemas.check(result.document, name)
+            repository.findings.extend(_deduplicated(schema_findings, result.findings))
+            setattr(repository, name, result.document)
+
+
 def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
     """Load an org/ file, from the cache when the file has not changed since it was stored.
 
@@ -297,12 +355,16 @@ def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
 # --- loading the records --------------------------------------------------------------------
 
 
-def _load_records(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
-    """Load and schema-check `jobs`; keep findings and full records of the files checked in
-    full. Returns the index entries of every record, in path order."""
+def _load_records(
+    repository: Repository,
+    jobs: list[Job],
+    load: Callable[[Repository, Job], Loaded] | None = None,
+) -> list[IndexEntry]:
+    """Load and schema-check `jobs` (from disk, or with `load`); keep findings and full records
+    of the files checked in full. Returns the index entries of every record, in path order."""
     entries: list[IndexEntry] = []
     for job in jobs:
-        document, findings = _load_job(repository, job)
+        document, findings = (load or _load_job)(repository, job)
         if job.check_in_full:
             # A link, pipe or device is never opened (load_file says so for .yaml names);
             # it is reported once, as unreadable, not also as misplaced.
@@ -329,10 +391,11 @@ def _load_records(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
     return entries
 
 
-def _load_job(repository: Repository, job: Job) -> Loaded:
+def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loaded:
+    """Load and schema-check a record file: from disk, or from `raw` (a file at a commit)."""
     if not job.path.endswith((".yaml", ".yml")):
         return None, []
-    result = load_file(repository.root, job.path)
+    result = load_file(repository.root, job.path) if raw is None else load_bytes(raw, job.path)
     if not job.check_in_full or result.document is None:
         return result.document, result.findings
     schema_findings = repository.schemas.check(result.document, job.kind)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from socialreg.check import publishable
+from socialreg.check.differential import differential_report
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
@@ -25,7 +27,8 @@ class _UsageProblem(click.ClickException):
 
 
 def exit_code(report: Report, strict: bool) -> int:
-    if report.summary.errors or (strict and report.summary.warnings):
+    deciding = report.deciding_summary  # with --base, only what the change introduces
+    if deciding.errors or (strict and deciding.warnings):
         return 1
     return 0
 
@@ -64,10 +67,20 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
 @with_today("The date that date rules use")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
+    "--fail-on",
+    type=click.Choice(["error", "unreadable"]),
+    default="error",
+    show_default=True,
+    help="What fails the run: any error, or only a record that cannot be read or does not "
+    "match the schemas (for publishing the registry: policy and date findings are listed but "
+    "do not stop it, and the reason for a stop goes to standard error in one line).",
+)
+@click.option(
     "--base",
     metavar="REF",
-    help="Compare with this Git commit or branch (in CI, the pull request's base) to catch "
-    "deleted accounts, re-opened accounts and new accounts during a moratorium.",
+    help="Compare with this Git commit or branch (in CI, the pull request's base): only "
+    "findings the change introduces fail the run, findings already there are listed apart, "
+    "and deleted accounts, re-opened accounts and new accounts during a moratorium are caught.",
 )
 @click.option(
     "--output",
@@ -81,6 +94,7 @@ def command(
     output_format: str,
     today: datetime.date,
     strict: bool,
+    fail_on: str,
     base: str | None,
     output: Path | None,
 ) -> None:
@@ -90,7 +104,10 @@ def command(
     """
     options = ValidateOptions(root, relative_paths(root, paths), today, strict, base)
     try:
-        report = validate(options)
+        if base is None:
+            report = validate(options)
+        else:  # new findings apart from those already on the base
+            report = differential_report(root, options.paths or None, today, base)
     except SchemaError as error:
         raise InternalError(f"the schemas cannot be used: {error}") from error
     except BaseError as error:
@@ -100,4 +117,9 @@ def command(
         sys.stdout.write(text)
     else:
         write_output(output, text)
+    if fail_on == "unreadable":
+        code, reason = publishable.exit_code(report)
+        if reason is not None:
+            sys.stderr.write(reason + "\n")
+        sys.exit(code)
     sys.exit(exit_code(report, strict))

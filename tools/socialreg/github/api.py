@@ -378,6 +378,14 @@ class Repository:
         found = self._list(what, lambda: self._repo.pull_requests(state="open", base=base))
         return [_pull(pull) for pull in found]
 
+    def pull_requests_for_commit(self, sha: str) -> list[PullRequest]:
+        """The pull requests that brought the commit in: after a merge, the merged one
+        (GET commits/{sha}/pulls)."""
+        what = f"finding the pull request of commit {sha[:7]}"
+        url = self._repo._build_url("commits", sha, "pulls", base_url=self._repo._api)
+        iterator = self._repo._iter(-1, url, github3.pulls.ShortPullRequest)
+        return [_pull(pull) for pull in self._list(what, lambda: iterator)]
+
     def force_push_times(self, number: int) -> list[datetime.datetime]:
         """When the pull request's branch was force-pushed (its `head_ref_force_pushed` events)."""
         what = f"reading the events of pull request #{number}"

@@ -61,6 +61,21 @@ def read_plain_file(path: str | Path, limit: int) -> bytes:
         os.close(descriptor)
 
 
+def is_plain_file_inside(root: Path, relative: Path) -> bool:
+    """Whether `root / relative` is a regular file reached without following any link: a
+    folder on the way that is a link could lead outside the repository."""
+    current = root
+    for part in relative.parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return False
+        if stat.S_ISLNK(mode):
+            return False
+    return is_plain_file(current)
+
+
 def is_plain_file(path: str | Path) -> bool:
     """Whether `path` exists as a regular file itself (a link to a file does not count)."""
     try:

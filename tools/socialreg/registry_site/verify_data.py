@@ -3,12 +3,18 @@
 The browser script (static/verify.js) normalises what a person pastes in the same way and
 looks the result up here, so the check needs no server. Keep `address_key` and the script's
 `addressKey` in step; the browser tests check them together.
+
+A person checks one account, so the page should not download fifty thousand. The keys are
+split into shards by a hash of the key (FNV-1a, 32 bits, of its UTF-8 bytes; verify.js computes
+the same), about SHARD_SIZE accounts to a shard, each a small script in verify/. The page loads
+only the shards of the keys it looks up: usually one or two files of a few kilobytes.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 
 from socialreg.registry_site.model import Registry
 
@@ -34,12 +40,13 @@ def handle_key(text: str) -> str:
 
 
 def verify_data(registry: Registry) -> dict[str, object]:
+    """Each account as [name, platform, handle, status, page]; a requested account (approved,
+    not yet opened) has no page, and the check says it is not open yet."""
     accounts = []
     keys: dict[str, list[int]] = {}
-    for number, account in enumerate(registry.accounts):
-        accounts.append(
-            [account.name, account.platform_name, account.handle, account.status, account.page]
-        )
+    for number, account in enumerate([*registry.accounts, *registry.requested]):
+        page = account.page if account.status != "requested" else ""
+        accounts.append([account.name, account.platform_name, account.handle, account.status, page])
         found = []
         if account.url:
             found.append("u:" + address_key(account.url))
@@ -52,10 +59,49 @@ def verify_data(registry: Registry) -> dict[str, object]:
     return {"accounts": accounts, "keys": keys}
 
 
-def verify_script(registry: Registry) -> str:
-    """A script file that sets the data, so the check works from file:// too (no fetch)."""
-    text = json.dumps(verify_data(registry), ensure_ascii=False, separators=(",", ":"))
-    # Keep record text from ever reading as markup or ending the script early.
+SHARD_SIZE = 128
+MAX_SHARDS = 4096
+SHARD_FOLDER = "verify"
+
+
+def shard_count(accounts: int) -> int:
+    """A power of two, so that a shard is `hash & (count - 1)` in both languages."""
+    count = 1
+    while count * SHARD_SIZE < accounts and count < MAX_SHARDS:
+        count *= 2
+    return count
+
+
+def fnv1a(text: str) -> int:
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside a script file: record text can never read as markup."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.SOCIALREG_VERIFY = {text};\n"
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def verify_shards(registry: Registry) -> tuple[int, dict[str, str]]:
+    """The number of shards and each shard's script, by its path in the site.
+
+    A shard calls `SOCIALREG_VERIFY_SHARD(number, {key: [[name, platform, handle, status,
+    page], ...]})`; a script file, not JSON, so the check works from file:// too (no fetch).
+    """
+    data = verify_data(registry)
+    accounts: list[list[str]] = data["accounts"]  # type: ignore[assignment]
+    keys: dict[str, list[int]] = data["keys"]  # type: ignore[assignment]
+    count = shard_count(len(accounts))
+    shards: dict[int, dict[str, list[list[str]]]] = defaultdict(dict)
+    for key, numbers in keys.items():
+        shards[fnv1a(key) & (count - 1)][key] = [accounts[number] for number in numbers]
+    return count, {
+        f"{SHARD_FOLDER}/{number}.js": (
+            f"SOCIALREG_VERIFY_SHARD({number},{script_json(shards.get(number, {}))});\n"
+        )
+        for number in range(count)
+    }

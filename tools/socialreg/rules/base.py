@@ -94,6 +94,9 @@ class Rule:
     # stale, because whether it fires depends on the change being checked.
     change_aware: bool = False
     check_repository: RepositoryCheck | None = None
+    # Whether what the rule finds in a record depends on other records (the index), so that a
+    # change to one record can give an untouched record a finding (see check/differential.py).
+    compares_records: bool = False
 
     @property
     def runs(self) -> bool:
@@ -120,6 +123,7 @@ def register(
     severity: Severity = Severity.ERROR,
     options: Mapping[str, Any] | None = None,
     change_aware: bool = False,
+    compares_records: bool = False,
 ) -> Callable[[Check], Check]:
     """Decorator that registers a check function as rule `code`, titled as `socialreg.codes`
     says."""
@@ -139,6 +143,7 @@ def register(
             check,
             dict(options or {}),
             change_aware,
+            compares_records=compares_records,
         )
         return check
 

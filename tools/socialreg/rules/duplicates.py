@@ -67,6 +67,7 @@ def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
 
 @register(
     code="SR108",
+    compares_records=True,
     scope="account",
     rationale="""
 Before a new account is opened, the existing ones are reviewed: perhaps the unit can contribute

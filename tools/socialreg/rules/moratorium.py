@@ -27,6 +27,8 @@ accounts. Accounts that already existed are never affected.
     passing="""
 # org/policy.yaml: moratorium: {active: true}
 status: requested
+decision:
+  date: 2026-11-16
 waivers:
   - rule: SR109
     reason: The emergency information account is needed during the flooding.
@@ -36,6 +38,8 @@ waivers:
     failing="""
 # org/policy.yaml: moratorium: {active: true}
 status: requested
+decision:
+  date: 2026-11-16
 """,
 )
 def check_moratorium(record: Record, context: RuleContext) -> Iterator[Problem]:
