@@ -23,7 +23,12 @@ from socialreg.dates import add_months, as_date
 from socialreg.findings import Finding, Severity
 from socialreg.load import numbers
 from socialreg.load.documents import load_text
-from socialreg.load.files import NotAPlainFile, is_plain_file, read_plain_file
+from socialreg.load.files import (
+    NotAPlainFile,
+    is_plain_file,
+    is_plain_file_inside,
+    read_plain_file,
+)
 from socialreg.load.line_breaks import editor_lines
 from socialreg.patterns import python_pattern, url_pattern, url_pattern_problem
 
@@ -209,6 +214,18 @@ def test_a_link_is_refused_even_to_a_plain_file(tmp_path: Path) -> None:
     with pytest.raises(NotAPlainFile, match="symbolic link"):
         read_plain_file(link, 100)
     assert read_plain_file(target, 100) == b"password: hunter2\n"
+
+
+def test_a_folder_that_is_a_link_does_not_lead_outside(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    root = tmp_path / "repo"
+    (root / "org").mkdir(parents=True)
+    (root / "org" / "assets").symlink_to(outside)
+    (root / "org" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    assert not is_plain_file_inside(root, Path("org/assets/logo.svg"))
+    assert is_plain_file_inside(root, Path("org/logo.svg"))
 
 
 # --- policy patterns ------------------------------------------------------------------------------
