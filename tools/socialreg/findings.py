@@ -8,9 +8,14 @@ all describe exactly the same problems.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from socialreg.characters import visible
+
+_SPACES = re.compile(r"[\t\n\r]")
 
 
 class Severity(enum.StrEnum):
@@ -39,6 +44,16 @@ class Finding:
     severity: Severity
     message: str
     json_path: str = "$"
+
+    def __post_init__(self) -> None:
+        # Messages quote what people wrote, and paths are file names a pull request chose:
+        # neither may carry a raw control character into a terminal, a log or a report, nor
+        # break the one line a finding takes (a message's line breaks become spaces).
+        for name in ("path", "message", "json_path"):
+            text = getattr(self, name)
+            shown = visible(_SPACES.sub(" ", text) if name == "message" else text)
+            if shown != text:
+                object.__setattr__(self, name, shown)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)

@@ -32,9 +32,9 @@ from socialreg.registry_site.i18n import LANGUAGES
 
 ORG_FILES = ("org/organization.yaml", "org/units.yaml", "org/policy.yaml")
 KEPT_EXAMPLE = "docs/example"
-DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
-EMAIL = re.compile(r"^[^@\s]+@([^@\s]+)$")
-REPOSITORY = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$")
+DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+\Z")
+EMAIL = re.compile(r"^[^@\s]+@([^@\s]+)\Z")
+REPOSITORY = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+\Z")
 
 # Words the policy's rules look for, per language: audiences too vague to plan for (SR101) and
 # the word that shows crimes are reported to the police (SR107).

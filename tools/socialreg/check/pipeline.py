@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from socialreg.check.engine import run_record_rules, run_repository_rules
 from socialreg.check.knock_on import without_knock_ons
 from socialreg.check.schemas import SchemaSet
+from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
 from socialreg.load.discover import FILE_PLACE, Job, place_problem, plan_jobs, record_place
 from socialreg.load.documents import (
@@ -41,6 +42,7 @@ from socialreg.load.documents import (
     load_bytes,
     load_file,
 )
+from socialreg.load.files import entry_problem, read_plain_file
 from socialreg.load.gitbase import BaseTree, read_base
 from socialreg.load.index_cache import ORG_CACHE_FILE, IndexCache, stamp
 from socialreg.load.model import (
@@ -293,7 +295,7 @@ def load_org_files(repository: Repository) -> None:
     root = repository.root
     cache = IndexCache(root, "org", ORG_CACHE_FILE)
     for name, path in ORG_FILES.items():
-        if not (root / path).is_file():
+        if not os.path.lexists(root / path):  # a link or a pipe is not missing: load says why
             repository.findings.append(
                 Finding(
                     path,
@@ -339,7 +341,7 @@ def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
     known, data = cache.get(path, current) if current else (False, None)
     if known:
         try:
-            text = (root / path).read_text(encoding="utf-8-sig")
+            text = read_plain_file(root / path, MAX_ORG_FILE_BYTES).decode("utf-8-sig")
         except (OSError, UnicodeError):
             pass  # changed under us: load it properly below, with a message if it is broken
         else:
@@ -364,7 +366,13 @@ def _load_records(
     for job in jobs:
         document, findings = (load or _load_job)(repository, job)
         if job.check_in_full:
-            problem = place_problem(job.path, job.kind)
+            # A link, pipe or device is never opened (load_file says so for .yaml names);
+            # it is reported once, as unreadable, not also as misplaced.
+            is_yaml = job.path.endswith((".yaml", ".yml"))
+            not_plain = None if is_yaml else _not_plain(repository.root, job.path)
+            problem = None if not_plain else place_problem(job.path, job.kind)
+            if not_plain:
+                repository.findings.append(not_plain)
             if problem:
                 repository.findings.append(
                     Finding(job.path, 1, 1, FILE_PLACE, Severity.ERROR, problem)
@@ -434,17 +442,22 @@ def _summary_fields(job: Job, document: Document | None) -> dict[str, object] | 
 
 
 def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
-    """Index every record by kind and id; the second file with an id already taken is an error.
+    """Index every record by kind and id; every file checked whose id another file has too is
+    an error.
 
-    Entries are taken in path order, so which file counts as "second" never depends on how the
-    work was split.
+    Every such file is told, not only the one that sorts second: which of two files is the new
+    one is not known here, and a check of only the changed file must find what a full check
+    finds. Entries are taken in path order, so the index never depends on how the work was
+    split.
     """
     entries.sort(key=lambda entry: entry[0].path)
+    paths: dict[tuple[RecordKind, str], list[str]] = {}
+    for summary, _ in entries:
+        paths.setdefault((summary.kind, summary.id), []).append(summary.path)
+        repository.index[summary.kind].setdefault(summary.id, summary)
     for summary, check_in_full in entries:
-        same_id = repository.index[summary.kind].get(summary.id)
-        if same_id is None:
-            repository.index[summary.kind][summary.id] = summary
-        elif check_in_full:
+        others = [path for path in paths[(summary.kind, summary.id)] if path != summary.path]
+        if check_in_full and others:
             repository.findings.append(
                 Finding(
                     summary.path,
@@ -452,10 +465,19 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
                     1,
                     FILE_PLACE,
                     Severity.ERROR,
-                    f"Another {summary.kind} has the id `{summary.id}` ({same_id.path}). "
+                    f"Another {summary.kind} has the id `{summary.id}` ({', '.join(others)}). "
                     "Ids must be unique across units: rename one of the files.",
                 )
             )
+
+
+def _not_plain(root: Path, path: str) -> Finding | None:
+    """An SR001 finding for a link, pipe, device or socket at `path`, never opened."""
+    try:
+        problem = entry_problem(os.lstat(root / path).st_mode)
+    except OSError:
+        return None
+    return None if problem is None else Finding(path, 1, 1, UNREADABLE, Severity.ERROR, problem)
 
 
 def _deduplicated(new: list[Finding], earlier: list[Finding]) -> list[Finding]:

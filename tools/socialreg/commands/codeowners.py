@@ -11,6 +11,7 @@ import click
 
 from socialreg.adopt.org_state import error_lines, read_org
 from socialreg.codeowners import read_owners, render
+from socialreg.commands.output import write_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +61,7 @@ def run(options: CodeownersOptions) -> int:
             "and commit the result."
         )
         return 1
-    options.output.parent.mkdir(parents=True, exist_ok=True)
-    options.output.write_text(expected, encoding="utf-8")
+    write_output(options.output, expected, make_folder=True)
     click.echo(f"Wrote {shown}.")
     return 0
 

@@ -13,7 +13,9 @@ from socialreg.check.differential import differential_report
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
+from socialreg.commands.output import write_output
 from socialreg.errors import InternalError
+from socialreg.load.discover import is_checked_path
 from socialreg.load.gitbase import BaseError
 from socialreg.reporters import Report, reporters
 
@@ -34,13 +36,21 @@ def exit_code(report: Report, strict: bool) -> int:
 def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     relative = []
     for path in paths:
-        absolute = path.resolve()
+        # The folder is resolved, the name is not: a link is checked as itself (and refused),
+        # never as the file it points to.
+        absolute = path.absolute().parent.resolve() / path.name
         try:
             relative.append(absolute.relative_to(root).as_posix())
         except ValueError:
             raise click.BadParameter(
                 f"{path} is outside the registry repository {root}.", param_hint="PATH"
             ) from None
+    not_records = [path for path in relative if not is_checked_path(path)]
+    if not_records:
+        raise _UsageProblem(
+            f"{not_records[0]} is not a record or an org/ file, so there is nothing to check in "
+            "it. Records are the .yaml files under accounts/ and campaigns/."
+        )
     return tuple(relative)
 
 
@@ -106,7 +116,7 @@ def command(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
     if fail_on == "unreadable":
         code, reason = publishable.exit_code(report)
         if reason is not None:

@@ -23,7 +23,7 @@ from socialreg.load.documents import load_text
 from socialreg.reporters.markdown import code_span, escape
 
 MARKER = "<!-- socialreg-next-step -->"
-_GITHUB_USER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_GITHUB_USER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\Z")
 
 
 @dataclass(frozen=True, slots=True)

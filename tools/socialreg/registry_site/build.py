@@ -98,7 +98,12 @@ def prepare_output(out: Path) -> None:
             f"{out} is not empty and was not made by `socialreg build`, so it is left as it "
             "is. Give --out an empty or new folder, such as site/."
         )
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        message = f"{out} cannot be made ({reason}). Give --out a folder you can write."
+        raise SiteError(message) from None
 
 
 class _Output:

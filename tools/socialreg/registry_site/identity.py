@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from socialreg.load.documents import Document
+from socialreg.load.files import is_plain_file_inside
 
 ORGANIZATION_FILE = "org/organization.yaml"
 # The site's own link colour, used when the organisation sets none.
@@ -31,7 +32,7 @@ LOGO_TYPES = {
 }
 # The logo is on every page; keep the pages light on a phone.
 MAX_LOGO_BYTES = 100_000
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 
 class IdentityError(Exception):
@@ -173,7 +174,7 @@ def _logo(document: Document | None, root: Path, value: Any, translations: Any) 
             f"{where}: the logo must be an SVG, PNG, WebP or JPEG file (.svg, .png, .webp, .jpg)."
         )
     source = root / relative
-    if source.is_symlink() or not source.is_file():
+    if not is_plain_file_inside(root, relative):  # no link, in the name or a folder on the way
         raise IdentityError(f"{where}: the logo file {name} is not in the repository.")
     size = source.stat().st_size
     if size > MAX_LOGO_BYTES:

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialreg import limits
+from socialreg.characters import without_controls
 from socialreg.load.documents import Document
 from socialreg.load.model import Record, Repository
 from socialreg.registry_site.i18n import LANGUAGES
@@ -31,7 +33,7 @@ PUBLISHED_CAMPAIGN_STATUSES = ("approved", "live", "ended", "stopped")
 
 # An address we are willing to link to: https, a host, and nothing that could break out of an
 # attribute or be read as another scheme.
-_SAFE_URL = re.compile(r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[^\s\"'<>`\\]*)?$")
+_SAFE_URL = re.compile(r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[^\s\"'<>`\\]*)?\Z")
 
 
 def safe_https_url(value: object) -> str | None:
@@ -51,7 +53,7 @@ def _text(data: dict[str, Any], *keys: str) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, str | int | float):
-        return str(value).strip()
+        return without_controls(str(value)).strip()
     return ""
 
 
@@ -59,15 +61,17 @@ def _date(data: dict[str, Any], *keys: str) -> str:
     """A YYYY-MM-DD date at `keys`, or "" when there is no real date there."""
     text = _text(data, *keys)
     try:
-        return datetime.date.fromisoformat(text).isoformat() if text else ""
+        day = datetime.date.fromisoformat(text) if text else None
     except ValueError:
         return ""
+    return day.isoformat() if day is not None and limits.in_range(day) else ""
 
 
 def _texts(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
+    items = (without_controls(item).strip() for item in value if isinstance(item, str))
+    return tuple(item for item in items if item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +108,6 @@ class Account:
     waivers: tuple[Waiver, ...] = ()
     # The record's own `translations`: language -> {"name": ..., "purpose": ...}.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
-    # Requests approved by their merge but not opened on the platform yet: never listed as
-    # official (the account does not exist), only named on the verify page, so that a squatter
-    # who opens an account with that handle first cannot pose as the organisation.
-    requested: list[Account] = field(default_factory=list)
 
     def name_in(self, language: str) -> str:
         return self.translations.get(language, {}).get("name") or self.name
@@ -178,6 +178,10 @@ class Registry:
     identity: Identity = field(default_factory=Identity)
     # registry.translations: language -> {"title": ..., "organization": ...}
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Requests approved by their merge but not opened on the platform yet: never listed as
+    # official (the account does not exist), only named on the verify page, so that a squatter
+    # who opens an account with that handle first cannot pose as the organisation.
+    requested: list[Account] = field(default_factory=list)
 
     def title_in(self, language: str) -> str:
         return self.translations.get(language, {}).get("title") or self.title
@@ -356,8 +360,10 @@ def _units(data: dict[str, Any]) -> dict[str, Unit]:
     if not isinstance(units, dict):
         return {}
     return {
-        str(unit_id): Unit(
-            str(unit_id), _text(unit, "name") or str(unit_id), _text(unit, "contact_email")
+        without_controls(str(unit_id)): Unit(
+            without_controls(str(unit_id)),
+            _text(unit, "name") or without_controls(str(unit_id)),
+            _text(unit, "contact_email"),
         )
         for unit_id, unit in units.items()
         if isinstance(unit, dict)
@@ -369,7 +375,7 @@ def _platforms(data: dict[str, Any]) -> dict[str, str]:
     if not isinstance(platforms, dict):
         return {}
     return {
-        str(key): _text(value, "name") or str(key)
+        without_controls(str(key)): _text(value, "name") or without_controls(str(key))
         for key, value in platforms.items()
         if isinstance(value, dict)
     }

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 FOLDER = "static/platforms"
 # Platform keys are checked by the schema; a broken record built with --force gets no icon.
-_SAFE_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SAFE_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 
 
 def icon_path(platform: str) -> str | None:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from socialreg.findings import Severity
 from socialreg.load.model import Record
+from socialreg.patterns import url_matches
 from socialreg.rules.base import Problem, RuleContext, register
 from socialreg.rules.pasted_text import url_for_handle, without_pasted
 from socialreg.sources import KI
@@ -38,10 +39,8 @@ def _url_pattern(policy: dict[str, Any], platform: Any) -> str | None:
 
 def _fits_platform(policy: dict[str, Any], record: Record, url: str) -> bool:
     pattern = _url_pattern(policy, record.data.get("platform"))
-    try:
-        return pattern is None or re.match(pattern, url) is not None
-    except re.error:
-        return True
+    # A pattern that cannot be used, or runs out of time, is reported by SR015 and the schema.
+    return pattern is None or url_matches(pattern, url) is not False
 
 
 def suggested_address(policy: dict[str, Any], platform: Any, handle: str) -> str | None:

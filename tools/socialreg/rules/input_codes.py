@@ -15,7 +15,9 @@ register_input(
     code="SR001",
     rationale="""
 A record is a small YAML text file. A binary file, a file in another encoding or a file of
-several megabytes is almost always the wrong file added by mistake.
+several megabytes is almost always the wrong file added by mistake. A symbolic link, a named
+pipe, a device or a socket where a file should be is never opened (a link could point outside
+the repository, a pipe would block the check): it is reported here instead.
 """,
     source=RECORD_FORMAT,
     passing="name: University Library   # saved as UTF-8",
@@ -161,7 +163,11 @@ register_input(
     code="SR012",
     rationale="""
 A status must be one of the listed words, a number a number, an address start with https://.
-The message says which values are allowed.
+The message says which values are allowed. Text may not hold invisible control characters
+(NUL, ESC and the like, often pasted in or written as escapes such as \\0), and one-line
+values (names, handles, addresses, ids) no line break; the message names the character.
+Numbers beyond 2^53, infinite numbers and dates outside 1900 to 2999 are refused too, so that
+no rule computes with them.
 """,
     source=RECORD_FORMAT,
     passing="""

@@ -5,11 +5,11 @@ Also home of the small helpers that the handle rules and the wizard share.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
+from socialreg.patterns import url_matches
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import KI
 
@@ -61,10 +61,7 @@ def url_for_handle(pattern: str, handle: str) -> str | None:
     if not prefix.startswith("https://") or not name or "/" in name or "@" in name:
         return None
     candidate = prefix + name
-    try:
-        return candidate if re.match(pattern, candidate) else None
-    except re.error:
-        return None
+    return candidate if url_matches(pattern, candidate) else None
 
 
 def _literal_prefix(pattern: str) -> str:

@@ -37,7 +37,7 @@ DefaultFn = Callable[["Context", Answers], "str | None"]
 CheckFn = Callable[["Context", Answers, Any], "str | None"]
 ToValueFn = Callable[["Context", Any], Any]
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 _YES = frozenset({"y", "yes", "true"})
 _NO = frozenset({"n", "no", "false"})
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from socialreg.dates import add_months
 from socialreg.load.model import RecordKind
+from socialreg.patterns import url_matches
 from socialreg.rules.handle_address import suggested_address
 from socialreg.wizard.form import (
     Answers,
@@ -271,10 +272,9 @@ def _account_url(context: Context, answers: Answers, value: Any) -> str | None:
     entry = platforms.get(platform) if isinstance(platforms, dict) else None
     pattern = entry.get("url_pattern") if isinstance(entry, dict) else None
     if isinstance(pattern, str):
-        try:
-            matches = re.match(pattern, str(value)) is not None
-        except re.error:
-            matches = True  # a broken pattern is the policy's problem; validate reports it
+        # RE2 or a time limit (socialreg.patterns); a broken or slow pattern is the policy's
+        # problem, which validate reports.
+        matches = url_matches(pattern, str(value)) is not False
         if not matches:
             name = entry.get("name", platform) if isinstance(entry, dict) else platform
             return (

@@ -31,7 +31,7 @@ COLUMNS = (
     "page",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_HANDLE = re.compile(r"^@?[\w.@-]*$")
+_PLAIN_HANDLE = re.compile(r"^@?[\w.@-]*\Z")
 
 
 def spreadsheet_safe(value: str) -> str:
