@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_site import measure_site, measure_site_filters
+from bench_site_weight import measure_site_lighthouse, measure_site_weight
 from generate import generate
 
 BIN = Path(sys.executable).parent
@@ -97,6 +98,8 @@ MEASUREMENTS: dict[str, Callable[[Path, argparse.Namespace], None]] = {
     "validate-one": measure_validate_one,
     "site": measure_site,
     "site-filters": measure_site_filters,
+    "site-weight": measure_site_weight,
+    "site-lighthouse": measure_site_lighthouse,
 }
 
 

@@ -134,10 +134,10 @@ _CHANGE = """([selector, value, event]) => {
 
 STEPS = [
     ("type a word that most rows match", "#filter-text", "norrvik", "input"),
+    ("press 'Show 50 more'", "#filter-more", "", "click"),
     ("type a word that few rows match", "#filter-text", "library", "input"),
     ("type a word that no row matches", "#filter-text", "zzzz", "input"),
-    ("clear the search (every row matches)", "#filter-text", "", "input"),
-    ("press 'Show 200 more'", "#filter-more", "", "click"),
+    ("clear the search (the first page again)", "#filter-text", "", "input"),
     ("choose a platform", "#filter-platform", "youtube", "change"),
     ("add a status", "#filter-status", "paused", "change"),
     ("add a unit", "#filter-unit", "admissions", "change"),
@@ -148,6 +148,7 @@ STEPS = [
 
 
 def bench_filters(site: Path, repeat: int) -> None:
+    """Each filter change, once the search index has loaded (on the first touch)."""
     from playwright.sync_api import sync_playwright
 
     with _served(site) as address, sync_playwright() as playwright:
@@ -156,21 +157,31 @@ def bench_filters(site: Path, repeat: int) -> None:
         timings: dict[str, list[float]] = {label: [] for label, *_ in STEPS}
         said: dict[str, str] = {}
         loads = []
+        index_loads = []
         for _ in range(repeat):
             page.goto(f"{address}/index.html")
-            page.wait_for_function("document.getElementById('filter-count').textContent !== ''")
+            page.wait_for_load_state("load")
             loads.append(
                 page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
             )
+            start = time.perf_counter()
+            page.focus("#filter-text")
+            page.wait_for_selector("#filters[data-index-loaded]", state="attached")
+            index_loads.append((time.perf_counter() - start) * 1000)
             for label, selector, value, event in STEPS:
                 elapsed, count = page.evaluate(_CHANGE, [selector, value, event])
                 timings[label].append(elapsed)
                 said[label] = count
-        rows = page.evaluate("document.querySelectorAll('#accounts tbody tr').length")
+        total = page.evaluate("document.querySelectorAll('#filter-unit option').length - 1")
         browser.close()
-    print(f"Filters in Chromium: index page with {rows} rows, {repeat} runs")
-    load = statistics.median(loads)
-    print(f"  {'page load (navigation to load event)':<40} median {load:6.0f} ms")
+    print(f"Filters in Chromium: index page, {total} units in the unit filter, {repeat} runs")
+    print(
+        f"  {'page load (navigation to load event)':<40} median {statistics.median(loads):6.0f} ms"
+    )
+    print(
+        f"  {'search index, first touch to loaded':<40} "
+        f"median {statistics.median(index_loads):6.0f} ms (once per visit)"
+    )
     worst = 0.0
     for label, values in timings.items():
         worst = max(worst, *values)

@@ -12,7 +12,10 @@ import pytest
 from .github_server import FakeGitHub
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-EXAMPLE_FOLDERS = ("org", "accounts", "campaigns", "schemas")
+# The fixture organisation the tests use: a copy of the template's example, kept under tests/
+# so the suite does not depend on the records at the top of the repository.
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example"
+EXAMPLE_FOLDERS = ("org", "accounts", "campaigns")
 TODAY = "2026-11-21"  # the day the example organisation was written for
 # Every command run by the tests, in this process or a child process (pre-commit hooks, the
 # installed `socialreg`), checks the example as on that day, so no test depends on the calendar.
@@ -22,9 +25,14 @@ os.environ["SOCIALREG_TODAY"] = TODAY
 @pytest.fixture
 def example_repo(tmp_path: Path) -> Path:
     """A copy of the example organisation (org, records, schemas) to change freely."""
-    root = tmp_path / "registry"
+    return copy_example(tmp_path / "registry")
+
+
+def copy_example(root: Path) -> Path:
+    """The fixture organisation's org/ files and records, with the project's schemas."""
     for folder in EXAMPLE_FOLDERS:
-        shutil.copytree(REPOSITORY / folder, root / folder)
+        shutil.copytree(EXAMPLE / folder, root / folder)
+    shutil.copytree(REPOSITORY / "schemas", root / "schemas")
     return root
 
 

@@ -20,6 +20,7 @@ REPO = "norrvik/social-media-registry"
 PILOT = "accounts/library/norrvik-library-instagram.yaml"
 LIVE_CAMPAIGN = "campaigns/admissions/apply-autumn-2027.yaml"
 APPROVED_CAMPAIGN = "campaigns/sleep-research/insomnia-study-recruitment.yaml"
+REQUEST = "accounts/admissions/study-at-norrvik-tiktok.yaml"  # requested, decided 2026-11-16
 
 
 def audit(root: Path, *arguments: str) -> Result:
@@ -166,9 +167,13 @@ def open_issues(repo: Repo) -> dict[str, list[int]]:
 def test_issues_are_opened_updated_and_closed(example_repo: Path, repo: Repo) -> None:
     first = audit(example_repo, "--today", "2027-04-10", "--open-issues", "--repo", REPO)
     assert first.exit_code == 0, first.output
-    assert "3 opened" in first.stderr
+    assert "4 opened" in first.stderr
     issues = open_issues(repo)
-    assert sorted(issues) == sorted([PILOT, LIVE_CAMPAIGN, APPROVED_CAMPAIGN])
+    assert sorted(issues) == sorted([PILOT, LIVE_CAMPAIGN, APPROVED_CAMPAIGN, REQUEST])
+    request_issue = repo.issues[issues[REQUEST][0]]
+    assert "@nora-lindgren, the scheduled audit" in request_issue.body  # the owner is told
+    assert "| SR116 |" in request_issue.body
+    assert "Open the account on the platform" in request_issue.body
     pilot_issue = repo.issues[issues[PILOT][0]]
     assert pilot_issue.body.startswith(marker(PILOT))
     assert "@lina-berg, the scheduled audit" in pilot_issue.body  # the owner is told
@@ -182,15 +187,15 @@ def test_issues_are_opened_updated_and_closed(example_repo: Path, repo: Repo) ->
     # The next day: nothing new, nothing duplicated, nothing edited.
     again = audit(example_repo, "--today", "2027-04-11", "--open-issues", "--repo", REPO)
     assert again.exit_code == 0, again.output
-    assert "0 opened, 0 updated, 3 unchanged, 0 closed" in again.stderr
+    assert "0 opened, 0 updated, 4 unchanged, 0 closed" in again.stderr
     assert open_issues(repo) == issues
 
     # The campaigns are put right, and the pilot has ended: two closed, one updated.
     edit(example_repo, LIVE_CAMPAIGN, "status: live", "status: ended")
     edit(example_repo, APPROVED_CAMPAIGN, "status: approved", "status: stopped")
     later = audit(example_repo, "--today", "2027-05-02", "--open-issues", "--repo", REPO)
-    assert "0 opened, 1 updated, 0 unchanged, 2 closed" in later.stderr
-    assert sorted(open_issues(repo)) == [PILOT]
+    assert "0 opened, 1 updated, 1 unchanged, 2 closed" in later.stderr
+    assert sorted(open_issues(repo)) == sorted([PILOT, REQUEST])
     assert "needs attention" in repo.issues[issues[PILOT][0]].title
     closed = repo.issues[issues[LIVE_CAMPAIGN][0]]
     assert closed.state == "closed"

@@ -12,6 +12,8 @@ from socialreg.cli import main
 from socialreg.codeowners import Owners, read_owners, render
 from socialreg.load.documents import load_file
 
+from .conftest import EXAMPLE
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # GitHub's CODEOWNERS syntax (docs: "About code owners", "CODEOWNERS syntax"): one pattern per
@@ -68,9 +70,9 @@ def owners_of(text: str, path: str) -> list[str]:
     return chosen
 
 
-def norrvik_owners() -> Owners:
-    organization = load_file(ROOT, "org/organization.yaml").document
-    units = load_file(ROOT, "org/units.yaml").document
+def norrvik_owners(root: Path = EXAMPLE) -> Owners:
+    organization = load_file(root, "org/organization.yaml").document
+    units = load_file(root, "org/units.yaml").document
     assert organization is not None and units is not None
     return read_owners(organization.data, units.data)
 
@@ -184,9 +186,9 @@ def test_a_broken_org_file_is_reported_with_its_line(registry: Path) -> None:
     (registry / "org" / "units.yaml").write_text("units:\n\tlibrary: {}\n", encoding="utf-8")
     code, _, err = invoke(registry)
     assert code == 1
-    assert err.startswith("org/units.yaml:2:1: There is a tab character here.")
+    assert err.startswith("org/units.yaml:2:1: error SR002 There is a tab character here.")
     assert not (registry / "CODEOWNERS").exists()
 
 
 def test_the_committed_codeowners_is_current() -> None:
-    assert (ROOT / "CODEOWNERS").read_text(encoding="utf-8") == render(norrvik_owners())
+    assert (ROOT / "CODEOWNERS").read_text(encoding="utf-8") == render(norrvik_owners(ROOT))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import REPOSITORY
+from .conftest import EXAMPLE as REPOSITORY
+from .conftest import REPOSITORY as PROJECT
 
 RECORDS = sorted(
     [
@@ -28,7 +29,10 @@ def test_every_file_names_its_schema_for_editors() -> None:
         first = path.read_text().splitlines()[0]
         prefix = "# yaml-language-server: $schema="
         assert first.startswith(prefix), path
-        schema = (path.parent / first[len(prefix) :]).resolve()
+        # The fixture is a copy of a repository's records: the address leads, from where the
+        # file is in the repository, to the project's schemas/.
+        in_repository = (path.parent / first[len(prefix) :]).resolve().relative_to(REPOSITORY)
+        schema = PROJECT / in_repository
         assert schema.is_file(), f"{path}: {schema}"
         kind = {"accounts": "account", "campaigns": "campaign"}.get(
             path.parent.parent.name, path.stem

@@ -26,6 +26,7 @@ NOT_ASKED = {
         "review.last": "set to the date the record is merged, then renewed by the yearly review",
         "archived.date": "closing an account changes an existing record; it is not a request",
         "archived.reason": "closing an account changes an existing record; it is not a request",
+        "translations": "the registry site's other languages: the communications office adds them",
     },
     "campaign": {
         "status": "a new request is always 'submitted'; the office moves it on",

@@ -19,8 +19,9 @@ g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]
 BAD_INPUTS = [
     # (name, content, rule, line, words the message must contain)
     ("tab", b"name: x\n\tstatus: active\n", "SR002", 2, "tab character"),
-    ("syntax", b"name: x\nstatus: [active\n", "SR002", 3, "not valid YAML"),
-    ("unclosed-quote", b'name: "x\nstatus: active\n', "SR002", 3, "not valid YAML"),
+    # an unclosed bracket is reported where it opened (issue 13), not where the parser gave up
+    ("syntax", b"name: x\nstatus: [active\n", "SR002", 2, "not closed"),
+    ("unclosed-quote", b'name: "x\nstatus: active\n', "SR002", 1, "never closed"),
     ("duplicate-key", b"name: x\nstatus: a\nname: y\n", "SR003", 3, "appears twice"),
     ("nested-duplicate", b"a:\n  b: 1\n  b: 2\n", "SR003", 3, "first on line 2"),
     ("top-level-list", b"- name: x\n- name: y\n", "SR004", 1, "a list"),

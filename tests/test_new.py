@@ -44,6 +44,7 @@ ACCOUNT_ANSWERS = [
     # step 3: the account on the platform
     "bluesky",  # platform
     "Norrvik Library",  # display name
+    "",  # exists already: no, so it is requested
     "@library.norrvik.example",  # handle
     "",  # url: the suggestion made from the handle
     "",  # permanent id: left out
@@ -62,7 +63,6 @@ ACCOUNT_ANSWERS = [
     "yes",  # existing channels reviewed
     "norrvik-university-instagram",  # related account
     "",  # no more
-    "",  # status: requested
     "Dnr NU 2026/1234 in the records office's register",
     # step 6: check and write
     "",  # write the file
@@ -170,9 +170,10 @@ def test_policy_limits_are_checked_at_the_prompt(example_repo: Path) -> None:
 def test_a_registered_handle_is_refused(example_repo: Path) -> None:
     answers = list(ACCOUNT_ANSWERS)
     at = answers.index("bluesky")
-    answers[at : at + 4] = [
+    answers[at : at + 5] = [  # platform, name, exists, handle, url
         "instagram",
         "Library",
+        "",  # not opened yet
         "@norrvik.library",
         "@norrvik.library2",
         "www.instagram.com/norrvik.library2/",  # https:// is added
@@ -264,6 +265,8 @@ ACCOUNT_OPTIONS = [
     "--faq-url",
     "https://www.norrvik.example/sleep/faq",
     "--existing-channels-reviewed",
+    "yes",
+    "--exists",
     "yes",
     "--status",
     "pilot",

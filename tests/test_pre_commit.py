@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
-from tests.conftest import REPOSITORY
+from socialreg.cli import main
+from tests.conftest import EXAMPLE, EXAMPLE_FOLDERS, REPOSITORY
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 
@@ -85,7 +87,8 @@ def test_published_hooks_run_the_installed_command() -> None:
 
 
 def _working_copy(target: Path) -> Path:
-    """The repository's files as they are now (committed or not) in a fresh git repository."""
+    """The repository's files as they are now (committed or not) in a fresh git repository,
+    with the fixture organisation's org/ files and records instead of the repository's own."""
     listed = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard", "-z"],
         cwd=REPOSITORY,
@@ -97,6 +100,11 @@ def _working_copy(target: Path) -> Path:
         if source.is_file():
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / relative)
+    for folder in EXAMPLE_FOLDERS:
+        shutil.rmtree(target / folder, ignore_errors=True)
+        shutil.copytree(EXAMPLE / folder, target / folder)
+    generated = CliRunner().invoke(main, ["--root", str(target), "generate"])
+    assert generated.exit_code == 0, generated.output
     subprocess.run(["git", "init", "-q"], cwd=target, check=True)
     subprocess.run(["git", "add", "-A"], cwd=target, check=True)
     return target

@@ -108,6 +108,7 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
     child.expect_exact("8. bluesky")
     _answer(child, "Which platform is the account on", "8")  # by its number
     _answer(child, "The account's display name on the platform", "Library Workshops")
+    _answer(child, "Does the account already exist on the platform [no]", "")
     _answer(child, "The account's user name on the platform", "@workshops.norrvik.example")
     # The address is suggested from the platform and the handle.
     _answer(
@@ -147,7 +148,8 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
     _answer(child, "Date the communications office was told", "")
     _answer(child, "Did you check the organisation's existing accounts first", "yes")
     _answer(child, "Id of an existing account you reviewed (reviewed account 1)", "")
-    _answer(child, "Is this a lasting account or a pilot [requested]", "")
+    # Not opened yet, so it is a request: said, not asked.
+    child.expect_exact("The account's status: requested (you can change it at the end)")
     _answer(child, "Where is the personal data assessment kept", "Dnr NU 2026/77")
 
     # --- the review: every answer numbered, findings in words, answers changed ---------------
@@ -169,9 +171,11 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
         "The address does not contain the handle @kurser.norrvik.example"
     ) in " ".join(review.split())
     assert "$." not in review and "SR130" not in review
-    # Changing the status to pilot asks the question it unlocks: the pilot's last day.
-    child.sendline(_number_of(review, "Is this a lasting account or a pilot:"))
-    _answer(child, "Is this a lasting account or a pilot [requested]", "pilot")
+    # The account exists after all: the status is asked again (a request is no longer one of
+    # the choices), and a pilot asks the question it unlocks: the pilot's last day.
+    child.sendline(_number_of(review, "Does the account already exist on the platform:"))
+    _answer(child, "Does the account already exist on the platform [no]", "yes")
+    _answer(child, "The account's status", "pilot")
     _answer(child, "The last day of the pilot [2027-02-21]", "")
     child.expect_exact("Step 6 of 6: Check and write")
     _answer(child, "Press Enter to write the file", "")

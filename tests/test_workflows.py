@@ -29,6 +29,7 @@ EXPECTED = {
     "approvals.yml",
     "publish.yml",
     "audit.yml",
+    "next-step.yml",
 }
 
 FULL_SHA_WITH_VERSION = re.compile(
@@ -265,7 +266,7 @@ def test_workflows_run_the_socialreg_commands() -> None:
     assert '--base "$BASE_SHA" --format github' in text["validate.yml"]
     assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in text["validate.yml"]
     assert "--format json --output pr-report/report.json" in text["validate.yml"]
-    assert "socialreg codeowners --check" in text["validate.yml"]
+    assert "socialreg generate --check" in text["validate.yml"]
     assert 'socialreg github comment --repo "$REPO" --pr "$PR"' in text["pr-bot.yml"]
     assert "socialreg github approvals" not in text["pr-bot.yml"]
     assert (
@@ -276,6 +277,8 @@ def test_workflows_run_the_socialreg_commands() -> None:
     )
     assert "socialreg build --out site/" in text["publish.yml"]
     assert "--format sarif" in text["publish.yml"]
+    assert "socialreg validate --fail-on unreadable" in text["publish.yml"]
+    assert 'socialreg github next-step --repo "$REPO" --commit "$COMMIT"' in text["next-step.yml"]
 
 
 APPROVALS = GITHUB / "workflows" / "approvals.yml"

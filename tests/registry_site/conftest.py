@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import datetime
-import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from tests.conftest import copy_example
+from tests.registry_site.chromium import CHROMIUM, FLAGS, _Page
 
 from socialreg.check.pipeline import load_repository
 from socialreg.registry_site.build import BuildResult, build_site
 
-REPOSITORY = Path(__file__).resolve().parents[2]
 TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
 
 
 def copy_registry(target: Path) -> Path:
     """The example organisation's records, org/ files and schemas, copied to `target`."""
-    for folder in ("org", "schemas", "accounts", "campaigns"):
-        shutil.copytree(REPOSITORY / folder, target / folder)
-    return target
+    return copy_example(target)
 
 
 def build(root: Path, out: Path) -> BuildResult:
@@ -37,7 +36,7 @@ def registry_copy(tmp_path: Path) -> Path:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example organisation's site, built once for the session."""
     out = tmp_path_factory.mktemp("site") / "site"
-    build(REPOSITORY, out)
+    build(copy_registry(out.parent / "registry"), out)
     return out
 
 
@@ -54,14 +53,16 @@ def swedish_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def set_language(root: Path, language: str) -> None:
     path = root / "org" / "organization.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "  language: en\n" in text
-    path.write_text(text.replace("  language: en\n", f"  language: {language}\n"), encoding="utf-8")
+    assert "  languages: [en, sv]\n" in text
+    path.write_text(
+        text.replace("  languages: [en, sv]\n", f"  languages: [{language}]\n"), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="session")
-def example_root() -> Path:
-    """The repository's own example organisation (read only)."""
-    return REPOSITORY
+def example_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture example organisation (read only), copied once for the session."""
+    return copy_registry(tmp_path_factory.mktemp("example") / "registry")
 
 
 BuildFunction = Callable[[Path, Path], BuildResult]
@@ -97,3 +98,25 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root.parent / "site"
     build(root, out)
     return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing. Install Debian's chromium (apt-get install chromium) to run "
+            "the browser tests; CI installs it."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[_Page]:
+    page = _Page(browser)
+    yield page
+    page.context.close()

@@ -15,20 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.registry_site.chromium import _axe_violations, _Page
 
 from socialreg.commands.serve import served
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _serve(folder: Path) -> Iterator[str]:
@@ -44,54 +35,6 @@ def site_url(built_site: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def swedish_url(swedish_site: Path) -> Iterator[str]:
     yield from _serve(swedish_site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing. Install Debian's chromium (apt-get install chromium) to run "
-            "the browser tests; CI installs it."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
-
-
-class _Page:
-    """A fresh page that records console errors and uncaught exceptions."""
-
-    def __init__(self, browser: Any, javascript: bool = True) -> None:
-        self.context = browser.new_context(java_script_enabled=javascript)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
-
-    def _console(self, message: Any) -> None:
-        if message.type in ("error", "warning"):
-            self.errors.append(f"{message.type}: {message.text}")
-
-
-@pytest.fixture
-def tab(browser: Any) -> Iterator[_Page]:
-    page = _Page(browser)
-    yield page
-    page.context.close()
-
-
-def _axe_violations(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        + ", ".join(node["target"][0] for node in violation["nodes"][:3])
-        for violation in results.response["violations"]
-    ]
 
 
 PAGES = [
@@ -157,19 +100,31 @@ def _count(page: Any) -> str:
     return str(page.text_content("#filter-count")).strip()
 
 
+def _wait_for_count(page: Any, expected: str) -> None:
+    """The filters answer once the search index has loaded (on the first touch): wait for it."""
+    deadline = time.monotonic() + 5
+    while _count(page) != expected:
+        assert time.monotonic() < deadline, f"the count says {_count(page)!r}, not {expected!r}"
+        page.wait_for_timeout(20)
+
+
 def test_filters_give_the_right_answers(tab: _Page, site_url: str) -> None:
     page = tab.page
     page.goto(f"{site_url}/index.html")
-    assert _count(page) == "Showing all 8 accounts."
+    assert _count(page) == "Showing all 8 official accounts."
+    assert not page.locator("#filter-reset").is_visible()  # nothing to clear yet
     page.fill("#filter-text", "library")
+    _wait_for_count(page, "One account of 8 matches.")
     assert _visible_rows(page) == ["Norrvik University Library / Instagram"]
-    assert _count(page) == "Showing 1 of 8 accounts."
+    assert page.locator("#filter-reset").is_visible()
     page.fill("#filter-text", "")
+    assert _count(page) == "Showing all 8 official accounts."
     page.select_option("#filter-platform", "youtube")
     assert sorted(_visible_rows(page)) == [
         "Norrvik Student Vlogs / YouTube",
         "Study at Norrvik University / YouTube",
     ]
+    assert _count(page) == "2 of 8 accounts match."
     page.select_option("#filter-status", "paused")
     assert _visible_rows(page) == ["Norrvik Student Vlogs / YouTube"]
     page.select_option("#filter-platform", "")
@@ -186,20 +141,22 @@ def test_filters_give_the_right_answers(tab: _Page, site_url: str) -> None:
     assert _count(page) == "No account matches. Try fewer words or another filter."
     page.click("#filter-reset")
     _wait_for_rows(page, 8)
-    assert _count(page) == "Showing all 8 accounts."
+    assert _count(page) == "Showing all 8 official accounts."
     assert tab.errors == []
 
 
 def test_search_and_filters_work_by_keyboard_alone(tab: _Page, site_url: str) -> None:
     page = tab.page
     page.goto(f"{site_url}/index.html")
-    # From the top of the page: skip link, site title, four navigation links, search field.
+    # From the top: skip link, logo, site title, the other language, four navigation links,
+    # then the search field.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
-    for _ in range(6):
+    for _ in range(8):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "filter-text"
     page.keyboard.type("norrvik university")
+    _wait_for_count(page, "6 of 8 accounts match.")
     assert len(_visible_rows(page)) == 6
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "filter-platform"
@@ -210,7 +167,7 @@ def test_search_and_filters_work_by_keyboard_alone(tab: _Page, site_url: str) ->
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.value") == "facebook"
     assert _visible_rows(page) == ["Norrvik University / Facebook"]
-    assert _count(page) == "Showing 1 of 8 accounts."
+    assert _count(page) == "One account of 8 matches."
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
@@ -218,8 +175,8 @@ def test_search_and_filters_work_by_keyboard_alone(tab: _Page, site_url: str) ->
     page.keyboard.press("Enter")
     _wait_for_rows(page, 8)
     assert page.input_value("#filter-text") == ""
-    # Focus is always visible: the focused control has an outline.
-    page.keyboard.press("Shift+Tab")
+    # Focus goes back to the search field, and focus is always visible.
+    assert page.evaluate("document.activeElement.id") == "filter-text"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     assert tab.errors == []
@@ -260,7 +217,8 @@ VERIFY_CASES = [
     ),
     ("https://twitter.com/NorrvikCareers", "archived", "Norrvik University Careers on X"),
     ("@NorrvikCareers", "archived", "Norrvik University Careers on X"),
-    ("https://www.tiktok.com/@study.norrvik", "not-found", ""),  # requested, not official yet
+    # Requested: approved, not opened yet. Named, never official, never linked (no page yet).
+    ("https://www.tiktok.com/@study.norrvik", "requested", ""),
     ("https://www.facebook.com/NorrvikUniversityFanClub", "not-found", ""),
     ("@norrvik", "not-found", ""),
     ("   ", "empty", ""),
@@ -276,8 +234,13 @@ def test_verify_box_gives_the_right_answer(
     page.focus("#verify-input")
     page.keyboard.insert_text(pasted)
     page.keyboard.press("Enter")
-    # The answer comes synchronously from the submit handler: no waiting needed.
-    assert page.evaluate("document.getElementById('verify-form').dataset.verdict") == verdict
+    # The answer comes once the shard of the key has loaded: wait for the verdict.
+    deadline = time.monotonic() + 5
+    said = None
+    while said is None and time.monotonic() < deadline:
+        page.wait_for_timeout(10)
+        said = page.evaluate("document.getElementById('verify-form').dataset.verdict || null")
+    assert said == verdict
     result = re.sub(r"\s+", " ", str(page.text_content("#verify-result")))
     expected_start = {
         "official": "Official: this is an account of Norrvik University.",
@@ -286,8 +249,12 @@ def test_verify_box_gives_the_right_answer(
         "not-found": "Not found in the registry: it may not be an official account of Norrvik "
         "University.",
         "empty": "Write a profile address or a handle first.",
+        "requested": "Approved, not yet opened: Norrvik University has approved this account, "
+        "but it has not been opened yet.",
     }[verdict]
     assert result.startswith(expected_start)
+    if verdict == "requested":
+        assert page.locator("#verify-result a").count() == 0
     if match:
         assert match in result
         link = page.locator("#verify-result a").first
@@ -327,29 +294,50 @@ def large_url(large_site: Path) -> Iterator[str]:
     yield from _serve(large_site)
 
 
-def test_long_lists_show_200_rows_at_a_time(tab: _Page, large_url: str) -> None:
+def test_long_lists_show_a_first_page_and_more_on_request(tab: _Page, large_url: str) -> None:
     page = tab.page
     page.goto(f"{large_url}/index.html")
     more = page.locator("#filter-more")
-    assert _count(page) == "458 of 458 accounts match. The first 200 are shown."
-    assert len(_visible_rows(page)) == 200
-    assert more.is_visible() and more.text_content() == "Show 200 more"
+    assert _count(page) == "Showing 50 of 458 official accounts, sorted by name."
+    assert len(_visible_rows(page)) == 50
+    assert not more.is_visible()
+    assert page.locator("#list-pages").text_content().split() == [  # type: ignore[union-attr]
+        "Page", "1", "of", "10", "Next", "page"
+    ]  # fmt: skip
     assert _axe_violations(page) == []
+    page.fill("#filter-text", "library")
+    _wait_for_count(page, "451 accounts match. The first 50 are shown.")
+    assert not page.locator("#list-pages").is_visible()
+    assert more.is_visible() and more.text_content() == "Show 50 more"
     more.focus()
     page.keyboard.press("Enter")
-    assert len(_visible_rows(page)) == 400
-    assert _count(page) == "458 of 458 accounts match. The first 400 are shown."
-    assert more.text_content() == "Show 58 more"
-    page.keyboard.press("Enter")
-    assert len(_visible_rows(page)) == 458
-    assert _count(page) == "Showing all 458 accounts."
-    assert not more.is_visible()
-    page.fill("#filter-text", "042")
+    assert len(_visible_rows(page)) == 100
+    assert _count(page) == "451 accounts match. The first 100 are shown."
+    page.fill("#filter-text", "copy 042")
     assert _visible_rows(page) == ["Library copy 042 / Instagram"]
-    assert _count(page) == "Showing 1 of 458 accounts."
-    page.fill("#filter-text", "")  # a new search starts again from the first 200
-    assert len(_visible_rows(page)) == 200
+    assert _count(page) == "One account of 458 matches."
+    page.fill("#filter-text", "")  # every filter cleared: the first page again
+    assert len(_visible_rows(page)) == 50
+    assert page.locator("#list-pages").is_visible()
+    assert _axe_violations(page) == []
     assert tab.errors == []
+
+
+def test_further_pages_of_the_list_work_without_javascript(browser: Any, large_url: str) -> None:
+    tab = _Page(browser, javascript=False)
+    try:
+        page = tab.page
+        page.goto(f"{large_url}/index.html")
+        page.click("#list-pages a[rel=next]")
+        assert page.url.endswith("/list/2.html")
+        assert len(_visible_rows(page)) == 50
+        page.goto(f"{large_url}/list/10.html")
+        assert len(_visible_rows(page)) == 8
+        assert page.locator("#list-pages a[rel=next]").count() == 0
+        page.click("#accounts tbody a >> nth=0")
+        assert "/accounts/" in page.url
+    finally:
+        tab.context.close()
 
 
 @pytest.mark.parametrize(

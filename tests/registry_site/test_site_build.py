@@ -58,7 +58,8 @@ def test_build_command_prints_the_page_to_open(tmp_path: Path, example_root: Pat
         "registry.csv",
         "campaigns.ics",
         "feed.xml",
-        "verify-data.js",
+        "search-index.js",
+        "robots.txt",
         "verify-identity.js",
         "official-accounts.schema.json",
         "identity-proofs.txt",
@@ -68,11 +69,15 @@ def test_build_command_prints_the_page_to_open(tmp_path: Path, example_root: Pat
     assert expected <= {path.name for path in out.iterdir()}
     assert {path.name for path in (out / "static").iterdir()} == {
         "style.css",
+        "js.js",
         "filter.js",
         "verify.js",
         "identity.js",
         "favicon.svg",
+        "logo.svg",
+        "platforms",
     }
+    assert (out / "verify" / "0.js").is_file()
 
 
 def test_account_pages_exist_for_official_and_archived_accounts_only(built_site: Path) -> None:
@@ -84,15 +89,16 @@ def test_account_pages_exist_for_official_and_archived_accounts_only(built_site:
 def test_index_lists_every_official_account_and_nothing_else(built_site: Path) -> None:
     html = _text(built_site / "index.html")
     rows = re.findall(
-        r'<tr data-platform="[^"]*" data-unit="[^"]*" data-status="(\w+)">'
-        r'<td><a href="accounts/([a-z0-9-]+)\.html">',
+        r'<tr><td class="card-title"><a href="accounts/([a-z0-9-]+)\.html">.*?'
+        r'<span class="status status-(\w+)">',
         html,
     )
+    rows = [(status, account) for account, status in rows]
     assert {account for _, account in rows} == OFFICIAL
     assert {status for status, _ in rows} == {"active", "pilot", "paused"}
     assert "Last updated" in html and '<time datetime="2026-11-21">2026-11-21</time>' in html
-    # The filters are hidden until the script shows them, so the page is whole without it.
-    assert re.search(r'<section id="filters"[^>]*\bhidden\b', html)
+    # The filters show only with JavaScript (class js-only), so the page is whole without it.
+    assert re.search(r'<section id="filters" class="filters js-only"', html)
     assert "<noscript>" in html
 
 
@@ -109,7 +115,7 @@ def test_account_page_shows_the_public_facts_and_the_official_statement(built_si
         "Distance and Ålsund campus students",
         "pilot",
         "Registered since 2026-11-02",
-        "Last reviewed 2026-11-02",
+        "Last confirmed by the registry 2026-11-02",
         "Pilot ends 2027-04-30",
     ):
         assert fact in text, fact
@@ -189,23 +195,29 @@ def test_swedish_build_uses_swedish_interface_text(swedish_site: Path) -> None:
     html = _text(swedish_site / "index.html")
     assert '<html lang="sv">' in html
     text = _visible_text(html)
-    assert "Officiella konton för Norrvik University" in text
+    assert "Officiella konton för Norrviks universitet" in text
     assert "Sök och filtrera" in text and "aktivt" in text and "på prov" in text
     account = _visible_text(_text(swedish_site / "accounts" / "norrvik-university-facebook.html"))
-    assert "Det här är ett officiellt konto för Norrvik University." in account
-    assert "Senast granskat 2026-09-15" in account
+    assert "Det här är ett officiellt konto för Norrviks universitet." in account
+    assert "Senast bekräftat av registret 2026-09-15" in account
     archived = _visible_text(_text(swedish_site / "accounts" / "norrvik-careers-x.html"))
-    assert "inte längre ett officiellt konto för Norrvik University" in archived
+    assert "inte längre ett officiellt konto för Norrviks universitet" in archived
     assert "Official accounts" not in text
 
 
-def test_both_languages_have_the_same_strings_and_placeholders() -> None:
-    english, swedish = STRINGS["en"], STRINGS["sv"]
-    assert english.keys() == swedish.keys()
-    for key, text in english.items():
-        assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", swedish[key])), (
-            key
-        )
+def test_every_language_has_the_same_strings_and_placeholders() -> None:
+    english = STRINGS["en"]
+    assert {"en", "sv", "fi"} <= set(STRINGS)
+
+    def placeholders(text: object) -> set[str]:
+        texts = text.values() if isinstance(text, dict) else [text]
+        return {name for one in texts for name in re.findall(r"\{(\w+)\}", str(one))}
+
+    for language, strings in STRINGS.items():
+        assert english.keys() == strings.keys(), language
+        for key, text in english.items():
+            assert isinstance(text, dict) == isinstance(strings[key], dict), (language, key)
+            assert placeholders(text) >= placeholders(strings[key]), (language, key)
 
 
 def test_pages_rendered_in_several_processes_are_the_pages_of_one(

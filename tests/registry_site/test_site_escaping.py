@@ -113,20 +113,29 @@ def test_only_https_relative_and_mail_links_are_emitted(hostile_site: Path) -> N
             allowed = link.startswith(("https://", "mailto:")) or ":" not in link.split("/")[0]
             assert allowed, f"{name} links to {link!r}"
         for element in collector.scripts:
-            # Scripts come from files; the one inline element is JSON-LD, a data block that
-            # browsers never run (test_json_ld_keeps_hostile_text_inert: it holds no markup).
-            is_data = element.get("type") == "application/ld+json"
-            assert element["tag"] == "script" and (element.get("src") or is_data), name
+            # Scripts from files only, but for the JSON-LD data block, which browsers never run
+            # (test_json_ld_keeps_hostile_text_inert: it holds no markup); images only from
+            # the site's own static/ folder.
+            source = element.get("src") or ""
+            ours = ":" not in source and source.lstrip("./").startswith("static/")
+            is_data = element["tag"] == "script" and element.get("type") == "application/ld+json"
+            allowed = (element["tag"] == "script" and source) or (element["tag"] == "img" and ours)
+            assert allowed or is_data, f"{name}: {element}"
     page = (hostile_site / "accounts" / "evil-quote.html").read_text(encoding="utf-8")
     assert "onmouseover" not in page.replace("onmouseover=&#34;", "")  # shown as text at most
     assert "the address is not shown because it is not a secure https address" in page
 
 
 def test_data_files_keep_hostile_text_inert(hostile_site: Path) -> None:
-    script = (hostile_site / "verify-data.js").read_text(encoding="utf-8")
-    assert "<" not in script and ">" not in script
-    data = json.loads(script.removeprefix("window.SOCIALREG_VERIFY = ").rstrip().rstrip(";"))
-    names = {account[0] for account in data["accounts"]}
+    names = set()
+    for path in [*(hostile_site / "verify").glob("*.js"), hostile_site / "search-index.js"]:
+        script = path.read_text(encoding="utf-8")
+        assert "<" not in script and ">" not in script
+        arguments = json.loads(f"[{script[script.index('(') + 1 :].rstrip().removesuffix(');')}]")
+        if len(arguments) == 2:  # a verify shard: number, {key: accounts}
+            names |= {account[0] for accounts in arguments[1].values() for account in accounts}
+        else:  # the search index
+            names |= {account[1] for account in arguments[0]["accounts"]}
     assert HOSTILE_NAME in names
     document = json.loads((hostile_site / "registry.json").read_text(encoding="utf-8"))
     urls = {account["id"]: account["url"] for account in document["accounts"]}

@@ -38,7 +38,7 @@ def test_explain_prints_what_why_examples_options_and_source() -> None:
     assert output.startswith("SR105: Monitored daily by at least two moderators")
     for part in (
         "Severity: error",
-        "Source:   000_acc3274e2b023d15.txt",
+        "Source:   Karolinska Institutet, *Setting up a social media account*",
         "What it checks",
         "min_moderators: 2",
         "Passes:",
@@ -71,8 +71,8 @@ def test_explain_unknown_code_is_one_line_with_a_suggestion() -> None:
     ]
 
 
-def test_example_organisation_has_no_errors_or_warnings() -> None:
-    report = validate(ValidateOptions(PROJECT, (), datetime.date(2026, 11, 21), strict=True))
+def test_example_organisation_has_no_errors_or_warnings(example_repo: Path) -> None:
+    report = validate(ValidateOptions(example_repo, (), datetime.date(2026, 11, 21), strict=True))
     assert [f.message for f in report.findings] == []
     assert report.summary.files >= 16
 

@@ -22,13 +22,13 @@ from socialreg.findings import Severity
 from socialreg.rules import Rule, all_rules
 
 # SR004's examples are whole files (the failing one is a list, which no template can hold);
-# SR013's are paths; SR016's are changes to org/policy.yaml; SR001's failing example describes
-# a binary file in words. The other reading codes (SR001-SR007) are about the text itself, so
-# their examples replace the template's lines as text; every other example is merged into the
-# template key by key, as the rule case files are.
+# SR013's are paths; SR016's and SR017's are changes to org/policy.yaml; SR001's failing
+# example describes a binary file in words. The other reading codes (SR001-SR007) are about
+# the text itself, so their examples replace the template's lines as text; every other example
+# is merged into the template key by key, as the rule case files are.
 WHOLE_FILE = {("SR004", "failing")}
 PATHS = {"SR013"}
-POLICY = {"SR016"}
+POLICY = {"SR016", "SR017"}
 # SR011's failing example leaves a key out, which a merge cannot say: its block replaces the
 # template's as text too.
 AS_TEXT = {"SR001", "SR002", "SR003", "SR004", "SR005", "SR006", "SR007", "SR011"}

@@ -23,12 +23,26 @@ COMMANDS = {
     "rules": "socialreg.commands.rules:rules_command",
     "explain": "socialreg.commands.rules:explain_command",
     "codeowners": "socialreg.commands.codeowners:command",
+    "generate": "socialreg.commands.generate:command",
+    "init": "socialreg.commands.init:command",
     "github": "socialreg.commands.github:group",
     "new": "socialreg.commands.new:command",
     "audit": "socialreg.commands.audit:command",
     "build": "socialreg.commands.build:command",
     "serve": "socialreg.commands.serve:command",
 }
+
+
+class OneLineUsageError(click.ClickException):
+    """A usage error in one line, with where to read more: click's own prints the usage text
+    and a hint first, four lines for one mistake. Exit code 2, as click's."""
+
+    exit_code = 2
+
+    @classmethod
+    def of(cls, error: click.UsageError) -> OneLineUsageError:
+        path = error.ctx.command_path if error.ctx is not None else "socialreg"
+        return cls(f"{error.format_message()} (see `{path} --help`)")
 
 
 class _SafeGroup(click.Group):
@@ -47,9 +61,23 @@ class _SafeGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:
+            raise OneLineUsageError.of(error) from error
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:  # a subcommand's options, or an unknown command
+            raise OneLineUsageError.of(error) from error
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:

@@ -25,8 +25,8 @@ from typing import Any
 from socialreg.load.discover import RECORD_FOLDERS
 
 # A GitHub user name: letters, digits and single inner hyphens, at most 39 characters.
-GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
-UNIT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+GITHUB_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\Z")
+UNIT_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 REGISTRY_PATHS = ("/org/", "/schemas/", "/tools/", "/.github/", "/CODEOWNERS")
 
 HEADER = """\

@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "SR014": "The unit exists and is the folder the file is in",
     "SR015": "The platform is one the policy lists, and the address matches it",
     "SR016": "The rule settings in org/policy.yaml name real rules and options",
+    "SR017": "The org/ files refer to accounts and people that exist",
     # Accounts
     "SR101": "A clear purpose, measurable goals and named target audiences",
     "SR102": "A named owner who also moderates the account",
@@ -41,6 +42,7 @@ CODES: dict[str, str] = {
     "SR113": "Every record is confirmed at least once a year",
     "SR114": "Accounts are archived with a date and reason, never deleted",
     "SR115": "Contact e-mail addresses belong to the organisation",
+    "SR116": "An approved request is opened within a month",
     # Proof of identity (socialreg.identity)
     "SR120": "The handle and the permanent id have the platform's form",
     "SR121": "A new handle does not look like another official handle",
@@ -74,6 +76,7 @@ MISSING_KEY = "SR011"
 WRONG_VALUE = "SR012"
 FILE_PLACE = "SR013"
 POLICY_SETTINGS = "SR016"
+ORG_REFERENCES = "SR017"
 WAIVERS = "SR301"
 
 

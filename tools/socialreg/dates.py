@@ -12,11 +12,13 @@ import calendar
 import datetime
 import re
 
-_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+from socialreg import limits
+
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\Z")
 
 
-def as_date(value: object) -> datetime.date | None:
-    """A `YYYY-MM-DD` value as a date; None when missing or not a date (the schema says why)."""
+def parse_date(value: object) -> datetime.date | None:
+    """A `YYYY-MM-DD` value as a date, whatever its year; None when it is not one."""
     if not isinstance(value, str):
         return None
     try:
@@ -25,8 +27,16 @@ def as_date(value: object) -> datetime.date | None:
         return None
 
 
+def as_date(value: object) -> datetime.date | None:
+    """A `YYYY-MM-DD` value as a date the rules compute with; None when missing, not a date,
+    or outside the years of socialreg.limits (the schema says why)."""
+    day = parse_date(value)
+    return day if day is not None and limits.in_range(day) else None
+
+
 def is_real_date(value: object) -> bool:
-    """JSON Schema's `date` format: a text value must be a real date written YYYY-MM-DD."""
+    """JSON Schema's `date` format: a text value must be a real date written YYYY-MM-DD, within
+    the years the rules compute with (socialreg.limits)."""
     return not isinstance(value, str) or as_date(value) is not None
 
 

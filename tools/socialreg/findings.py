@@ -8,9 +8,14 @@ all describe exactly the same problems.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from socialreg.characters import visible
+
+_SPACES = re.compile(r"[\t\n\r]")
 
 
 class Severity(enum.StrEnum):
@@ -39,6 +44,16 @@ class Finding:
     severity: Severity
     message: str
     json_path: str = "$"
+
+    def __post_init__(self) -> None:
+        # Messages quote what people wrote, and paths are file names a pull request chose:
+        # neither may carry a raw control character into a terminal, a log or a report, nor
+        # break the one line a finding takes (a message's line breaks become spaces).
+        for name in ("path", "message", "json_path"):
+            text = getattr(self, name)
+            shown = visible(_SPACES.sub(" ", text) if name == "message" else text)
+            if shown != text:
+                object.__setattr__(self, name, shown)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.rule, self.message)
@@ -80,8 +95,46 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 
 @dataclass(frozen=True, slots=True)
+class Baseline:
+    """How a run compares with a base commit (`validate --base REF`, in CI the pull request's
+    base): which findings were already there, and which of the base's findings are gone."""
+
+    base: str  # the base as people know it, like "main"
+    existing: frozenset[Finding]  # findings of the report that the base already had
+    fixed: tuple[Finding, ...] = ()  # findings of the base this change removes (base paths)
+
+    def is_new(self, finding: Finding) -> bool:
+        return finding not in self.existing
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
-    """The outcome of a run: sorted findings and their counts, for the reporters."""
+    """The outcome of a run: sorted findings and their counts, for the reporters.
+
+    With a `baseline`, only the new findings decide the outcome; the others are shown apart.
+    """
 
     findings: list[Finding]
     summary: Summary
+    baseline: Baseline | None = None
+
+    @property
+    def new_findings(self) -> list[Finding]:
+        baseline = self.baseline
+        if baseline is None:
+            return self.findings
+        return [finding for finding in self.findings if baseline.is_new(finding)]
+
+    @property
+    def existing_findings(self) -> list[Finding]:
+        baseline = self.baseline
+        if baseline is None:
+            return []
+        return [finding for finding in self.findings if not baseline.is_new(finding)]
+
+    @property
+    def deciding_summary(self) -> Summary:
+        """The counts that decide the exit code: every finding, or only the new ones."""
+        if self.baseline is None:
+            return self.summary
+        return Summary.of(self.new_findings, self.summary.files)

@@ -22,7 +22,7 @@ LABEL = "registry-audit"
 LABEL_COLOR = "d93f0b"
 LABEL_DESCRIPTION = "Opened by socialreg audit: a record that time has made untrue"
 _MARKER = re.compile(r"<!-- socialreg-audit: (\S+) -->")
-_GITHUB_USER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_GITHUB_USER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\Z")
 
 
 @dataclass(slots=True)

@@ -23,6 +23,7 @@ from socialreg.codes import WAIVERS
 from socialreg.findings import Finding, Severity
 from socialreg.load.model import Record, Repository
 from socialreg.rules import Problem, Rule, RuleContext, all_rules
+from socialreg.rules.org_references import check_org_references
 
 if TYPE_CHECKING:
     from socialreg.load.gitbase import BaseTree
@@ -84,6 +85,7 @@ def run_repository_rules(
     settings = rule_settings(repository.org_data("policy"))
     return [
         *check_policy_settings(repository.policy),
+        *check_org_references(repository),
         *check_repository(repository, today, settings, base),
     ]
 

@@ -32,9 +32,17 @@ from pathlib import Path, PurePosixPath
 from socialreg.check.engine import run_record_rules, run_repository_rules
 from socialreg.check.knock_on import without_knock_ons
 from socialreg.check.schemas import SchemaSet
+from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
 from socialreg.load.discover import FILE_PLACE, Job, place_problem, plan_jobs, record_place
-from socialreg.load.documents import MAX_ORG_FILE_BYTES, Document, LoadResult, load_file
+from socialreg.load.documents import (
+    MAX_ORG_FILE_BYTES,
+    Document,
+    LoadResult,
+    load_bytes,
+    load_file,
+)
+from socialreg.load.files import entry_problem, read_plain_file
 from socialreg.load.gitbase import BaseTree, read_base
 from socialreg.load.index_cache import ORG_CACHE_FILE, IndexCache, stamp
 from socialreg.load.model import (
@@ -44,6 +52,7 @@ from socialreg.load.model import (
     RecordKind,
     RecordSummary,
     Repository,
+    Schemas,
 )
 from socialreg.load.yaml_hints import explain as explain_yaml
 from socialreg.parallel import (
@@ -60,6 +69,7 @@ __all__ = [
     "Publish",
     "ValidateOptions",
     "WorkerError",
+    "check_at_base",
     "check_repository",
     "load_repository",
     "validate",
@@ -126,6 +136,43 @@ def check_repository(
     jobs = plan_jobs(root, only)
     base = None if base_ref is None else read_base(root, base_ref, _checked_records(jobs))
     return _run(root, jobs, _Rules(today, base, publish))
+
+
+def check_at_base(
+    root: Path,
+    schemas: Schemas,
+    today: datetime.date,
+    records: list[tuple[Job, bytes | None]],
+    context: list[RecordSummary],
+    org_files: dict[str, bytes] | None = None,
+) -> list[Finding]:
+    """What a base commit had to say about some of its records (for check.differential).
+
+    Each job's file is the bytes given (the file at the base commit) or, for None, the file on
+    disk, which is the same on both sides. `context` indexes the base's other records, and
+    `org_files` holds the base's org/ files when they differ from the disk's. Only the jobs
+    checked in full get findings; rules that compare with a base of their own see none.
+    """
+    repository = Repository(root=root, schemas=schemas)
+    blobs = {job.path: raw for job, raw in records if raw is not None}
+
+    def load(repository: Repository, job: Job) -> Loaded:
+        return _load_job(repository, job, blobs.get(job.path))
+
+    with collector_paused():
+        if org_files is None:
+            load_org_files(repository)
+        else:
+            _load_org_blobs(repository, org_files)
+        entries = _load_records(repository, [job for job, _ in records], load)
+        loaded = {summary.path for summary, _ in entries}
+        entries += [(summary, False) for summary in context if summary.path not in loaded]
+        build_index(repository, entries)
+        return [
+            *repository.findings,
+            *run_repository_rules(repository, today, None),
+            *run_record_rules(repository, today, None),
+        ]
 
 
 def load_repository(root: Path, only: Iterable[str] | None = None) -> Repository:
@@ -248,7 +295,7 @@ def load_org_files(repository: Repository) -> None:
     root = repository.root
     cache = IndexCache(root, "org", ORG_CACHE_FILE)
     for name, path in ORG_FILES.items():
-        if not (root / path).is_file():
+        if not os.path.lexists(root / path):  # a link or a pipe is not missing: load says why
             repository.findings.append(
                 Finding(
                     path,
@@ -270,6 +317,19 @@ def load_org_files(repository: Repository) -> None:
     cache.save()
 
 
+def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:
+    """Load the org/ files from `texts` (path -> bytes at a commit), as load_org_files does."""
+    for name, path in ORG_FILES.items():
+        if path not in texts:
+            continue  # missing there too: nothing to compare with
+        result = load_bytes(texts[path], path, MAX_ORG_FILE_BYTES)
+        repository.findings.extend(result.findings)
+        if result.document is not None:
+            schema_findings = repository.schemas.check(result.document, name)
+            repository.findings.extend(_deduplicated(schema_findings, result.findings))
+            setattr(repository, name, result.document)
+
+
 def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
     """Load an org/ file, from the cache when the file has not changed since it was stored.
 
@@ -281,7 +341,7 @@ def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
     known, data = cache.get(path, current) if current else (False, None)
     if known:
         try:
-            text = (root / path).read_text(encoding="utf-8-sig")
+            text = read_plain_file(root / path, MAX_ORG_FILE_BYTES).decode("utf-8-sig")
         except (OSError, UnicodeError):
             pass  # changed under us: load it properly below, with a message if it is broken
         else:
@@ -295,14 +355,24 @@ def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
 # --- loading the records --------------------------------------------------------------------
 
 
-def _load_records(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
-    """Load and schema-check `jobs`; keep findings and full records of the files checked in
-    full. Returns the index entries of every record, in path order."""
+def _load_records(
+    repository: Repository,
+    jobs: list[Job],
+    load: Callable[[Repository, Job], Loaded] | None = None,
+) -> list[IndexEntry]:
+    """Load and schema-check `jobs` (from disk, or with `load`); keep findings and full records
+    of the files checked in full. Returns the index entries of every record, in path order."""
     entries: list[IndexEntry] = []
     for job in jobs:
-        document, findings = _load_job(repository, job)
+        document, findings = (load or _load_job)(repository, job)
         if job.check_in_full:
-            problem = place_problem(job.path, job.kind)
+            # A link, pipe or device is never opened (load_file says so for .yaml names);
+            # it is reported once, as unreadable, not also as misplaced.
+            is_yaml = job.path.endswith((".yaml", ".yml"))
+            not_plain = None if is_yaml else _not_plain(repository.root, job.path)
+            problem = None if not_plain else place_problem(job.path, job.kind)
+            if not_plain:
+                repository.findings.append(not_plain)
             if problem:
                 repository.findings.append(
                     Finding(job.path, 1, 1, FILE_PLACE, Severity.ERROR, problem)
@@ -321,10 +391,11 @@ def _load_records(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
     return entries
 
 
-def _load_job(repository: Repository, job: Job) -> Loaded:
+def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loaded:
+    """Load and schema-check a record file: from disk, or from `raw` (a file at a commit)."""
     if not job.path.endswith((".yaml", ".yml")):
         return None, []
-    result = load_file(repository.root, job.path)
+    result = load_file(repository.root, job.path) if raw is None else load_bytes(raw, job.path)
     if not job.check_in_full or result.document is None:
         return result.document, result.findings
     schema_findings = repository.schemas.check(result.document, job.kind)
@@ -371,17 +442,22 @@ def _summary_fields(job: Job, document: Document | None) -> dict[str, object] | 
 
 
 def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
-    """Index every record by kind and id; the second file with an id already taken is an error.
+    """Index every record by kind and id; every file checked whose id another file has too is
+    an error.
 
-    Entries are taken in path order, so which file counts as "second" never depends on how the
-    work was split.
+    Every such file is told, not only the one that sorts second: which of two files is the new
+    one is not known here, and a check of only the changed file must find what a full check
+    finds. Entries are taken in path order, so the index never depends on how the work was
+    split.
     """
     entries.sort(key=lambda entry: entry[0].path)
+    paths: dict[tuple[RecordKind, str], list[str]] = {}
+    for summary, _ in entries:
+        paths.setdefault((summary.kind, summary.id), []).append(summary.path)
+        repository.index[summary.kind].setdefault(summary.id, summary)
     for summary, check_in_full in entries:
-        same_id = repository.index[summary.kind].get(summary.id)
-        if same_id is None:
-            repository.index[summary.kind][summary.id] = summary
-        elif check_in_full:
+        others = [path for path in paths[(summary.kind, summary.id)] if path != summary.path]
+        if check_in_full and others:
             repository.findings.append(
                 Finding(
                     summary.path,
@@ -389,10 +465,19 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
                     1,
                     FILE_PLACE,
                     Severity.ERROR,
-                    f"Another {summary.kind} has the id `{summary.id}` ({same_id.path}). "
+                    f"Another {summary.kind} has the id `{summary.id}` ({', '.join(others)}). "
                     "Ids must be unique across units: rename one of the files.",
                 )
             )
+
+
+def _not_plain(root: Path, path: str) -> Finding | None:
+    """An SR001 finding for a link, pipe, device or socket at `path`, never opened."""
+    try:
+        problem = entry_problem(os.lstat(root / path).st_mode)
+    except OSError:
+        return None
+    return None if problem is None else Finding(path, 1, 1, UNREADABLE, Severity.ERROR, problem)
 
 
 def _deduplicated(new: list[Finding], earlier: list[Finding]) -> list[Finding]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from socialreg.codes import POLICY_SETTINGS
 from socialreg.findings import Finding
+from socialreg.limits import MAX_OPTION
 from socialreg.load.documents import Document
 from socialreg.rules import Rule, all_rules, get_rule
 from socialreg.rules.base import suggest_code
@@ -93,8 +94,9 @@ def _value_problem(default: Any, value: Any) -> str | None:
     if isinstance(default, bool):
         return None if isinstance(value, bool) else "must be true or false"
     if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            return "must be a whole number of 1 or more, written without quotes"
+        # Rules add these to dates; an upper bound keeps every sum inside the calendar.
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_OPTION:
+            return f"must be a whole number from 1 to {MAX_OPTION:,}, written without quotes"
         return None
     if isinstance(default, list):
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):

@@ -9,22 +9,42 @@ SR007 for YAML's surprises).
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
+from socialreg import limits
+from socialreg.characters import describe, first_refused
+from socialreg.check.schemas import is_regex
 from socialreg.codes import INVALID_DATE, MISSING_KEY, UNKNOWN_KEY, WRONG_VALUE, YAML_SURPRISE
 from socialreg.dates import is_real_date
 from socialreg.findings import Finding
 from socialreg.load.documents import Document, JsonPath
 from socialreg.load.places import in_words, sentence_start
+from socialreg.patterns import python_pattern, url_pattern_problem
 
 _FORMAT_CHECKER = FormatChecker()
-_FORMAT_CHECKER.checks("date")(is_real_date)  # as the fast validator reads it
+_FORMAT_CHECKER.checks("date")(is_real_date)  # as the fast validator reads them
+_FORMAT_CHECKER.checks("regex")(is_regex)
+
+
+def _ecma_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """`pattern` as JSON Schema (and the fast validator) means it: see socialreg.patterns."""
+    if validator.is_type(instance, "string") and not python_pattern(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"pattern": _ecma_pattern}
+)
 
 
 def detailed_validator(schema: dict[str, Any], sources: dict[str, Any]) -> Draft202012Validator:
@@ -32,23 +52,35 @@ def detailed_validator(schema: dict[str, Any], sources: dict[str, Any]) -> Draft
     registry: Registry[Any] = Registry().with_resources(
         (name, Resource.from_contents(content)) for name, content in sources.items()
     )
-    return Draft202012Validator(schema, registry=registry, format_checker=_FORMAT_CHECKER)
+    validator: Draft202012Validator = _Validator(
+        schema, registry=registry, format_checker=_FORMAT_CHECKER
+    )
+    return validator
 
 
 def explain(validator: Draft202012Validator, document: Document) -> list[Finding]:
     schema = validator.schema
     root: dict[str, Any] = schema if isinstance(schema, dict) else {}
-    findings = (_explain(error, document, root) for error in validator.iter_errors(document.data))
+    findings = (
+        finding
+        for error in validator.iter_errors(document.data)
+        for finding in _explain(error, document, root)
+    )
     # A value can fail several keywords (pattern and format) with the same message.
     return list(dict.fromkeys(findings))
 
 
-def _explain(error: ValidationError, document: Document, root: dict[str, Any]) -> Finding:
+def _explain(error: ValidationError, document: Document, root: dict[str, Any]) -> list[Finding]:
     if error.context:
         error = best_match(error.context) or error
     path: JsonPath = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":  # every unknown key, each at its own line
+        return [
+            document.finding(where, rule, message)
+            for rule, message, where in _unknown_keys_described(error, path)
+        ]
     rule, message, where = _describe(error, path, document, _property_schema(error, root))
-    return document.finding(where, rule, message)
+    return [document.finding(where, rule, message)]
 
 
 def _property_schema(error: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
@@ -77,21 +109,6 @@ def _describe(
     keyword = str(error.validator)
     schema = error.schema if isinstance(error.schema, dict) else {}
 
-    if keyword == "additionalProperties":
-        unknown = _unknown_keys(error)
-        known = sorted(schema.get("properties", {}))
-        key = unknown[0] if unknown else "?"
-        where = (*path, key)
-        hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        suggestion = f" Did you mean `{hint[0]}`?" if hint else ""
-        place = f"in {in_words(path)}" if path else "at the top level"
-        listing = f" Known keys here: {', '.join(known)}." if known and not hint else ""
-        return (
-            UNKNOWN_KEY,
-            f"`{key}` is not a known key {place}.{suggestion}{listing} "
-            "Unknown keys are errors so that a typo cannot silently drop a value.",
-            where,
-        )
     if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
         key = error.instance
         place = f"in {in_words(path)}" if path else "at the top level"
@@ -119,6 +136,16 @@ def _describe(
             f'{path[-1] if path else "value"}: "{surprise}"',
             path,
         )
+    if _is_date_schema(schema) and keyword == "format" and _is_iso_date(error.instance):
+        return (
+            INVALID_DATE,
+            f"{name} is {error.instance}, outside the dates a record can use "
+            f"({limits.DATE_RANGE_TEXT}). Write the real date.",
+            path,
+        )
+    if keyword == "format" and error.validator_value == "regex":
+        problem = url_pattern_problem(str(error.instance)) or "it is not a pattern"
+        return WRONG_VALUE, f"{name} is {_show(error.instance)}: {problem}.", path
     if _is_date_schema(schema) and keyword in ("format", "pattern"):
         return (
             INVALID_DATE,
@@ -126,7 +153,59 @@ def _describe(
             "(for example 2026-03-31).",
             path,
         )
+    control = _control_character(error, keyword, schema)
+    if control is not None:
+        is_key = "propertyNames" in error.absolute_schema_path
+        where: JsonPath = (*path, str(error.instance)) if is_key else path
+        subject = f"The key `{error.instance}`" if is_key else name
+        return WRONG_VALUE, f"{subject} {control}", where
     return WRONG_VALUE, _wrong_value(name, keyword, error, schema, own), path
+
+
+def _unknown_keys_described(
+    error: ValidationError, path: JsonPath
+) -> Iterator[tuple[str, str, JsonPath]]:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = sorted(schema.get("properties", {}))
+    place = f"in {in_words(path)}" if path else "at the top level"
+    for key in _unknown_keys(error):
+        hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        suggestion = f" Did you mean `{hint[0]}`?" if hint else ""
+        listing = f" Known keys here: {', '.join(known)}." if known and not hint else ""
+        yield (
+            UNKNOWN_KEY,
+            f"`{key}` is not a known key {place}.{suggestion}{listing} "
+            "Unknown keys are errors so that a typo cannot silently drop a value.",
+            (*path, key),
+        )
+
+
+def _control_character(error: ValidationError, keyword: str, schema: dict[str, Any]) -> str | None:
+    """What to say about a control character or line break in a text, if that is the problem."""
+    if keyword not in ("not", "pattern", "format") or not isinstance(error.instance, str):
+        return None
+    refused = schema.get("not", {}).get("pattern", "") if keyword == "not" else ""
+    one_line = keyword != "not" or "\\u000a" in refused
+    character = first_refused(error.instance, one_line)
+    if character is None:
+        return None
+    if character == "\n":
+        return (
+            "contains a line break (U+000A), but it must be one line. Remove the line break "
+            "(in quotes it may be written \\n)."
+        )
+    return (
+        f"contains {describe(character)}, an invisible control character. Delete it (in quotes "
+        "it may be written as an escape such as \\0, \\e or \\x01)."
+    )
+
+
+def _is_iso_date(value: Any) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _unknown_keys(error: ValidationError) -> list[str]:

@@ -9,7 +9,6 @@ then). A test keeps the two in agreement on every case.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import jsonschema_rs
 from socialreg.dates import is_real_date
 from socialreg.findings import Finding
 from socialreg.load.documents import Document
+from socialreg.patterns import url_pattern_problem
 
 COMMON = "common.schema.json"
 KINDS = ("account", "campaign", "organization", "units", "policy")
@@ -43,7 +43,7 @@ class _Schema:
                 validate_formats=True,
                 # The formats mean what they mean to jsonschema's FormatChecker, so that the
                 # two validators agree: a real date, an @ in an address, a Python regex.
-                formats={"date": is_real_date, "email": _has_at_sign, "regex": _is_regex},
+                formats={"date": is_real_date, "email": _has_at_sign, "regex": is_regex},
             )
         except ValueError as error:
             first_line = str(error).splitlines()[0]
@@ -104,14 +104,9 @@ def _has_at_sign(value: object) -> bool:
     return not isinstance(value, str) or "@" in value
 
 
-def _is_regex(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        re.compile(value)
-    except re.error:
-        return False
-    return True
+def is_regex(value: object) -> bool:
+    """JSON Schema's `regex` format, as the rules run patterns: in RE2 (socialreg.patterns)."""
+    return not isinstance(value, str) or url_pattern_problem(value) is None
 
 
 def _bundle(schema: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:

@@ -17,8 +17,7 @@ from socialreg.dates import as_date
 from socialreg.findings import Finding, Severity
 from socialreg.load.model import Record
 from socialreg.rules.base import Problem, RuleContext, get_rule, register
-
-STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
+from socialreg.sources import RECORD_FORMAT, STOCKHOLM_NEW
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ moderator while a second person is being trained. A waiver documents that except
 why, who in the communications office approved it and until when. The excused finding is still
 shown, marked waived, so exceptions are visible and never hidden. A waiver that has expired no
 longer applies. A waiver for a rule that does not fire any more is an error too, so that old
-exceptions do not pile up. Problems with the file itself (SR001-SR016: unreadable YAML, unknown
+exceptions do not pile up. Problems with the file itself (SR001-SR017: unreadable YAML, unknown
 keys, a file in the wrong folder) cannot be waived: fix them instead.
 
 Waivers of the rules in the option `communications_approval_for` (by default the moratorium on
@@ -48,11 +47,11 @@ org/organization.yaml, written as their GitHub user name. Waivers of rules that 
 base commit (SR109, SR114) are never called stale, because whether those rules fire depends on
 the change being checked.
 """,
-    source=f"REQUIREMENTS.md rule 26; {STOCKHOLM_NEW}",
+    source=f"{RECORD_FORMAT}; {STOCKHOLM_NEW}",
     options={"communications_approval_for": ["SR109"]},
     passing="""
 moderators:
-  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+  - {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 waivers:
   - rule: SR105
     reason: Oskar Falk joins as second moderator when his training ends in January.

@@ -20,6 +20,7 @@ from socialreg.audit.report import FORMATS
 from socialreg.audit.schedule import AuditResult, run_audit
 from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
+from socialreg.commands.output import write_output
 from socialreg.errors import InternalError
 
 
@@ -46,7 +47,7 @@ def audit(options: AuditOptions) -> int:
     if options.output is None:
         sys.stdout.write(text)
     else:
-        options.output.write_text(text, encoding="utf-8")
+        write_output(options.output, text)
     if not options.open_issues:
         return 1 if result.now else 0
     # Imported here: the GitHub client is only needed for the issues.

@@ -1,9 +1,10 @@
 """`socialreg build`: check the records, then write the public registry site.
 
-The site is built only from records that pass validation: with errors, nothing is written and
-the command exits 1, so a broken record never reaches the public. `--force` builds anyway (for
-a preview while fixing); the site then shows what it can and leaves out addresses that are
-not plain https.
+The site is built only when every record can be read and matches the record format: otherwise
+nothing is written and the command exits 1, so an official account never silently vanishes
+from the public page. Policy and date findings do not stop it (see check/publishable.py); the
+command says how many need attention. `--force` builds anyway (for a preview while fixing); the
+site then shows what it can and leaves out addresses that are not plain https.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from socialreg.check import publishable
 from socialreg.check.pipeline import check_repository
 from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
@@ -50,15 +52,20 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     summary = Summary.of(findings, checked.files_checked)
     repository = checked.repository
     repository.records = checked.published
-    if summary.errors:
-        sys.stderr.write(text_report(Report(findings, summary)))
+    stopping = publishable.blocking(findings)
+    if stopping:
+        sys.stderr.write(text_report(Report(stopping, Summary.of(stopping, summary.files))))
         if not options.force:
             sys.stderr.write(
-                "The site was not built, because the records have errors. Fix the errors "
-                "above, or build a preview anyway with --force.\n"
+                "The site was not built, because these records cannot be read or do not match "
+                "the record format. Fix the errors above, or build a preview anyway with "
+                "--force.\n"
             )
             return 1, None
         sys.stderr.write("Building anyway, because of --force. Do not publish this site.\n")
+    note = publishable.attention_note(Report(findings, summary))
+    if note is not None:
+        sys.stderr.write(note + "\n")
     try:
         result = build_site(repository, options.out, options.today, options.generated)
     except SiteError as error:
@@ -107,8 +114,9 @@ def generated_time(today_given: bool, today: datetime.date) -> datetime.datetime
 def command(ctx: click.Context, out: Path | None, today: datetime.date, force: bool) -> None:
     """Check the records and write the public registry site (HTML, JSON, CSV, calendar, feed).
 
-    Prints the page to open. Exit code 0: built; 1: not built, the records have errors;
-    2: usage or internal error.
+    Prints the page to open. Exit code 0: built (policy and date findings do not stop it);
+    1: not built, a record cannot be read or does not match the schemas; 2: usage or internal
+    error.
     """
     root: Path = ctx.obj
     given = ctx.get_parameter_source("today") == click.core.ParameterSource.COMMANDLINE

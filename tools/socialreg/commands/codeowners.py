@@ -6,15 +6,12 @@ import difflib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
+from socialreg.adopt.org_state import error_lines, read_org
 from socialreg.codeowners import read_owners, render
-from socialreg.findings import Finding, Severity
-from socialreg.load.documents import load_file
-
-ORG_FILES = ("org/organization.yaml", "org/units.yaml")
+from socialreg.commands.output import write_output
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,39 +21,18 @@ class CodeownersOptions:
     check: bool
 
 
-def _load(root: Path, path: str, findings: list[Finding]) -> dict[str, Any]:
-    if not (root / path).is_file():
-        findings.append(
-            Finding(
-                path,
-                1,
-                1,
-                "SR013",
-                Severity.ERROR,
-                f"{path} is missing; CODEOWNERS is written from it.",
-            )
-        )
-        return {}
-    result = load_file(root, path)
-    findings.extend(result.findings)
-    if result.document is None or not isinstance(result.document.data, dict):
-        return {}
-    data: dict[str, Any] = result.document.data
-    return data
-
-
 def run(options: CodeownersOptions) -> int:
     """Write or check CODEOWNERS; returns the exit code (0 written/current, 1 stale or broken)."""
-    findings: list[Finding] = []
-    organization, units = (_load(options.root, path, findings) for path in ORG_FILES)
-    if findings:
-        for finding in findings:
-            click.echo(
-                f"{finding.path}:{finding.line}:{finding.column}: {finding.message}", err=True
-            )
-        click.echo("CODEOWNERS was not written: fix the org/ files first.", err=True)
+    # The org/ files are checked as `validate` checks them: a supervisor written as a bare name
+    # would otherwise drop out of CODEOWNERS silently.
+    state = read_org(options.root)
+    if state.errors:
+        for line in error_lines(state):
+            click.echo(line, err=True)
+        verb = "checked" if options.check else "written"
+        click.echo(f"CODEOWNERS was not {verb}: correct the org/ files first.", err=True)
         return 1
-    owners = read_owners(organization, units)
+    owners = read_owners(state.organization, state.units)
     for problem in owners.problems:
         click.echo(f"warning: {problem}", err=True)
     expected = render(owners)
@@ -85,8 +61,7 @@ def run(options: CodeownersOptions) -> int:
             "and commit the result."
         )
         return 1
-    options.output.parent.mkdir(parents=True, exist_ok=True)
-    options.output.write_text(expected, encoding="utf-8")
+    write_output(options.output, expected, make_folder=True)
     click.echo(f"Wrote {shown}.")
     return 0
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import click
 from click.decorators import FC
 
-from socialreg.dates import as_date
+from socialreg.dates import as_date, parse_date
+from socialreg.limits import DATE_RANGE_TEXT
 
 # Fixes "today" for every command of a session or test run (the example organisation, for
 # instance, was written for 2026-11-21). An explicit --today wins.
@@ -20,6 +21,10 @@ def parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -
         return datetime.date.today()
     day = as_date(value)
     if day is None:
+        if parse_date(value) is not None:  # a real date, outside the years the rules compute with
+            raise click.BadParameter(
+                f"{value} is outside the dates the rules use ({DATE_RANGE_TEXT})."
+            )
         raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD.")
     return day
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from socialreg.github import next_step
 from socialreg.github.bot import (
     ApprovalsOptions,
     CommentOptions,
@@ -129,3 +130,21 @@ def comment_command(
     if not dry_run and (not repo or number is None):
         raise click.UsageError("--repo and --pr are needed to post the comment.")
     sys.exit(run_comment(CommentOptions(repo or "", number or 0, report, approvals, dry_run)))
+
+
+@group.command("next-step")
+@_repo_option
+@click.option(
+    "--commit",
+    required=True,
+    envvar="GITHUB_SHA",
+    help="The commit pushed to the default branch (default: $GITHUB_SHA).",
+)
+@click.option("--dry-run", is_flag=True, help="Print the comments; post nothing.")
+def next_step_command(repo: str, commit: str, dry_run: bool) -> None:
+    """After a merge, tell the requester of each approved account what to do next.
+
+    Comments once on the pull request that the commit merged, when it added or changed accounts
+    with status requested. Exit code 0: done (or nothing to say); 2: GitHub or usage error.
+    """
+    sys.exit(next_step.run_next_step(repo, commit, dry_run))

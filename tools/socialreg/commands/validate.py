@@ -8,10 +8,14 @@ from pathlib import Path
 
 import click
 
+from socialreg.check import publishable
+from socialreg.check.differential import differential_report
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
+from socialreg.commands.output import write_output
 from socialreg.errors import InternalError
+from socialreg.load.discover import is_checked_path
 from socialreg.load.gitbase import BaseError
 from socialreg.reporters import Report, reporters
 
@@ -23,7 +27,8 @@ class _UsageProblem(click.ClickException):
 
 
 def exit_code(report: Report, strict: bool) -> int:
-    if report.summary.errors or (strict and report.summary.warnings):
+    deciding = report.deciding_summary  # with --base, only what the change introduces
+    if deciding.errors or (strict and deciding.warnings):
         return 1
     return 0
 
@@ -31,13 +36,21 @@ def exit_code(report: Report, strict: bool) -> int:
 def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     relative = []
     for path in paths:
-        absolute = path.resolve()
+        # The folder is resolved, the name is not: a link is checked as itself (and refused),
+        # never as the file it points to.
+        absolute = path.absolute().parent.resolve() / path.name
         try:
             relative.append(absolute.relative_to(root).as_posix())
         except ValueError:
             raise click.BadParameter(
                 f"{path} is outside the registry repository {root}.", param_hint="PATH"
             ) from None
+    not_records = [path for path in relative if not is_checked_path(path)]
+    if not_records:
+        raise _UsageProblem(
+            f"{not_records[0]} is not a record or an org/ file, so there is nothing to check in "
+            "it. Records are the .yaml files under accounts/ and campaigns/."
+        )
     return tuple(relative)
 
 
@@ -54,10 +67,20 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
 @with_today("The date that date rules use")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option(
+    "--fail-on",
+    type=click.Choice(["error", "unreadable"]),
+    default="error",
+    show_default=True,
+    help="What fails the run: any error, or only a record that cannot be read or does not "
+    "match the schemas (for publishing the registry: policy and date findings are listed but "
+    "do not stop it, and the reason for a stop goes to standard error in one line).",
+)
+@click.option(
     "--base",
     metavar="REF",
-    help="Compare with this Git commit or branch (in CI, the pull request's base) to catch "
-    "deleted accounts, re-opened accounts and new accounts during a moratorium.",
+    help="Compare with this Git commit or branch (in CI, the pull request's base): only "
+    "findings the change introduces fail the run, findings already there are listed apart, "
+    "and deleted accounts, re-opened accounts and new accounts during a moratorium are caught.",
 )
 @click.option(
     "--output",
@@ -71,6 +94,7 @@ def command(
     output_format: str,
     today: datetime.date,
     strict: bool,
+    fail_on: str,
     base: str | None,
     output: Path | None,
 ) -> None:
@@ -80,7 +104,10 @@ def command(
     """
     options = ValidateOptions(root, relative_paths(root, paths), today, strict, base)
     try:
-        report = validate(options)
+        if base is None:
+            report = validate(options)
+        else:  # new findings apart from those already on the base
+            report = differential_report(root, options.paths or None, today, base)
     except SchemaError as error:
         raise InternalError(f"the schemas cannot be used: {error}") from error
     except BaseError as error:
@@ -89,5 +116,10 @@ def command(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
+    if fail_on == "unreadable":
+        code, reason = publishable.exit_code(report)
+        if reason is not None:
+            sys.stderr.write(reason + "\n")
+        sys.exit(code)
     sys.exit(exit_code(report, strict))

@@ -268,7 +268,7 @@ class GitHub:
         owner, _, name = full_name.partition("/")
         if not owner or not name or "/" in name:
             raise GitHubError(
-                f"--repo must be OWNER/NAME, like norrvik/social-media (not {full_name!r})."
+                f"--repo must be OWNER/NAME, like example-org/social-media (not {full_name!r})."
             )
         found = self.call(
             f"opening the repository {full_name}", self._client.repository, owner, name
@@ -377,6 +377,14 @@ class Repository:
         what = f"listing the open pull requests of {self.full_name}"
         found = self._list(what, lambda: self._repo.pull_requests(state="open", base=base))
         return [_pull(pull) for pull in found]
+
+    def pull_requests_for_commit(self, sha: str) -> list[PullRequest]:
+        """The pull requests that brought the commit in: after a merge, the merged one
+        (GET commits/{sha}/pulls)."""
+        what = f"finding the pull request of commit {sha[:7]}"
+        url = self._repo._build_url("commits", sha, "pulls", base_url=self._repo._api)
+        iterator = self._repo._iter(-1, url, github3.pulls.ShortPullRequest)
+        return [_pull(pull) for pull in self._list(what, lambda: iterator)]
 
     def force_push_times(self, number: int) -> list[datetime.datetime]:
         """When the pull request's branch was force-pushed (its `head_ref_force_pushed` events)."""

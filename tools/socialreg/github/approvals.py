@@ -1,9 +1,10 @@
 """The two-key approval check: plain data in, a verdict out; no GitHub calls and no prose here.
 
 The policy asks for two approvals of every account and campaign: the supervisor of the unit
-that owns the record, who has operational responsibility (Karolinska Institutet's guidance,
-seed 000), and the communications office (seeds 000 and 001). GitHub's CODEOWNERS lets any one
-listed owner approve, so this check adds the second key:
+that owns the record, who has operational responsibility (Karolinska Institutet, *Setting up a
+social media account*), and the communications office (the same, and City of Stockholm, *Guide
+– starta nytt konto*). GitHub's CODEOWNERS lets any one listed owner approve, so this check
+adds the second key:
 
 - every unit whose records the pull request changes needs an approval from one of that unit's
   supervisors; a record moved from one unit to another needs both units' supervisors;
@@ -38,7 +39,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from socialreg.codeowners import Owners
@@ -143,6 +144,7 @@ NoteKind = Literal[
     "changes_without_key",  # login requested changes but holds no key
     "no_key",  # login approved but holds no key
     "no_candidates",  # no one may give `key_label`
+    "go_live",  # the pull request only opens approved accounts: communications is enough
 ]
 
 
@@ -493,11 +495,13 @@ def evaluate(
     duties: Duties = Duties(),
     refusals: Sequence[Refusal] = (),
     problems: Sequence[str] = (),
+    go_live_only: bool = False,
 ) -> Verdict:
     """Decide whether the pull request has every key it needs.
 
     `owners` and `duties` must come from the default branch as it is now; `write_access` must
-    answer for every login in `approvers_to_ask(reviews, author)`.
+    answer for every login in `approvers_to_ask(reviews, author)`. `go_live_only` (see
+    go_live.py): the pull request only opens approved accounts, so no supervisor key is needed.
     """
     refused = list(refusals)
     base = base_refusal(base_ref, default_branch)
@@ -505,15 +509,21 @@ def evaluate(
         refused.insert(0, base)
     scope = scope_of(changes)
     chosen = candidates(scope, owners, author, record_people, duties)
+    if go_live_only:  # no supervisor may take the communications key from its holder
+        chosen = replace(chosen, supervisors={unit: () for unit in chosen.supervisors})
     latest = latest_reviews(reviews, author)
     approvals = fresh_approvals(latest, chosen, head_sha, last_force_push, write_access)
     keys = assign_keys(scope, chosen, approvals.counting)
+    if go_live_only:
+        keys = tuple(key for key in keys if key.kind != "supervisor")
     blocked_by = tuple(
         login
         for login, review in sorted(latest.items())
         if review.state == CHANGES_REQUESTED and login in chosen.anyone
     )
     notes: list[Note] = [Note("problem", text=problem) for problem in problems]
+    if go_live_only:
+        notes.append(Note("go_live"))
     notes += approvals.notes
     notes += _one_key_notes(keys, approvals.counting)
     notes += _review_notes(latest, chosen, reviews, author)

@@ -111,6 +111,12 @@ def note_markdown(note: Note) -> str:
     who = login(note.login) if note.login else ""
     if note.kind == "problem":
         return escape(note.text)
+    if note.kind == "go_live":
+        return (
+            "This pull request only opens an account that was already approved (its status goes "
+            "from requested to active or pilot, with its address), so the communications "
+            "office's approval is enough."
+        )
     if note.kind == "stale":
         return (
             f"{who} approved an earlier push (commit {code_span(note.other)}). An approval "

@@ -38,9 +38,11 @@ from socialreg.github.approvals import (
     evaluate,
     file_count_refusal,
     non_regular_refusals,
+    record_unit,
     scope_of,
 )
 from socialreg.github.approvals_text import render_summary, status_description
+from socialreg.github.go_live import is_go_live_only
 from socialreg.load.documents import load_text
 
 # Each changed record is read twice (base and head) to see who owns it; beyond this many the
@@ -172,7 +174,35 @@ def decide(repo: Repository, pull: PullRequest, files: list[ChangedFile]) -> Ver
         duties=duties(repo, default_sha),
         refusals=refusals,
         problems=[*owners.problems, *problems],
+        go_live_only=opens_approved_accounts(repo, files, default_sha, pull.head_sha),
     )
+
+
+def opens_approved_accounts(
+    repo: Repository, files: list[ChangedFile], default_sha: str, head_sha: str
+) -> bool:
+    """Whether every changed file is an account that goes live as approved (go_live.py). The
+    record before is read from the default branch as it is now, never from the pull request."""
+    if not files or len(files) > RECORD_READ_LIMIT:
+        return False
+    for entry in files:
+        if entry.previous_filename is not None or entry.status != "modified":
+            return False
+        if not entry.filename.startswith("accounts/") or record_unit(entry.filename) is None:
+            return False
+        before = _record_data(repo.file_text(entry.filename, default_sha))
+        after = _record_data(repo.file_text(entry.filename, head_sha))
+        if not is_go_live_only(before, after):
+            return False
+    return True
+
+
+def _record_data(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    loaded = load_text(text, "record.yaml")
+    data = loaded.document.data if loaded.document is not None else None
+    return data if isinstance(data, dict) and not loaded.findings else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,7 @@ def render_comment(report: Report, links: WebLinks, approvals: str | None = None
         "this comment on every run.</sub>"
     )
     approvals_part = "" if approvals is None else _shorten(approvals.strip(), APPROVALS_LIMIT)
-    if not report.findings:
+    if not report.findings and (report.baseline is None or not report.baseline.fixed):
         files = markdown.count(report.summary.files, "file")
         validation = f"### ✅ All checks passed\n\n{files} checked, no problems found."
     else:
@@ -203,7 +203,7 @@ def wanted_labels(report: Report, paths: Iterable[str], records_with_waivers: bo
         wanted.add(ACCOUNT_REQUEST.name)
     if any(path.startswith("campaigns/") for path in paths):
         wanted.add(CAMPAIGN.name)
-    if report.summary.errors:
+    if report.deciding_summary.errors:  # with a base, errors already there do not count
         wanted.add(NEEDS_CHANGES.name)
     waived = any(finding.severity is Severity.WAIVED for finding in report.findings)
     if waived or records_with_waivers:

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from socialreg.codes import FILE_PLACE
-from socialreg.load.model import RecordKind
+from socialreg.load.model import ORG_FILES, RecordKind
 from socialreg.wording import a_or_an
 
 __all__ = ["FILE_PLACE", "RECORD_FOLDERS"]
 
 RECORD_FOLDERS: dict[str, RecordKind] = {"accounts": "account", "campaigns": "campaign"}
-RECORD_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+RECORD_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 _IGNORED_NAMES = {"README.md", ".gitkeep"}
 
 
@@ -66,6 +66,20 @@ def discover_records(root: Path) -> Iterator[tuple[str, RecordKind]]:
             continue
         for path in sorted(_files_below(str(base), f"{folder}/")):
             yield path, kind
+
+
+def is_checked_path(path: str) -> bool:
+    """Whether `validate PATH` checks something at `path` (relative, with /): a file that
+    discover_records would find, or one of the org/ files."""
+    parts = path.split("/")
+    if path in ORG_FILES.values():
+        return True
+    return (
+        len(parts) >= 2
+        and parts[0] in RECORD_FOLDERS
+        and parts[-1] not in _IGNORED_NAMES
+        and not any(part.startswith(".") for part in parts[1:-1])
+    )
 
 
 def _files_below(folder: str, prefix: str) -> Iterator[str]:

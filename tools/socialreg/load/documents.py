@@ -13,6 +13,7 @@ errors, and keys are always text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,18 +21,22 @@ from typing import Any
 
 import yaml
 
+from socialreg.characters import describe
 from socialreg.codes import (
     ALIAS_BOMB,
     DOCUMENT_SHAPE,
     DUPLICATE_KEY,
     INVALID_DATE,
     UNREADABLE,
+    WRONG_VALUE,
     YAML_SYNTAX,
 )
 from socialreg.dates import is_calendar_date
 from socialreg.findings import Finding, Severity
+from socialreg.load import line_breaks, numbers
+from socialreg.load.files import NotAPlainFile, read_plain_file
 from socialreg.load.positions import UNSURE, find_position
-from socialreg.load.yaml_fast import compose
+from socialreg.load.yaml_fast import compose, scan
 from socialreg.load.yaml_hints import quoted_line, quoting_hint
 
 JsonPath = tuple[str | int, ...]
@@ -49,8 +54,6 @@ MAX_ALIAS_VALUES = 20_000
 _EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"
 _TRUE_WORDS = frozenset({"yes", "true", "on"})
-# Reused for YAML's number syntax (0x1F, 1_000, 1.5e3); it only reads `node.value`.
-_NUMBER_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 class Document:
@@ -112,14 +115,14 @@ class Document:
                 if found is UNSURE:
                     break
                 if found is not None:
-                    return found  # type: ignore[return-value]
+                    return within(self.text, found)  # type: ignore[arg-type]
             else:
                 return (1, 1)
         positions = self.positions
         for end in range(len(path), 0, -1):
             position = positions.get(path[:end])
             if position is not None:
-                return position
+                return within(self.text, position) if self.text else position
         return positions.get((), (1, 1))
 
     def finding(
@@ -165,8 +168,9 @@ class _LoadError(Exception):
 def load_file(root: Path, relative_path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
     """Load `root / relative_path`; the path in findings is `relative_path`."""
     try:
-        with open(root / relative_path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        raw = read_plain_file(root / relative_path, max_bytes + 1)
+    except NotAPlainFile as error:
+        return _failed(relative_path, UNREADABLE, str(error))
     except OSError as error:
         reason = error.strerror or str(error)
         return _failed(relative_path, UNREADABLE, f"The file cannot be read: {reason}.")
@@ -220,16 +224,26 @@ def load_text(text: str, path: str) -> LoadResult:
         data = builder.build(node, ())
     except _LoadError as error:
         # What to type instead, when the line has a value YAML reads as syntax (@, *, &, ...).
-        return _failed(path, error.rule, _with_quoting(text, error), error.position)
+        return _failed(path, error.rule, _with_quoting(text, error), within(text, error.position))
     except RecursionError:
         return _failed(path, DOCUMENT_SHAPE, "The file is nested too deeply to be a record.")
     document = Document(path, data, text, builder.positions, builder.plain_scalars)
-    return LoadResult(document, builder.findings)
+    findings = [
+        dataclasses.replace(f, line=line, column=column)
+        if (line, column) != (f.line, f.column)
+        else f
+        for f in builder.findings
+        for line, column in [within(text, (f.line, f.column))]
+    ]
+    return LoadResult(document, findings)
 
 
 def _compose(text: str) -> yaml.Node | None:
+    protected, back = line_breaks.protect(text)
     try:
-        return compose(text)
+        node = compose(protected)
+    except UnicodeEncodeError:  # a lone surrogate: text that came from no UTF-8 file
+        raise _LoadError(UNREADABLE, "The text is not valid Unicode.") from None
     except yaml.composer.ComposerError as error:
         if "expected a single document" in str(error.context or ""):
             raise _LoadError(
@@ -241,12 +255,58 @@ def _compose(text: str) -> yaml.Node | None:
         raise _syntax_error(error, text) from None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, text) from None
-    except yaml.YAMLError as error:  # errors without a position, such as bad characters
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow in a file
+        raise _character_error(error, text) from None
+    except yaml.YAMLError as error:  # errors without a position
         raise _LoadError(YAML_SYNTAX, f"The file is not valid YAML: {error}.") from None
+    if back is not None:
+        line_breaks.restore(node, back)
+    return node
+
+
+def _character_error(error: yaml.reader.ReaderError, text: str) -> _LoadError:
+    character = chr(error.character) if isinstance(error.character, int) else ""
+    index = text.find(character) if character else -1
+    if index < 0:
+        return _LoadError(YAML_SYNTAX, "The file holds a character that YAML does not allow.")
+    before = line_breaks.editor_lines(text[:index])
+    return _LoadError(
+        YAML_SYNTAX,
+        f"There is an invisible control character here, {describe(character)}, which YAML "
+        "does not allow in a file. Delete it (retyping the text around it helps).",
+        (len(before), len(before[-1]) + 1),
+    )
+
+
+# Errors that PyYAML reports where it gave up (often the end of the file), though the problem is
+# where something was opened and never closed: a quote, a [ list or a { mapping.
+_OPENED_HERE = {
+    "while scanning a quoted scalar": "A quote opened here is never closed",
+    "while parsing a flow sequence": "A `[` list opened here is not closed with `]`",
+    "while parsing a flow mapping": "A `{` mapping opened here is not closed with `}`",
+}
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
+    opened = _OPENED_HERE.get(str(error.context or ""))
+    if opened is not None and error.context_mark is not None:
+        gave_up = _position_of(error.problem_mark)[0]
+        return _LoadError(
+            YAML_SYNTAX,
+            f"{opened} (the file stops making sense on line {gave_up}). Close it, or put "
+            "text that contains quotes, `[` or `{` in quotes of the other kind.",
+            _position_of(error.context_mark),
+        )
     position = _position_of(error.problem_mark)
+    runaway = _runaway_quote(text, position[0])
+    if runaway is not None:
+        return _LoadError(
+            YAML_SYNTAX,
+            f"A quote opened here runs on to line {runaway[1]}, where the next quote mark of "
+            "the same kind closes it (an apostrophe, perhaps), and the file stops making sense "
+            "there. Close the quote on this line, or use the other kind of quotes.",
+            runaway[0],
+        )
     line_text = _line(text, position[0])
     if "\t" in line_text[: position[1]] or "'\\t'" in str(error.problem):
         tab_line = position[0]
@@ -266,6 +326,24 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> _LoadError:
     )
 
 
+def _runaway_quote(text: str, error_line: int) -> tuple[Position, int] | None:
+    """Where a quoted value starts that spans lines and ends just before the error, with the
+    line where it ends: a quote left open, closed by accident by a quote mark further down."""
+    last: yaml.ScalarToken | None = None
+    try:
+        for token in scan(line_breaks.protect(text)[0]):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                last = token
+    except yaml.YAMLError:
+        pass  # the error we are explaining: the tokens before it are what we need
+    if last is None or last.start_mark.line == last.end_mark.line:
+        return None
+    end_line = last.end_mark.line + 1
+    if not 0 <= error_line - end_line <= 1:
+        return None
+    return _position_of(last.start_mark), end_line
+
+
 _PARSER_WORDS = "This is not valid YAML:"
 
 
@@ -282,8 +360,18 @@ def _with_quoting(text: str, error: _LoadError) -> str:
 
 
 def _line(text: str, number: int) -> str:
-    lines = text.splitlines()
+    lines = line_breaks.editor_lines(text)
     return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def within(text: str, position: Position) -> Position:
+    """`position`, moved back into the file: the parser reports the end of a file that does
+    not end in a line break on a line after the last one."""
+    line, column = position
+    lines = line_breaks.editor_lines(text)
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, min(column, len(lines[line - 1]) + 1)
 
 
 def _position_of(mark: yaml.Mark | None) -> Position:
@@ -325,7 +413,10 @@ def _fast_build(root: yaml.Node) -> Any:
             if tag == _STR:
                 return node.value
             if tag in _SIMPLE:
-                return _simple_scalar(node)  # type: ignore[arg-type]
+                try:
+                    return _simple_scalar(node)  # type: ignore[arg-type]
+                except numbers.OutOfRange:
+                    raise _Unusual from None
             if tag == _TAG + "timestamp" and is_calendar_date(node.value):
                 return node.value
             raise _Unusual
@@ -356,9 +447,7 @@ def _simple_scalar(node: yaml.ScalarNode) -> Any:
         return None
     if kind == "bool":
         return node.value.lower() in _TRUE_WORDS
-    if kind == "int":
-        return _NUMBER_CONSTRUCTOR.construct_yaml_int(node)
-    return _NUMBER_CONSTRUCTOR.construct_yaml_float(node)
+    return numbers.construct(node)
 
 
 class _CarefulBuilder:
@@ -467,7 +556,11 @@ class _CarefulBuilder:
         if not node.style:  # plain, unquoted: the C parser says "", the Python one None
             self.plain_scalars[path] = value
         if tag in _SIMPLE:
-            return _simple_scalar(node)
+            try:
+                return _simple_scalar(node)
+            except numbers.OutOfRange as error:
+                self.findings.append(self._finding(node, path, WRONG_VALUE, str(error)))
+                return value  # the text, which no rule computes with
         if kind == "timestamp":
             # Dates stay text, as written; JSON Schema's `date` format and our rules read text.
             self.plain_scalars.pop(path, None)
@@ -476,6 +569,10 @@ class _CarefulBuilder:
         raise _LoadError(
             YAML_SYNTAX, f"The value type `{kind}` is not supported in records.", _mark(node)
         )
+
+    def _finding(self, node: yaml.Node, path: JsonPath, rule: str, message: str) -> Finding:
+        line, column = _mark(node)
+        return Finding(self.path, line, column, rule, Severity.ERROR, message, json_path_text(path))
 
     def _check_date(self, value: str, node: yaml.ScalarNode, path: JsonPath) -> None:
         if not is_calendar_date(value):

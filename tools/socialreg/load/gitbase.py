@@ -74,11 +74,22 @@ def read_base(root: Path, ref: str, records: Iterable[tuple[RecordKind, str, str
 
 
 def _load_blobs(root: Path, commit: str, prefix: str, paths: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for path, raw in read_blobs(root, commit, prefix, paths).items():
+        loaded = load_bytes(raw, path)
+        if loaded.document is not None:
+            data[path] = loaded.document.data
+    return data
+
+
+def read_blobs(root: Path, commit: str, prefix: str, paths: list[str]) -> dict[str, bytes]:
+    """The contents of `paths` (relative to `root`, which is `prefix` in the Git repository) at
+    `commit`, with one `git cat-file`; paths missing there are left out."""
     if not paths:
         return {}
     request = "".join(f"{commit}:{prefix}{path}\n" for path in paths).encode()
     output = _run(root, ["git", "cat-file", "--batch"], request)
-    data: dict[str, Any] = {}
+    blobs: dict[str, bytes] = {}
     position = 0
     for path in paths:
         header_end = output.index(b"\n", position)
@@ -87,11 +98,9 @@ def _load_blobs(root: Path, commit: str, prefix: str, paths: list[str]) -> dict[
         if len(header) != 3:  # "<object> missing"
             continue
         size = int(header[2])
-        loaded = load_bytes(output[position : position + size], path)
+        blobs[path] = output[position : position + size]
         position += size + 1
-        if loaded.document is not None:
-            data[path] = loaded.document.data
-    return data
+    return blobs
 
 
 def _git(root: Path, *arguments: str) -> str:

@@ -26,7 +26,8 @@ Stamp = tuple[int, int]  # size in bytes, modification time in nanoseconds
 
 def stamp(path: str) -> Stamp | None:
     try:
-        status = os.stat(path)  # a plain string: pathlib costs more than the stat here
+        # lstat: a link is stamped as itself, never by what it points to (it is not read)
+        status = os.lstat(path)  # a plain string: pathlib costs more than the stat here
     except OSError:
         return None
     return (status.st_size, status.st_mtime_ns)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Iterator
 
 import yaml
 
@@ -24,6 +25,11 @@ def compose(text: str) -> yaml.Node | None:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def scan(text: str) -> Iterator[yaml.Token]:
+    """The tokens of `text`, to explain a syntax error; PyYAML's errors pass through."""
+    return yaml.scan(text, Loader=_YamlLoader)
 
 
 _RESOLVER = yaml.resolver.Resolver()  # YAML 1.1's implicit types, as PyYAML's safe loader has them

@@ -18,9 +18,9 @@ from socialreg.load.places import in_words, parse_json_path
 # * is an alias, & an anchor, ! a tag, % a directive and | a block of text.
 RESERVED_STARTS = "@*&!%`|"
 
-_KEY_VALUE = re.compile(r"^(?P<prefix>\s*(?:-\s+)?(?:[^\s#'\"][^:#]*:\s+|(?<=-\s)))(?P<value>.*)$")
-_ITEM = re.compile(r"^(?P<prefix>\s*-\s+)(?P<value>.*)$")
-_KEY_ONLY = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z0-9_.-]+):\s*(?:#.*)?$")
+_KEY_VALUE = re.compile(r"^(?P<prefix>\s*(?:-\s+)?(?:[^\s#'\"][^:#]*:\s+|(?<=-\s)))(?P<value>.*)\Z")
+_ITEM = re.compile(r"^(?P<prefix>\s*-\s+)(?P<value>.*)\Z")
+_KEY_ONLY = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z0-9_.-]+):\s*(?:#.*)?\Z")
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z0-9_.-]+):(?:\s|$)")
 
 # Findings that a key at the wrong indentation causes: a duplicate key, an unknown key.

@@ -4,22 +4,32 @@ The site is static files only: HTML pages rendered here with Jinja2 (autoescapin
 from records is always shown as text), the stylesheet and two small scripts, and the
 downloads. It works from a web server and from the disk (file://), with JavaScript on or off.
 
-Layout of the output folder:
+Layout of the output folder, for the first language of `registry.languages`:
 
-    index.html            the official accounts, with search and filters
+    index.html            the first page of official accounts, the counts and the filters
+    list/<n>.html         the further pages of the list (for reading without JavaScript)
+    search-index.js       the compact index that filter.js loads when a visitor filters
     accounts/<id>.html    one page per official or archived account
     archive.html          accounts that are no longer official
-    verify.html           "Check an account", answered from verify-data.js
+    verify.html           "Check an account", answered from the shards in verify/
     campaigns.html        current and upcoming advertising campaigns
+    404.html
+
+and the same pages for every other language under <code>/ (sv/index.html, ...), each page
+linking to itself in the other languages. Shared by every language:
+
     registry.json         the data, described by registry.schema.json
     registry.csv  campaigns.ics  feed.xml
-    static/               style.css, filter.js, verify.js
+    verify/<n>.js         the published handles and addresses, split by a hash of the key
+    static/               style.css (with the organisation's accent colour), filter.js,
+                          verify.js, favicon.svg, and the organisation's logo
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,13 +46,23 @@ from socialreg.parallel import Channel, WorkerError, forked_workers, interleaved
 from socialreg.registry_site import identity_proofs
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
 from socialreg.registry_site.i18n import Translator
+from socialreg.registry_site.identity import DEFAULT_ACCENT, IdentityError
 from socialreg.registry_site.identity_strings import identity_strings
 from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
-from socialreg.registry_site.verify_data import identity_script, verify_script
+from socialreg.registry_site.platform_icons import icon_path, icon_svg
+from socialreg.registry_site.search_index import INDEX_FILE, search_index
+from socialreg.registry_site.verify_data import hosts_of, identity_script, verify_shards
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"
-STATIC_FILES = ("style.css", "filter.js", "verify.js", "identity.js", "favicon.svg")
+STATIC_FILES = ("style.css", "js.js", "filter.js", "verify.js", "identity.js", "favicon.svg")
+# Accounts on the front page and on each further page of the list (list/2.html, ...).
+PAGE_SIZE = 50
+# More units than this, and the unit filter's choices come with the search index: thousands of
+# <option>s would weigh more than the rest of the front page.
+UNIT_OPTIONS_LIMIT = 100
+# The registry is public and meant to be found: every page may be indexed.
+ROBOTS = "User-agent: *\nAllow: /\n"
 
 
 class SiteError(Exception):
@@ -82,7 +102,12 @@ def prepare_output(out: Path) -> None:
             f"{out} is not empty and was not made by `socialreg build`, so it is left as it "
             "is. Give --out an empty or new folder, such as site/."
         )
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        message = f"{out} cannot be made ({reason}). Give --out a folder you can write."
+        raise SiteError(message) from None
 
 
 class _Output:
@@ -134,93 +159,35 @@ def build_site(
     """Write the site for `repository` into `out` and say what was written."""
     if generated is None:
         generated = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    registry = published_registry(repository, today, generated)
+    try:
+        registry = published_registry(repository, today, generated)
+    except IdentityError as error:
+        raise SiteError(str(error)) from error
     prepare_output(out)
     output = _Output(out)
     output.write(MARKER, "This folder is built by `socialreg build` and replaced on every build.\n")
-    environment = _environment()
-    t = Translator(registry.language)
-    common: dict[str, Any] = {
-        "r": registry,
-        "t": t,
-        "s": t.filled(organization=registry.organization, email=registry.contact_email),
-        "strings": _script_strings(registry, t),
-    }
-    shells: dict[tuple[str, str], _Shell] = {}
-
-    def page(
-        template: str, target: str, title: str, current: str, root: str = "", **values: Any
-    ) -> None:
-        shell = shells.get((root, current))
-        if shell is None:
-            shell = shells[(root, current)] = _Shell(environment, common, root, current)
-        main = environment.get_template(template).render(common, root=root, **values)
-        output.write(target, shell.page(title, main))
-
-    def account_pages(accounts: Sequence[Account]) -> None:
-        for account in accounts:
-            title = _titled(f"{account.name} ({account.platform_name})", registry)
-            current = "accounts" if account.official else "archive"
-            page("account.html", account.page, title, current, root="../", a=account)
+    site = _Site(registry, output)
 
     # Account pages are most of the work; other processes start on them while this one
     # writes the other pages and the exports, then its own share of accounts.
-    mine, wait_for_the_others = _in_other_processes(account_pages, registry.accounts)
+    mine, wait_for_the_others = _in_other_processes(site.account_pages, registry.accounts)
 
-    official = registry.official_accounts
-    statuses = [status for status in OFFICIAL_STATUSES if any(a.status == status for a in official)]
-    page(
-        "index.html",
-        "index.html",
-        registry.title,
-        "accounts",
-        platforms=_platform_choices(registry),
-        units=_unit_choices(registry),
-        statuses=statuses,
-        jsonld=identity_proofs.json_ld(registry),
-    )
-    page(
-        "verify.html",
-        "verify.html",
-        _titled(t("verify_heading"), registry),
-        "verify",
-        identity=identity_strings(registry.language, registry.organization, registry.contact_email),
-    )
-    page(
-        "campaigns.html",
-        "campaigns.html",
-        _titled(t("campaigns_heading"), registry),
-        "campaigns",
-        campaigns=registry.current_campaigns(),
-    )
-    page("archive.html", "archive.html", _titled(t("archive_heading"), registry), "archive")
-    # A server shows 404.html at any address, so its links start from the site's root path.
-    site_path = urlsplit(registry.base_url).path.rstrip("/") + "/" if registry.base_url else ""
-    page("404.html", "404.html", _titled(t("page_not_found"), registry), "", root=site_path)
-
-    static = resources.files("socialreg") / "static"
-    for name in STATIC_FILES:
-        output.write(f"static/{name}", (static / name).read_bytes())
-    output.write(registry_json.SCHEMA_FILE, (static / registry_json.SCHEMA_FILE).read_bytes())
-    output.write("verify-data.js", verify_script(registry))
-    output.write("verify-identity.js", identity_script(registry))
-    output.write(identity_proofs.SCHEMA_FILE, (static / identity_proofs.SCHEMA_FILE).read_bytes())
-    for path, content in identity_proofs.proof_files(registry).items():
-        output.write(path, content)
-    output.write("registry.json", registry_json.render(registry))
-    output.write("registry.csv", registry_csv.render(registry))
-    output.write("campaigns.ics", calendar.render(registry))
-    output.write("feed.xml", feed.render(registry))
-    account_pages(mine)
+    for language in site.languages:
+        site.language_pages(language)
+    site.shared_files()
+    site.account_pages(mine)
     wait_for_the_others()
     # The other processes wrote their pages; they are this build's too, so keep them.
-    output.written.update(out / account.page for account in registry.accounts)
-    output.folders.update((out / account.page).parent for account in registry.accounts)
+    for language in site.languages:
+        for account in registry.accounts:
+            output.written.add(out / (language.prefix + account.page))
+            output.folders.add((out / (language.prefix + account.page)).parent)
     output.remove_the_rest()
+    official = registry.official_accounts
     return BuildResult(
         out=out,
         index=out / "index.html",
-        pages=5 + len(registry.accounts),
+        pages=site.pages_written + len(registry.accounts) * len(site.languages),
         official=len(official),
         archived=len(registry.archived_accounts),
         campaigns=len(registry.current_campaigns()),
@@ -228,6 +195,254 @@ def build_site(
             proof.describe() for proof in identity_proofs.bluesky_proofs(registry)
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLanguage:
+    """One language of the site: the first is at the site's root, the others in <code>/."""
+
+    code: str
+    prefix: str  # "" or "sv/"
+    translator: Translator
+
+
+class _Site:
+    """Renders the pages of every language and writes the files they share."""
+
+    def __init__(self, registry: Registry, output: _Output) -> None:
+        self.registry = registry
+        self.output = output
+        self.environment = _environment()
+        self.languages = [
+            SiteLanguage(code, "" if number == 0 else f"{code}/", Translator(code))
+            for number, code in enumerate(registry.languages)
+        ]
+        self.official = registry.official_accounts
+        self.platforms = _platform_choices(registry)
+        self.units = _unit_choices(registry)
+        self.statuses = [
+            status for status in OFFICIAL_STATUSES if any(a.status == status for a in self.official)
+        ]
+        self.list_pages = max(1, -(-len(self.official) // PAGE_SIZE))
+        self.shard_count, self.shards = verify_shards(registry)
+        self.pages_written = 0
+        self._shells: dict[tuple[str, str, str], _Shell] = {}
+        self._common: dict[str, dict[str, Any]] = {}
+
+    def common(self, language: SiteLanguage) -> dict[str, Any]:
+        values = self._common.get(language.code)
+        if values is None:
+            registry, t = self.registry, language.translator
+            organization = registry.organization_in(language.code)
+            values = self._common[language.code] = {
+                "r": registry,
+                "t": t,
+                "lang": language.code,
+                "org": organization,
+                "site_title": registry.title_in(language.code),
+                "identity": registry.identity,
+                "s": t.filled(organization=organization, email=registry.contact_email),
+                "strings": _script_strings(t, organization, registry.contact_email),
+            }
+        return values
+
+    def page(
+        self,
+        language: SiteLanguage,
+        template: str,
+        target: str,
+        title: str,
+        current: str,
+        root: str | None = None,
+        **values: Any,
+    ) -> None:
+        """Render `template` as `target` (relative to the language's root) in `language`."""
+        if root is None:
+            root = "../" * target.count("/")
+        site_root = root + ("../" if language.prefix else "")
+        common = self.common(language)
+        key = (language.code, root, current)
+        shell = self._shells.get(key)
+        if shell is None:
+            shell = self._shells[key] = _Shell(self.environment, common, root, site_root, current)
+        main = self.environment.get_template(template).render(
+            common, root=root, site_root=site_root, **values
+        )
+        alternates, switch = self._language_links(language, target, site_root)
+        self.output.write(
+            language.prefix + target,
+            shell.page(_titled(title, common["site_title"]), alternates, switch, main),
+        )
+
+    def _language_links(
+        self, current: SiteLanguage, target: str, site_root: str
+    ) -> tuple[str, str]:
+        """The page's hreflang alternates and its language switch, which keeps the page."""
+        if len(self.languages) == 1:
+            return "", ""
+        alternates = []
+        items = []
+        for language in self.languages:
+            absolute = self.registry.absolute(language.prefix + target)
+            if absolute:
+                alternates.append(
+                    f'<link rel="alternate" hreflang="{language.code}" href="{escape(absolute)}">'
+                )
+            name = escape(language.translator.name)
+            if language is current:
+                items.append(
+                    f'<li><span aria-current="true" lang="{language.code}">{name}</span></li>'
+                )
+            else:
+                href = escape(site_root + language.prefix + target)
+                code = language.code
+                items.append(
+                    f'<li><a href="{href}" hreflang="{code}" lang="{code}">{name}</a></li>'
+                )
+        default = self.registry.absolute(target)
+        if default:
+            alternates.append(
+                f'<link rel="alternate" hreflang="x-default" href="{escape(default)}">'
+            )
+        label = escape(current.translator("language_label"))
+        switch = f'<nav class="languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>'
+        return "\n".join(alternates), switch
+
+    def account_pages(self, accounts: Sequence[Account]) -> None:
+        for account in accounts:
+            for language in self.languages:
+                name = account.name_in(language.code)
+                self.page(
+                    language,
+                    "account.html",
+                    account.page,
+                    f"{name} ({account.platform_name})",
+                    "accounts" if account.official else "archive",
+                    a=account,
+                )
+
+    def in_name_order(self, language: str) -> list[Account]:
+        """The official accounts by their name in `language` (a record may translate it)."""
+        if not any(language in account.translations for account in self.official):
+            return self.official
+        return sorted(
+            self.official,
+            key=lambda account: (
+                account.name_in(language).casefold(),
+                account.platform,
+                account.id,
+            ),
+        )
+
+    def language_pages(self, language: SiteLanguage) -> None:
+        t = language.translator
+        registry = self.registry
+        lazy_units = len(self.units) > UNIT_OPTIONS_LIMIT
+        official = self.in_name_order(language.code)
+        for number in range(1, self.list_pages + 1):
+            first = (number - 1) * PAGE_SIZE
+            values: dict[str, Any] = {
+                "accounts": official[first : first + PAGE_SIZE],
+                "page_number": number,
+                "page_count": self.list_pages,
+                "total": len(self.official),
+            }
+            if number == 1:
+                self.page(
+                    language,
+                    "index.html",
+                    "index.html",
+                    t("nav_accounts"),
+                    "accounts",
+                    platforms=self.platforms,
+                    units=[] if lazy_units else self.units,
+                    lazy_units=lazy_units,
+                    statuses=self.statuses,
+                    platform_count=len(self.platforms),
+                    jsonld=identity_proofs.json_ld(registry),
+                    **values,
+                )
+            else:
+                self.page(
+                    language,
+                    "list.html",
+                    f"list/{number}.html",
+                    t("list_heading", page=number, pages=self.list_pages),
+                    "accounts",
+                    **values,
+                )
+        self.page(
+            language,
+            "verify.html",
+            "verify.html",
+            t("verify_heading"),
+            "verify",
+            shards=self.shard_count,
+            identity_words=identity_strings(
+                language.code, registry.organization_in(language.code), registry.contact_email
+            ),
+            identity_hosts=json.dumps(hosts_of(registry), separators=(",", ":")),
+        )
+        self.page(
+            language,
+            "campaigns.html",
+            "campaigns.html",
+            t("campaigns_heading"),
+            "campaigns",
+            campaigns=registry.current_campaigns(),
+        )
+        self.page(language, "archive.html", "archive.html", t("archive_heading"), "archive")
+        self.pages_written += self.list_pages + 3
+        if language.prefix == "":
+            # A server shows 404.html at any address, so its links start from the site's root.
+            base = registry.base_url
+            site_path = urlsplit(base).path.rstrip("/") + "/" if base else ""
+            self.page(language, "404.html", "404.html", t("page_not_found"), "", root=site_path)
+            self.pages_written += 1
+        if self.official:
+            self.output.write(
+                language.prefix + INDEX_FILE,
+                search_index(language.code, official, self.platforms, self.units, self.statuses),
+            )
+
+    def platforms_published(self) -> list[tuple[str, str]]:
+        used = {account.platform: account.platform_name for account in self.registry.accounts}
+        return sorted(used.items())
+
+    def shared_files(self) -> None:
+        registry, output = self.registry, self.output
+        static = resources.files("socialreg") / "static"
+        for name in STATIC_FILES:
+            content = (static / name).read_bytes()
+            if name == "style.css":
+                content = _with_accent(content, registry.identity.accent)
+            output.write(f"static/{name}", content)
+        for platform, name in self.platforms_published():
+            path = icon_path(platform)
+            if path is not None:
+                output.write(path, icon_svg(name, registry.identity.accent))
+        logo = registry.identity.logo
+        if logo is not None:
+            output.write(logo.target, logo.source.read_bytes())
+        output.write(registry_json.SCHEMA_FILE, (static / registry_json.SCHEMA_FILE).read_bytes())
+        for path, script in self.shards.items():
+            output.write(path, script)
+        output.write("verify-identity.js", identity_script(registry))
+        output.write(
+            identity_proofs.SCHEMA_FILE, (static / identity_proofs.SCHEMA_FILE).read_bytes()
+        )
+        for path, proof in identity_proofs.proof_files(registry).items():
+            output.write(path, proof)
+        output.write("registry.json", registry_json.render(registry))
+        output.write("registry.csv", registry_csv.render(registry))
+        output.write("campaigns.ics", calendar.render(registry))
+        output.write("feed.xml", feed.render(registry))
+        output.write("robots.txt", ROBOTS)
+
+
+def _with_accent(css: bytes, accent: str) -> bytes:
+    """The stylesheet with the organisation's accent colour (CSP forbids inline styles)."""
+    return css.replace(f"--link: {DEFAULT_ACCENT};".encode(), f"--link: {accent};".encode(), 1)
 
 
 def _in_other_processes(
@@ -266,43 +481,69 @@ def _in_other_processes(
     return mine, wait_for_the_others
 
 
-def _titled(heading: str, registry: Registry) -> str:
-    return f"{heading} – {registry.title}"
+def _titled(heading: str, site_title: str) -> str:
+    return f"{heading} – {site_title}"
 
 
 class _Shell:
-    """The parts of a page around its title and main content, rendered once and reused.
+    """The parts of a page around its title, language links and main content, rendered once.
 
     Ten thousand account pages share the same header, navigation and footer; rendering them
-    once per (root, current page) instead of once per page halves the build time. The parts are
-    rendered by the autoescaping layout template; the title is escaped here, and the main
-    content comes from an autoescaping template too.
+    once per (language, root, current page) instead of once per page halves the build time.
+    The parts are rendered by the autoescaping layout template; the title is escaped here, the
+    language links are built from escaped parts, and the main content comes from an
+    autoescaping template too.
     """
 
     _TITLE = "\x00title\x00"
+    _ALTERNATES = "\x00alternates\x00"
+    _SWITCH = "\x00switch\x00"
     _MAIN = "\x00main\x00"
 
     def __init__(
-        self, environment: jinja2.Environment, common: dict[str, Any], root: str, current: str
+        self,
+        environment: jinja2.Environment,
+        common: dict[str, Any],
+        root: str,
+        site_root: str,
+        current: str,
     ) -> None:
         text = environment.get_template("layout.html").render(
-            common, root=root, current=current, title=self._TITLE, main=Markup(self._MAIN)
+            common,
+            root=root,
+            site_root=site_root,
+            current=current,
+            title=self._TITLE,
+            alternates=Markup(self._ALTERNATES),
+            language_switch=Markup(self._SWITCH),
+            main=Markup(self._MAIN),
         )
         self._head, rest = text.split(self._TITLE)
+        self._after_title, rest = rest.split(self._ALTERNATES)
+        self._after_alternates, rest = rest.split(self._SWITCH)
         self._middle, self._foot = rest.split(self._MAIN)
 
-    def page(self, title: str, main: str) -> str:
-        return f"{self._head}{escape(title)}{self._middle}{main}{self._foot}"
-
-
-def _script_strings(registry: Registry, t: Translator) -> dict[str, str]:
-    """The browser scripts' text, with the organisation filled in and {counts} left open."""
-    return {
-        key: text.replace("{organization}", registry.organization).replace(
-            "{email}", registry.contact_email
+    def page(self, title: str, alternates: str, switch: str, main: str) -> str:
+        return (
+            f"{self._head}{escape(title)}{self._after_title}{alternates}"
+            f"{self._after_alternates}{switch}{self._middle}{main}{self._foot}"
         )
-        for key, text in t.script_strings().items()
-    }
+
+
+def _script_strings(t: Translator, organization: str, email: str) -> str:
+    """The browser scripts' text as JSON, with the organisation filled in and counts left open."""
+
+    def filled(text: str) -> str:
+        return text.replace("{organization}", organization).replace("{email}", email)
+
+    strings: dict[str, Any] = {"lang": t.language}
+    for key, text in t.script_strings().items():
+        strings[key] = (
+            filled(text)
+            if isinstance(text, str)
+            else {form: filled(words) for form, words in text.items()}
+        )
+    return json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
 
 
 def _platform_choices(registry: Registry) -> list[tuple[str, str]]:

@@ -17,10 +17,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialreg import limits
+from socialreg.characters import without_controls
 from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.load.documents import Document
 from socialreg.load.model import Record, Repository
 from socialreg.registry_site.i18n import LANGUAGES
+from socialreg.registry_site.identity import Identity, IdentityError, read_identity
+from socialreg.registry_site.platform_icons import icon_path
 
 # Shown in the registry as official accounts; archived ones keep their own page and list.
 OFFICIAL_STATUSES = ("active", "pilot", "paused")
@@ -30,7 +34,7 @@ PUBLISHED_CAMPAIGN_STATUSES = ("approved", "live", "ended", "stopped")
 
 # An address we are willing to link to: https, a host, and nothing that could break out of an
 # attribute or be read as another scheme.
-_SAFE_URL = re.compile(r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[^\s\"'<>`\\]*)?$")
+_SAFE_URL = re.compile(r"^https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?(/[^\s\"'<>`\\]*)?\Z")
 
 
 def safe_https_url(value: object) -> str | None:
@@ -50,7 +54,7 @@ def _text(data: dict[str, Any], *keys: str) -> str:
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, str | int | float):
-        return str(value).strip()
+        return without_controls(str(value)).strip()
     return ""
 
 
@@ -58,15 +62,17 @@ def _date(data: dict[str, Any], *keys: str) -> str:
     """A YYYY-MM-DD date at `keys`, or "" when there is no real date there."""
     text = _text(data, *keys)
     try:
-        return datetime.date.fromisoformat(text).isoformat() if text else ""
+        day = datetime.date.fromisoformat(text) if text else None
     except ValueError:
         return ""
+    return day.isoformat() if day is not None and limits.in_range(day) else ""
 
 
 def _texts(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
+    items = (without_controls(item).strip() for item in value if isinstance(item, str))
+    return tuple(item for item in items if item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,24 @@ class Account:
     archived_reason: str = ""
     waivers: tuple[Waiver, ...] = ()
     platform_id: str = ""  # the platform's permanent id, when the record names one
+    # The record's own `translations`: language -> {"name": ..., "purpose": ...}.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def name_in(self, language: str) -> str:
+        return self.translations.get(language, {}).get("name") or self.name
+
+    def purpose_in(self, language: str) -> str:
+        return self.translations.get(language, {}).get("purpose") or self.purpose
+
+    @property
+    def icon(self) -> str | None:
+        """The platform's icon, relative to the site's root."""
+        return icon_path(self.platform)
+
+    @property
+    def last_confirmed(self) -> str:
+        """When the registry last confirmed the account: its last review, else its decision."""
+        return self.last_reviewed or self.registered_since
 
     @property
     def page(self) -> str:
@@ -155,6 +179,21 @@ class Registry:
     # proofs of identity (identity.catalogue, registry_site/identity_proofs.py).
     catalogue: Catalogue = field(default_factory=Catalogue)
     domains: tuple[str, ...] = ()
+    # Every language the site is built in; the first is `language`, published at the root.
+    languages: tuple[str, ...] = ("en",)
+    identity: Identity = field(default_factory=Identity)
+    # registry.translations: language -> {"title": ..., "organization": ...}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Requests approved by their merge but not opened on the platform yet: never listed as
+    # official (the account does not exist), only named on the verify page, so that a squatter
+    # who opens an account with that handle first cannot pose as the organisation.
+    requested: list[Account] = field(default_factory=list)
+
+    def title_in(self, language: str) -> str:
+        return self.translations.get(language, {}).get("title") or self.title
+
+    def organization_in(self, language: str) -> str:
+        return self.translations.get(language, {}).get("organization") or self.organization
 
     @property
     def official_accounts(self) -> list[Account]:
@@ -191,6 +230,7 @@ _PUBLIC_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
         "pilot": ("ends",),
         "archived": ("date", "reason"),
         "waivers": ("rule", "reason", "expires"),
+        "translations": (),
     },
     "campaign": {
         key: () for key in ("title", "summary", "unit", "sender", "starts", "ends", "status")
@@ -233,6 +273,17 @@ def published_registry(
         ),
         key=lambda account: (account.name.casefold(), account.platform, account.id),
     )
+    requested = sorted(
+        (
+            account
+            for account in (
+                _account(record, units, platforms, ("requested",))
+                for record in _of(repository, "account")
+            )
+            if account is not None
+        ),
+        key=lambda account: (account.name.casefold(), account.platform, account.id),
+    )
     by_id = {account.id: account for account in accounts}
     campaigns = sorted(
         (
@@ -244,12 +295,13 @@ def published_registry(
         ),
         key=lambda campaign: (campaign.starts, campaign.title.casefold(), campaign.id),
     )
-    language = _text(settings, "language")
+    languages = _languages(repository, settings)
     repository_name = _text(settings, "repository")
+    identity = read_identity(repository.organization, repository.root, safe_https_url)
     return Registry(
         organization=_text(organization, "name") or "the organisation",
         title=_text(settings, "title") or _text(organization, "name") or "Social media registry",
-        language=language if language in LANGUAGES else "en",
+        language=languages[0],
         contact_email=_text(settings, "contact_email")
         or _text(organization, "communications", "email"),
         base_url=safe_https_url(_text(settings, "base_url")),
@@ -264,7 +316,48 @@ def published_registry(
         platforms=platforms,
         catalogue=catalogue_from_policy(repository.org_data("policy")),
         domains=_domains(organization, settings),
+        languages=languages,
+        identity=identity,
+        translations=_translations(settings.get("translations"), ("title", "organization")),
+        requested=requested,
     )
+
+
+def _languages(repository: Repository, settings: dict[str, Any]) -> tuple[str, ...]:
+    """`registry.languages`, else `[registry.language]`, else English; refuse one not shipped."""
+    listed = settings.get("languages")
+    key = "languages"
+    if not isinstance(listed, list) or not listed:
+        listed, key = [settings.get("language") or "en"], "language"
+    codes: list[str] = []
+    for number, code in enumerate(listed):
+        if code not in LANGUAGES:
+            document = repository.organization
+            path: tuple[str | int, ...] = (
+                ("registry", key, number) if key == "languages" else ("registry", key)
+            )
+            line = document.locate(path)[0] if document is not None else 1
+            where = document.path if document is not None else "org/organization.yaml"
+            raise IdentityError(
+                f"{where}:{line}: the site has no interface text in {code!r}. Shipped languages: "
+                f"{', '.join(LANGUAGES)}. Adding one is one file in registry_site/languages/."
+            )
+        if code not in codes:
+            codes.append(str(code))
+    return tuple(codes)
+
+
+def _translations(value: object, keys: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """A `translations` mapping, language -> {key: text}, keeping only `keys` with text."""
+    if not isinstance(value, dict):
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for language, texts in value.items():
+        if isinstance(texts, dict):
+            kept = {key: _text(texts, key) for key in keys if _text(texts, key)}
+            if kept:
+                found[str(language)] = kept
+    return found
 
 
 def _domains(organization: dict[str, Any], settings: dict[str, Any]) -> tuple[str, ...]:
@@ -285,8 +378,10 @@ def _units(data: dict[str, Any]) -> dict[str, Unit]:
     if not isinstance(units, dict):
         return {}
     return {
-        str(unit_id): Unit(
-            str(unit_id), _text(unit, "name") or str(unit_id), _text(unit, "contact_email")
+        without_controls(str(unit_id)): Unit(
+            without_controls(str(unit_id)),
+            _text(unit, "name") or without_controls(str(unit_id)),
+            _text(unit, "contact_email"),
         )
         for unit_id, unit in units.items()
         if isinstance(unit, dict)
@@ -298,7 +393,7 @@ def _platforms(data: dict[str, Any]) -> dict[str, str]:
     if not isinstance(platforms, dict):
         return {}
     return {
-        str(key): _text(value, "name") or str(key)
+        without_controls(str(key)): _text(value, "name") or without_controls(str(key))
         for key, value in platforms.items()
         if isinstance(value, dict)
     }
@@ -309,10 +404,15 @@ def _unit(record: Record, units: dict[str, Unit]) -> Unit:
     return units.get(unit_id) or Unit(unit_id, unit_id, "")
 
 
-def _account(record: Record, units: dict[str, Unit], platforms: dict[str, str]) -> Account | None:
+def _account(
+    record: Record,
+    units: dict[str, Unit],
+    platforms: dict[str, str],
+    statuses: tuple[str, ...] = PUBLISHED_STATUSES,
+) -> Account | None:
     data = record.data
     status = _text(data, "status")
-    if status not in PUBLISHED_STATUSES:
+    if status not in statuses:
         return None
     platform = _text(data, "platform")
     waivers = data.get("waivers")
@@ -338,6 +438,7 @@ def _account(record: Record, units: dict[str, Unit], platforms: dict[str, str]) 
             for waiver in (waivers if isinstance(waivers, list) else [])
             if isinstance(waiver, dict)
         ),
+        translations=_translations(data.get("translations"), ("name", "purpose")),
     )
 
 

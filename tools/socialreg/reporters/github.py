@@ -14,7 +14,7 @@ from collections import Counter
 
 from socialreg.findings import Finding, Severity
 from socialreg.reporters import Report
-from socialreg.reporters.text import summary_line
+from socialreg.reporters.text import comparison_line, summary_line
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.WAIVED: "notice"}
 # Annotations GitHub shows per type and step.
@@ -30,26 +30,45 @@ def escape_property(value: str) -> str:
 
 
 def render(report: Report) -> str:
-    shown = within_limit(report.findings)
+    """Annotations for the findings that count: with a base, only the new ones; the findings
+    already on the base get one notice together, so they never look like this change's."""
+    findings = report.new_findings
+    existing = report.existing_findings
+    shown = within_limit(findings, notes=1 if existing else 0)
     lines = [annotation(finding) for finding in shown]
-    left_out = Counter(finding.severity for finding in report.findings) - Counter(
+    left_out = Counter(finding.severity for finding in findings) - Counter(
         finding.severity for finding in shown
     )
     if left_out:
         lines.append(f"::notice title=More findings::{escape_data(left_out_note(left_out))}")
-    lines.append(summary_line(report.summary))
+    if report.baseline is not None and existing:
+        note = (
+            f"{len(existing)} finding{'' if len(existing) == 1 else 's'} in the records "
+            f"{'was' if len(existing) == 1 else 'were'} already on {report.baseline.base} and "
+            f"{'is' if len(existing) == 1 else 'are'} not caused by this change, so "
+            f"{'it is' if len(existing) == 1 else 'they are'} not marked. The job summary lists "
+            f"{'it' if len(existing) == 1 else 'them'}; their owners hear of them from the audit."
+        )
+        lines.append(
+            f"::notice title=Already on {escape_property(report.baseline.base)}::"
+            f"{escape_data(note)}"
+        )
+    lines.append(summary_line(report.deciding_summary))
+    if report.baseline is not None:
+        lines.append(comparison_line(report))
     return "\n".join(lines) + "\n"
 
 
-def within_limit(findings: list[Finding]) -> list[Finding]:
+def within_limit(findings: list[Finding], notes: int = 0) -> list[Finding]:
     """The findings GitHub will show, in order: the first 10 of each type.
 
     When anything is left out, the note about it is a notice too, so waived findings (also
-    notices) get one place less.
+    notices) get one place less; so they do for each of `notes` other notices.
     """
     totals = Counter(_COMMAND[finding.severity] for finding in findings)
     room = {command: LIMIT_PER_TYPE for command in _COMMAND.values()}
-    if any(number > LIMIT_PER_TYPE for number in totals.values()):
+    room["notice"] -= notes
+    if any(number > room[command] for command, number in totals.items()):
         room["notice"] -= 1
     shown = []
     for finding in findings:

@@ -1,5 +1,9 @@
 """Machine-readable findings: `{"findings": [...], "summary": {...}}`, repository paths.
 
+Compared with a base (`validate --base`), each finding has `"baseline": "new"` or `"existing"`,
+the summary counts `new`, `existing` and `fixed` and names the `base`, and `"fixed"` lists the
+base's findings that the change removes (at their paths on the base).
+
 `parse` reads such a report back. The pull request bot reads one from an artifact that the pull
 request's own code wrote, so `parse` trusts nothing: every field must have its type, texts and
 counts have limits, and the counts are worked out again from the findings.
@@ -10,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from socialreg.findings import Finding, Severity, Summary
+from socialreg.findings import Baseline, Finding, Severity, Summary
 from socialreg.reporters import Report
 
 MAX_FINDINGS = 10_000
@@ -24,15 +28,23 @@ class ReportError(ValueError):
 
 def render(report: Report) -> str:
     summary = report.summary
-    document = {
-        "findings": [finding.as_dict() for finding in report.findings],
-        "summary": {
-            "files": summary.files,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "waived": summary.waived,
-        },
+    baseline = report.baseline
+    findings = [finding.as_dict() for finding in report.findings]
+    counts: dict[str, Any] = {
+        "files": summary.files,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "waived": summary.waived,
     }
+    document: dict[str, Any] = {"findings": findings, "summary": counts}
+    if baseline is not None:
+        for item, finding in zip(findings, report.findings, strict=True):
+            item["baseline"] = "new" if baseline.is_new(finding) else "existing"
+        counts["base"] = baseline.base
+        counts["new"] = len(report.new_findings)
+        counts["existing"] = len(report.existing_findings)
+        counts["fixed"] = len(baseline.fixed)
+        document["fixed"] = [finding.as_dict() for finding in baseline.fixed]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -53,7 +65,31 @@ def parse(text: str) -> Report:
     if not _is_count(files, MAX_FILES):
         raise ReportError("the report's summary does not say how many files were checked")
     assert isinstance(files, int)
-    return Report(findings, Summary.of(findings, files))
+    return Report(findings, Summary.of(findings, files), _baseline(document, items, findings))
+
+
+def _baseline(
+    document: dict[str, Any], items: list[Any], findings: list[Finding]
+) -> Baseline | None:
+    """The comparison with the base, when the report has one; every part is checked."""
+    summary = document["summary"]
+    base = summary.get("base")
+    if base is None:
+        return None
+    if not isinstance(base, str) or not base or len(base) > 200:
+        raise ReportError("the report's summary names no usable base")
+    existing = set()
+    for number, (item, finding) in enumerate(zip(items, findings, strict=True), 1):
+        state = item.get("baseline")
+        if state not in ("new", "existing"):
+            raise ReportError(f"finding {number} says neither new nor existing")
+        if state == "existing":
+            existing.add(finding)
+    fixed_items = document.get("fixed", [])
+    if not isinstance(fixed_items, list) or len(fixed_items) > MAX_FINDINGS:
+        raise ReportError("the report's list of fixed findings is not usable")
+    fixed = tuple(_finding(item, number) for number, item in enumerate(fixed_items, 1))
+    return Baseline(base, frozenset(existing), fixed)
 
 
 def _finding(item: Any, number: int) -> Finding:

@@ -81,13 +81,39 @@ def render(
     """The whole report as Markdown, at most `limit` characters long.
 
     `links` makes file names, line numbers and rule codes links; `more(n)` is the sentence
-    said when n findings do not fit (at most 300 characters).
+    said when n findings do not fit (at most 300 characters). Compared with a base, the
+    findings already there follow in a folded section of their own.
     """
     lines = [summary(report), ""]
     # Keep room for the note that says how many findings did not fit.
     budget = limit - 400 - len(lines[0])
+    tables, shown, budget = _tables(report.new_findings, links, budget)
+    lines.extend(tables)
+    existing = report.existing_findings
+    if report.baseline is not None and existing:
+        opening = (
+            f"<details><summary>{count(len(existing), 'finding')} already on "
+            f"{escape(report.baseline.base)}, not caused by this pull request</summary>"
+        )
+        budget -= len(opening) + 20
+        tables, shown_apart, budget = _tables(existing, links, budget)
+        if tables:
+            lines.extend([opening, "", *tables, "</details>", ""])
+            shown += shown_apart
+    hidden = len(report.findings) - shown
+    if hidden:
+        lines.append(more(hidden))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _tables(
+    findings: list[Finding], links: Links | None, budget: int
+) -> tuple[list[str], int, int]:
+    """A table per file for `findings`, as far as `budget` characters go: the lines, how many
+    findings they show, and the budget left."""
+    lines: list[str] = []
     shown = 0
-    for path, group in groupby(report.findings, key=lambda finding: finding.path):
+    for path, group in groupby(findings, key=lambda finding: finding.path):
         heading = link(escape(path), links.file(path) if links else None)
         section = [f"#### {heading}", "", TABLE_HEAD, "|---:|---|---|---|"]
         rows: list[str] = []
@@ -104,16 +130,36 @@ def render(
             lines.extend([*section, *rows, ""])
             shown += len(rows)
         if full:
-            break
-    hidden = len(report.findings) - shown
-    if hidden:
-        lines.append(more(hidden))
-    return "\n".join(lines).rstrip("\n") + "\n"
+            return lines, shown, 0
+    return lines, shown, budget
 
 
 def summary(report: Report) -> str:
     """The counts, in a sentence, with what to do next."""
-    numbers = report.summary
+    text = _counts(report)
+    baseline = report.baseline
+    if baseline is None:
+        return text
+    base = escape(baseline.base)
+    if report.existing_findings:
+        existing = len(report.existing_findings)
+        text += (
+            f" Only what this pull request changes is counted: "
+            f"{count(existing, 'finding')} already on {base} "
+            f"{'is' if existing == 1 else 'are'} listed apart below and "
+            f"{'does' if existing == 1 else 'do'} not stop the merge."
+        )
+    if baseline.fixed:
+        fixed = len(baseline.fixed)
+        text += (
+            f"\n\n🎉 This pull request fixes {count(fixed, 'finding')} that "
+            f"{'was' if fixed == 1 else 'were'} on {base}."
+        )
+    return text
+
+
+def _counts(report: Report) -> str:
+    numbers = report.deciding_summary
     checked = f"{count(numbers.files, 'file')} checked"
     waived = (
         f" {count(numbers.waived, 'finding')} {'is' if numbers.waived == 1 else 'are'} "
@@ -132,6 +178,10 @@ def summary(report: Report) -> str:
         return (
             f"### ⚠️ No errors, {count(numbers.warnings, 'warning')}\n\n{checked}. Nothing "
             f"stops the merge, but the rows below are worth a look.{waived}"
+        )
+    if report.existing_findings:
+        return (
+            f"### ✅ Nothing new to fix\n\n{checked}: this pull request adds no problems.{waived}"
         )
     return f"### ✅ All clear\n\n{checked}, no problems found.{waived}"
 

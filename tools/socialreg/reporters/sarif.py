@@ -7,6 +7,10 @@ can explain an alert without socialreg at hand. Locations are relative to the re
 
 A waived finding is reported with an in-source suppression: the waiver in the record is exactly
 that, and code scanning then shows it as dismissed instead of open.
+
+Compared with a base (`validate --base`), every result has a `baselineState` (SARIF 2.1.0,
+3.27.24): `new` for what the change introduces, `unchanged` for what the base already had, and
+the base's findings that the change removes are added as `absent` results.
 """
 
 from __future__ import annotations
@@ -70,7 +74,8 @@ def rule_help() -> dict[str, RuleHelp]:
 
 def render(report: Report) -> str:
     helps = rule_help()
-    for finding in report.findings:
+    fixed = report.baseline.fixed if report.baseline is not None else ()
+    for finding in [*report.findings, *fixed]:
         if finding.rule not in helps:  # a code from a newer check that has no help yet
             helps[finding.rule] = RuleHelp(
                 finding.rule,
@@ -84,10 +89,20 @@ def render(report: Report) -> str:
     index = {code: position for position, code in enumerate(helps)}
     seen: Counter[tuple[str, str, str]] = Counter()
     results = []
+    baseline = report.baseline
     for finding in report.findings:
         key = (finding.path, finding.rule, finding.json_path)
         seen[key] += 1
-        results.append(result(finding, index[finding.rule], seen[key]))
+        entry = result(finding, index[finding.rule], seen[key])
+        if baseline is not None:
+            entry["baselineState"] = "new" if baseline.is_new(finding) else "unchanged"
+        results.append(entry)
+    for finding in baseline.fixed if baseline is not None else ():
+        key = (finding.path, finding.rule, finding.json_path)
+        seen[key] += 1
+        results.append(
+            {**result(finding, index[finding.rule], seen[key]), "baselineState": "absent"}
+        )
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",

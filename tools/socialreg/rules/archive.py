@@ -12,8 +12,7 @@ from socialreg.dates import as_date
 from socialreg.load.documents import Document
 from socialreg.load.model import Record
 from socialreg.rules.base import Problem, RuleContext, mapping, register, register_repository_check
-
-REQUIREMENTS = "REQUIREMENTS.md rule 14"
+from socialreg.sources import RECORD_FORMAT
 
 
 @register(
@@ -31,7 +30,7 @@ With `validate --base REF`, the rule compares with the base commit: deleting an 
 an error (archive it instead), and an account that was archived at the base and is not any more
 needs a decision date later than its old one. Without --base, these comparisons are skipped.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 status: archived
 archived:

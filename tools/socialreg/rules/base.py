@@ -94,6 +94,9 @@ class Rule:
     # stale, because whether it fires depends on the change being checked.
     change_aware: bool = False
     check_repository: RepositoryCheck | None = None
+    # Whether what the rule finds in a record depends on other records (the index), so that a
+    # change to one record can give an untouched record a finding (see check/differential.py).
+    compares_records: bool = False
 
     @property
     def runs(self) -> bool:
@@ -120,6 +123,7 @@ def register(
     severity: Severity = Severity.ERROR,
     options: Mapping[str, Any] | None = None,
     change_aware: bool = False,
+    compares_records: bool = False,
 ) -> Callable[[Check], Check]:
     """Decorator that registers a check function as rule `code`, titled as `socialreg.codes`
     says."""
@@ -139,6 +143,7 @@ def register(
             check,
             dict(options or {}),
             change_aware,
+            compares_records=compares_records,
         )
         return check
 
@@ -212,14 +217,6 @@ def mapping(data: Any, key: str) -> dict[str, Any]:
 def is_count(value: Any) -> TypeGuard[int]:
     """A whole number, not YAML's true/false (which Python counts as numbers)."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-# The source documents the rules come from (/work/shared/seeds), cited by file name.
-KI = "000_acc3274e2b023d15.txt"
-STOCKHOLM_NEW = "001_83a088f76739c0f7.txt"
-STOCKHOLM_ADS = "002_51148ff719976042.txt"
-CONSULTANCY = "003_1c69bdc50c5166e7.txt"
-NHS_LIBRARY = "004_9045f172cc0e37fa.txt"
 
 
 # A message lists the organisation's choices (units, platforms, sender accounts) in full only

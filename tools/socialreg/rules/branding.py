@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import NHS_LIBRARY, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import NHS_LIBRARY
 
 
 @register(

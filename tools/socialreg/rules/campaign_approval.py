@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import STOCKHOLM_ADS
 
 # The statuses in which the ads are, or have been, approved for publishing.
 _APPROVED = ("approved", "live", "ended")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, is_count, mapping, register
+from socialreg.rules.base import Problem, RuleContext, is_count, mapping, register
+from socialreg.sources import STOCKHOLM_ADS
 
 _ACCESSIBILITY = {
     "alt_text": "Give every image an alternative text that says what the image shows",

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_ADS, Problem, RuleContext, register
+from socialreg.rules.base import Problem, RuleContext, register
+from socialreg.sources import STOCKHOLM_ADS
 
 
 @register(

@@ -6,14 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.load.model import Record
-from socialreg.rules.base import (
-    STOCKHOLM_ADS,
-    Problem,
-    RuleContext,
-    choices_hint,
-    mapping,
-    register,
-)
+from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
+from socialreg.sources import STOCKHOLM_ADS
 
 DEFAULT_FORBIDDEN = ["audience_network"]
 
@@ -26,6 +20,7 @@ def _senders(context: RuleContext) -> list[str] | None:
 
 @register(
     code="SR203",
+    compares_records=True,
     scope="campaign",
     rationale="""
 Ads run from one of the organisation's accounts, and comments on them land there. So the sender
@@ -85,6 +80,7 @@ def _forbidden(context: RuleContext) -> list[str]:
 
 @register(
     code="SR204",
+    compares_records=True,
     scope="campaign",
     rationale="""
 Ads may use every Facebook placement except Audience Network (ads in other apps and websites,

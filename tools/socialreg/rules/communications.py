@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import KI, STOCKHOLM_NEW
 
 
 @register(
@@ -19,7 +20,7 @@ when the office was contacted (on or before the decision date, not in the future
 existing channels were reviewed. The office's approval itself is given on the pull request:
 CODEOWNERS asks a communications reviewer to approve every account file.
 """,
-    source=f"{KI}, {STOCKHOLM_NEW}",
+    source=f"{KI}; {STOCKHOLM_NEW}",
     passing="""
 decision:
   date: 2026-11-02

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import CONSULTANCY, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import CONSULTANCY
 
 
 @register(
@@ -21,13 +22,13 @@ the record says so. The house rules are a page of their own, not the account's p
     options={"crimes_words": ["police", "polis"]},
     passing="""
 dialogue:
-  house_rules_url: https://www.norrvik.example/library/social-media-rules
+  house_rules_url: https://www.example.org/library/social-media-rules
   tone: Helpful and a little playful, signed with a first name.
   crimes: Take a screenshot, report it to the police, then remove the comment.
 """,
     failing="""
 dialogue:
-  house_rules_url: https://www.instagram.com/norrvik.library/
+  house_rules_url: https://www.instagram.com/example.library/
   tone: Helpful, signed with a first name.
   crimes: Remove it.
 """,

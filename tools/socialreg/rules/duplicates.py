@@ -23,7 +23,8 @@ from socialreg.identity.catalogue import Catalogue, address_key, catalogue_from_
 from socialreg.identity.text import identity_key
 from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
-from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import KI, STOCKHOLM_NEW
 
 
 def normal_handle(value: Any) -> str | None:
@@ -96,6 +97,7 @@ def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
 
 @register(
     code="SR108",
+    compares_records=True,
     scope="account",
     rationale="""
 Before a new account is opened, the existing ones are reviewed: perhaps the unit can contribute
@@ -107,7 +109,7 @@ rather than registering it again). When a unit opens a second account on the sam
 first must be named in decision.related_accounts to show it was considered (a warning), and
 every account named there must exist in the registry.
 """,
-    source=f"{KI}, {STOCKHOLM_NEW}",
+    source=f"{KI}; {STOCKHOLM_NEW}",
     passing="""
 platform: instagram
 handle: "@uni.library"
@@ -118,8 +120,8 @@ decision:
 """,
     failing="""
 platform: instagram
-handle: "@NorrvikUni"          # already registered as uni-instagram
-url: https://www.instagram.com/norrvikuni
+handle: "@ExampleUni"          # already registered as uni-instagram
+url: https://www.instagram.com/exampleuni
 decision:
   related_accounts:
     - library-tiktok           # no such account

@@ -8,6 +8,7 @@ from typing import Any
 from socialreg.load.documents import JsonPath
 from socialreg.load.model import Record
 from socialreg.rules.base import Problem, RuleContext, register
+from socialreg.sources import RECORD_FORMAT
 
 # The people in a record. An agency's contact is not listed: agencies are outside the
 # organisation, so their address is in their own domain.
@@ -34,10 +35,10 @@ when the person leaves. Every address of the owner, supervisor, moderators, requ
 editors ends in one of the domains in org/organization.yaml (email_domains), or a subdomain of
 one. An agency's contact is exempt: agencies are outside the organisation.
 """,
-    source="REQUIREMENTS.md rule 15",
+    source=RECORD_FORMAT,
     options={"allow_subdomains": True},
     passing="""
-owner: {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+owner: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 """,
     failing="""
 owner: {name: Lina Berg, email: lina.berg@gmail.com, github: lina-berg}

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import KI, Problem, RuleContext, register
+from socialreg.rules.base import Problem, RuleContext, register
+from socialreg.sources import KI
 
 _ADDRESS = re.compile(r"^(?:[a-z]+://|www\.)|^[^\s/@]+\.[a-z]{2,}/\S", re.IGNORECASE)
 
@@ -15,17 +16,17 @@ _ADDRESS = re.compile(r"^(?:[a-z]+://|www\.)|^[^\s/@]+\.[a-z]{2,}/\S", re.IGNORE
     code="SR131",
     scope="account",
     rationale="""
-The handle is what people see and search for on the platform (@norrvik.library); the address
+The handle is what people see and search for on the platform (@example.library); the address
 goes in `url`. A handle written as an address cannot be compared with other records, so a
 duplicate account would go unnoticed, and the public registry would show an address where
 people expect a name.
 """,
     source=KI,
     passing="""
-handle: "@library.norrvik.example"
+handle: "@library.example.org"
 """,
     failing="""
-handle: https://bsky.app/profile/library.norrvik.example
+handle: https://bsky.app/profile/library.example.org
 """,
 )
 def check_handle_not_url(record: Record, context: RuleContext) -> Iterator[Problem]:

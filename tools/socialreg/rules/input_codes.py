@@ -9,17 +9,18 @@ cannot be read correctly cannot be checked against the policy either.
 from __future__ import annotations
 
 from socialreg.rules.base import register_input
-
-REQUIREMENTS = "REQUIREMENTS.md"
+from socialreg.sources import RECORD_FORMAT
 
 register_input(
     code="SR001",
     rationale="""
 A record is a small YAML text file. A binary file, a file in another encoding or a file of
-several megabytes is almost always the wrong file added by mistake.
+several megabytes is almost always the wrong file added by mistake. A symbolic link, a named
+pipe, a device or a socket where a file should be is never opened (a link could point outside
+the repository, a pipe would block the check): it is reported here instead.
 """,
-    source=REQUIREMENTS,
-    passing="name: Norrvik University Library   # saved as UTF-8",
+    source=RECORD_FORMAT,
+    passing="name: University Library   # saved as UTF-8",
     failing="(a PNG image saved as accounts/library/logo.yaml)",
 )
 
@@ -30,7 +31,7 @@ Records are written in a web editor, where a tab, a missing space after a colon 
 unquoted `: ` inside a text is easy to type. The message points at the line and says what to
 change.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 name: "Library: news and opening hours"
 """,
@@ -45,7 +46,7 @@ register_input(
 When a key is written twice, YAML silently keeps one of the values. Which one was meant is a
 question for the person who wrote it, so it is an error.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 status: active
 """,
@@ -60,7 +61,7 @@ register_input(
     rationale="""
 A record file is one YAML mapping: not empty, not a list, not several documents split by `---`.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 name: University Library
 unit: library
@@ -77,7 +78,7 @@ register_input(
 YAML anchors (`&`) and aliases (`*`) can make a few lines expand to billions of values and stop
 every tool that reads the file. Records have no need for them; write the values out.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 audiences:
   - Students
@@ -98,7 +99,7 @@ register_input(
 Date rules (pilots, reviews, campaigns, waivers) compare dates, so every date must exist and be
 written the same way: 2026-03-31, not 31/3/2026 or 2026-02-30.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 review:
   last: 2026-02-28
@@ -115,7 +116,7 @@ register_input(
 YAML reads some unquoted words as other things: `no` and `yes` become false and true, `0123`
 becomes a number. Where a text was meant, the message shows how to quote it.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 name: "no"
 """,
@@ -131,7 +132,7 @@ A key the schema does not know is usually a typo (`moderator` for `moderators`).
 ignored, the value the person meant to give would silently be lost, so it is an error, with the
 closest known key suggested.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 monitoring:
   frequency: daily
@@ -148,7 +149,7 @@ register_input(
 Every key the record format requires carries information a reviewer or the public needs: who
 owns the account, who watches it, why it exists. The message says what to write.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 privacy:
   personal_data_assessment: Dnr NU 2026/3318, in the records office's register
@@ -162,9 +163,13 @@ register_input(
     code="SR012",
     rationale="""
 A status must be one of the listed words, a number a number, an address start with https://.
-The message says which values are allowed.
+The message says which values are allowed. Text may not hold invisible control characters
+(NUL, ESC and the like, often pasted in or written as escapes such as \\0), and one-line
+values (names, handles, addresses, ids) no line break; the message names the character.
+Numbers beyond 2^53, infinite numbers and dates outside 1900 to 2999 are refused too, so that
+no rule computes with them.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 status: active
 """,
@@ -180,9 +185,9 @@ The folder says which unit owns a record (accounts/<unit>/<id>.yaml) and the fil
 record's id, which other records refer to (a campaign's sender, related accounts). Ids are
 lowercase letters, digits and hyphens, unique across units, and the three org/ files must exist.
 """,
-    source=REQUIREMENTS,
-    passing="accounts/library/norrvik-library-instagram.yaml",
-    failing="accounts/Norrvik Library Instagram.yml",
+    source=RECORD_FORMAT,
+    passing="accounts/library/example-library-instagram.yaml",
+    failing="accounts/Example Library Instagram.yml",
 )
 
 register_input(
@@ -193,7 +198,7 @@ would silently leave the default in force, so both are errors, and so is an opti
 the wrong kind (a number written as text, a negative number of hours). Until it is corrected,
 the rule keeps its default.
 """,
-    source=REQUIREMENTS,
+    source=RECORD_FORMAT,
     passing="""
 rules:
   SR106:

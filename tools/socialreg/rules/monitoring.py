@@ -6,10 +6,7 @@ from collections.abc import Iterator
 
 from socialreg.load.model import Record
 from socialreg.rules.base import Problem, RuleContext, register
-
-KI = "000_acc3274e2b023d15.txt"
-CONSULTANCY = "003_1c69bdc50c5166e7.txt"
-STOCKHOLM_ADS = "002_51148ff719976042.txt"
+from socialreg.sources import CONSULTANCY, KI, STOCKHOLM_ADS
 
 
 @register(
@@ -24,14 +21,14 @@ moderators are named and the holiday cover is written down.
     options={"min_moderators": 2, "allowed_frequencies": ["twice-daily", "daily"]},
     passing="""
 moderators:
-  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
-  - {name: Oskar Falk, email: oskar.falk@norrvik.example, github: oskar-falk}
+  - {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
+  - {name: Oskar Falk, email: oskar.falk@example.org, github: oskar-falk}
 monitoring:
   frequency: daily
 """,
     failing="""
 moderators:
-  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+  - {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 monitoring:
   frequency: weekdays
 """,
@@ -70,7 +67,7 @@ def check_moderation(record: Record, context: RuleContext) -> Iterator[Problem]:
 People expect fast answers, and an unanswered question tells followers nobody is there. The
 policy sets the longest time to answer; at weekends, the next working day.
 """,
-    source=f"{STOCKHOLM_ADS}, {CONSULTANCY}",
+    source=f"{STOCKHOLM_ADS}; {CONSULTANCY}",
     options={"max_hours": 24},
     passing="""
 monitoring:

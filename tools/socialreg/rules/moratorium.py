@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import STOCKHOLM_NEW
 
 
 @register(
@@ -26,6 +27,8 @@ accounts. Accounts that already existed are never affected.
     passing="""
 # org/policy.yaml: moratorium: {active: true}
 status: requested
+decision:
+  date: 2026-11-16
 waivers:
   - rule: SR109
     reason: The emergency information account is needed during the flooding.
@@ -35,6 +38,8 @@ waivers:
     failing="""
 # org/policy.yaml: moratorium: {active: true}
 status: requested
+decision:
+  date: 2026-11-16
 """,
 )
 def check_moratorium(record: Record, context: RuleContext) -> Iterator[Problem]:

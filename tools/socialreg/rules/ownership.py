@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.load.model import Record, Repository
-from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import KI, STOCKHOLM_NEW
 
 
 def _same_person(first: dict[str, Any], second: dict[str, Any]) -> bool:
@@ -45,16 +46,16 @@ moderate cannot follow up, so the owner is a person and is one of the moderators
     source=STOCKHOLM_NEW,
     options={"owner_moderates": True},
     passing="""
-owner: {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+owner: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 moderators:
-  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
-  - {name: Oskar Falk, email: oskar.falk@norrvik.example, github: oskar-falk}
+  - {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
+  - {name: Oskar Falk, email: oskar.falk@example.org, github: oskar-falk}
 """,
     failing="""
-owner: {name: Library, email: library@norrvik.example, github: norrvik-library}
+owner: {name: Library, email: library@example.org, github: example-library}
 moderators:
-  - {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
-  - {name: Oskar Falk, email: oskar.falk@norrvik.example, github: oskar-falk}
+  - {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
+  - {name: Oskar Falk, email: oskar.falk@example.org, github: oskar-falk}
 """,
 )
 def check_owner(record: Record, context: RuleContext) -> Iterator[Problem]:
@@ -95,14 +96,16 @@ asked for), and cannot be the owner: nobody approves their own account.
 """,
     source=KI,
     passing="""
-unit: library
-owner: {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
-supervisor: {name: Per Nyström, email: per.nystrom@norrvik.example, github: per-nystrom}
+# accounts/communications/example.yaml
+unit: communications
+owner: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
+supervisor: {name: Ada Lund, email: ada.lund@example.org, github: ada-lund}
 """,
     failing="""
-unit: library
-owner: {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
-supervisor: {name: Lina Berg, email: lina.berg@norrvik.example, github: lina-berg}
+# accounts/communications/example.yaml
+unit: communications
+owner: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
+supervisor: {name: Lina Berg, email: lina.berg@example.org, github: lina-berg}
 """,
 )
 def check_supervisor(record: Record, context: RuleContext) -> Iterator[Problem]:

@@ -5,12 +5,13 @@ Also home of the small helpers that the handle rules and the wizard share.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import KI, Problem, RuleContext, mapping, register
+from socialreg.patterns import url_matches
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import KI
 
 # What a word processor or a web page adds when text is copied from it.
 _QUOTES = "typographic quotes"
@@ -60,10 +61,7 @@ def url_for_handle(pattern: str, handle: str) -> str | None:
     if not prefix.startswith("https://") or not name or "/" in name or "@" in name:
         return None
     candidate = prefix + name
-    try:
-        return candidate if re.match(pattern, candidate) else None
-    except re.error:
-        return None
+    return candidate if url_matches(pattern, candidate) else None
 
 
 def _literal_prefix(pattern: str) -> str:
@@ -96,11 +94,11 @@ check cannot see that two records name the same account. The message says what t
 """,
     source=KI,
     passing="""
-handle: "@library.norrvik.example"
-url: https://bsky.app/profile/library.norrvik.example
+handle: "@library.example.org"
+url: https://bsky.app/profile/library.example.org
 """,
     failing="""
-handle: "\u201c@library.norrvik.example\u201d"
+handle: "\u201c@library.example.org\u201d"
 """,
 )
 def check_pasted_text(record: Record, context: RuleContext) -> Iterator[Problem]:

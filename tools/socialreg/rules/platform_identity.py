@@ -17,10 +17,9 @@ from socialreg.identity.lookalike import LookalikeIndex
 from socialreg.identity.text import bare_handle, is_invisible
 from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
-from socialreg.rules.base import KI, Problem, RuleContext, register, register_input
+from socialreg.rules.base import Problem, RuleContext, register, register_input
+from socialreg.sources import KI, RECORD_FORMAT
 from socialreg.wording import a_or_an
-
-REQUIREMENTS = "REQUIREMENTS.md"
 
 
 def _catalogue(repository: Repository) -> Catalogue:
@@ -46,7 +45,7 @@ every platform. A handle with another character cannot be the account's real han
 typing accident or a look-alike, such as a zero-width space or a Cyrillic "і" in place of a
 Latin "i". A permanent id in the wrong form would make the registry match the wrong account.
 """,
-    source=f"{REQUIREMENTS} rule 8, {KI}",
+    source=f"{RECORD_FORMAT}; {KI}",
     passing="""
 platform: youtube
 handle: "@StudyAtNorrvik"
@@ -128,6 +127,7 @@ def _name(summary: RecordSummary) -> Any:
     code="SR121",
     scope="account",
     severity=Severity.WARNING,
+    compares_records=True,
     rationale="""
 The registry exists so the public can tell an official account from an impostor. A handle that
 is one letter away from another official handle on the same platform, differs only in its dots,
@@ -137,7 +137,7 @@ teaches the public that such differences are normal. Choose a handle that is cle
 or use the existing account. A warning, because the similar handle may be deliberate (a unit's
 own sub-account); the communications office decides.
 """,
-    source=f"{REQUIREMENTS} rule 8, {KI}",
+    source=f"{RECORD_FORMAT}; {KI}",
     passing="""
 platform: instagram
 handle: "@norrvik.careers"     # the university's official handle is @norrvikuni
@@ -182,7 +182,7 @@ It reports a handle that now leads to another permanent id (renamed or taken ove
 that is gone, a Mastodon profile that does not link back to its registry page, and a record
 that does not name its permanent id yet. The scheduled audit opens one issue per record.
 """,
-    source=f"{REQUIREMENTS} rule 8",
+    source=RECORD_FORMAT,
     passing="""
 platform: bluesky
 handle: "@library.norrvik.example"

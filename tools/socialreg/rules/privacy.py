@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import STOCKHOLM_NEW, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import STOCKHOLM_NEW
 
 _REFERENCE = re.compile(r"\d|https://", re.IGNORECASE)
 

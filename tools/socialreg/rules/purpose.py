@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import KI, STOCKHOLM_NEW, Problem, RuleContext, register
+from socialreg.rules.base import Problem, RuleContext, register
+from socialreg.sources import KI, STOCKHOLM_NEW
 from socialreg.wording import plural
 
 _DIGIT = re.compile(r"\d")
@@ -44,7 +45,7 @@ Institutet asks what you want to achieve and for whom. This rule checks that the
 more than a few words, that every goal's target has a number (how many, by when), and that the
 audiences name real groups rather than "everyone".
 """,
-    source=f"{KI}, {STOCKHOLM_NEW}",
+    source=f"{KI}; {STOCKHOLM_NEW}",
     options={
         "min_purpose_words": 12,
         "vague_audiences": ["everyone", "all", "anyone", "the public", "general public", "alla"],

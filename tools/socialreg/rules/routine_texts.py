@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from socialreg.load.model import Record
-from socialreg.rules.base import CONSULTANCY, KI, Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.sources import CONSULTANCY, KI
 from socialreg.wording import plural
 
 # (group, key, option with the minimum number of words, what a useful answer says)
@@ -42,7 +43,7 @@ the resources to monitor the account every day, holidays included; the dialogue 
 for a tone of voice that answers keep, whoever writes them. Each text needs at least a few
 words; the numbers are options in the policy.
 """,
-    source=f"{KI}, {CONSULTANCY}",
+    source=f"{KI}; {CONSULTANCY}",
     options={"min_holiday_cover_words": 5, "min_tone_words": 3},
     passing="""
 monitoring:

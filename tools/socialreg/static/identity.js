@@ -128,7 +128,7 @@
     return "";
   }
 
-  /* The official accounts `raw` resembles: [{number, reason}]. For an address, the last part
+  /* The official accounts `raw` resembles: [{account, reason}]. For an address, the last part
    * of its path is the handle (instagram.com/norrvik.libary -> norrvik.libary). */
   function resembling(raw) {
     var text = raw.trim().split(/[?#]/)[0].replace(/\/+$/, "");
@@ -144,12 +144,11 @@
       return [];
     }
     var found = [];
-    for (var number in data.keys) {
-      if (has.call(data.keys, number)) {
-        var reason = reasonFor(keys, data.keys[number]);
-        if (reason) {
-          found.push({ number: Number(number), reason: reason });
-        }
+    for (var i = 0; i < data.accounts.length; i++) {
+      var account = data.accounts[i];  // [name, platform, handle, status, page, key, series]
+      var reason = reasonFor(keys, [account[5], account[6]]);
+      if (reason) {
+        found.push({ account: account, reason: reason });
       }
     }
     return found;
@@ -163,9 +162,8 @@
 (function () {
   "use strict";
   var identity = window.SocialregIdentity;
-  var verify = window.SOCIALREG_VERIFY;
   var strings = document.getElementById("identity-strings");
-  if (!identity || !verify || !strings) {
+  if (!identity || !strings) {
     return;
   }
 
@@ -182,8 +180,7 @@
     return p;
   }
 
-  function described(number) {
-    var account = verify.accounts[number];
+  function described(account) {
     return say(strings.dataset.account, { handle: account[2], platform: account[1] });
   }
 
@@ -193,12 +190,12 @@
     if (found.length === 0) {
       return false;
     }
-    var names = found.map(function (match) { return described(match.number); });
+    var names = found.map(function (match) { return described(match.account); });
     result.appendChild(paragraph("verdict verdict-lookalike",
       say(strings.dataset.lookalike, { official: names.join(", ") })));
     var list = document.createElement("ul");
     for (var i = 0; i < found.length; i++) {
-      var item = matchLine(found[i].number);
+      var item = matchLine(found[i].account);
       var reason = found[i].reason;
       var why = strings.dataset["reason" + reason.charAt(0).toUpperCase() + reason.slice(1)];
       item.appendChild(document.createTextNode(" – " + why));
@@ -215,7 +212,7 @@
     }
     var platforms = [];
     for (var i = 0; i < official.length; i++) {
-      var name = verify.accounts[official[i]][1];
+      var name = official[i][1];
       if (platforms.indexOf(name) === -1) {
         platforms.push(name);
       }

@@ -37,7 +37,7 @@ DefaultFn = Callable[["Context", Answers], "str | None"]
 CheckFn = Callable[["Context", Answers, Any], "str | None"]
 ToValueFn = Callable[["Context", Any], Any]
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
 _YES = frozenset({"y", "yes", "true"})
 _NO = frozenset({"n", "no", "false"})
 
@@ -466,7 +466,7 @@ def render(record: dict[str, Any], context: Context, command: str) -> str:
 
 
 def suggest_id(*parts: str) -> str:
-    """A file name from words: "Norrvik Library" + "instagram" -> norrvik-library-instagram."""
+    """A file name from words: "Example Library" + "instagram" -> example-library-instagram."""
     text = "-".join(part for part in parts if part)
     folded = (
         text.lower()

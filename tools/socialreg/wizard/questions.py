@@ -22,6 +22,7 @@ from typing import Any
 from socialreg.dates import add_months
 from socialreg.identity.catalogue import catalogue_from_policy
 from socialreg.load.model import RecordKind
+from socialreg.patterns import url_matches
 from socialreg.rules.handle_address import suggested_address
 from socialreg.wizard.form import (
     Answers,
@@ -85,10 +86,24 @@ def _frequencies(context: Context, answers: Answers) -> list[Choice]:
 
 
 def _statuses_for_account(context: Context, answers: Answers) -> list[Choice]:
+    """The lifecycle (README): an account still to be opened is a request; one that exists
+    already is active or a pilot."""
+    if answers.get("exists") is not True:
+        return [Choice("requested", "approved first, opened on the platform afterwards")]
     return [
-        Choice("requested", "a lasting account, waiting for approval"),
+        Choice("active", "a lasting account"),
         Choice("pilot", "a trial with an end date, then activated, extended or archived"),
     ]
+
+
+def _status_default(context: Context, answers: Answers) -> str | None:
+    # A request has one status; for an existing account the person chooses.
+    return "requested" if answers.get("exists") is not True else None
+
+
+def _exists_default(context: Context, answers: Answers) -> str:
+    # `--status active` or `pilot` among the options says the account exists.
+    return "yes" if answers.get("status") in ("active", "pilot") else "no"
 
 
 def _statuses_for_campaign(context: Context, answers: Answers) -> list[Choice]:
@@ -186,7 +201,8 @@ def _campaign_id(context: Context, answers: Answers) -> str | None:
 
 
 def _pilot_end(context: Context, answers: Answers) -> str:
-    """Three months after the decision: a short but extendable trial (004)."""
+    """Three months after the decision: a short but extendable trial
+    (An NHS library blog, *Can I have one of those? Getting your own social media*)."""
     start = datetime.date.fromisoformat(str(answers.get("decision-date") or context.today))
     return add_months(start, 3).isoformat()
 
@@ -257,10 +273,9 @@ def _account_url(context: Context, answers: Answers, value: Any) -> str | None:
     entry = platforms.get(platform) if isinstance(platforms, dict) else None
     pattern = entry.get("url_pattern") if isinstance(entry, dict) else None
     if isinstance(pattern, str):
-        try:
-            matches = re.match(pattern, str(value)) is not None
-        except re.error:
-            matches = True  # a broken pattern is the policy's problem; validate reports it
+        # RE2 or a time limit (socialreg.patterns); a broken or slow pattern is the policy's
+        # problem, which validate reports.
+        matches = url_matches(pattern, str(value)) is not False
         if not matches:
             name = entry.get("name", platform) if isinstance(entry, dict) else platform
             return (
@@ -507,12 +522,23 @@ ACCOUNT_SECTIONS: tuple[Section, ...] = (
             ),
             Question("name", "The account's display name on the platform", ("name",)),
             Question(
+                "exists",
+                "Does the account already exist on the platform",
+                None,
+                kind="yesno",
+                default=_exists_default,
+                hint="No: the request is approved first (status: requested); once it is merged, "
+                "you open the account and set it live with its real address in a small pull "
+                "request. Yes: give its real address below.",
+            ),
+            Question(
                 "handle",
                 "The account's user name on the platform",
                 ("handle",),
                 check=_free_handle,
                 hint="The name after the @, as the platform shows it, for example "
-                "@norrvik.library. Not the whole address: that comes next.",
+                "@example.library (for an account still to be opened: the one you will ask "
+                "for). Not the whole address: that comes next.",
             ),
             Question(
                 "url",
@@ -678,12 +704,13 @@ ACCOUNT_SECTIONS: tuple[Section, ...] = (
             ),
             Question(
                 "status",
-                "Is this a lasting account or a pilot",
+                "The account's status",
                 ("status",),
                 kind="choice",
                 choices=_statuses_for_account,
-                default=_fixed("requested"),
+                default=_status_default,
                 hint="",
+                quiet=True,  # a request is `requested`; only an existing account has a choice
             ),
             Question(
                 "pilot-ends",

@@ -27,6 +27,7 @@ from socialreg.wizard.form import (
     Context,
     Question,
     Section,
+    Step,
     build_record,
     flatten,
     render,
@@ -166,12 +167,25 @@ def _change(asker: Asker, answers: Answers, name: str) -> None:
         asker.run(answers)
     finally:
         asker.previous = {}
-    # An answer that no longer applies (a pilot's end after "not a pilot") is dropped.
+    # An answer that no longer applies (a pilot's end after "not a pilot") is dropped; one that
+    # is no longer a choice (the status `requested` after "the account exists") is asked again.
+    ask_again = False
     for step in asker.steps:
         applies = not isinstance(step, Question) or step.ask_if is None or step.ask_if(answers)
         if step.name in answers and not applies:
             del answers[step.name]
+        elif step.name in answers and not _still_a_choice(asker.context, step, answers):
+            del answers[step.name]
+            ask_again = True
+    if ask_again:
+        asker.run(answers)
     asker.on_answer(answers)
+
+
+def _still_a_choice(context: Context, step: Step, answers: Answers) -> bool:
+    if not isinstance(step, Question) or step.kind != "choice" or step.choices is None:
+        return True
+    return answers[step.name] in {choice.value for choice in step.choices(context, answers)}
 
 
 def _relative_of(context: Context, answers: Answers) -> str:

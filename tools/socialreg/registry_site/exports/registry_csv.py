@@ -2,7 +2,7 @@
 
 RFC 4180 quoting, UTF-8 with a byte order mark so that Excel shows å, ä and ö. A value that a
 spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`) gets a leading apostrophe;
-plain handles such as `@norrvik.library` are left as they are.
+plain handles such as `@example.library` are left as they are.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ COLUMNS = (
     "page",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_HANDLE = re.compile(r"^@?[\w.@-]*$")
+_PLAIN_HANDLE = re.compile(r"^@?[\w.@-]*\Z")
 
 
 def spreadsheet_safe(value: str) -> str:

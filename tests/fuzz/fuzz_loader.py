@@ -1,0 +1,54 @@
+"""Coverage-guided fuzzing of the loader, the schema check and the reporters (atheris).
+
+`make fuzz` runs it for a bounded time (FUZZ_SECONDS, default 120) from the corpus of
+tests/hostile and the schema cases. Any exception, or a finding that points outside the file,
+is a crash: atheris stops and writes the input to crash-<hash> in this folder's work/ folder.
+Run one input again with `python tests/fuzz/fuzz_loader.py work/crash-...`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import atheris
+
+with atheris.instrument_imports():
+    from socialreg.check.schemas import SchemaSet
+    from socialreg.findings import Summary, sorted_findings
+    from socialreg.load.documents import Document, load_bytes
+    from socialreg.load.line_breaks import editor_lines
+    from socialreg.reporters import Report, reporters
+
+SCHEMAS = SchemaSet(Path(__file__).resolve().parents[2] / "schemas")
+PATH = "accounts/library/fuzzed.yaml"
+KINDS = ("account", "campaign", "organization", "units", "policy")
+
+
+def one_input(data: bytes) -> None:
+    if not data:
+        return
+    kind = KINDS[data[0] % len(KINDS)]
+    raw = data[1:]
+    result = load_bytes(raw, PATH)
+    findings = list(result.findings)
+    text = raw.decode("utf-8", "replace")
+    if result.document is not None:
+        findings += SCHEMAS.check(Document(PATH, result.document.data, result.document.text), kind)
+    lines = len(editor_lines(text))
+    for finding in findings:
+        if not (1 <= finding.line <= lines and finding.column >= 1):
+            raise AssertionError(f"{finding} points outside a file of {lines} lines")
+    ordered = sorted_findings(findings)
+    report = Report(ordered, Summary.of(ordered, 1))
+    for render in reporters().values():
+        render(report).encode("utf-8")
+
+
+def main() -> None:
+    atheris.Setup(sys.argv, one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Adopting the template: `socialreg init`, and the files generated from the org/ files."""
