@@ -47,6 +47,9 @@ EXAMPLES = [
     for rule in all_rules()
     if rule.code not in ONLINE
     for outcome in ("passing", "failing")
+    # SR121's failing example needs a second, similar official handle, which an example of
+    # one record cannot bring: its case folder (tests/rules/cases/SR121/fail) shows it fails.
+    if (rule.code, outcome) != ("SR121", "failing")
 ]
 
 

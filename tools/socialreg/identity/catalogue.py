@@ -1,7 +1,7 @@
 """The platform catalogue of org/policy.yaml, and account addresses compared as accounts.
 
-`https://m.Facebook.com/NorrvikUniversity/?ref=share`, `fb.com/norrvikuniversity` and
-`https://www.facebook.com/NorrvikUniversity` are one account. `address_key` reduces each to
+`https://m.Facebook.com/ExampleUniversity/?ref=share`, `fb.com/exampleuniversity` and
+`https://www.facebook.com/ExampleUniversity` are one account. `address_key` reduces each to
 the same key: no scheme, no `www.`/`m.`/`mobile.`, the platform's own domain instead of an
 alternate one (twitter.com -> x.com, threads.net -> threads.com), lower case (every platform
 in the catalogue ignores case in profile addresses), no trailing slash or fragment, and no
@@ -144,7 +144,7 @@ def _bare_host(host: str) -> str:
 
 
 def address_key(text: str, hosts: dict[str, Any] | None = None) -> str:
-    """`https://m.Facebook.com/NorrvikUniversity/?ref=x` -> `facebook.com/norrvikuniversity`.
+    """`https://m.Facebook.com/ExampleUniversity/?ref=x` -> `facebook.com/exampleuniversity`.
 
     `hosts` is `Catalogue.host_table()`; without it only the generic steps apply.
     """

@@ -33,7 +33,7 @@ from typing import Any
 from socialreg.identity.catalogue import address_key
 
 USER_AGENT = "socialreg-audit (+https://github.com/; registry drift check)"
-_DID = re.compile(r"^did:(plc:[a-z2-7]{24}|web:[a-z0-9.%-]+)$")
+_DID = re.compile(r"^did:(plc:[a-z2-7]{24}|web:[a-z0-9.%-]+)\Z")
 _HREF = re.compile(r"""href=["']([^"']+)["']""")
 
 

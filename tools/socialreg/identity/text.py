@@ -1,6 +1,6 @@
 """Handles compared as people see them, not as they are typed.
 
-Two registrations of `@norrvik.library` must be caught however the second one is written:
+Two registrations of `@example.library` must be caught however the second one is written:
 with a zero-width space inside, in full-width letters, with a Cyrillic `і`, or with a
 trailing `/`. Three keys, from strict to loose:
 
@@ -16,7 +16,7 @@ trailing `/`. Three keys, from strict to loose:
 
 The skeleton is TR39's (NFD, map each character to its prototype, NFD again), with case
 folded before and after: TR39 keeps `0` -> `O` apart from `o`, but a handle's case carries no
-meaning, so `n0rrvik` and `norrvik` must meet.
+meaning, so `c0urse` and `course` must meet.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _folded(text: str) -> str:
 
 
 def bare_handle(text: str) -> str:
-    """`  @NorrvikUni/ ` -> `NorrvikUni`: the handle without its decoration."""
+    """`  @ExampleUni/ ` -> `ExampleUni`: the handle without its decoration."""
     value = unicodedata.normalize("NFKC", text).strip()
     return value.lstrip("@").rstrip("/").strip()
 
@@ -108,7 +108,7 @@ def series_key(text: str) -> str:
 
 def _one_edit_apart(first: str, second: str) -> bool:
     """One character inserted, removed, replaced, or two neighbours swapped; but not when only
-    digits differ: `norrvik.course1` and `norrvik.course2` are a numbered series, not a
+    digits differ: `example.course1` and `example.course2` are a numbered series, not a
     disguise (a digit that looks like a letter is already in the skeleton: 0 -> o, 1 -> l).
     """
     if first == second or abs(len(first) - len(second)) > 1:
@@ -144,7 +144,7 @@ def _only_digits_apart(first: str, second: str) -> bool:
 
 
 def without_bait_words(text: str) -> str:
-    """`officialnorrvik` -> `norrvik`: the words impostors add, removed from either end."""
+    """`officialexample` -> `example`: the words impostors add, removed from either end."""
     baits = _bait_skeletons()
     if not text.startswith(baits) and not text.endswith(baits):
         return text  # the common case, without the loop
@@ -161,7 +161,7 @@ def without_bait_words(text: str) -> str:
 
 
 def plain_key(key: str) -> str:
-    """An identity key without its separators: `norrvik.library` -> `norrviklibrary`."""
+    """An identity key without its separators: `example.library` -> `examplelibrary`."""
     return _SEPARATORS.sub("", key)
 
 

@@ -48,15 +48,15 @@ Latin "i". A permanent id in the wrong form would make the registry match the wr
     source=f"{RECORD_FORMAT}; {KI}",
     passing="""
 platform: youtube
-handle: "@StudyAtNorrvik"
-url: https://www.youtube.com/@StudyAtNorrvik
+handle: "@StudyAtExample"
+url: https://www.youtube.com/@StudyAtExample
 platform_id: UCq3Ci-h945sbEYXpVlw7rJg
 """,
     failing="""
 platform: youtube
-handle: "@StudyAtNorrvik"
-url: https://www.youtube.com/@StudyAtNorrvik
-platform_id: StudyAtNorrvik      # a channel ID starts with UC
+handle: "@StudyAtExample"
+url: https://www.youtube.com/@StudyAtExample
+platform_id: StudyAtExample      # a channel ID starts with UC
 """,
 )
 def check_platform_form(record: Record, context: RuleContext) -> Iterator[Problem]:
@@ -84,7 +84,9 @@ def check_platform_form(record: Record, context: RuleContext) -> Iterator[Proble
     platform_id = data.get("platform_id")
     if not isinstance(platform_id, str):
         return
-    if platform.id is None:
+    if platform.id is None and (platform.domains or platform.handle_pattern is not None):
+        # A platform the catalogue describes, without a permanent id. (A policy that lists
+        # only name and url_pattern describes nothing: it cannot judge the id either way.)
         yield Problem(
             record.document,
             ("platform_id",),
@@ -92,7 +94,11 @@ def check_platform_form(record: Record, context: RuleContext) -> Iterator[Proble
             "be checked. Remove it, or ask the registry's maintainers to add the platform's id "
             "to the catalogue.",
         )
-    elif platform.id.pattern is not None and not platform.id.pattern.search(platform_id):
+    elif (
+        platform.id is not None
+        and platform.id.pattern is not None
+        and not platform.id.pattern.search(platform_id)
+    ):
         yield Problem(
             record.document,
             ("platform_id",),
@@ -140,13 +146,13 @@ own sub-account); the communications office decides.
     source=f"{RECORD_FORMAT}; {KI}",
     passing="""
 platform: instagram
-handle: "@norrvik.careers"     # the university's official handle is @norrvikuni
-url: https://www.instagram.com/norrvik.careers/
+handle: "@example.careers"     # the university's official handle is @exampleuni
+url: https://www.instagram.com/example.careers/
 """,
     failing="""
 platform: instagram
-handle: "@norrvik_uni"         # only an underscore away from the official @norrvikuni
-url: https://www.instagram.com/norrvik_uni/
+handle: "@example_uni"         # only an underscore away from the official @exampleuni
+url: https://www.instagram.com/example_uni/
 """,
 )
 def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
@@ -185,12 +191,12 @@ that does not name its permanent id yet. The scheduled audit opens one issue per
     source=RECORD_FORMAT,
     passing="""
 platform: bluesky
-handle: "@library.norrvik.example"
+handle: "@library.example.example"
 platform_id: did:plc:ewvi7nxzyoun6zhxrhs64oiz   # and the handle still resolves to it
 """,
     failing="""
 platform: bluesky
-handle: "@library.norrvik.example"
+handle: "@library.example.example"
 platform_id: did:plc:ewvi7nxzyoun6zhxrhs64oiz   # but the handle now resolves to another DID
 """,
 )

@@ -129,7 +129,7 @@
   }
 
   /* The official accounts `raw` resembles: [{account, reason}]. For an address, the last part
-   * of its path is the handle (instagram.com/norrvik.libary -> norrvik.libary). */
+   * of its path is the handle (instagram.com/example.libary -> example.libary). */
   function resembling(raw) {
     var text = raw.trim().split(/[?#]/)[0].replace(/\/+$/, "");
     if (text.indexOf("/") !== -1) {
