@@ -74,7 +74,8 @@ def _copy_account(
     def url(match: re.Match[str]) -> str:
         return f"{match.group(1)}{match.group(2)[:limit]}{number}{match.group(3)}"
 
-    text = re.sub(r'^(handle: "?@?)([^"\n]+)', handle, text, count=1, flags=re.M)
+    # The user name is what gets the number, also in a fediverse handle (`@news@server`).
+    text = re.sub(r'^(handle: "?@?)([^"@\n]+)', handle, text, count=1, flags=re.M)
     text = re.sub(r"^(url: https://\S+/@?)([^/@\s]+?)(/?)$", url, text, count=1, flags=re.M)
     destination = target / "accounts" / unit / f"{path.stem}-{number}.yaml"
     destination.parent.mkdir(parents=True, exist_ok=True)
