@@ -74,7 +74,8 @@ def _copy_account(
     def url(match: re.Match[str]) -> str:
         return f"{match.group(1)}{match.group(2)[:limit]}{number}{match.group(3)}"
 
-    text = re.sub(r'^(handle: "?@?)([^"\n]+)', handle, text, count=1, flags=re.M)
+    # The user name is what gets the number, also in a fediverse handle (`@news@server`).
+    text = re.sub(r'^(handle: "?@?)([^"@\n]+)', handle, text, count=1, flags=re.M)
     # The permanent id is unique too: the copy's number replaces the end of the example's id
     # (in base 32 for a DID, whose alphabet has no 0, 1, 8 or 9).
     text = re.sub(
