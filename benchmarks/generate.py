@@ -76,10 +76,31 @@ def _copy_account(
 
     # The user name is what gets the number, also in a fediverse handle (`@news@server`).
     text = re.sub(r'^(handle: "?@?)([^"@\n]+)', handle, text, count=1, flags=re.M)
+    # The permanent id is unique too: the copy's number replaces the end of the example's id
+    # (in base 32 for a DID, whose alphabet has no 0, 1, 8 or 9).
+    text = re.sub(
+        r"^(platform_id: )(\S+)$",
+        lambda m: m.group(1) + _new_id(m.group(2), number),
+        text,
+        count=1,
+        flags=re.M,
+    )
     text = re.sub(r"^(url: https://\S+/@?)([^/@\s]+?)(/?)$", url, text, count=1, flags=re.M)
     destination = target / "accounts" / unit / f"{path.stem}-{number}.yaml"
     destination.parent.mkdir(parents=True, exist_ok=True)
     destination.write_text(text, encoding="utf-8")
+
+
+def _new_id(platform_id: str, number: int) -> str:
+    if platform_id.startswith("did:plc:"):
+        digits = ""
+        for _ in range(6):
+            digits = "abcdefghijklmnopqrstuvwxyz234567"[number % 32] + digits
+            number //= 32
+        return platform_id[:-6] + digits
+    if platform_id.startswith("https://"):
+        return f"{platform_id}{number}"
+    return platform_id[:-6] + f"{number:06d}"
 
 
 def _copy(path: Path, destination: Path) -> None:

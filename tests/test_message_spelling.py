@@ -24,7 +24,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tools" / "socialreg"
-NOT_ENGLISH = {PACKAGE / "registry_site" / "i18n.py"}
+NOT_ENGLISH = {
+    PACKAGE / "registry_site" / "i18n.py",
+    PACKAGE / "registry_site" / "identity_strings.py",
+}
 # Words that are right where they are: Swedish month names and number words the rules
 # recognise in goal targets, the ordinal suffix "nd", and "libary", the misspelt unit in
 # an example of the unknown-unit message, and "frequncy", the misspelt key of an example.

@@ -47,6 +47,7 @@ ACCOUNT_ANSWERS = [
     "",  # exists already: no, so it is requested
     "@library.norrvik.example",  # handle
     "",  # url: the suggestion made from the handle
+    "",  # permanent id: left out
     "",  # no logo
     # step 4: routines
     "",  # frequency: daily
@@ -446,3 +447,14 @@ def test_campaign_from_options(example_repo: Path) -> None:
     assert document.data["budget"]["amount"] == 18000
     assert document.data["status"] == "submitted"
     assert_passes_validate(example_repo, relative)
+
+
+def test_a_permanent_id_in_the_wrong_form_is_asked_again(example_repo: Path) -> None:
+    answers = list(ACCOUNT_ANSWERS)
+    at = answers.index("@library.norrvik.example") + 2  # after the handle and the address
+    answers[at : at + 1] = ["library.norrvik.example", "did:plc:ewvi7nxzyoun6zhxrhs64oiz"]
+    result = run(example_repo, "account", "--today", TODAY, answers=answers)
+    assert result.exit_code == 0, result.output
+    assert "This is not a Bluesky DID. The DID starts with did:plc:" in result.output
+    written = example_repo / "accounts" / "library" / "norrvik-library-bluesky.yaml"
+    assert "platform_id: did:plc:ewvi7nxzyoun6zhxrhs64oiz" in written.read_text(encoding="utf-8")

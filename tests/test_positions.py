@@ -60,6 +60,9 @@ def test_most_record_paths_are_read_without_the_parser() -> None:
     for file in FILES:
         if not file.is_relative_to(PROJECT / "tests" / "rules" / "fixture"):
             continue
+        if file.name == "policy.yaml":
+            continue  # the platform catalogue's patterns hold `(?!`, which this module leaves
+            # to the parser; the records are what it is for
         text = file.read_text(encoding="utf-8")
         document = _parsed(text)
         assert document is not None

@@ -105,8 +105,8 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
     assert "approval" not in hint
     _answer(child, "(moderator 3) (press Enter if there are no more)", "")
     child.expect_exact("Step 3 of 6: The account on the platform")
-    child.expect_exact("4. bluesky")
-    _answer(child, "Which platform is the account on", "4")  # by its number
+    child.expect_exact("8. bluesky")
+    _answer(child, "Which platform is the account on", "8")  # by its number
     _answer(child, "The account's display name on the platform", "Library Workshops")
     _answer(child, "Does the account already exist on the platform [no]", "")
     _answer(child, "The account's user name on the platform", "@workshops.norrvik.example")
@@ -116,6 +116,7 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
         "[https://bsky.app/profile/workshops.norrvik.example]",
         "",
     )
+    _answer(child, "The account's permanent id on the platform (Enter to leave it out)", "")
     child.expect_exact("A short name for the record file: library-workshops-bluesky")
     _answer(child, "Will the profile use the organisation's logo [no]", "yes")
     # The branding owner's approver is offered.
@@ -157,7 +158,9 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
     assert "The registry's checks find nothing to correct." in (child.before or "")
     child.sendline(_number_of(child.before, "The account's user name on the platform:"))
     _answer(
-        child, "The account's user name on the platform [@workshops.norrvik.example]", "@kurser"
+        child,
+        "The account's user name on the platform [@workshops.norrvik.example]",
+        "@kurser.norrvik.example",  # a Bluesky handle is a domain name (SR120)
     )
     child.expect_exact("Step 6 of 6: Check and write")
     # The changed handle no longer fits the address: said in words, naming the question.
@@ -165,7 +168,7 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
     review = child.before or ""
     assert (
         'Note in step 3 (The account on the platform), "The address of the account\'s page": '
-        "The address does not contain the handle @kurser"
+        "The address does not contain the handle @kurser.norrvik.example"
     ) in " ".join(review.split())
     assert "$." not in review and "SR130" not in review
     # The account exists after all: the status is asked again (a request is no longer one of
@@ -187,7 +190,7 @@ def test_interrupt_resume_change_and_write(repo: Path) -> None:
     assert data["unit"] == "library"
     assert data["platform"] == "bluesky"
     assert data["url"] == "https://bsky.app/profile/workshops.norrvik.example"
-    assert data["handle"] == "@kurser"
+    assert data["handle"] == "@kurser.norrvik.example"
     assert data["status"] == "pilot"
     assert data["pilot"] == {"ends": "2027-02-21"}
     assert data["dialogue"]["house_rules_url"] == (

@@ -258,6 +258,7 @@ def test_audit_runs_weekly_and_on_demand() -> None:
     (audit,) = [run for run in runs if run.startswith("socialreg audit")]
     assert audit.startswith('socialreg audit --open-issues --repo "$REPO"')
     assert '--format markdown --output "$GITHUB_STEP_SUMMARY"' in audit
+    assert " --online " in audit  # the drift guard (issue 16)
 
 
 def test_workflows_run_the_socialreg_commands() -> None:

@@ -60,6 +60,10 @@ def test_build_command_prints_the_page_to_open(tmp_path: Path, example_root: Pat
         "feed.xml",
         "search-index.js",
         "robots.txt",
+        "verify-identity.js",
+        "official-accounts.schema.json",
+        "identity-proofs.txt",
+        ".well-known",
         MARKER,
     }
     assert expected <= {path.name for path in out.iterdir()}
@@ -68,6 +72,7 @@ def test_build_command_prints_the_page_to_open(tmp_path: Path, example_root: Pat
         "js.js",
         "filter.js",
         "verify.js",
+        "identity.js",
         "favicon.svg",
         "logo.svg",
         "platforms",
@@ -115,7 +120,9 @@ def test_account_page_shows_the_public_facts_and_the_official_statement(built_si
     ):
         assert fact in text, fact
     html = _text(built_site / "accounts" / "norrvik-library-instagram.html")
-    assert '<a href="https://www.instagram.com/norrvik.library/" rel="noopener noreferrer">' in html
+    assert (
+        '<a href="https://www.instagram.com/norrvik.library/" rel="me noopener noreferrer">' in html
+    )
 
 
 def test_archived_account_is_marked_no_longer_official(built_site: Path) -> None:

@@ -113,11 +113,14 @@ def test_only_https_relative_and_mail_links_are_emitted(hostile_site: Path) -> N
             allowed = link.startswith(("https://", "mailto:")) or ":" not in link.split("/")[0]
             assert allowed, f"{name} links to {link!r}"
         for element in collector.scripts:
-            # Scripts from files only; images only from the site's own static/ folder.
+            # Scripts from files only, but for the JSON-LD data block, which browsers never run
+            # (test_json_ld_keeps_hostile_text_inert: it holds no markup); images only from
+            # the site's own static/ folder.
             source = element.get("src") or ""
             ours = ":" not in source and source.lstrip("./").startswith("static/")
+            is_data = element["tag"] == "script" and element.get("type") == "application/ld+json"
             allowed = (element["tag"] == "script" and source) or (element["tag"] == "img" and ours)
-            assert allowed, f"{name}: {element}"
+            assert allowed or is_data, f"{name}: {element}"
     page = (hostile_site / "accounts" / "evil-quote.html").read_text(encoding="utf-8")
     assert "onmouseover" not in page.replace("onmouseover=&#34;", "")  # shown as text at most
     assert "the address is not shown because it is not a secure https address" in page
@@ -141,3 +144,13 @@ def test_data_files_keep_hostile_text_inert(hostile_site: Path) -> None:
     titles = [entry.findtext("{http://www.w3.org/2005/Atom}title") for entry in feed]
     assert f"{HOSTILE_NAME} (Instagram)" in titles
     icalendar.Calendar.from_ical((hostile_site / "campaigns.ics").read_bytes())
+
+
+def test_json_ld_keeps_hostile_text_inert(hostile_site: Path) -> None:
+    html = (hostile_site / "index.html").read_text(encoding="utf-8")
+    start = html.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    block = html[start : html.index("</script>", start)]
+    assert "<" not in block and ">" not in block
+    assert json.loads(block)["@type"] == "Organization"

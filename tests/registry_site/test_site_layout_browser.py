@@ -258,7 +258,9 @@ def sharded_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ("instagram.com/kallioreadingcircle059?hl=sv", "official"),
         ("@kallioyoutholdinstagram", "archived"),
         ("https://www.youtube.com/@kallioyouthyoutube/videos", "official"),
-        ("@kalliöreadingcircle007", "not-found"),  # not ASCII: UTF-8 bytes hashed alike
+        # Not ASCII: UTF-8 bytes hashed alike. Not in the registry, and with its ö it looks like
+        # @kallioreadingcircle007, so the page warns of a possible impersonation (issue 16).
+        ("@kalliöreadingcircle007", "lookalike"),
         ("@nobody", "not-found"),
     ],
 )

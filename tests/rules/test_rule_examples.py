@@ -39,10 +39,17 @@ _SCENE = re.compile(
     r"^#\s*(org/policy\.yaml:\s*(?P<policy>.+)|(?P<path>(?:accounts|campaigns)/\S+))"
 )
 
+# SR125 is found only by `audit --online`, against the platforms' servers: its examples are
+# checked against local servers that speak those protocols (tests/test_audit_online.py).
+ONLINE = {"SR125"}
 EXAMPLES = [
     pytest.param(rule, outcome, id=f"{rule.code}-{outcome}")
     for rule in all_rules()
+    if rule.code not in ONLINE
     for outcome in ("passing", "failing")
+    # SR121's failing example needs a second, similar official handle, which an example of
+    # one record cannot bring: its case folder (tests/rules/cases/SR121/fail) shows it fails.
+    if (rule.code, outcome) != ("SR121", "failing")
 ]
 
 

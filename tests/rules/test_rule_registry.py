@@ -65,7 +65,14 @@ def test_every_rule_has_passing_and_failing_cases() -> None:
     outcomes: dict[str, set[str]] = {}
     for case in collect():
         outcomes.setdefault(case.code, set()).add(case.outcome)
-    missing = [rule.code for rule in all_rules() if outcomes.get(rule.code) != {"pass", "fail"}]
+    # SR125 is found only by `audit --online`, against the platforms' servers: its cases are the
+    # end-to-end tests against local servers that speak their protocols (test_audit_online.py).
+    online_only = {"SR125"}
+    missing = [
+        rule.code
+        for rule in all_rules()
+        if rule.code not in online_only and outcomes.get(rule.code) != {"pass", "fail"}
+    ]
     assert not missing, f"rules without a passing and a failing case: {missing}"
     unknown = set(outcomes) - {rule.code for rule in all_rules()}
     assert not unknown, f"case folders for codes that are not registered: {unknown}"

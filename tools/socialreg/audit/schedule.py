@@ -31,6 +31,7 @@ AUDIT_RULES: dict[str, str] = {
     "SR202": "Campaigns whose status no longer matches their dates",
     "SR115": "People outside the organisation's e-mail domains",
     "SR116": "Approved requests not opened yet",
+    "SR125": "Accounts the platforms no longer confirm (audit --online)",
 }
 
 Key = tuple[str, str, str]  # path, rule, json_path: the same problem on another day

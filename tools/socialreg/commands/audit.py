@@ -7,6 +7,7 @@ internal error or GitHub failure.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 import click
 
 from socialreg.audit.report import FORMATS
-from socialreg.audit.schedule import run_audit
+from socialreg.audit.schedule import AuditResult, run_audit
 from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
 from socialreg.commands.output import write_output
@@ -32,11 +33,14 @@ class AuditOptions:
     open_issues: bool
     repo: str | None
     output: Path | None
+    online: bool = False
 
 
 def audit(options: AuditOptions) -> int:
     try:
         result = run_audit(options.root, options.today, options.within)
+        if options.online:
+            result = with_online_checks(options.root, result)
     except SchemaError as error:
         raise InternalError(f"the schemas cannot be used: {error}") from error
     text = FORMATS[options.output_format](result)
@@ -60,6 +64,22 @@ def audit(options: AuditOptions) -> int:
         raise InternalError(str(error)) from error
     click.echo(outcome.describe(), err=True)
     return 0
+
+
+def with_online_checks(root: Path, result: AuditResult) -> AuditResult:
+    """The audit with the drift guard's items added; says what it did in one line."""
+    # Imported here: only --online needs the protocol clients.
+    from socialreg.audit.online import online_audit
+    from socialreg.check.pipeline import load_repository
+    from socialreg.identity.online import Endpoints
+
+    online = online_audit(load_repository(root), Endpoints.from_environment())
+    click.echo(online.summary, err=True)
+    items = sorted(
+        [*result.items, *online.items],
+        key=lambda item: (item.finding.sort_key(), item.starts or result.today),
+    )
+    return dataclasses.replace(result, items=items)
 
 
 @click.command("audit")
@@ -94,6 +114,12 @@ def audit(options: AuditOptions) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the audit to this file instead of standard output.",
 )
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also ask Bluesky and Mastodon whether each account is still the registered one "
+    "(handle -> permanent id, account gone, profile links back). Needs network.",
+)
 @click.pass_obj
 def command(
     root: Path,
@@ -103,11 +129,12 @@ def command(
     open_issues: bool,
     repo: str | None,
     output: Path | None,
+    online: bool,
 ) -> None:
     """List what time has broken or soon will: pilots ending, reviews due, waivers expiring,
     campaigns whose status no longer matches their dates, people outside the e-mail domains.
     """
     if open_issues and not repo:
         raise click.UsageError("--open-issues needs --repo OWNER/NAME (or $GITHUB_REPOSITORY).")
-    options = AuditOptions(root, today, within, output_format, open_issues, repo, output)
+    options = AuditOptions(root, today, within, output_format, open_issues, repo, output, online)
     sys.exit(audit(options))

@@ -80,6 +80,17 @@ def describe(result: BuildResult) -> str:
     )
 
 
+def describe_proofs(result: BuildResult) -> str:
+    """For the maintainers: what the organisation's domains must publish, or ""."""
+    if not result.identity_proofs:
+        return ""
+    lines = "".join(f"  {line}\n" for line in result.identity_proofs)
+    return (
+        "Bluesky handles under the organisation's domains prove themselves when the domain "
+        f"publishes (also in identity-proofs.txt in the site):\n{lines}"
+    )
+
+
 def out_option(function: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "--out",
@@ -114,6 +125,7 @@ def command(ctx: click.Context, out: Path | None, today: datetime.date, force: b
     )
     code, result = checked_build(options)
     if result is not None:
+        sys.stderr.write(describe_proofs(result))
         sys.stderr.write(describe(result) + " Open this page in a browser:\n")
         sys.stdout.write(f"{result.index}\n")
     sys.exit(code)

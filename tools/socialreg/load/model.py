@@ -22,7 +22,7 @@ ORG_FILES = {
     "policy": "org/policy.yaml",
 }
 # The keys of a record that other records refer to; the index keeps just these.
-INDEX_KEYS = ("platform", "handle", "url", "name", "unit", "status", "sender")
+INDEX_KEYS = ("platform", "handle", "url", "name", "unit", "status", "sender", "platform_id")
 
 
 class Schemas(Protocol):

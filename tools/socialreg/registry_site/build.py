@@ -43,17 +43,19 @@ from markupsafe import Markup, escape
 
 from socialreg.load.model import Repository
 from socialreg.parallel import Channel, WorkerError, forked_workers, interleaved, worker_count
+from socialreg.registry_site import identity_proofs
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
 from socialreg.registry_site.i18n import Translator
 from socialreg.registry_site.identity import DEFAULT_ACCENT, IdentityError
+from socialreg.registry_site.identity_strings import identity_strings
 from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
 from socialreg.registry_site.platform_icons import icon_path, icon_svg
 from socialreg.registry_site.search_index import INDEX_FILE, search_index
-from socialreg.registry_site.verify_data import verify_shards
+from socialreg.registry_site.verify_data import hosts_of, identity_script, verify_shards
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"
-STATIC_FILES = ("style.css", "js.js", "filter.js", "verify.js", "favicon.svg")
+STATIC_FILES = ("style.css", "js.js", "filter.js", "verify.js", "identity.js", "favicon.svg")
 # Accounts on the front page and on each further page of the list (list/2.html, ...).
 PAGE_SIZE = 50
 # More units than this, and the unit filter's choices come with the search index: thousands of
@@ -75,6 +77,8 @@ class BuildResult:
     official: int
     archived: int
     campaigns: int
+    # For the maintainers: what the organisation's domains must publish (identity_proofs).
+    identity_proofs: tuple[str, ...] = ()
 
 
 def _environment() -> jinja2.Environment:
@@ -187,6 +191,9 @@ def build_site(
         official=len(official),
         archived=len(registry.archived_accounts),
         campaigns=len(registry.current_campaigns()),
+        identity_proofs=tuple(
+            proof.describe() for proof in identity_proofs.bluesky_proofs(registry)
+        ),
     )
 
 
@@ -352,6 +359,7 @@ class _Site:
                     lazy_units=lazy_units,
                     statuses=self.statuses,
                     platform_count=len(self.platforms),
+                    jsonld=identity_proofs.json_ld(registry),
                     **values,
                 )
             else:
@@ -370,6 +378,10 @@ class _Site:
             t("verify_heading"),
             "verify",
             shards=self.shard_count,
+            identity_words=identity_strings(
+                language.code, registry.organization_in(language.code), registry.contact_email
+            ),
+            identity_hosts=json.dumps(hosts_of(registry), separators=(",", ":")),
         )
         self.page(
             language,
@@ -415,6 +427,12 @@ class _Site:
         output.write(registry_json.SCHEMA_FILE, (static / registry_json.SCHEMA_FILE).read_bytes())
         for path, script in self.shards.items():
             output.write(path, script)
+        output.write("verify-identity.js", identity_script(registry))
+        output.write(
+            identity_proofs.SCHEMA_FILE, (static / identity_proofs.SCHEMA_FILE).read_bytes()
+        )
+        for path, proof in identity_proofs.proof_files(registry).items():
+            output.write(path, proof)
         output.write("registry.json", registry_json.render(registry))
         output.write("registry.csv", registry_csv.render(registry))
         output.write("campaigns.ics", calendar.render(registry))

@@ -19,6 +19,7 @@ from typing import Any
 
 from socialreg import limits
 from socialreg.characters import without_controls
+from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.load.documents import Document
 from socialreg.load.model import Record, Repository
 from socialreg.registry_site.i18n import LANGUAGES
@@ -106,6 +107,7 @@ class Account:
     archived_on: str = ""
     archived_reason: str = ""
     waivers: tuple[Waiver, ...] = ()
+    platform_id: str = ""  # the platform's permanent id, when the record names one
     # The record's own `translations`: language -> {"name": ..., "purpose": ...}.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -173,6 +175,10 @@ class Registry:
     today: datetime.date
     generated: datetime.datetime
     platforms: dict[str, str] = field(default_factory=dict)  # key -> display name
+    # The platform catalogue of org/policy.yaml and the organisation's own domains, for the
+    # proofs of identity (identity.catalogue, registry_site/identity_proofs.py).
+    catalogue: Catalogue = field(default_factory=Catalogue)
+    domains: tuple[str, ...] = ()
     # Every language the site is built in; the first is `language`, published at the root.
     languages: tuple[str, ...] = ("en",)
     identity: Identity = field(default_factory=Identity)
@@ -212,6 +218,7 @@ _PUBLIC_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
     "account": {
         "name": (),
         "platform": (),
+        "platform_id": (),
         "handle": (),
         "url": (),
         "unit": (),
@@ -307,6 +314,8 @@ def published_registry(
         today=today,
         generated=generated,
         platforms=platforms,
+        catalogue=catalogue_from_policy(repository.org_data("policy")),
+        domains=_domains(organization, settings),
         languages=languages,
         identity=identity,
         translations=_translations(settings.get("translations"), ("title", "organization")),
@@ -349,6 +358,15 @@ def _translations(value: object, keys: tuple[str, ...]) -> dict[str, dict[str, s
             if kept:
                 found[str(language)] = kept
     return found
+
+
+def _domains(organization: dict[str, Any], settings: dict[str, Any]) -> tuple[str, ...]:
+    """The organisation's domains: its e-mail domains and the registry's own host."""
+    found = [str(domain).lower() for domain in organization.get("email_domains") or []]
+    base_url = safe_https_url(_text(settings, "base_url"))
+    if base_url:
+        found.append(base_url.split("/")[2].split(":")[0].lower())
+    return tuple(dict.fromkeys(found))
 
 
 def _of(repository: Repository, kind: str) -> Iterable[Record]:
@@ -404,6 +422,7 @@ def _account(
         platform=platform,
         platform_name=platforms.get(platform, platform),
         handle=_text(data, "handle"),
+        platform_id=_text(data, "platform_id"),
         url=safe_https_url(_text(data, "url")),
         unit=_unit(record, units),
         status=status,

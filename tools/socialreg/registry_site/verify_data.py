@@ -13,35 +13,45 @@ only the shards of the keys it looks up: usually one or two files of a few kilob
 from __future__ import annotations
 
 import json
-import re
+import unicodedata
 from collections import defaultdict
+from typing import Any
 
+from socialreg.identity import catalogue as identity_catalogue
+from socialreg.identity.text import confusables_map, identity_key, series_key
 from socialreg.registry_site.model import Registry
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
-_MOBILE_OR_WWW = re.compile(r"^(www\.|m\.|mobile\.)")
-# The same platform under two names: an address on either is the same account.
-_HOST_ALIASES = {"twitter.com": "x.com"}
+# Used when the catalogue names no other domains: the one alias everybody knows.
+_DEFAULT_HOSTS: dict[str, Any] = {"aliases": {"twitter.com": "x.com"}, "keep": {}}
 
 
-def address_key(text: str) -> str:
-    """`https://www.Instagram.com/example.library/?hl=sv` -> `instagram.com/example.library`."""
-    value = _SCHEME.sub("", text.strip().lower())
-    value = re.split(r"[?#]", value, maxsplit=1)[0]
-    value = _MOBILE_OR_WWW.sub("", value).rstrip("/")
-    host, _, path = value.partition("/")
-    host = _HOST_ALIASES.get(host, host)
-    return f"{host}/{path}" if path else host
+def address_key(text: str, hosts: dict[str, Any] | None = None) -> str:
+    """`https://www.Instagram.com/example.library/?hl=sv` -> `instagram.com/example.library`.
+
+    As identity.catalogue.address_key, with the catalogue's other domains (`hosts`), which
+    the page gets in verify-identity.js.
+    """
+    return identity_catalogue.address_key(text, hosts or _DEFAULT_HOSTS)
 
 
 def handle_key(text: str) -> str:
-    """`@ExampleUniversity` -> `exampleuniversity`."""
-    return text.strip().lower().lstrip("@").rstrip("/")
+    """`@ExampleUniversity` -> `exampleuniversity`; full-width letters count as plain ones.
+
+    Invisible characters are kept: a handle pasted with a zero-width space is not the official
+    one, and the look-alike check (identity.js) says what it resembles.
+    """
+    return unicodedata.normalize("NFKC", text).strip().lstrip("@").rstrip("/").lower()
+
+
+def hosts_of(registry: Registry) -> dict[str, Any]:
+    table = registry.catalogue.host_table()
+    return table if table["aliases"] else _DEFAULT_HOSTS
 
 
 def verify_data(registry: Registry) -> dict[str, object]:
     """Each account as [name, platform, handle, status, page]; a requested account (approved,
     not yet opened) has no page, and the check says it is not open yet."""
+    hosts = hosts_of(registry)
     accounts = []
     keys: dict[str, list[int]] = {}
     for number, account in enumerate([*registry.accounts, *registry.requested]):
@@ -49,9 +59,15 @@ def verify_data(registry: Registry) -> dict[str, object]:
         accounts.append([account.name, account.platform_name, account.handle, account.status, page])
         found = []
         if account.url:
-            found.append("u:" + address_key(account.url))
+            found.append("u:" + address_key(account.url, hosts))
         if account.handle:
             found.append("h:" + handle_key(account.handle))
+        if account.platform_id:
+            # A permanent id pasted alone, or an address written with it, finds the account.
+            found.append("h:" + account.platform_id.lower())
+            platform = registry.catalogue.get(account.platform)
+            for url in platform.id_addresses(account.platform_id) if platform else []:
+                found.append("u:" + address_key(url, hosts))
         for key in found:
             numbers = keys.setdefault(key, [])
             if number not in numbers:
@@ -105,3 +121,39 @@ def verify_shards(registry: Registry) -> tuple[int, dict[str, str]]:
         )
         for number in range(count)
     }
+
+
+def identity_data(registry: Registry) -> dict[str, object]:
+    """What the look-alike warning needs (static/identity.js): each official account as
+    [name, platform, handle, status, page, identity key, series key], the part of Unicode's
+    confusables table that can lead to those keys, and the catalogue's other domains.
+    """
+    accounts: list[list[str]] = []
+    characters: set[str] = set()
+    for account in registry.official_accounts:
+        if account.handle:
+            key = identity_key(account.handle)
+            characters.update(key)
+            accounts.append(
+                [
+                    account.name,
+                    account.platform_name,
+                    account.handle,
+                    account.status,
+                    account.page,
+                    key,
+                    series_key(account.handle),
+                ]
+            )
+    # Only prototypes made of characters some official key has can make typed text equal or
+    # close to an official key; the rest of the table would only make the page heavier.
+    mapping = {
+        source: target
+        for source, target in confusables_map().items()
+        if set(target.casefold()) <= characters
+    }
+    return {"accounts": accounts, "map": mapping, "hosts": hosts_of(registry)}
+
+
+def identity_script(registry: Registry) -> str:
+    return f"window.SOCIALREG_IDENTITY = {script_json(identity_data(registry))};\n"

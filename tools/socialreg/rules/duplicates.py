@@ -1,62 +1,92 @@
 """Rule 8: no duplicate channels.
 
-The same platform handle or address is registered once. Both records involved get the finding,
-each naming the other, so whichever file a pull request changes shows the conflict. A unit's
-second account on the same platform is allowed, with a warning, when it does not name the
-first in decision.related_accounts; and every related account named must exist.
+The same platform handle, address or permanent id is registered once. Both records involved
+get the finding, each naming the other, so whichever file a pull request changes shows the
+conflict. Handles are compared as people see them (identity.text: invisible characters,
+letter widths, case and look-alike letters do not count), addresses as accounts
+(identity.catalogue: www./m., alternate domains, trailing slashes and tracking parameters do
+not count), and an address written with the permanent id (bsky.app/profile/did:plc:...) is
+the same account as the record that names that id. A unit's second account on the same
+platform is allowed, with a warning, when it does not name the first in
+decision.related_accounts; and every related account named must exist.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
 from socialreg.findings import Severity
+from socialreg.identity.catalogue import Catalogue, address_key, catalogue_from_policy
+from socialreg.identity.text import identity_key
 from socialreg.load.model import Record, RecordSummary, Repository
+from socialreg.parallel import collector_paused
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import KI, STOCKHOLM_NEW
 
-# Addresses that differ only in these ways lead to the same account.
-_HOST_ALIASES = {"twitter.com": "x.com", "m.facebook.com": "facebook.com"}
-
 
 def normal_handle(value: Any) -> str | None:
+    """The handle's identity: equal for handles a person cannot tell apart."""
     if not isinstance(value, str) or not value.strip():
         return None
-    return value.strip().lstrip("@").casefold()
+    return identity_key(value) or None
 
 
-def normal_url(value: Any) -> str | None:
+def normal_url(value: Any, hosts: dict[str, Any] | None = None) -> str | None:
+    """The address's account: equal for addresses that open the same profile."""
     if not isinstance(value, str) or not value.strip():
         return None
-    text = re.sub(r"^[a-z]+://", "", value.strip().casefold())
-    text = re.split(r"[?#]", text, maxsplit=1)[0].rstrip("/")
-    host, _, path = text.partition("/")
-    host = host.removeprefix("www.")
-    host = _HOST_ALIASES.get(host, host)
-    return f"{host}/{path}" if path else host
+    return address_key(value, hosts) or None
+
+
+def _platform(fields: Any) -> str:
+    platform = fields.get("platform")
+    return platform if isinstance(platform, str) else ""
+
+
+def _id(fields: Any) -> str | None:
+    value = fields.get("platform_id")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def addresses(fields: Any, catalogue: Catalogue, hosts: dict[str, Any] | None = None) -> list[str]:
+    """Every address key of an account: its url and the addresses made with its id."""
+    hosts = catalogue.host_table() if hosts is None else hosts
+    found = [normal_url(fields.get("url"), hosts)]
+    platform, platform_id = catalogue.get(_platform(fields)), _id(fields)
+    if platform is not None and platform_id is not None:
+        found.extend(normal_url(url, hosts) for url in platform.id_addresses(platform_id))
+    return list(dict.fromkeys(key for key in found if key))
 
 
 class _Registrations:
-    """Every account's handle and address, normalised, and the accounts of each unit."""
+    """Every account's handle, addresses and id, normalised, and the accounts of each unit."""
 
     def __init__(self, repository: Repository) -> None:
+        self.catalogue = catalogue_from_policy(repository.org_data("policy"))
+        self.hosts = self.catalogue.host_table()
         self.handles: dict[tuple[str, str], list[RecordSummary]] = defaultdict(list)
         self.urls: dict[str, list[RecordSummary]] = defaultdict(list)
+        self.ids: dict[tuple[str, str], list[RecordSummary]] = defaultdict(list)
         # unit, platform -> the ids of the unit's accounts there that are not archived
         self.by_unit_platform: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+        # Many small keys and lists, none in a cycle: see collector_paused.
+        with collector_paused():
+            self._index(repository)
+
+    def _index(self, repository: Repository) -> None:
         for summary in repository.accounts.values():
-            platform = summary.get("platform")
-            platform = platform if isinstance(platform, str) else ""
+            platform = _platform(summary)
             handle = normal_handle(summary.get("handle"))
             if handle is not None:
                 self.handles[(platform, handle)].append(summary)
-            url = normal_url(summary.get("url"))
-            if url is not None:
+            for url in addresses(summary, self.catalogue, self.hosts):
                 self.urls[url].append(summary)
+            platform_id = _id(summary)
+            if platform_id is not None:
+                self.ids[(platform, platform_id)].append(summary)
             if summary.get("status") != "archived" and platform:
                 self.by_unit_platform[(summary.folder_unit, platform)][summary.id] = None
 
@@ -71,8 +101,10 @@ def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
     scope="account",
     rationale="""
 Before a new account is opened, the existing ones are reviewed: perhaps the unit can contribute
-to one of them instead. The registry is the list of official accounts, so each platform handle
-and each address is registered once; an archived account keeps its registration (re-open it
+to one of them instead. The registry is the list of official accounts, so each platform handle,
+address and permanent id (platform_id) is registered once. Handles are compared as a person
+reads them: a zero-width space, full-width letters, a Cyrillic letter that looks Latin or a
+trailing / does not make a second account. An archived account keeps its registration (re-open it
 rather than registering it again). When a unit opens a second account on the same platform, the
 first must be named in decision.related_accounts to show it was considered (a warning), and
 every account named there must exist in the registry.
@@ -98,25 +130,39 @@ decision:
 def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
     data = record.data
     registrations = context.derived("SR108.registrations", _Registrations)
-    platform = data["platform"] if isinstance(data.get("platform"), str) else ""
+    platform = _platform(data)
     handle = normal_handle(data.get("handle"))
     if handle is not None:
         for other in _others(registrations.handles.get((platform, handle), []), record):
             yield Problem(
                 record.document,
                 ("handle",),
-                f"The {platform} handle {data['handle']} is already registered in {other.path}. "
-                "Each account is registered once: change that file instead (re-open it if it "
-                "is archived), or correct the handle.",
+                f"The {platform} handle {data['handle']} is already registered in {other.path}"
+                f"{_written_differently(data.get('handle'), other.get('handle'))}. Each "
+                "account is registered once: change that file instead (re-open it if it is "
+                "archived), or correct the handle.",
             )
-    url = normal_url(data.get("url"))
-    if url is not None:
+    reported: set[str] = set()
+    for url in addresses(data, registrations.catalogue, registrations.hosts):
         for other in _others(registrations.urls.get(url, []), record):
+            if other.id in reported:
+                continue
+            reported.add(other.id)
             yield Problem(
                 record.document,
                 ("url",),
-                f"The address {data['url']} is already registered in {other.path}. Each "
+                f"The address {data.get('url')} is already registered in {other.path}. Each "
                 "account is registered once: change that file instead, or correct the address.",
+            )
+    platform_id = _id(data)
+    if platform_id is not None:
+        for other in _others(registrations.ids.get((platform, platform_id), []), record):
+            yield Problem(
+                record.document,
+                ("platform_id",),
+                f"The {platform} id {platform_id} is already registered in {other.path}: it "
+                "is the same account, whatever its handle is now. Change that file instead, or "
+                "correct the id.",
             )
     related = mapping(data, "decision").get("related_accounts")
     named = [item for item in related if isinstance(item, str)] if isinstance(related, list) else []
@@ -153,3 +199,15 @@ def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
             f"show {they} reviewed ({STOCKHOLM_NEW}).",
             at_most=Severity.WARNING,
         )
+
+
+def _written_differently(mine: Any, theirs: Any) -> str:
+    """Say why two handles that look different are the same, so the finding is believed."""
+    if not isinstance(mine, str) or not isinstance(theirs, str):
+        return ""
+    if mine.strip().lstrip("@").casefold() == theirs.strip().lstrip("@").casefold():
+        return ""
+    return (
+        f" as {theirs} (the same handle once invisible characters, letter widths, a "
+        "trailing / and look-alike letters from other alphabets are set aside)"
+    )

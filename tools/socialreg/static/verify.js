@@ -28,21 +28,84 @@
       callbacks[i]();
     }
   };
-  var HOST_ALIASES = { "twitter.com": "x.com" };
+  var has = Object.prototype.hasOwnProperty;
+  // The platforms' other domains (twitter.com -> x.com) and the query parameters that name
+  // an account (facebook.com/profile.php?id=...), from the catalogue in org/policy.yaml.
+  // #identity-strings (verify_identity.html) carries them, and where the site's root is.
+  var identityBox = document.getElementById("identity-strings");
+  var hosts = { aliases: { "twitter.com": "x.com" }, keep: {} };
+  try {
+    hosts = JSON.parse(identityBox.getAttribute("data-hosts")) || hosts;
+  } catch (error) {
+    // no catalogue on this page: the one alias everybody knows
+  }
 
+  // The look-alike check (identity.js and its data) is loaded only when an answer needs it:
+  // an input that is not found, or a handle typed without a platform.
+  var identityState = "idle";
+  var identityWaiting = [];
+  function withIdentity(then) {
+    if (identityState === "ready" || !identityBox) {
+      then();
+      return;
+    }
+    identityWaiting.push(then);
+    if (identityState === "loading") {
+      return;
+    }
+    identityState = "loading";
+    var root = identityBox.getAttribute("data-root") || "";
+    var files = [root + "verify-identity.js", root + "static/identity.js"];
+    function next() {
+      if (files.length === 0) {
+        identityState = "ready";
+        var callbacks = identityWaiting;
+        identityWaiting = [];
+        callbacks.forEach(function (callback) { callback(); });
+        return;
+      }
+      var script = document.createElement("script");
+      script.src = files.shift();
+      script.onload = next;
+      script.onerror = next;
+      document.head.appendChild(script);
+    }
+    next();
+  }
+
+  /* As identity/catalogue.py address_key. */
   function addressKey(value) {
-    value = value.trim().toLowerCase().replace(/^[a-z][a-z0-9+.-]*:\/\//, "");
-    value = value.split(/[?#]/)[0];
-    value = value.replace(/^(www\.|m\.|mobile\.)/, "").replace(/\/+$/, "");
+    value = value.normalize("NFKC").replace(/[\p{Cf}]/gu, "").trim().toLowerCase();
+    value = value.replace(/^[a-z][a-z0-9+.-]*:\/\//, "").split("#")[0];
+    var question = value.indexOf("?");
+    var query = question === -1 ? "" : value.slice(question + 1);
+    value = question === -1 ? value : value.slice(0, question);
     var slash = value.indexOf("/");
     var host = slash === -1 ? value : value.slice(0, slash);
     var path = slash === -1 ? "" : value.slice(slash + 1);
-    host = Object.prototype.hasOwnProperty.call(HOST_ALIASES, host) ? HOST_ALIASES[host] : host;
-    return path ? host + "/" + path : host;
+    host = host.slice(host.lastIndexOf("@") + 1).replace(/\.$/, "");
+    var shorter = host.replace(/^(www|m|mobile|web)\./, "");
+    while (shorter !== host && shorter.indexOf(".") !== -1) {
+      host = shorter;
+      shorter = host.replace(/^(www|m|mobile|web)\./, "");
+    }
+    host = has.call(hosts.aliases, host) ? hosts.aliases[host] : host;
+    path = path.replace(/\/{2,}/g, "/").replace(/^\/+|\/+$/g, "");
+    var keep = has.call(hosts.keep, host) ? hosts.keep[host] : [];
+    var kept = [];
+    new URLSearchParams(query).forEach(function (item, name) {
+      if (keep.indexOf(name) !== -1) {
+        kept.push([name, item]);
+      }
+    });
+    kept.sort();
+    var key = path ? host + "/" + path : host;
+    return kept.length ? key + "?" + new URLSearchParams(kept).toString() : key;
   }
 
+  /* As verify_data.py handle_key: invisible characters are kept (identity.js sees them). */
   function handleKey(value) {
-    return value.trim().toLowerCase().replace(/^@+/, "").replace(/\/+$/, "");
+    return value.normalize("NFKC").trim().replace(/^@+/, "").replace(/\/+$/, "").toLowerCase();
   }
 
   // FNV-1a, 32 bits, of the key's UTF-8 bytes: verify_data.fnv1a in the build.
@@ -150,9 +213,13 @@
     return item;
   }
 
-  function answer(found) {
+  function answer(found, raw) {
+    var identity = window.SocialregVerifyIdentity;
     result.textContent = "";
     if (found.length === 0) {
+      if (identity && identity.lookalike(raw, result, matchLine)) {
+        return "lookalike";
+      }
       result.appendChild(paragraph("verdict verdict-unknown", strings.verify_not_found));
       return "not-found";
     }
@@ -176,6 +243,9 @@
       }
       result.appendChild(list);
     }
+    if (identity && raw.indexOf("/") === -1) {
+      identity.onlyOn(raw, official, result);  // a handle typed without a platform
+    }
     return official.length ? "official" : requested.length ? "requested" : "archived";
   }
 
@@ -190,8 +260,16 @@
     }
     var keys = keysOf(raw);
     withShards(keys, function () {
-      if (input.value === raw) {
-        form.dataset.verdict = answer(lookup(keys));
+      var found = lookup(keys);
+      function show() {
+        if (input.value === raw) {
+          form.dataset.verdict = answer(found, raw);
+        }
+      }
+      if (found.length === 0 || raw.indexOf("/") === -1) {
+        withIdentity(show);
+      } else {
+        show();
       }
     });
   }

@@ -20,6 +20,7 @@ from collections import Counter
 from typing import Any
 
 from socialreg.dates import add_months
+from socialreg.identity.catalogue import catalogue_from_policy
 from socialreg.load.model import RecordKind
 from socialreg.patterns import url_matches
 from socialreg.rules.handle_address import suggested_address
@@ -287,6 +288,18 @@ def _account_url(context: Context, answers: Answers, value: Any) -> str | None:
     return None
 
 
+def _platform_id(context: Context, answers: Answers, value: Any) -> str | None:
+    """The id must have the platform's form (org/policy.yaml); the message says where it is."""
+    platform = catalogue_from_policy(context.policy).get(answers.get("platform"))
+    if platform is None or not str(value or "").strip():
+        return None
+    if platform.id is None:
+        return f"{platform.name} has no permanent id in the registry. Press Enter to leave it out."
+    if platform.id.pattern is not None and not platform.id.pattern.search(str(value).strip()):
+        return f"This is not {a_or_an(platform.name)} {platform.id.name}. {platform.id.help}"
+    return None
+
+
 def _free_account_id(context: Context, answers: Answers, value: Any) -> str | None:
     return _free_id(context, "account", "accounts", answers, value)
 
@@ -535,6 +548,17 @@ ACCOUNT_SECTIONS: tuple[Section, ...] = (
                 check=_account_url,
                 default=_suggested_url,
                 hint="Copy it from the browser's address bar. You may leave out https://.",
+            ),
+            Question(
+                "platform_id",
+                "The account's permanent id on the platform (Enter to leave it out)",
+                ("platform_id",),
+                optional=True,
+                check=_platform_id,
+                hint="Where the platform has one (a YouTube channel ID, a Bluesky DID, a Facebook "
+                "Page ID, the user id on X, a Mastodon actor address), it stays when the user name "
+                "changes, so the registry can tell a renamed account from a taken-over one. If "
+                "the answer is not an id of the platform, you are told where to find it.",
             ),
             Question(
                 "id",

@@ -1,0 +1,1 @@
+"""Proof of identity: the platform catalogue, address and handle normalisation, look-alikes."""

@@ -1,0 +1,202 @@
+"""Proof of identity: handles and permanent ids have the platform's form; no look-alikes.
+
+The platform catalogue in org/policy.yaml says what a handle and a permanent id look like on
+each platform (identity.catalogue). A handle with a character the platform does not allow is
+usually a copy-and-paste accident (a zero-width space) or a deception (a Cyrillic letter); a
+handle one letter away from another unit's official handle is how impersonation starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from socialreg.findings import Severity
+from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
+from socialreg.identity.lookalike import LookalikeIndex
+from socialreg.identity.text import bare_handle, is_invisible
+from socialreg.load.model import Record, RecordSummary, Repository
+from socialreg.parallel import collector_paused
+from socialreg.rules.base import Problem, RuleContext, register, register_input
+from socialreg.sources import KI, RECORD_FORMAT
+from socialreg.wording import a_or_an
+
+
+def _catalogue(repository: Repository) -> Catalogue:
+    return catalogue_from_policy(repository.org_data("policy"))
+
+
+def _odd_characters(handle: str) -> str:
+    """Name the characters a reader cannot see or may misread, for the message."""
+    names = []
+    for character in dict.fromkeys(handle):
+        if is_invisible(character) or (ord(character) > 127 and not character.isspace()):
+            names.append(f"U+{ord(character):04X}")
+    return ", ".join(names)
+
+
+@register(
+    code="SR120",
+    scope="account",
+    rationale="""
+Each platform allows only some characters in its handles, and its permanent ids (a YouTube
+channel ID, a Bluesky DID, the user id on X) have a fixed form; org/policy.yaml lists both for
+every platform. A handle with another character cannot be the account's real handle: it is a
+typing accident or a look-alike, such as a zero-width space or a Cyrillic "і" in place of a
+Latin "i". A permanent id in the wrong form would make the registry match the wrong account.
+""",
+    source=f"{RECORD_FORMAT}; {KI}",
+    passing="""
+platform: youtube
+handle: "@StudyAtExample"
+url: https://www.youtube.com/@StudyAtExample
+platform_id: UCq3Ci-h945sbEYXpVlw7rJg
+""",
+    failing="""
+platform: youtube
+handle: "@StudyAtExample"
+url: https://www.youtube.com/@StudyAtExample
+platform_id: StudyAtExample      # a channel ID starts with UC
+""",
+)
+def check_platform_form(record: Record, context: RuleContext) -> Iterator[Problem]:
+    data = record.data
+    platform = context.derived("SR120.catalogue", _catalogue).get(data.get("platform"))
+    if platform is None:
+        return  # SR015 says the platform is unknown
+    handle = data.get("handle")
+    if isinstance(handle, str) and platform.handle_pattern is not None:
+        bare = handle.strip().lstrip("@")
+        # An address written as the handle is SR131's to explain.
+        if bare and "/" not in bare.rstrip("/") and not platform.handle_pattern.search(bare):
+            odd = _odd_characters(bare)
+            why = (
+                f" It contains characters that look like nothing or like other letters ({odd}):"
+                " type the handle again rather than copying it."
+                if odd
+                else " Copy the handle exactly as the platform shows it on the profile."
+            )
+            yield Problem(
+                record.document,
+                ("handle",),
+                f"{handle} is not a possible {platform.name} handle.{why}",
+            )
+    platform_id = data.get("platform_id")
+    if not isinstance(platform_id, str):
+        return
+    if platform.id is None and (platform.domains or platform.handle_pattern is not None):
+        # A platform the catalogue describes, without a permanent id. (A policy that lists
+        # only name and url_pattern describes nothing: it cannot judge the id either way.)
+        yield Problem(
+            record.document,
+            ("platform_id",),
+            f"{platform.name} has no permanent id in org/policy.yaml, so platform_id cannot "
+            "be checked. Remove it, or ask the registry's maintainers to add the platform's id "
+            "to the catalogue.",
+        )
+    elif (
+        platform.id is not None
+        and platform.id.pattern is not None
+        and not platform.id.pattern.search(platform_id)
+    ):
+        yield Problem(
+            record.document,
+            ("platform_id",),
+            f"{platform_id} is not {a_or_an(platform.name)} {platform.id.name}. {platform.id.help}",
+        )
+
+
+class _Officials:
+    """The non-archived accounts' handles, per platform, indexed by resemblance."""
+
+    def __init__(self, repository: Repository) -> None:
+        self.by_platform: dict[str, LookalikeIndex[RecordSummary]] = {}
+        # Hundreds of thousands of small keys and lists, none in a cycle: see collector_paused.
+        with collector_paused():
+            self._index(repository)
+
+    def _index(self, repository: Repository) -> None:
+        for summary in repository.accounts.values():
+            platform, handle = summary.get("platform"), summary.get("handle")
+            if summary.get("status") == "archived":
+                continue
+            if isinstance(platform, str) and isinstance(handle, str):
+                index = self.by_platform.setdefault(platform, LookalikeIndex())
+                index.add(handle, summary)
+
+
+def _name(summary: RecordSummary) -> Any:
+    return summary.get("name") or summary.id
+
+
+@register(
+    code="SR121",
+    scope="account",
+    severity=Severity.WARNING,
+    compares_records=True,
+    rationale="""
+The registry exists so the public can tell an official account from an impostor. A handle that
+is one letter away from another official handle on the same platform, differs only in its dots,
+underscores or hyphens, adds a word like "official", "real" or "team", or uses letters that look
+alike (Unicode's confusable skeletons, UTS #39), will be mistaken for the other account, and
+teaches the public that such differences are normal. Choose a handle that is clearly different,
+or use the existing account. A warning, because the similar handle may be deliberate (a unit's
+own sub-account); the communications office decides.
+""",
+    source=f"{RECORD_FORMAT}; {KI}",
+    passing="""
+platform: instagram
+handle: "@example.careers"     # the university's official handle is @exampleuni
+url: https://www.instagram.com/example.careers/
+""",
+    failing="""
+platform: instagram
+handle: "@example_uni"         # only an underscore away from the official @exampleuni
+url: https://www.instagram.com/example_uni/
+""",
+)
+def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
+    data = record.data
+    platform, handle = data.get("platform"), data.get("handle")
+    if not isinstance(platform, str) or not isinstance(handle, str):
+        return
+    if data.get("status") == "archived" or not bare_handle(handle):
+        return
+    index = context.derived("SR121.officials", _Officials).by_platform.get(platform)
+    if index is None:
+        return
+    for official, summary, reason in index.resembling(handle):
+        if summary.id == record.id:
+            continue
+        yield Problem(
+            record.document,
+            ("handle",),
+            f"{handle} looks like {official}, the official account {_name(summary)} "
+            f"({summary.path}): {reason}. People could take one for the other, and "
+            "impostors use handles like this. Choose a handle that is clearly different, or "
+            "post from the existing account.",
+        )
+
+
+register_input(
+    code="SR125",
+    rationale="""
+Found by `socialreg audit --online`, never by `validate`: the drift guard asks the platforms
+themselves, with their public protocols (Bluesky handle resolution and the PLC directory;
+Mastodon WebFinger and the profile's links), whether each account is still the registered one.
+It reports a handle that now leads to another permanent id (renamed or taken over), an account
+that is gone, a Mastodon profile that does not link back to its registry page, and a record
+that does not name its permanent id yet. The scheduled audit opens one issue per record.
+""",
+    source=RECORD_FORMAT,
+    passing="""
+platform: bluesky
+handle: "@library.example.example"
+platform_id: did:plc:ewvi7nxzyoun6zhxrhs64oiz   # and the handle still resolves to it
+""",
+    failing="""
+platform: bluesky
+handle: "@library.example.example"
+platform_id: did:plc:ewvi7nxzyoun6zhxrhs64oiz   # but the handle now resolves to another DID
+""",
+)
