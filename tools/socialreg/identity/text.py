@@ -83,15 +83,20 @@ def skeleton(text: str, keep_digits: bool = False) -> str:
     With `keep_digits`, the ASCII digits stay digits (TR39 maps 0 to O and 1 to l), so that a
     numbered series (`course1`, `course10`) can be told from a disguise.
     """
-    mapping = confusables_map()
     decomposed = unicodedata.normalize("NFD", _folded(text))
-    mapped = "".join(
-        character
-        if keep_digits and character in _ASCII_DIGITS
-        else mapping.get(character, character)
-        for character in decomposed
-    )
+    mapped = decomposed.translate(_prototypes(keep_digits))
     return unicodedata.normalize("NFD", mapped).casefold()
+
+
+@functools.cache
+def _prototypes(keep_digits: bool) -> dict[int, str]:
+    """The confusables map as a `str.translate` table: a skeleton is taken for every handle of
+    the registry on every run, and translating in C is ten times faster than a Python loop."""
+    table = {ord(source): prototype for source, prototype in confusables_map().items()}
+    if keep_digits:
+        for digit in _ASCII_DIGITS:
+            table.pop(ord(digit), None)
+    return table
 
 
 @functools.lru_cache(maxsize=65536)
