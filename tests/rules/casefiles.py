@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import datetime
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,14 @@ def merge(base: Any, change: Any) -> Any:
 def _dump(data: Any, path: Path) -> None:
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(text, encoding="utf-8")
+
+
+def git(root: Path, *arguments: str) -> str:
+    """Run git in `root` as a test author; the change-aware tests build real repositories."""
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@norrvik.example", *arguments],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout

@@ -4,38 +4,27 @@ from __future__ import annotations
 
 import datetime
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from casefiles import FIXTURE, make_repository, merge
+from casefiles import FIXTURE, git, make_repository, merge
 from click.testing import CliRunner
 
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.findings import Finding, Severity
 
 TODAY = datetime.date(2026, 11, 21)
 LIBRARY = "accounts/library/library-facebook.yaml"
 
 
-def _git(root: Path, *arguments: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@norrvik.example", *arguments],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repository(tmp_path / "registry")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "registry")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "registry")
     return root
 
 
@@ -77,14 +66,14 @@ def test_deleted_account_is_an_error_at_its_path(repo: Path) -> None:
 
 
 def test_deleted_account_is_reported_when_only_other_files_are_validated(repo: Path) -> None:
-    _git(repo, "rm", "-q", LIBRARY)
-    _git(repo, "commit", "-q", "-m", "delete the library's account")
+    git(repo, "rm", "-q", LIBRARY)
+    git(repo, "commit", "-q", "-m", "delete the library's account")
     findings = _findings(repo, "HEAD~1", ("accounts/communications/uni-facebook.yaml",))
     assert [(f.path, f.rule) for f in findings] == [(LIBRARY, "SR114")]
 
 
 def test_moved_account_is_not_a_deletion(repo: Path) -> None:
-    _git(repo, "mv", LIBRARY, "accounts/communications/library-facebook.yaml")
+    git(repo, "mv", LIBRARY, "accounts/communications/library-facebook.yaml")
     findings = _findings(repo, "HEAD")
     assert "SR114" not in {f.rule for f in findings}
     # The unit key no longer matches the folder, and communications has a Facebook account.
@@ -94,7 +83,7 @@ def test_moved_account_is_not_a_deletion(repo: Path) -> None:
 def test_reopened_account_needs_a_new_decision(repo: Path) -> None:
     archived = {"status": "archived", "archived": {"date": "2026-10-15", "reason": "Moved."}}
     _edit(repo, LIBRARY, archived)
-    _git(repo, "commit", "-q", "-am", "archive")
+    git(repo, "commit", "-q", "-am", "archive")
     _edit(repo, LIBRARY, {"status": "active"})
     findings = _findings(repo, "HEAD")
     assert [(f.rule, f.json_path) for f in findings] == [("SR114", "$.decision.date")]
@@ -104,7 +93,7 @@ def test_reopened_account_needs_a_new_decision(repo: Path) -> None:
 
 def test_new_account_during_moratorium_needs_a_waiver(repo: Path) -> None:
     _moratorium(repo)
-    _git(repo, "commit", "-q", "-am", "moratorium")
+    git(repo, "commit", "-q", "-am", "moratorium")
     new = "accounts/library/library-bluesky.yaml"
     _new_account(repo, new, {"status": "active"})
     assert [(f.path, f.rule) for f in _findings(repo, "HEAD")] == [(new, "SR109")]
@@ -115,7 +104,7 @@ def test_new_account_during_moratorium_needs_a_waiver(repo: Path) -> None:
 
 def test_moratorium_waiver_applies_and_is_not_stale_later(repo: Path) -> None:
     _moratorium(repo)
-    _git(repo, "commit", "-q", "-am", "moratorium")
+    git(repo, "commit", "-q", "-am", "moratorium")
     new = "accounts/library/library-bluesky.yaml"
     waiver = {
         "rule": "SR109",
@@ -126,8 +115,8 @@ def test_moratorium_waiver_applies_and_is_not_stale_later(repo: Path) -> None:
     _new_account(repo, new, {"status": "active", "waivers": [waiver]})
     report = validate(ValidateOptions(repo, (), TODAY, strict=False, base="HEAD"))
     assert [(f.rule, f.severity) for f in report.findings] == [("SR109", Severity.WAIVED)]
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "new account with waiver")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "new account with waiver")
     assert _findings(repo, "HEAD") == []  # no longer new: the waiver is not called stale
     assert _findings(repo, None) == []
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from casefiles import FIXTURE, Case, collect, make_repository, merge, write_case
+from casefiles import FIXTURE, Case, collect, git, make_repository, merge, write_case
 from click.testing import CliRunner
 
 from socialreg.check.differential import differential_report
@@ -34,31 +33,21 @@ INSTAGRAM = "accounts/communications/uni-instagram.yaml"
 FACEBOOK = "accounts/communications/uni-facebook.yaml"
 
 
-def _git(root: Path, *arguments: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@norrvik.example", *arguments],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 def _commit(root: Path, message: str) -> None:
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", message)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = make_repository(tmp_path / "registry")
-    _git(root, "init", "-q", "-b", "main")
+    git(root, "init", "-q", "-b", "main")
     _commit(root, "registry")
     return root
 
 
 def _branch(root: Path) -> None:
-    _git(root, "checkout", "-q", "-b", "change")
+    git(root, "checkout", "-q", "-b", "change")
 
 
 def _read(root: Path, path: str) -> dict[str, object]:
@@ -244,7 +233,7 @@ def test_a_renamed_record_keeps_its_findings(repo: Path) -> None:
     assert [finding for finding in on_main if finding.path == old]
     _branch(repo)
     new = "campaigns/library/spring-workshops.yaml"
-    _git(repo, "mv", old, new)
+    git(repo, "mv", old, new)
     _commit(repo, "rename")
     report = _compare(repo, BEFORE_DUE)
     assert report.new_findings == []
@@ -259,7 +248,7 @@ def test_a_moved_record_keeps_its_findings_and_gets_the_new_ones_of_its_place(
 ) -> None:
     _branch(repo)
     moved = "accounts/communications/library-facebook.yaml"
-    _git(repo, "mv", LIBRARY, moved)
+    git(repo, "mv", LIBRARY, moved)
     _commit(repo, "move to communications")
     report = _compare(repo, AFTER_DUE)
     assert (moved, "SR113") in _keys(report.existing_findings)
@@ -271,7 +260,7 @@ def test_a_moved_record_keeps_its_findings_and_gets_the_new_ones_of_its_place(
 
 def test_a_deleted_account_is_new_and_its_old_findings_are_gone(repo: Path) -> None:
     _branch(repo)
-    _git(repo, "rm", "-q", LIBRARY)
+    git(repo, "rm", "-q", LIBRARY)
     _commit(repo, "delete")
     report = _compare(repo, AFTER_DUE)
     assert _keys(report.new_findings) == [(LIBRARY, "SR114")]
@@ -286,7 +275,7 @@ def test_a_deleted_campaign_fixes_its_findings(repo: Path) -> None:
     on_main = [f for f in _compare(repo, BEFORE_DUE).existing_findings if f.path == campaign]
     assert on_main
     _branch(repo)
-    _git(repo, "rm", "-q", campaign)
+    git(repo, "rm", "-q", campaign)
     _commit(repo, "delete the campaign")
     report = _compare(repo, BEFORE_DUE)
     assert report.new_findings == []
@@ -414,7 +403,7 @@ def test_the_markdown_comment_lists_existing_findings_apart(repo: Path) -> None:
 
 
 def test_a_base_given_as_a_commit_id_is_named_by_its_branch(repo: Path) -> None:
-    commit = _git(repo, "rev-parse", "HEAD").strip()
+    commit = git(repo, "rev-parse", "HEAD").strip()
     _branch(repo)
     _edit(repo, LIBRARY, {"name": "Norrvik University Library on Facebook"})
     _commit(repo, "rename")
