@@ -230,3 +230,23 @@ def test_a_language_is_one_file() -> None:
     assert {path.stem for path in folder.glob("*.yaml")} == set(languages())
     for path in folder.glob("*.yaml"):
         assert re.search(rf"^  code: {path.stem}$", _text(path), re.MULTILINE), path
+
+
+def test_the_front_page_json_ld_names_at_most_a_hundred_accounts() -> None:
+    """sameAs for thousands of accounts made the front page 400 KB; the rest are in the
+    well-known list."""
+    import json
+    from types import SimpleNamespace
+
+    from socialreg.registry_site import identity_proofs
+
+    accounts = [SimpleNamespace(url=f"https://example.org/{n:05d}") for n in range(250)]
+    registry = SimpleNamespace(
+        official_accounts=accounts,
+        organization="Town",
+        contact_email="",
+        base_url="https://registry.example.org/",
+    )
+    data = json.loads(identity_proofs.json_ld(registry))  # type: ignore[arg-type]
+    assert len(data["sameAs"]) == identity_proofs.MAX_SAME_AS == 100
+    assert data["sameAs"][0] == "https://example.org/00000"
