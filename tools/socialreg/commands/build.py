@@ -17,12 +17,25 @@ from pathlib import Path
 import click
 
 from socialreg.check import publishable
-from socialreg.check.pipeline import check_repository
+from socialreg.check.incremental import (
+    Snapshot,
+    check_again,
+    snapshot_of,
+    stamps_now,
+)
+from socialreg.check.pipeline import CheckResult, check_repository
 from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
-from socialreg.registry_site.build import BuildResult, SiteError, build_site
+from socialreg.registry_site.build import (
+    BuildResult,
+    SiteError,
+    page_context,
+    published_registry_or_error,
+    write_site,
+)
+from socialreg.registry_site.build_manifest import read_check, read_pages, write_check, write_pages
 from socialreg.registry_site.model import public_part
 from socialreg.reporters import Report
 from socialreg.reporters.text import render as text_report
@@ -42,10 +55,15 @@ class BuildOptions:
 
 
 def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
-    """Validate, then build unless there are errors (or --force). Returns the exit code."""
+    """Validate, then build unless there are errors (or --force). Returns the exit code.
+
+    A build over an earlier build into the same folder checks again only the records that
+    changed and renders again only the pages that depend on them (registry_site/build_manifest.py).
+    """
+    root, out = options.root, options.out
     try:
         # The same checks as `socialreg validate`, keeping the public part of each record.
-        checked = check_repository(options.root, None, options.today, publish=public_part)
+        checked, snapshot = _checked(options, read_check(root, out))
     except SchemaError as error:
         raise InternalError(f"the schemas cannot be used: {error}") from error
     findings: list[Finding] = sorted_findings(checked.findings)
@@ -66,11 +84,38 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     note = publishable.attention_note(Report(findings, summary))
     if note is not None:
         sys.stderr.write(note + "\n")
+    write_check(root, out, None if stopping else snapshot)
+    del checked, snapshot
     try:
-        result = build_site(repository, options.out, options.today, options.generated)
+        registry = published_registry_or_error(repository, options.today, options.generated)
+        # The records are in the registry now; let them go before pages are rendered in
+        # forked processes, which would copy the memory they touch.
+        repository.records = []
+        context, pages = read_pages(root, out)
+        result = write_site(registry, out, pages if context == page_context(registry) else None)
     except SiteError as error:
         raise CannotBuild(str(error)) from error
+    write_pages(root, out, result.page_context, result.page_states)
     return 0, result
+
+
+def _checked(
+    options: BuildOptions, previous: Snapshot | None
+) -> tuple[CheckResult, Snapshot | None]:
+    """The check of every record, and its snapshot for the next build (None: none to keep).
+
+    With the snapshot of the last build, only the records that changed are checked again,
+    when that gives what a whole check gives (check/incremental.py says when it does not).
+    """
+    root, today = options.root, options.today
+    if previous is not None:
+        again = check_again(root, previous, today, public_part)
+        if not isinstance(again, str):
+            return again
+        # else `again` says why the whole repository is checked after all.
+    before = stamps_now(root, today)  # before the check reads the files
+    checked = check_repository(root, None, today, publish=public_part)
+    return checked, snapshot_of(checked, before)
 
 
 def describe(result: BuildResult) -> str:

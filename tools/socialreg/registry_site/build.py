@@ -28,7 +28,9 @@ linking to itself in the other languages. Shared by every language:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
+import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -41,9 +43,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from socialreg.check.incremental import tool_fingerprint
 from socialreg.load.model import Repository
 from socialreg.parallel import Channel, WorkerError, forked_workers, interleaved, worker_count
 from socialreg.registry_site import identity_proofs
+from socialreg.registry_site.build_manifest import PageStates
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
 from socialreg.registry_site.i18n import Translator
 from socialreg.registry_site.identity import DEFAULT_ACCENT, IdentityError
@@ -79,6 +83,9 @@ class BuildResult:
     campaigns: int
     # For the maintainers: what the organisation's domains must publish (identity_proofs).
     identity_proofs: tuple[str, ...] = ()
+    # What each page that can be skipped next time was rendered from (build_manifest.py).
+    page_context: str = ""
+    page_states: PageStates = dataclasses.field(default_factory=dict)
 
 
 def _environment() -> jinja2.Environment:
@@ -117,37 +124,80 @@ class _Output:
     build did not write (an account that was renamed, say). Creating and deleting ten thousand
     files costs more than rendering them on many file systems, and unchanged files keep their
     dates, which helps anyone who syncs the folder to a web server.
+
+    With the page states of the last build into the folder (`previous`), a page whose inputs
+    have the same digest as then, and whose file is still the one written then (same size and
+    modification time), is not rendered at all (`unchanged`). Paths are relative to `out`.
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, previous: PageStates | None = None) -> None:
         self.out = out
-        self.written: set[Path] = set()
-        self.folders: set[Path] = {out}
+        self.previous = previous or {}
+        self.written: set[str] = set()
+        self.folders: set[str] = {""}
+        self.page_states: PageStates = {}
+        # Nothing to compare with or to remove in a new, empty folder (a build in CI).
+        self.fresh = not os.listdir(out)
 
-    def write(self, relative: str, content: str | bytes) -> None:
-        path = self.out / relative
+    def write(self, relative: str, content: str | bytes, digest: str | None = None) -> None:
+        path = f"{self.out}/{relative}"
         data = content.encode("utf-8") if isinstance(content, str) else content
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-        self.written.add(path)
+        folder = os.path.dirname(relative)
+        if folder not in self.folders:
+            os.makedirs(f"{self.out}/{folder}", exist_ok=True)
+            self.folders.add(folder)
+        self.written.add(relative)
+        if not self.fresh and self._holds(path, data):
+            pass
+        else:
+            with open(path, "wb") as file:
+                file.write(data)
+        if digest is not None:
+            status = os.stat(path)
+            self.page_states[relative] = [digest, status.st_size, status.st_mtime_ns]
+
+    @staticmethod
+    def _holds(path: str, data: bytes) -> bool:
         try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                return
+            if os.stat(path).st_size != len(data):
+                return False
+            with open(path, "rb") as file:
+                return file.read() == data
         except OSError:
-            pass  # not there yet
-        path.write_bytes(data)
+            return False  # not there yet
+
+    def unchanged(self, relative: str, digest: str) -> bool:
+        """Whether the page at `relative` was rendered from inputs with this digest and is
+        still as written then; if so, it is kept as this build's own."""
+        state = self.previous.get(relative)
+        if not isinstance(state, list) or len(state) != 3 or state[0] != digest:
+            return False
+        try:
+            status = os.stat(f"{self.out}/{relative}")
+        except OSError:
+            return False
+        if [status.st_size, status.st_mtime_ns] != state[1:]:
+            return False
+        self.written.add(relative)
+        self.folders.add(os.path.dirname(relative))
+        self.page_states[relative] = state
+        return True
 
     def remove_the_rest(self) -> None:
         """Delete files and folders of an earlier build that this build did not write."""
-        for folder, subfolders, files in os.walk(self.out, topdown=False):
-            here = Path(folder)
+        if self.fresh:
+            return
+        out = str(self.out)
+        for folder, subfolders, files in os.walk(out, topdown=False):
+            relative = os.path.relpath(folder, out)
+            prefix = "" if relative == "." else relative + "/"
             for name in files:
-                if here / name not in self.written:
-                    (here / name).unlink()
+                if prefix + name not in self.written:
+                    os.unlink(os.path.join(folder, name))
             for name in subfolders:
-                if here / name not in self.folders and not any((here / name).iterdir()):
-                    (here / name).rmdir()
+                here = os.path.join(folder, name)
+                if prefix + name not in self.folders and not os.listdir(here):
+                    os.rmdir(here)
 
 
 def build_site(
@@ -157,14 +207,27 @@ def build_site(
     generated: datetime.datetime | None = None,
 ) -> BuildResult:
     """Write the site for `repository` into `out` and say what was written."""
+    return write_site(published_registry_or_error(repository, today, generated), out)
+
+
+def published_registry_or_error(
+    repository: Repository, today: datetime.date, generated: datetime.datetime | None = None
+) -> Registry:
+    """What the site shows of `repository` (model.py); SiteError for a logo or colour it
+    refuses. Without `generated`, the site says it was made now."""
     if generated is None:
         generated = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     try:
-        registry = published_registry(repository, today, generated)
+        return published_registry(repository, today, generated)
     except IdentityError as error:
         raise SiteError(str(error)) from error
+
+
+def write_site(registry: Registry, out: Path, previous: PageStates | None = None) -> BuildResult:
+    """Write the site of `registry` into `out`; with the page states of the last build into
+    `out` (made with the same `page_context`), pages whose inputs are unchanged are kept."""
     prepare_output(out)
-    output = _Output(out)
+    output = _Output(out, previous)
     output.write(MARKER, "This folder is built by `socialreg build` and replaced on every build.\n")
     site = _Site(registry, output)
 
@@ -176,12 +239,11 @@ def build_site(
         site.language_pages(language)
     site.shared_files()
     site.account_pages(mine)
-    wait_for_the_others()
-    # The other processes wrote their pages; they are this build's too, so keep them.
-    for language in site.languages:
-        for account in registry.accounts:
-            output.written.add(out / (language.prefix + account.page))
-            output.folders.add((out / (language.prefix + account.page)).parent)
+    for written, states in wait_for_the_others():
+        # The other processes wrote their pages; they are this build's too, so keep them.
+        output.written.update(written)
+        output.folders.update(os.path.dirname(relative) for relative in written)
+        output.page_states.update(states)
     output.remove_the_rest()
     official = registry.official_accounts
     return BuildResult(
@@ -194,7 +256,30 @@ def build_site(
         identity_proofs=tuple(
             proof.describe() for proof in identity_proofs.bluesky_proofs(registry)
         ),
+        page_context=page_context(registry),
+        page_states=output.page_states,
     )
+
+
+def page_context(registry: Registry) -> str:
+    """The fingerprint of what every page depends on besides its own inputs: the tool (its
+    templates and interface texts) and everything in `registry` but the records (the site's
+    title, languages, logo, units, platforms, the day the pages say they were updated).
+
+    Pages rendered with another context are never kept (see `_Output.unchanged`).
+    """
+    settings = dataclasses.replace(
+        registry,
+        accounts=[],
+        campaigns=[],
+        requested=[],
+        generated=registry.generated.replace(hour=0, minute=0, second=0, microsecond=0),
+    )
+    return _digest(f"{tool_fingerprint()}\n{settings!r}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +313,7 @@ class _Site:
         self.pages_written = 0
         self._shells: dict[tuple[str, str, str], _Shell] = {}
         self._common: dict[str, dict[str, Any]] = {}
+        self._digests: dict[int, str] = {}  # by the account object's identity
 
     def common(self, language: SiteLanguage) -> dict[str, Any]:
         values = self._common.get(language.code)
@@ -254,11 +340,24 @@ class _Site:
         title: str,
         current: str,
         root: str | None = None,
+        keep: bool = False,
         **values: Any,
     ) -> None:
-        """Render `template` as `target` (relative to the language's root) in `language`."""
+        """Render `template` as `target` (relative to the language's root) in `language`.
+
+        With `keep`, the page is made from these arguments and from what every page shares
+        (`page_context`) and nothing else; when the last build into the folder rendered it from
+        the same, it is kept as it is. Only pages whose templates read nothing else of the
+        registry may say so (tests/registry_site/test_incremental_build.py checks which).
+        """
         if root is None:
             root = "../" * target.count("/")
+        digest = None
+        if keep:
+            inputs = [template, target, title, current, root, *sorted(values.items())]
+            digest = _digest(self.fingerprint(inputs))
+            if self.output.unchanged(language.prefix + target, digest):
+                return
         site_root = root + ("../" if language.prefix else "")
         common = self.common(language)
         key = (language.code, root, current)
@@ -272,6 +371,7 @@ class _Site:
         self.output.write(
             language.prefix + target,
             shell.page(_titled(title, common["site_title"]), alternates, switch, main),
+            digest,
         )
 
     def _language_links(
@@ -308,7 +408,8 @@ class _Site:
         switch = f'<nav class="languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>'
         return "\n".join(alternates), switch
 
-    def account_pages(self, accounts: Sequence[Account]) -> None:
+    def account_pages(self, accounts: Sequence[Account]) -> _Output:
+        """Render the pages of `accounts` in every language; the output says what was written."""
         for account in accounts:
             for language in self.languages:
                 name = account.name_in(language.code)
@@ -318,8 +419,22 @@ class _Site:
                     account.page,
                     f"{name} ({account.platform_name})",
                     "accounts" if account.official else "archive",
+                    keep=True,
                     a=account,
                 )
+        return self.output
+
+    def fingerprint(self, value: Any) -> str:
+        """`value` as text that changes whenever it does; an account, which appears on many
+        pages, is written out once and then stands for itself by its digest."""
+        if isinstance(value, Account):
+            found = self._digests.get(id(value))
+            if found is None:
+                found = self._digests[id(value)] = _digest(repr(value))
+            return found
+        if isinstance(value, list | tuple):
+            return "[" + ",".join(map(self.fingerprint, value)) + "]"
+        return repr(value)
 
     def in_name_order(self, language: str) -> list[Account]:
         """The official accounts by their name in `language` (a record may translate it)."""
@@ -369,6 +484,7 @@ class _Site:
                     f"list/{number}.html",
                     t("list_heading", page=number, pages=self.list_pages),
                     "accounts",
+                    keep=True,
                     **values,
                 )
         self.page(
@@ -446,23 +562,24 @@ def _with_accent(css: bytes, accent: str) -> bytes:
 
 
 def _in_other_processes(
-    render: Callable[[Sequence[Account]], None], accounts: list[Account]
-) -> tuple[list[Account], Callable[[], None]]:
+    render: Callable[[Sequence[Account]], _Output], accounts: list[Account]
+) -> tuple[list[Account], Callable[[], list[tuple[set[str], PageStates]]]]:
     """Start rendering account pages in forked processes, for a large registry.
 
     Each page stands alone, and ten thousand of them are most of a build's time. Returns the
     accounts left for this process, which also writes everything else (about a quarter of
-    the work, so it keeps every fourth page), and a function that waits for the others.
+    the work, so it keeps every fourth page), and a function that waits for the others and
+    returns what each wrote: the paths, and the states of the pages (for the next build).
     """
     processes = worker_count(len(accounts))
     if processes == 1:
-        return accounts, lambda: None
+        return accounts, lambda: []
     mine = accounts[0::4]
     theirs = [account for index, account in enumerate(accounts) if index % 4]
 
     def render_share(channel: Channel, share: Sequence[Account]) -> None:
-        render(share)
-        channel.send(None)
+        output = render(share)
+        channel.send((output.written, output.page_states))
 
     # The workers run while this process writes; waiting for them leaves the block.
     workers = contextlib.ExitStack()
@@ -470,11 +587,10 @@ def _in_other_processes(
         forked_workers(interleaved(theirs, processes - 1), render_share)
     )
 
-    def wait_for_the_others() -> None:
+    def wait_for_the_others() -> list[tuple[set[str], PageStates]]:
         with workers:
             try:
-                for channel in channels:
-                    channel.receive()
+                return [channel.receive() for channel in channels]
             except WorkerError as error:
                 raise SiteError(f"writing the account pages failed: {error}") from error
 
