@@ -37,6 +37,7 @@ snapshot committed to a repository (where CI builds the site) never matches its 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -95,8 +96,7 @@ class Stamps:
 
 def stamps_now(root: Path, today: datetime.date) -> Stamps:
     taken = time.time_ns()
-    context: list[Any] = [__version__, today.isoformat()]
-    context.extend(_stamps_below(_PACKAGE, ("__pycache__",)))
+    context: list[Any] = [__version__, today.isoformat(), *_tool_stamps()]
     for folder in CONTEXT_FOLDERS:
         context.extend(_stamps_below(root / folder, ()))
     records = {job.path: (job.kind, stamp(f"{root}/{job.path}")) for job in plan_jobs(root, None)}
@@ -107,7 +107,13 @@ def stamps_now(root: Path, today: datetime.date) -> Stamps:
 def tool_fingerprint() -> str:
     """The tool's version and the stamps of its own files (code, templates, interface texts):
     a new version, or a template edited in a checkout of the tool, changes every result."""
-    return _digest([__version__, *_stamps_below(_PACKAGE, ("__pycache__",))])
+    return _digest([__version__, *_tool_stamps()])
+
+
+@functools.cache
+def _tool_stamps() -> tuple[Any, ...]:
+    """[path, size, mtime_ns] of the tool's own files; they do not change while it runs."""
+    return tuple(_stamps_below(_PACKAGE, ("__pycache__",)))
 
 
 def _racy(mtime_ns: int, snapshot: Snapshot) -> bool:
@@ -145,13 +151,12 @@ def snapshot_of(checked: CheckResult, before: Stamps) -> Snapshot | None:
 
 
 def check_again(
-    root: Path, previous: Snapshot, today: datetime.date, publish: Publish | None
+    root: Path, previous: Snapshot, now: Stamps, today: datetime.date, publish: Publish | None
 ) -> tuple[CheckResult, Snapshot | None] | str:
-    """The whole check's result worked out from `previous` and the changed records, with the
-    new snapshot (None when it cannot be stored); or, when that cannot be done safely, why
-    not (the caller then checks everything).
+    """The whole check's result worked out from `previous` and the records that changed since
+    (`now`: the stamps taken before this check), with the new snapshot (None when it cannot be
+    stored); or, when that cannot be done safely, why not (the caller then checks everything).
     """
-    now = stamps_now(root, today)
     if now.context != previous.context or _racy(now.newest_context_ns, previous):
         return "org/, schemas/, the tool or the day changed"
     stamps = now.records

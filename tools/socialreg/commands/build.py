@@ -19,6 +19,7 @@ import click
 from socialreg.check import publishable
 from socialreg.check.incremental import (
     Snapshot,
+    Stamps,
     check_again,
     snapshot_of,
     stamps_now,
@@ -28,8 +29,10 @@ from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
+from socialreg.parallel import worker_count
 from socialreg.registry_site.build import (
     BuildResult,
+    PageWorkers,
     SiteError,
     page_context,
     published_registry_or_error,
@@ -61,46 +64,50 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     changed and renders again only the pages that depend on them (registry_site/build_manifest.py).
     """
     root, out = options.root, options.out
-    try:
-        # The same checks as `socialreg validate`, keeping the public part of each record.
-        checked, snapshot = _checked(options, read_check(root, out))
-    except SchemaError as error:
-        raise InternalError(f"the schemas cannot be used: {error}") from error
-    findings: list[Finding] = sorted_findings(checked.findings)
-    summary = Summary.of(findings, checked.files_checked)
-    repository = checked.repository
-    repository.records = checked.published
-    stopping = publishable.blocking(findings)
-    if stopping:
-        sys.stderr.write(text_report(Report(stopping, Summary.of(stopping, summary.files))))
-        if not options.force:
-            sys.stderr.write(
-                "The site was not built, because these records cannot be read or do not match "
-                "the record format. Fix the errors above, or build a preview anyway with "
-                "--force.\n"
+    previous = read_check(root, out)
+    before = stamps_now(root, options.today)  # before the check reads the files
+    # Forked now, while this process is small: see PageWorkers.
+    with PageWorkers.started(worker_count(len(before.records)) - 1) as workers:
+        try:
+            # The same checks as `socialreg validate`, keeping the public part of each record.
+            checked, snapshot = _checked(options, previous, before)
+        except SchemaError as error:
+            raise InternalError(f"the schemas cannot be used: {error}") from error
+        findings: list[Finding] = sorted_findings(checked.findings)
+        summary = Summary.of(findings, checked.files_checked)
+        repository = checked.repository
+        repository.records = checked.published
+        stopping = publishable.blocking(findings)
+        if stopping:
+            sys.stderr.write(text_report(Report(stopping, Summary.of(stopping, summary.files))))
+            if not options.force:
+                sys.stderr.write(
+                    "The site was not built, because these records cannot be read or do not "
+                    "match the record format. Fix the errors above, or build a preview anyway "
+                    "with --force.\n"
+                )
+                return 1, None
+            sys.stderr.write("Building anyway, because of --force. Do not publish this site.\n")
+        note = publishable.attention_note(Report(findings, summary))
+        if note is not None:
+            sys.stderr.write(note + "\n")
+        write_check(root, out, None if stopping else snapshot)
+        del checked, snapshot, findings
+        try:
+            registry = published_registry_or_error(repository, options.today, options.generated)
+            del repository  # the site is made from the registry alone
+            context, pages = read_pages(root, out)
+            result = write_site(
+                registry, out, pages if context == page_context(registry) else None, workers
             )
-            return 1, None
-        sys.stderr.write("Building anyway, because of --force. Do not publish this site.\n")
-    note = publishable.attention_note(Report(findings, summary))
-    if note is not None:
-        sys.stderr.write(note + "\n")
-    write_check(root, out, None if stopping else snapshot)
-    del checked, snapshot
-    try:
-        registry = published_registry_or_error(repository, options.today, options.generated)
-        # The records are in the registry now; let them go before pages are rendered in
-        # forked processes, which would copy the memory they touch.
-        repository.records = []
-        context, pages = read_pages(root, out)
-        result = write_site(registry, out, pages if context == page_context(registry) else None)
-    except SiteError as error:
-        raise CannotBuild(str(error)) from error
+        except SiteError as error:
+            raise CannotBuild(str(error)) from error
     write_pages(root, out, result.page_context, result.page_states)
     return 0, result
 
 
 def _checked(
-    options: BuildOptions, previous: Snapshot | None
+    options: BuildOptions, previous: Snapshot | None, before: Stamps
 ) -> tuple[CheckResult, Snapshot | None]:
     """The check of every record, and its snapshot for the next build (None: none to keep).
 
@@ -109,11 +116,10 @@ def _checked(
     """
     root, today = options.root, options.today
     if previous is not None:
-        again = check_again(root, previous, today, public_part)
+        again = check_again(root, previous, before, today, public_part)
         if not isinstance(again, str):
             return again
         # else `again` says why the whole repository is checked after all.
-    before = stamps_now(root, today)  # before the check reads the files
     checked = check_repository(root, None, today, publish=public_part)
     return checked, snapshot_of(checked, before)
 

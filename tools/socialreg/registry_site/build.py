@@ -33,7 +33,8 @@ import datetime
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -55,7 +56,12 @@ from socialreg.registry_site.identity_strings import identity_strings
 from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
 from socialreg.registry_site.platform_icons import icon_path, icon_svg
 from socialreg.registry_site.search_index import INDEX_FILE, search_index
-from socialreg.registry_site.verify_data import hosts_of, identity_script, verify_shards
+from socialreg.registry_site.verify_data import (
+    hosts_of,
+    identity_script,
+    shard_count,
+    verify_shards,
+)
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"
@@ -130,14 +136,16 @@ class _Output:
     modification time), is not rendered at all (`unchanged`). Paths are relative to `out`.
     """
 
-    def __init__(self, out: Path, previous: PageStates | None = None) -> None:
+    def __init__(
+        self, out: Path, previous: PageStates | None = None, fresh: bool | None = None
+    ) -> None:
         self.out = out
         self.previous = previous or {}
         self.written: set[str] = set()
         self.folders: set[str] = {""}
         self.page_states: PageStates = {}
         # Nothing to compare with or to remove in a new, empty folder (a build in CI).
-        self.fresh = not os.listdir(out)
+        self.fresh = not os.listdir(out) if fresh is None else fresh
 
     def write(self, relative: str, content: str | bytes, digest: str | None = None) -> None:
         path = f"{self.out}/{relative}"
@@ -223,27 +231,39 @@ def published_registry_or_error(
         raise SiteError(str(error)) from error
 
 
-def write_site(registry: Registry, out: Path, previous: PageStates | None = None) -> BuildResult:
+def write_site(
+    registry: Registry,
+    out: Path,
+    previous: PageStates | None = None,
+    workers: PageWorkers | None = None,
+) -> BuildResult:
     """Write the site of `registry` into `out`; with the page states of the last build into
-    `out` (made with the same `page_context`), pages whose inputs are unchanged are kept."""
+    `out` (made with the same `page_context`), pages whose inputs are unchanged are kept.
+
+    Account pages are rendered in `workers` too (or in processes forked now, for a large
+    registry): see PageWorkers.
+    """
     prepare_output(out)
     output = _Output(out, previous)
     output.write(MARKER, "This folder is built by `socialreg build` and replaced on every build.\n")
     site = _Site(registry, output)
-
-    # Account pages are most of the work; other processes start on them while this one
-    # writes the other pages and the exports, then its own share of accounts.
-    mine, wait_for_the_others = _in_other_processes(site.account_pages, registry.accounts)
-
-    for language in site.languages:
-        site.language_pages(language)
-    site.shared_files()
-    site.account_pages(mine)
-    for written, states in wait_for_the_others():
-        # The other processes wrote their pages; they are this build's too, so keep them.
-        output.written.update(written)
-        output.folders.update(os.path.dirname(relative) for relative in written)
-        output.page_states.update(states)
+    # Only the accounts whose pages changed are rendered; the pages of the others are kept.
+    pending = site.stale(registry.accounts) if output.previous else registry.accounts
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(PageWorkers.started(worker_count(len(pending)) - 1))
+        # Account pages are most of the work; other processes start on them while this one
+        # writes the other pages and the exports, then its own share of accounts.
+        mine, wait_for_the_others = workers.render(registry, pending, output)
+        for language in site.languages:
+            site.language_pages(language)
+        site.shared_files()
+        site.account_pages(mine)
+        for written, states in wait_for_the_others():
+            # The other processes wrote their pages; they are this build's too, so keep them.
+            output.written.update(written)
+            output.folders.update(os.path.dirname(relative) for relative in written)
+            output.page_states.update(states)
     output.remove_the_rest()
     official = registry.official_accounts
     return BuildResult(
@@ -259,6 +279,100 @@ def write_site(registry: Registry, out: Path, previous: PageStates | None = None
         page_context=page_context(registry),
         page_states=output.page_states,
     )
+
+
+class PageWorkers:
+    """Processes that render account pages, best forked before the check, while this process
+    is still small.
+
+    Ten thousand account pages are most of a build's time, and each stands alone, so other
+    processes render most of them. A process forked after the check shares this process's
+    memory and copies every part of it that it touches: at 50,000 accounts that added hundreds
+    of megabytes. A process forked first holds only what it is sent: the site's settings and
+    its share of the accounts, as plain tuples (pickled as dataclasses, they take seconds).
+    """
+
+    def __init__(self, channels: list[Channel]) -> None:
+        self._channels = channels
+
+    @classmethod
+    @contextlib.contextmanager
+    def started(cls, count: int) -> Iterator[PageWorkers]:
+        """`count` processes (none for 0), waiting for `render`; leaving the block ends them."""
+        if count <= 0:
+            yield cls([])
+            return
+        with forked_workers(range(count), _render_when_asked) as channels:
+            workers = cls(channels)
+            try:
+                yield workers
+            finally:
+                workers._release()
+
+    def render(
+        self, registry: Registry, accounts: list[Account], output: _Output
+    ) -> tuple[list[Account], Callable[[], list[tuple[set[str], PageStates]]]]:
+        """Send the processes their shares of `accounts`. Returns the accounts left for this
+        process (which also writes everything else: see `_own_share`) and a function that
+        waits for the others and returns what each wrote: the paths, and the states of the
+        pages (for the next build)."""
+        channels, self._channels = self._channels, []
+        if not channels or worker_count(len(accounts)) == 1:
+            for channel in channels:
+                channel.send_bytes(pickle.dumps(None))
+            return list(accounts), lambda: []
+        every = _own_share(len(channels))
+        mine = list(accounts[0::every]) if every else []
+        theirs = [account for index, account in enumerate(accounts) if not every or index % every]
+        settings = dataclasses.replace(registry, accounts=[], campaigns=[], requested=[])
+        for channel, share in zip(channels, interleaved(theirs, len(channels)), strict=True):
+            rows = [tuple(getattr(account, name) for name in _ACCOUNT_FIELDS) for account in share]
+            task = (settings, rows, output.out, output.fresh)
+            channel.send_bytes(pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
+
+        def wait_for_the_others() -> list[tuple[set[str], PageStates]]:
+            try:
+                return [channel.receive() for channel in channels]
+            except WorkerError as error:
+                raise SiteError(f"writing the account pages failed: {error}") from error
+
+        return mine, wait_for_the_others
+
+    def _release(self) -> None:
+        """Tell the processes that were given nothing to do that there is nothing (a build that
+        stopped, or a rebuild with few pages to render)."""
+        for channel in self._channels:
+            with contextlib.suppress(OSError):
+                channel.send_bytes(pickle.dumps(None))
+        self._channels = []
+
+
+_ACCOUNT_FIELDS = tuple(field.name for field in dataclasses.fields(Account))
+# The pages and files besides the account pages (the list pages, the search index, the verify
+# shards, the exports) cost about 0.55 times what the account pages cost, measured at 10,000
+# accounts in two languages; both grow with the number of accounts. With one other process,
+# this one then renders every fourth account; with more, none.
+OTHER_WORK = 0.55
+
+
+def _own_share(workers: int) -> int:
+    """Every how many accounts this process renders itself, besides everything else, so that
+    it finishes with the `workers` (0: none)."""
+    share = (1 + OTHER_WORK) / (workers + 1) - OTHER_WORK
+    return round(1 / share) if share > 0.05 else 0
+
+
+def _render_when_asked(channel: Channel, number: int) -> None:
+    """A PageWorkers process: wait for a share of accounts, render their pages, say what was
+    written."""
+    task = pickle.loads(channel.receive_bytes())
+    if task is None:
+        return
+    settings, rows, out, fresh = task
+    accounts = [Account(*row) for row in rows]
+    output = _Output(out, fresh=fresh)
+    _Site(dataclasses.replace(settings, accounts=accounts), output).account_pages(accounts)
+    channel.send((output.written, output.page_states))
 
 
 def page_context(registry: Registry) -> str:
@@ -309,7 +423,8 @@ class _Site:
             status for status in OFFICIAL_STATUSES if any(a.status == status for a in self.official)
         ]
         self.list_pages = max(1, -(-len(self.official) // PAGE_SIZE))
-        self.shard_count, self.shards = verify_shards(registry)
+        # The verify page needs only the number of shards; shared_files writes them.
+        self.shard_count = shard_count(len(registry.accounts) + len(registry.requested))
         self.pages_written = 0
         self._shells: dict[tuple[str, str, str], _Shell] = {}
         self._common: dict[str, dict[str, Any]] = {}
@@ -350,14 +465,13 @@ class _Site:
         the same, it is kept as it is. Only pages whose templates read nothing else of the
         registry may say so (tests/registry_site/test_incremental_build.py checks which).
         """
-        if root is None:
-            root = "../" * target.count("/")
         digest = None
         if keep:
-            inputs = [template, target, title, current, root, *sorted(values.items())]
-            digest = _digest(self.fingerprint(inputs))
+            digest = self.digest(template, target, title, current, root, values)
             if self.output.unchanged(language.prefix + target, digest):
                 return
+        if root is None:
+            root = "../" * target.count("/")
         site_root = root + ("../" if language.prefix else "")
         common = self.common(language)
         key = (language.code, root, current)
@@ -408,21 +522,58 @@ class _Site:
         switch = f'<nav class="languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>'
         return "\n".join(alternates), switch
 
-    def account_pages(self, accounts: Sequence[Account]) -> _Output:
+    def account_pages(self, accounts: Iterable[Account]) -> _Output:
         """Render the pages of `accounts` in every language; the output says what was written."""
         for account in accounts:
             for language in self.languages:
-                name = account.name_in(language.code)
-                self.page(
-                    language,
-                    "account.html",
-                    account.page,
-                    f"{name} ({account.platform_name})",
-                    "accounts" if account.official else "archive",
-                    keep=True,
-                    a=account,
-                )
+                template, target, title, current = self._account_page(account, language)
+                self.page(language, template, target, title, current, keep=True, a=account)
         return self.output
+
+    def stale(self, accounts: Iterable[Account]) -> list[Account]:
+        """The accounts with a page that the last build's cannot stand for (`page`); the pages
+        of the others are kept."""
+        found = []
+        for account in accounts:
+            kept = [
+                self.kept(language, *self._account_page(account, language), None, {"a": account})
+                for language in self.languages
+            ]
+            if not all(kept):
+                found.append(account)
+        return found
+
+    def _account_page(self, account: Account, language: SiteLanguage) -> tuple[str, str, str, str]:
+        name = account.name_in(language.code)
+        current = "accounts" if account.official else "archive"
+        return "account.html", account.page, f"{name} ({account.platform_name})", current
+
+    def digest(
+        self,
+        template: str,
+        target: str,
+        title: str,
+        current: str,
+        root: str | None,
+        values: dict[str, Any],
+    ) -> str:
+        """The digest of what a page is made from besides what every page shares."""
+        inputs = [template, target, title, current, root, *sorted(values.items())]
+        return _digest(self.fingerprint(inputs))
+
+    def kept(
+        self,
+        language: SiteLanguage,
+        template: str,
+        target: str,
+        title: str,
+        current: str,
+        root: str | None,
+        values: dict[str, Any],
+    ) -> bool:
+        """Whether the last build's page stands for this one (and is kept)."""
+        digest = self.digest(template, target, title, current, root, values)
+        return self.output.unchanged(language.prefix + target, digest)
 
     def fingerprint(self, value: Any) -> str:
         """`value` as text that changes whenever it does; an account, which appears on many
@@ -541,7 +692,9 @@ class _Site:
         if logo is not None:
             output.write(logo.target, logo.source.read_bytes())
         output.write(registry_json.SCHEMA_FILE, (static / registry_json.SCHEMA_FILE).read_bytes())
-        for path, script in self.shards.items():
+        count, shards = verify_shards(registry)
+        assert count == self.shard_count
+        for path, script in shards.items():
             output.write(path, script)
         output.write("verify-identity.js", identity_script(registry))
         output.write(
@@ -559,42 +712,6 @@ class _Site:
 def _with_accent(css: bytes, accent: str) -> bytes:
     """The stylesheet with the organisation's accent colour (CSP forbids inline styles)."""
     return css.replace(f"--link: {DEFAULT_ACCENT};".encode(), f"--link: {accent};".encode(), 1)
-
-
-def _in_other_processes(
-    render: Callable[[Sequence[Account]], _Output], accounts: list[Account]
-) -> tuple[list[Account], Callable[[], list[tuple[set[str], PageStates]]]]:
-    """Start rendering account pages in forked processes, for a large registry.
-
-    Each page stands alone, and ten thousand of them are most of a build's time. Returns the
-    accounts left for this process, which also writes everything else (about a quarter of
-    the work, so it keeps every fourth page), and a function that waits for the others and
-    returns what each wrote: the paths, and the states of the pages (for the next build).
-    """
-    processes = worker_count(len(accounts))
-    if processes == 1:
-        return accounts, lambda: []
-    mine = accounts[0::4]
-    theirs = [account for index, account in enumerate(accounts) if index % 4]
-
-    def render_share(channel: Channel, share: Sequence[Account]) -> None:
-        output = render(share)
-        channel.send((output.written, output.page_states))
-
-    # The workers run while this process writes; waiting for them leaves the block.
-    workers = contextlib.ExitStack()
-    channels = workers.enter_context(
-        forked_workers(interleaved(theirs, processes - 1), render_share)
-    )
-
-    def wait_for_the_others() -> list[tuple[set[str], PageStates]]:
-        with workers:
-            try:
-                return [channel.receive() for channel in channels]
-            except WorkerError as error:
-                raise SiteError(f"writing the account pages failed: {error}") from error
-
-    return mine, wait_for_the_others
 
 
 def _titled(heading: str, site_title: str) -> str:
