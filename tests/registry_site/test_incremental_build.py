@@ -27,6 +27,7 @@ from tests.conftest import copy_example
 from socialreg.check import incremental
 from socialreg.commands import build as build_command
 from socialreg.registry_site import build as site_build
+from socialreg.registry_site.build_manifest import read_check
 from socialreg.registry_site.model import Registry
 
 TODAY = datetime.date(2026, 11, 21)
@@ -359,3 +360,27 @@ def test_kept_pages_read_no_records_but_their_own() -> None:
         read = set(re.findall(r"\br\s*\.\s*(\w+)", source))
         assert "r[" not in source.replace(" ", ""), name
         assert read <= _SETTINGS, f"{name} reads {read - _SETTINGS} of the registry"
+
+
+def test_a_forced_build_leaves_nothing_to_trust(
+    registry: Path, capsys: pytest.CaptureFixture[str], spies: Spies
+) -> None:
+    """A build with --force over records with errors keeps no snapshot of its check: a
+    snapshot is relied on only when every record was readable and had an id of its own."""
+    out = registry.parent / "site"
+    assert _build(registry, out, capsys)[0] == 0
+    assert read_check(registry, out) is not None
+    broken = registry / LIBRARY / "reading-circle-02.yaml"
+    _edit(broken, r"^  response_time_hours: 24$", "  response_time_hours: soon")
+    options = build_command.BuildOptions(registry, out, TODAY, True, GENERATED)
+    spies.reset()
+    assert build_command.checked_build(options)[0] == 0
+    assert spies.whole_checks == 0  # the broken record's index entry is as it was
+    assert read_check(registry, out) is None
+    _edit(broken, r"^  response_time_hours: soon$", "  response_time_hours: 24")
+    spies.reset()
+    assert _build(registry, out, capsys)[0] == 0
+    assert spies.whole_checks == 1
+    full = registry.parent / "full"
+    assert _build(registry, full, capsys)[0] == 0
+    _assert_same_sites(out, full)
