@@ -34,6 +34,8 @@ from socialreg.check.knock_on import without_knock_ons
 from socialreg.check.schemas import SchemaSet
 from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
+from socialreg.identity.catalogue import catalogue_from_policy
+from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint, identity_keys
 from socialreg.load.discover import FILE_PLACE, Job, place_problem, plan_jobs, record_place
 from socialreg.load.documents import (
     MAX_ORG_FILE_BYTES,
@@ -44,7 +46,7 @@ from socialreg.load.documents import (
 )
 from socialreg.load.files import entry_problem, read_plain_file
 from socialreg.load.gitbase import BaseTree, read_base
-from socialreg.load.index_cache import ORG_CACHE_FILE, IndexCache, stamp
+from socialreg.load.index_cache import IndexCache, org_cache_file, stamp
 from socialreg.load.model import (
     INDEX_KEYS,
     ORG_FILES,
@@ -164,6 +166,9 @@ def check_at_base(
             load_org_files(repository)
         else:
             _load_org_blobs(repository, org_files)
+            # The context's identity keys were made with the disk's platform catalogue; the
+            # base may have another, so the rules make them again from the fields.
+            context = [dataclasses.replace(summary, identity=None) for summary in context]
         entries = _load_records(repository, [job for job, _ in records], load)
         loaded = {summary.path for summary, _ in entries}
         entries += [(summary, False) for summary in context if summary.path not in loaded]
@@ -212,11 +217,13 @@ def _in_this_process(repository: Repository, jobs: list[Job], rules: _Rules | No
 def _in_workers(
     repository: Repository, jobs: list[Job], workers: int, rules: _Rules | None
 ) -> CheckResult:
+    # The workers need the schemas and the policy (its platform catalogue says how to compare
+    # addresses, for the index entries' identity keys) to read records; the rules need the
+    # other org/ files too, which are read here meanwhile and sent to the workers with the index.
+    load_org_files(repository, ("policy",))
     work = functools.partial(_worker, repository, rules)
     with forked_workers(interleaved(jobs, workers), work) as channels:
-        # The workers need only the schemas to read records; the rules need the org/ files,
-        # which are read here meanwhile and sent to the workers with the index.
-        load_org_files(repository)
+        load_org_files(repository, ("organization", "units"))
         findings: list[Finding] = []
         files = repository.files_checked
         entries: list[IndexEntry] = []
@@ -290,11 +297,12 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 # --- loading the org/ files -------------------------------------------------------------------
 
 
-def load_org_files(repository: Repository) -> None:
-    """Load and schema-check the three org/ files, the context of every rule."""
+def load_org_files(repository: Repository, names: Iterable[str] = tuple(ORG_FILES)) -> None:
+    """Load and schema-check the org/ files (all three unless `names` says which), the context
+    of every rule."""
     root = repository.root
-    cache = IndexCache(root, "org", ORG_CACHE_FILE)
-    for name, path in ORG_FILES.items():
+    for name in names:
+        path = ORG_FILES[name]
         if not os.path.lexists(root / path):  # a link or a pipe is not missing: load says why
             repository.findings.append(
                 Finding(
@@ -307,14 +315,15 @@ def load_org_files(repository: Repository) -> None:
                 )
             )
             continue
+        cache = IndexCache(root, "org", org_cache_file(name))
         result = _load_org_file(root, path, cache)
+        cache.save()
         repository.files_checked += 1
         repository.findings.extend(result.findings)
         if result.document is not None:
             schema_findings = repository.schemas.check(result.document, name)
             repository.findings.extend(_deduplicated(schema_findings, result.findings))
             setattr(repository, name, result.document)
-    cache.save()
 
 
 def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:
@@ -363,6 +372,7 @@ def _load_records(
     """Load and schema-check `jobs` (from disk, or with `load`); keep findings and full records
     of the files checked in full. Returns the index entries of every record, in path order."""
     entries: list[IndexEntry] = []
+    keys_of = _identity_keys_maker(repository)
     for job in jobs:
         document, findings = (load or _load_job)(repository, job)
         if job.check_in_full:
@@ -386,7 +396,8 @@ def _load_records(
             continue
         if job.check_in_full:
             repository.records.append(Record(job.kind, place.id, place.folder_unit, document))
-        summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, fields)
+        identity = keys_of(fields) if job.kind == "account" else None
+        summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, fields, identity)
         entries.append((summary, job.check_in_full))
     return entries
 
@@ -412,24 +423,63 @@ def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry
     context = [job for job in jobs if not job.check_in_full]
     if not context:
         return []
-    cache = IndexCache(repository.root, ",".join(INDEX_KEYS))
+    # Entries hold identity keys, which depend on the policy's platform catalogue.
+    fingerprint = catalogue_fingerprint(repository.org_data("policy"))
+    cache = IndexCache(repository.root, f"{','.join(INDEX_KEYS)}:{fingerprint}")
+    keys_of = _identity_keys_maker(repository)
     entries: list[IndexEntry] = []
+    root = f"{repository.root}/"
     for job in context:
-        current = stamp(f"{repository.root}/{job.path}")
+        current = stamp(root + job.path)
         place = record_place(job.path)
         if current is None or place is None:
             continue
         known, value = cache.get(job.path, current)
-        if not known:
+        cached = _cached_entry(value, job.kind) if known else None
+        if cached is not None:
+            fields, identity = cached
+        else:
             document, _ = _load_job(repository, job)
-            value = _summary_fields(job, document)
-            cache.put(job.path, current, value)
-        if value is not None:
-            summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, value)
+            fields = _summary_fields(job, document)
+            identity = keys_of(fields) if fields is not None and job.kind == "account" else None
+            cache.put(job.path, current, _cache_value(fields, identity))
+        if fields is not None:
+            summary = RecordSummary(
+                job.kind, place.id, job.path, place.folder_unit, fields, identity
+            )
             entries.append((summary, False))
     cache.forget_missing({job.path for job in jobs})
     cache.save()
     return entries
+
+
+def _identity_keys_maker(repository: Repository) -> Callable[[dict[str, object]], IdentityKeys]:
+    """identity_keys with the repository's platform catalogue (the policy must be loaded)."""
+    catalogue = catalogue_from_policy(repository.org_data("policy"))
+    hosts = catalogue.host_table()
+    return lambda fields: identity_keys(fields, catalogue, hosts)
+
+
+def _cache_value(
+    fields: dict[str, object] | None, identity: IdentityKeys | None
+) -> list[object] | None:
+    if fields is None:
+        return None
+    return [fields, None if identity is None else identity.as_list()]
+
+
+def _cached_entry(
+    value: object, kind: RecordKind
+) -> tuple[dict[str, object] | None, IdentityKeys | None] | None:
+    """What _cache_value stored, or None when it is not usable (the file is loaded again)."""
+    if value is None:
+        return None, None  # the file has no index entry (not a mapping, say)
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], dict):
+        return None
+    identity = IdentityKeys.from_list(value[1])
+    if kind == "account" and identity is None:
+        return None
+    return value[0], identity
 
 
 def _summary_fields(job: Job, document: Document | None) -> dict[str, object] | None:
@@ -453,11 +503,17 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
     entries.sort(key=lambda entry: entry[0].path)
     paths: dict[tuple[RecordKind, str], list[str]] = {}
     for summary, _ in entries:
-        paths.setdefault((summary.kind, summary.id), []).append(summary.path)
-        repository.index[summary.kind].setdefault(summary.id, summary)
+        by_id = repository.index[summary.kind]
+        if summary.id in by_id:
+            paths.setdefault((summary.kind, summary.id), [by_id[summary.id].path])
+            paths[(summary.kind, summary.id)].append(summary.path)
+        else:
+            by_id[summary.id] = summary
     for summary, check_in_full in entries:
+        if not check_in_full or (summary.kind, summary.id) not in paths:
+            continue  # an id used once (nearly all), or a file that is only context
         others = [path for path in paths[(summary.kind, summary.id)] if path != summary.path]
-        if check_in_full and others:
+        if others:
             repository.findings.append(
                 Finding(
                     summary.path,

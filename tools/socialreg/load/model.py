@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from socialreg.findings import Finding
+from socialreg.identity.keys import IdentityKeys
 from socialreg.load.documents import Document
 
 RecordKind = Literal["account", "campaign"]
@@ -61,6 +62,9 @@ class RecordSummary:
     path: str
     folder_unit: str
     fields: dict[str, Any]
+    # An account's handle and addresses as the identity rules compare them, made once where the
+    # record is loaded (see identity/keys.py); None for campaigns.
+    identity: IdentityKeys | None = None
 
     def get(self, key: str) -> Any:
         return self.fields.get(key)
