@@ -80,6 +80,7 @@ def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
 @register(
     code="SR108",
     compares_records=True,
+    reads=("platform", "handle", "url", "platform_id", "status", "decision"),
     scope="account",
     rationale="""
 Before a new account is opened, the existing ones are reviewed: perhaps the unit can contribute

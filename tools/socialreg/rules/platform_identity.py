@@ -162,6 +162,7 @@ def _name(summary: RecordSummary) -> Any:
     scope="account",
     severity=Severity.WARNING,
     compares_records=True,
+    reads=("platform", "handle", "status"),
     rationale="""
 The registry exists so the public can tell an official account from an impostor. A handle that
 is one letter away from another official handle on the same platform, differs only in its dots,
