@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -172,14 +172,15 @@ def kept_keys() -> frozenset[str]:
     return frozenset(keys)
 
 
-def kept(record: Record, document: Document | None = None) -> Record:
-    """`record` with only the keys `kept_keys` names; its document's text stays (for positions)
-    unless `document` is given to stand for it."""
+def kept(record: Record, document: Callable[[dict[str, Any]], Document] | None = None) -> Record:
+    """`record` with only the keys `kept_keys` names. Its document keeps the text (for the
+    positions of findings), unless `document` makes one from the kept data to stand for it."""
     keys = kept_keys()
     data = {key: value for key, value in record.data.items() if key in keys}
     if document is None:
-        document = Document(record.path, data, record.document.text)
-    return Record(record.kind, record.id, record.folder_unit, document)
+        text = record.document.text
+        return Record(record.kind, record.id, record.folder_unit, Document(record.path, data, text))
+    return Record(record.kind, record.id, record.folder_unit, document(data))
 
 
 class _NoIndex(dict[RecordKind, dict[str, RecordSummary]]):

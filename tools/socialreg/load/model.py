@@ -79,6 +79,9 @@ class Repository:
     policy: Document | None = None
     # Records loaded in full: every record, or only the paths asked for.
     records: list[Record] = field(default_factory=list)
+    # How many records the run checks in full; a parallel run holds them elsewhere (records is
+    # then empty), so lookups built for the records checked must not judge by `records`.
+    checked_in_full: int = 0
     # Every record of the repository, by kind and id, whether loaded in full or not.
     index: dict[RecordKind, dict[str, RecordSummary]] = field(
         default_factory=lambda: {"account": {}, "campaign": {}}

@@ -143,8 +143,8 @@ FEW_RECORDS = 64
 def _wanted(repository: Repository) -> dict[str, Wanted] | None:
     """Per platform, what the few records checked in full could resemble; None for many."""
     records = repository.records
-    if len(records) > FEW_RECORDS:
-        return None
+    if repository.checked_in_full > FEW_RECORDS or len(records) < repository.checked_in_full:
+        return None  # many records, or records held elsewhere (a parallel run): index them all
     handles: dict[str, list[str]] = {}
     for record in records:
         platform, handle = record.data.get("platform"), record.data.get("handle")
