@@ -51,6 +51,7 @@ from socialreg import __version__
 from socialreg.check.pipeline import CheckResult, Publish, check_changed
 from socialreg.check.publishable import blocking
 from socialreg.findings import Finding, Severity
+from socialreg.identity.keys import IdentityKeys
 from socialreg.load.discover import Job, plan_jobs, record_place
 from socialreg.load.documents import Document
 from socialreg.load.index_cache import Stamp, stamp
@@ -231,7 +232,12 @@ def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
                 ],
                 None
                 if state.entry is None
-                else [state.entry.id, state.entry.folder_unit, state.entry.fields],
+                else [
+                    state.entry.id,
+                    state.entry.folder_unit,
+                    state.entry.fields,
+                    None if state.entry.identity is None else state.entry.identity.as_list(),
+                ],
                 None
                 if state.published is None
                 else [
@@ -259,7 +265,7 @@ def snapshot_from_json(content: Any) -> Snapshot | None:
                     Finding(path, line, column, rule, Severity(severity), message, json_path)
                     for line, column, rule, severity, message, json_path in findings
                 ),
-                None if entry is None else RecordSummary(kind, entry[0], path, entry[1], entry[2]),
+                None if entry is None else _entry(kind, path, entry),
                 None
                 if published is None
                 else Record(kind, published[0], published[1], Document(path, published[2])),
@@ -267,6 +273,14 @@ def snapshot_from_json(content: Any) -> Snapshot | None:
         return Snapshot(str(content["context"]), int(content["taken_ns"]), records)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def _entry(kind: RecordKind, path: str, stored: list[Any]) -> RecordSummary:
+    record_id, folder_unit, fields, identity = stored
+    keys = None if identity is None else IdentityKeys.from_list(identity)
+    if identity is not None and keys is None:
+        raise ValueError("not identity keys")
+    return RecordSummary(kind, record_id, path, folder_unit, fields, keys)
 
 
 def _stored_exactly(state: RecordState) -> bool:

@@ -205,6 +205,7 @@ def check_changed(
     index entries of the records checked, so the caller can tell whether they changed.
     """
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
+    repository.checked_in_full = len(jobs)
     with collector_paused():
         load_org_files(repository)
         entries = _load_records(repository, jobs)
