@@ -25,11 +25,12 @@ from socialreg.check.incremental import (
     stamps_now,
 )
 from socialreg.check.pipeline import CheckResult, check_repository
-from socialreg.check.schemas import SchemaError
+from socialreg.check.schemas import SchemaError, SchemaSet
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
-from socialreg.parallel import worker_count
+from socialreg.load.model import Repository
+from socialreg.parallel import Channel, WorkerError, forked_workers, worker_count
 from socialreg.registry_site.build import (
     BuildResult,
     PageWorkers,
@@ -66,17 +67,13 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     root, out = options.root, options.out
     previous = read_check(root, out)
     before = stamps_now(root, options.today)  # before the check reads the files
+    large = worker_count(len(before.records)) > 1
     # Forked now, while this process is small: see PageWorkers.
     with PageWorkers.started(worker_count(len(before.records)) - 1) as workers:
-        try:
-            # The same checks as `socialreg validate`, keeping the public part of each record.
-            checked, snapshot = _checked(options, previous, before)
-        except SchemaError as error:
-            raise InternalError(f"the schemas cannot be used: {error}") from error
+        # The same checks as `socialreg validate`, keeping the public part of each record.
+        checked = (_check_elsewhere if large else _check)(options, previous, before)
         findings: list[Finding] = sorted_findings(checked.findings)
-        summary = Summary.of(findings, checked.files_checked)
-        repository = checked.repository
-        repository.records = checked.published
+        summary = Summary.of(findings, checked.files)
         stopping = publishable.blocking(findings)
         if stopping:
             sys.stderr.write(text_report(Report(stopping, Summary.of(stopping, summary.files))))
@@ -91,8 +88,8 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
         note = publishable.attention_note(Report(findings, summary))
         if note is not None:
             sys.stderr.write(note + "\n")
-        write_check(root, out, None if stopping else snapshot)
-        del checked, snapshot, findings
+        repository = checked.repository
+        del checked, findings
         try:
             registry = published_registry_or_error(repository, options.today, options.generated)
             del repository  # the site is made from the registry alone
@@ -106,15 +103,86 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     return 0, result
 
 
-def _checked(
-    options: BuildOptions, previous: Snapshot | None, before: Stamps
-) -> tuple[CheckResult, Snapshot | None]:
-    """The check of every record, and its snapshot for the next build (None: none to keep).
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What the build keeps of the check: the findings, and the repository the site is made
+    from (the org/ files and the public part of each record; no index)."""
+
+    findings: list[Finding]
+    files: int
+    repository: Repository
+
+
+def _check(options: BuildOptions, previous: Snapshot | None, before: Stamps) -> _Checked:
+    """The check of every record, and its snapshot stored for the next build.
 
     With the snapshot of the last build, only the records that changed are checked again,
     when that gives what a whole check gives (check/incremental.py says when it does not).
     """
     root, today = options.root, options.today
+    try:
+        checked, snapshot = _checked(root, today, previous, before)
+    except SchemaError as error:
+        raise InternalError(f"the schemas cannot be used: {error}") from error
+    if not publishable.blocking(checked.findings):
+        write_check(root, options.out, snapshot)
+    elif options.force:
+        write_check(root, options.out, None)  # what could not be read is in no snapshot
+    # else the site is not built, and the last build's snapshot still describes it
+    repository = Repository(
+        root=root,
+        schemas=checked.repository.schemas,
+        organization=checked.repository.organization,
+        units=checked.repository.units,
+        policy=checked.repository.policy,
+        records=checked.published,
+    )
+    return _Checked(checked.findings, checked.files_checked, repository)
+
+
+def _check_elsewhere(options: BuildOptions, previous: Snapshot | None, before: Stamps) -> _Checked:
+    """`_check` in a forked process, for a large registry.
+
+    The check's memory (its index, what each record keeps for the rules that compare records,
+    Python's free lists) is not given back to the system when the check is done, and the
+    pages were rendered on top of it: at 50,000 accounts, half a gigabyte. A process that
+    ends gives everything back; this one receives only the findings and the public parts.
+    """
+
+    def check_and_send(channel: Channel, _: object) -> None:
+        try:
+            checked = _check(options, previous, before)
+        except InternalError as error:
+            channel.send(("error", str(error)))
+            return
+        repository = checked.repository
+        org_files = (repository.organization, repository.units, repository.policy)
+        channel.send(("checked", (checked.findings, checked.files, org_files, repository.records)))
+
+    with forked_workers([None], check_and_send) as channels:
+        try:
+            kind, answer = channels[0].receive()
+        except WorkerError as error:
+            raise InternalError(f"the check failed: {error}") from error
+    if kind == "error":
+        raise InternalError(answer)
+    findings, files, (organization, units, policy), published = answer
+    root = options.root
+    repository = Repository(
+        root=root,
+        schemas=SchemaSet(root / "schemas"),
+        organization=organization,
+        units=units,
+        policy=policy,
+        records=published,
+    )
+    return _Checked(findings, files, repository)
+
+
+def _checked(
+    root: Path, today: datetime.date, previous: Snapshot | None, before: Stamps
+) -> tuple[CheckResult, Snapshot | None]:
+    """The check, from the last build's snapshot when it can be, and its new snapshot."""
     if previous is not None:
         again = check_again(root, previous, before, today, public_part)
         if not isinstance(again, str):
