@@ -63,6 +63,7 @@ from socialreg.parallel import (
     interleaved,
     worker_count,
 )
+from socialreg.wording import FEW, first_few
 
 __all__ = [
     "CheckResult",
@@ -456,8 +457,11 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
         paths.setdefault((summary.kind, summary.id), []).append(summary.path)
         repository.index[summary.kind].setdefault(summary.id, summary)
     for summary, check_in_full in entries:
-        others = [path for path in paths[(summary.kind, summary.id)] if path != summary.path]
-        if check_in_full and others:
+        same_id = paths[(summary.kind, summary.id)]
+        if check_in_full and len(same_id) > 1:
+            # The first few others, in path order, and a count: not every file of a thousand.
+            others = [path for path in same_id[: FEW + 1] if path != summary.path][:FEW]
+            listed = first_few(others, len(same_id) - 1, "file")
             repository.findings.append(
                 Finding(
                     summary.path,
@@ -465,7 +469,7 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
                     1,
                     FILE_PLACE,
                     Severity.ERROR,
-                    f"Another {summary.kind} has the id `{summary.id}` ({', '.join(others)}). "
+                    f"Another {summary.kind} has the id `{summary.id}` ({listed}). "
                     "Ids must be unique across units: rename one of the files.",
                 )
             )
