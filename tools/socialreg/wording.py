@@ -53,8 +53,9 @@ FEW = 3
 
 
 def first_few(names: list[str], total: int | None = None, noun: str = "", few: int = FEW) -> str:
-    """ "a", "a and b", "a, b and c", "a, b, c and 997 more files": the first `few` of `names`
-    and how many of `total` (by default all of `names`) are left unnamed, `noun` counting them."""
+    """The first `few` of `names` and how many of `total` (by default all of `names`) are left
+    unnamed, `noun` counting them: "x.yaml", "x.yaml and y.yaml", "x.yaml, y.yaml and z.yaml",
+    "x.yaml, y.yaml, z.yaml and 997 more files"."""
     total = len(names) if total is None else total
     shown = names[:few]
     left = total - len(shown)
