@@ -1,8 +1,10 @@
 """Rule 8: no duplicate channels.
 
-The same platform handle, address or permanent id is registered once. Both records involved
-get the finding, each naming the other, so whichever file a pull request changes shows the
-conflict. Handles are compared as people see them (identity.text: invisible characters,
+The same platform handle, address or permanent id is registered once. Every record involved
+gets the finding, so whichever file a pull request changes shows the conflict: one finding per
+file and kind of clash (handle, address, id), naming the first three other files in path order
+and counting the rest, so a thousand files sharing one address make a thousand findings, not a
+million. Handles are compared as people see them (identity.text: invisible characters,
 letter widths, case and look-alike letters do not count), addresses as accounts
 (identity.catalogue: www./m., alternate domains, trailing slashes and tracking parameters do
 not count), and an address written with the permanent id (bsky.app/profile/did:plc:...) is
