@@ -144,8 +144,8 @@ def _other_accounts(clashes: list[_Clash], record: Record) -> tuple[list[RecordS
     """The first few other accounts that share one of `clashes` with `record`, in path order,
     and how many other accounts share one in all.
 
-    Linear in the smaller clashes only: a record whose address and permanent-id address both
-    belong to a thousand others does not walk the thousand for each record.
+    Only the smaller clashes are walked: a thousand records that share one address, each with
+    its own permanent id, do not each walk the thousand.
     """
     largest = max(clashes, key=lambda clash: len(clash.members))
     total = len(largest.members) - (record.id in largest.ids)
@@ -295,8 +295,11 @@ def _written_differently(mine: Any, theirs: list[Any]) -> str:
     ]
     if not differ:
         return ""
-    written = f" as {differ[0]}" if len(theirs) == 1 else ", written differently there,"
-    return (
-        f"{written} (the same handle once invisible characters, letter widths, a "
-        "trailing / and look-alike letters from other alphabets are set aside)"
+    why = (
+        "the same handle once invisible characters, letter widths, a trailing / and look-alike "
+        "letters from other alphabets are set aside"
     )
+    if len(theirs) == 1:
+        return f" as {differ[0]} ({why})"
+    where = "there" if len(differ) == len(theirs) else "in some"
+    return f" (written differently {where}, but {why})"
