@@ -289,13 +289,15 @@ def attribute_to_changes(
             kept.append(finding)
         else:
             caused.append((finding, culprit))
+    # Looked up by file and rule: a change can cause a finding in a thousand untouched files.
+    kept_at: dict[tuple[str, str], list[Finding]] = {}
+    for other in kept:
+        kept_at.setdefault((other.path, other.rule), []).append(other)
     moved = []
     for finding, culprit in caused:
         said_there = any(
-            other.path == culprit
-            and other.rule == finding.rule
-            and (finding.path in other.message or _counts_the_rest(other, finding))
-            for other in kept
+            finding.path in other.message or _counts_the_rest(other, finding)
+            for other in kept_at.get((culprit, finding.rule), [])
         )
         if not said_there:
             moved.append(_moved(finding, culprit))
