@@ -1,101 +1,338 @@
-"""Measure socialreg's speed on a generated repository.
+"""Measure socialreg's speed and memory: one table of every scenario, side by side with the floor.
 
-    python benchmarks/bench.py [--accounts 10000] [--campaigns 2000] [--repeat 3] [--only NAME]
+    python benchmarks/bench.py [--accounts 10000] [--campaigns 2000] [--large 50000]
+                               [--largest 100000] [--repeat 3] [--scenario NAME ...]
+                               [--code DIR] [--skip-check-jsonschema]
+    python benchmarks/bench.py --only NAME     (one of the older site measurements)
 
-Each measurement is a function in MEASUREMENTS that prints its figures. Times are wall-clock
-seconds of whole commands (start-up included), the best of `--repeat` runs.
+Each scenario (see SCENARIOS) makes its repository (`scenarios.py`), runs one socialreg command
+on it `--repeat` times (once for the large repositories) and keeps the fastest run. In the same
+run, on the same files, it measures:
+
+- the **floor**: PyYAML's C loader parsing the same files in as many processes as socialreg
+  uses (`floor.py`), which is what a check costs before it checks anything;
+- **check-jsonschema** (schema only, no rule, no cross-file check) on up to 1,000 of the same
+  record files, scaled to all of them per file (on the one file itself, for one-file checks).
+
+Times are wall-clock seconds of whole commands, start-up included. Memory is the peak of the
+proportional set size summed over the command's process tree (`process_tree.py`). `--code DIR`
+runs another checkout's `tools/` (for the "before" figures of a change) with this script.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scenarios
 from bench_site import measure_site, measure_site_filters
 from bench_site_weight import measure_site_lighthouse, measure_site_weight
-from generate import generate
+from process_tree import Measured, run_measured
+from socialreg.parallel import worker_count
 
+HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+CHECK_JSONSCHEMA_SAMPLE = 1_000
+MB = 1024 * 1024
 
 
-def best_time(command: list[str], cwd: Path, repeat: int, expect: int = 0) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        finished = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-        elapsed = time.perf_counter() - start
-        if finished.returncode != expect:
-            raise SystemExit(
-                f"{' '.join(command)} exited {finished.returncode}:\n"
-                f"{finished.stdout[-2000:]}{finished.stderr[-2000:]}"
-            )
-        best = min(best, elapsed)
-    return best
+@dataclasses.dataclass(frozen=True)
+class Sizes:
+    accounts: int
+    campaigns: int
+    large: int  # accounts of the large repository (campaigns: a fifth of that)
+    largest: int  # accounts of the largest (no campaigns)
 
 
-def measure_validate(root: Path, arguments: argparse.Namespace) -> None:
-    """The whole repository: schema and every rule, against check-jsonschema (schema only)."""
-    files = arguments.accounts + arguments.campaigns
-    ours = best_time(
-        [str(BIN / "socialreg"), "validate", "--today", "2026-11-21"], root, arguments.repeat
-    )
-    print(
-        f"socialreg validate, {files} files (schema + all rules): {ours:.2f} s"
-        f" = {ours / files * 1000:.3f} ms per file"
-    )
-    if arguments.skip_check_jsonschema or not (BIN / "check-jsonschema").exists():
-        print("check-jsonschema: skipped")
-        return
-    theirs = 0.0
-    theirs_files = 0
-    for kind, folder in (("account", "accounts"), ("campaign", "campaigns")):
-        paths = sorted(str(path) for path in (root / folder).glob("*/*.yaml"))
-        command = [
-            str(BIN / "check-jsonschema"),
-            "--schemafile",
-            str(root / "schemas" / f"{kind}.schema.json"),
-            *paths,
-        ]
-        theirs += best_time(command, root, 1)
-        theirs_files += len(paths)
-    print(
-        f"check-jsonschema --schemafile, {theirs_files} files (schema only): {theirs:.2f} s"
-        f" = {theirs / theirs_files * 1000:.3f} ms per file"
-    )
-    print(f"socialreg is {theirs / theirs_files / (ours / files):.1f}x faster per file")
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    name: str
+    # the repository: a function of scenarios.py and its sizes; equal keys share one copy
+    repository: Callable[[Sizes], tuple[str, Callable[[Path, int, int], object], int, int]]
+    command: Callable[[Path], list[str]]  # socialreg's arguments, given the repository
+    floor_files: Callable[[Path], list[Path]] = scenarios.record_files
+    before_each: Callable[[Path, int], None] | None = None  # before each timed run
+    repeat: bool = True  # False for the large repositories: one run
+    goal: str = ""
+    exit_codes: tuple[int, ...] = (0,)
 
 
-def measure_validate_one(root: Path, arguments: argparse.Namespace) -> None:
-    """What the pre-commit hook does: one changed account, cross-file rules included.
+def _clean(sizes: Sizes) -> tuple[str, Callable[[Path, int, int], object], int, int]:
+    return "clean", scenarios.clean, sizes.accounts, sizes.campaigns
 
-    The first run reads every other record for the index and caches it in .socialreg-cache/;
-    later runs read only the changed file and the stat of the others (goal: under 0.5 s).
-    """
-    accounts = sorted((root / "accounts").glob("*/*.yaml"))
-    changed = accounts[len(accounts) // 2]
-    relative = changed.relative_to(root).as_posix()
-    command = [str(BIN / "socialreg"), "validate", "--today", "2026-11-21", relative]
+
+def _large(sizes: Sizes) -> tuple[str, Callable[[Path, int, int], object], int, int]:
+    return "large", scenarios.clean, sizes.large, sizes.large // 5
+
+
+def _repository(
+    kind: Callable[..., object], accounts: Callable[[Sizes], int], campaigns: Callable[[Sizes], int]
+) -> Callable[[Sizes], tuple[str, Callable[[Path, int, int], object], int, int]]:
+    def make(sizes: Sizes) -> tuple[str, Callable[[Path, int, int], object], int, int]:
+        return kind.__name__, kind, accounts(sizes), campaigns(sizes)
+
+    return make
+
+
+def _validate(root: Path) -> list[str]:
+    return ["validate", "--format", "json"]
+
+
+def _one_file(root: Path) -> list[str]:
+    return ["validate", "--format", "json", _relative(root, scenarios.changed_account(root))]
+
+
+def _relative(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _no_cache(root: Path, run: int) -> None:
     shutil.rmtree(root / ".socialreg-cache", ignore_errors=True)
-    cold = best_time(command, root, 1)
-    warm = best_time(command, root, arguments.repeat)
-    print(
-        f"socialreg validate {relative} (one file, index of {arguments.accounts} accounts and "
-        f"{arguments.campaigns} campaigns): {warm:.2f} s with the index cache, "
-        f"{cold:.2f} s without it (the run that fills it)"
+
+
+def _warm_cache(root: Path, run: int) -> None:
+    if run == 0:  # the run before the first timed one fills the cache
+        subprocess.run(_socialreg(_one_file(root)), cwd=root, capture_output=True, check=False)
+
+
+def _build_new(root: Path) -> list[str]:
+    return ["build", "--out", str(root.parent / f"{root.name}-site-new")]
+
+
+def _remove_new_site(root: Path, run: int) -> None:
+    shutil.rmtree(root.parent / f"{root.name}-site-new", ignore_errors=True)
+
+
+def _build_over(root: Path) -> list[str]:
+    return ["build", "--out", str(root.parent / f"{root.name}-site")]
+
+
+def _change_one_record(root: Path, run: int) -> None:
+    """Build once (before the first run), then change one account's purpose for each run."""
+    if run == 0:
+        subprocess.run(_socialreg(_build_over(root)), cwd=root, capture_output=True, check=True)
+    account = scenarios.changed_account(root)
+    text = account.read_text(encoding="utf-8")
+    account.write_text(
+        text.replace("purpose: >-\n", f"purpose: >-\n  Changed {run + 1} times.\n", 1)
+        if "Changed " not in text
+        else text.replace(f"Changed {run} times.", f"Changed {run + 1} times.", 1),
+        encoding="utf-8",
     )
 
 
-MEASUREMENTS: dict[str, Callable[[Path, argparse.Namespace], None]] = {
-    "validate": measure_validate,
-    "validate-one": measure_validate_one,
+def _one_file_only(root: Path) -> list[Path]:
+    return [scenarios.changed_account(root)]
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario("clean", _clean, _validate, goal="the reference"),
+    Scenario(
+        "every account in one unit folder (SR108 warning on each)",
+        _repository(scenarios.one_unit_folder, lambda s: s.accounts, lambda s: s.campaigns),
+        _validate,
+        goal="≤ 1.2 × clean",
+    ),
+    Scenario(
+        "policy gives every record a warning",
+        _repository(
+            scenarios.policy_warning_everywhere, lambda s: s.accounts, lambda s: s.campaigns
+        ),
+        _validate,
+        goal="≤ 1.2 × clean",
+        exit_codes=(0,),
+    ),
+    Scenario(
+        "1,000 accounts share one URL",
+        _repository(scenarios.shared_url, lambda s: 1_000, lambda s: 0),
+        _validate,
+        goal="findings linear in files",
+        exit_codes=(1,),
+    ),
+    Scenario(
+        "a tenth of the accounts name a unit that does not exist",
+        _repository(scenarios.unknown_unit, lambda s: s.accounts, lambda s: s.campaigns),
+        _validate,
+        goal="messages do not grow with the units",
+        exit_codes=(1,),
+    ),
+    Scenario(
+        "validate --base (one account changed)",
+        _repository(scenarios.with_git_base, lambda s: s.accounts, lambda s: s.campaigns),
+        lambda root: ["validate", "--format", "json", "--base", "main"],
+        goal="",
+    ),
+    Scenario(
+        "incremental build (one account changed)",
+        _clean,
+        _build_over,
+        before_each=_change_one_record,
+        goal="< 3 s",
+    ),
+    Scenario(
+        "one file, index cache warm (pre-commit)",
+        _large,
+        _one_file,
+        floor_files=_one_file_only,
+        before_each=_warm_cache,
+        goal="< 0.5 s",
+    ),
+    Scenario(
+        "one file, no index cache",
+        _large,
+        _one_file,
+        before_each=_no_cache,
+        repeat=False,
+        goal="< 8 s",
+    ),
+    Scenario(
+        "build into a new folder",
+        _large,
+        _build_new,
+        before_each=_remove_new_site,
+        repeat=False,
+        goal="< 20 s, < 600 MB",
+    ),
+    Scenario(
+        "validate, largest",
+        _repository(scenarios.clean, lambda s: s.largest, lambda s: 0),
+        _validate,
+        repeat=False,
+        goal="< 25 s, < 600 MB",
+    ),
+]
+
+_CODE: Path | None = None  # --code: another checkout's tools/
+
+
+def _socialreg(arguments: list[str]) -> list[str]:
+    return [sys.executable, "-m", "socialreg", *arguments]
+
+
+def _environment() -> dict[str, str]:
+    environment = {**os.environ, "SOCIALREG_TODAY": scenarios.TODAY}
+    if _CODE is not None:
+        environment["PYTHONPATH"] = str(_CODE)
+    return environment
+
+
+@dataclasses.dataclass
+class Row:
+    name: str
+    files: int
+    seconds: float
+    peak_mb: float
+    findings: str
+    floor_seconds: float
+    theirs_seconds: float | None
+    theirs_scaled: bool
+    goal: str
+
+
+def measure(scenario: Scenario, root: Path, repeat: int, skip_theirs: bool) -> Row:
+    runs = repeat if scenario.repeat else 1
+    best: Measured | None = None
+    for run in range(runs):
+        if scenario.before_each is not None:
+            scenario.before_each(root, run)
+        measured = run_measured(_socialreg(scenario.command(root)), root, _environment())
+        if measured.returncode not in scenario.exit_codes:
+            raise SystemExit(
+                f"{scenario.name}: exited {measured.returncode}:\n"
+                f"{measured.stdout[-1500:]}{measured.stderr[-1500:]}"
+            )
+        if best is None or measured.seconds < best.seconds:
+            best = dataclasses.replace(measured, peak_pss_bytes=max(
+                measured.peak_pss_bytes, best.peak_pss_bytes if best else 0
+            ))  # fmt: skip
+    assert best is not None
+    files = scenario.floor_files(root)
+    floor = _floor(files, root, runs)
+    theirs, scaled = (None, False) if skip_theirs else _check_jsonschema(files, root)
+    return Row(
+        scenario.name,
+        len(files),
+        best.seconds,
+        best.peak_pss_bytes / MB,
+        _findings(best.stdout),
+        floor,
+        theirs,
+        scaled,
+        scenario.goal,
+    )
+
+
+def _findings(stdout: str) -> str:
+    try:
+        report = json.loads(stdout)
+    except ValueError:
+        return ""
+    findings = report.get("findings", [])
+    longest = max((len(finding["message"]) for finding in findings), default=0)
+    size = len(stdout.encode("utf-8"))
+    return f"{len(findings):,} ({size / 1024:,.0f} KB, longest {longest:,} chars)"
+
+
+def _floor(files: list[Path], root: Path, repeat: int) -> float:
+    listing = root.parent / f"{root.name}-floor.txt"
+    listing.write_text("\n".join(str(path) for path in files), encoding="utf-8")
+    workers = worker_count(len(files))
+    command = [sys.executable, str(HERE / "floor.py"), "--workers", str(workers), str(listing)]
+    return min(run_measured(command, root).seconds for _ in range(repeat))
+
+
+def _check_jsonschema(files: list[Path], root: Path) -> tuple[float | None, bool]:
+    """check-jsonschema on up to CHECK_JSONSCHEMA_SAMPLE of `files`, scaled to all of them."""
+    program = BIN / "check-jsonschema"
+    if not program.exists():
+        return None, False
+    records = [path for path in files if path.parts[-3] in ("accounts", "campaigns")]
+    sample = records[:: max(1, len(records) // CHECK_JSONSCHEMA_SAMPLE)][:CHECK_JSONSCHEMA_SAMPLE]
+    seconds = 0.0
+    for kind, folder in (("account", "accounts"), ("campaign", "campaigns")):
+        paths = [str(path) for path in sample if path.parts[-3] == folder]
+        if paths:
+            schema = root / "schemas" / f"{kind}.schema.json"
+            command = [str(program), "--schemafile", str(schema), *paths]
+            seconds += run_measured(command, root).seconds
+    if not sample:
+        return None, False
+    return seconds * len(records) / len(sample), len(sample) < len(records)
+
+
+def print_table(rows: list[Row], title: str) -> None:
+    print(f"\n{title}\n")
+    print(
+        "| Scenario | Files | socialreg | Peak memory (tree PSS) | × floor | "
+        "check-jsonschema | socialreg faster | Findings | Goal |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    for row in rows:
+        theirs = "—" if row.theirs_seconds is None else f"{row.theirs_seconds:.2f} s"
+        if row.theirs_scaled:
+            theirs += "*"
+        faster = "—" if row.theirs_seconds is None else f"{row.theirs_seconds / row.seconds:.1f}×"
+        print(
+            f"| {row.name} | {row.files:,} | {row.seconds:.2f} s | {row.peak_mb:,.0f} MB | "
+            f"{row.seconds / row.floor_seconds:.2f} (floor {row.floor_seconds:.2f} s) | "
+            f"{theirs} | {faster} | {row.findings} | {row.goal} |"
+        )
+    print(
+        "\n* check-jsonschema ran on 1,000 of the files (every n-th) and is scaled to all of "
+        "them per file."
+    )
+
+
+MEASUREMENTS = {
     "site": measure_site,
     "site-filters": measure_site_filters,
     "site-weight": measure_site_weight,
@@ -104,25 +341,63 @@ MEASUREMENTS: dict[str, Callable[[Path, argparse.Namespace], None]] = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    global _CODE
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--campaigns", type=int, default=2_000)
+    parser.add_argument("--large", type=int, default=50_000)
+    parser.add_argument("--largest", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scenario", action="append", help="Run the scenarios whose name "
+                        "contains this text (repeatable).")  # fmt: skip
+    parser.add_argument("--code", type=Path, help="Measure the socialreg in DIR/tools instead.")
+    parser.add_argument("--workdir", type=Path, help="Keep the repositories here (reused).")
     parser.add_argument("--only", choices=sorted(MEASUREMENTS), action="append")
     parser.add_argument("--skip-check-jsonschema", action="store_true")
     arguments = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="socialreg-bench-"))
+    _CODE = None if arguments.code is None else arguments.code.resolve() / "tools"
+    workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="socialreg-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     try:
-        root = workdir / "registry"
-        generate(root, arguments.accounts, arguments.campaigns)
-        print(
-            f"{arguments.accounts} accounts and {arguments.campaigns} campaigns in {root},"
-            f" {os.cpu_count()} cores"
-        )
-        for name in arguments.only or MEASUREMENTS:
-            MEASUREMENTS[name](root, arguments)
+        if arguments.only:
+            root = workdir / "registry"
+            scenarios.generate(root, arguments.accounts, arguments.campaigns)
+            for name in arguments.only:
+                MEASUREMENTS[name](root, arguments)
+            return
+        run_table(arguments, workdir)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if arguments.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
+    sizes = Sizes(arguments.accounts, arguments.campaigns, arguments.large, arguments.largest)
+    chosen = [
+        scenario
+        for scenario in SCENARIOS
+        if not arguments.scenario or any(text in scenario.name for text in arguments.scenario)
+    ]
+    rows = []
+    for scenario in chosen:
+        key, make, accounts, campaigns = scenario.repository(sizes)
+        root = workdir / f"{key}-{accounts}-{campaigns}"
+        if not (root / "org").is_dir():
+            shutil.rmtree(root, ignore_errors=True)
+            make(root, accounts, campaigns)
+        name = f"{scenario.name} ({accounts:,} accounts + {campaigns:,} campaigns)"
+        row = measure(dataclasses.replace(scenario, name=name), root, arguments.repeat,
+                      arguments.skip_check_jsonschema)  # fmt: skip
+        print(
+            f"{row.name}: {row.seconds:.2f} s, {row.peak_mb:,.0f} MB, "
+            f"floor {row.floor_seconds:.2f} s, {row.findings}",
+            flush=True,
+        )
+        rows.append(row)
+    code = "this checkout" if _CODE is None else str(_CODE.parent)
+    print_table(rows, f"socialreg ({code}), {os.cpu_count()} cores, best of {arguments.repeat}")
 
 
 if __name__ == "__main__":

@@ -1,97 +1,122 @@
-"""Repositories that stress one way the check could grow faster than the problems it finds.
+"""The repositories the benchmark table measures, each made from a generated registry.
 
-Each function writes a whole registry repository at `target` (removed first if it exists): the
-org/ and schemas/ of `source` (the example organisation by default), then records made for the
-scenario. The benchmark table times `socialreg validate` on them.
-
-- `shared_url`: many accounts that all give the same address. Each is a duplicate of every
-  other, and the report must stay linear: one finding per file, not one per pair.
-- `unknown_unit`: an organisation with thousands of units, and records that name a unit that
-  does not exist. The message must not list every unit, and the close matches must not be
-  worked out again for every record.
-
-    python benchmarks/scenarios.py shared-url /tmp/shared --accounts 1000
-    python benchmarks/scenarios.py unknown-unit /tmp/units --units 5000
+Every function writes a repository at `target` (which must not exist) from the example
+records, through `generate.generate` (see its docstring: every copy passes every check) and
+then changes what its scenario is about. The scenarios are the cases where a check used to slow
+down or grow (issue 15): findings on every record, one value shared by a thousand records, a
+wrong unit among thousands, and sheer size.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
 
-REPOSITORY = Path(__file__).resolve().parent.parent
-# A complete, valid account of the example organisation, copied with a few fields changed.
-_ACCOUNT = Path("accounts/communications/norrvik-university-facebook.yaml")
+from generate import generate
+
+TODAY = "2026-11-21"
 
 
-def shared_url(target: Path, accounts: int = 1000, source: Path = REPOSITORY) -> None:
-    """`accounts` Facebook accounts of the communications office, each with its own id and
-    handle, all with the address of the example's main page."""
-    _start(target, source)
-    text = (source / _ACCOUNT).read_text(encoding="utf-8")
-    folder = target / "accounts" / "communications"
-    folder.mkdir(parents=True, exist_ok=True)
-    for number in range(accounts):
-        copy = _set(text, "handle", f'"@NorrvikUniversity{number}"')
-        (folder / f"shared-url-{number:05d}.yaml").write_text(copy, encoding="utf-8")
+def clean(target: Path, accounts: int, campaigns: int) -> None:
+    """The generated registry as it is: no findings at all."""
+    generate(target, accounts, campaigns)
 
 
-def unknown_unit(
-    target: Path, units: int = 5000, records: int = 100, source: Path = REPOSITORY
-) -> None:
-    """An organisation of `units` units (`unit-00000`, ...) and `records` accounts, each in a
-    unit's folder but naming that unit with a letter missing (`unt-00000`), which no unit is."""
-    _start(target, source)
+def one_unit_folder(target: Path, accounts: int, campaigns: int) -> None:
+    """Every account in one unit's folder: each gets SR108's "the unit already has accounts on
+    this platform" warning, which names a few of the others and counts the rest."""
+    generate(target, accounts, campaigns)
+    folder = target / "accounts" / "everyone"
+    folder.mkdir()
+    for path in sorted((target / "accounts").glob("*/*.yaml")):
+        if path.parent == folder:
+            continue
+        text = re.sub(
+            r"^unit: \S+$", "unit: everyone", path.read_text(encoding="utf-8"), count=1, flags=re.M
+        )
+        (folder / path.name).write_text(text, encoding="utf-8")
+        path.unlink()
     units_file = target / "org" / "units.yaml"
-    document = yaml.safe_load(units_file.read_text(encoding="utf-8"))
-    template = document["units"]["communications"]
-    document["units"] = {
-        f"unit-{number:05d}": {**template, "name": f"Unit {number}"} for number in range(units)
-    }
-    units_file.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    text = (source / _ACCOUNT).read_text(encoding="utf-8")
-    for number in range(records):
-        unit = f"unit-{number * max(units // max(records, 1), 1) % units:05d}"
-        copy = _set(text, "unit", f"unt-{unit[5:]}")
-        copy = _set(copy, "handle", f'"@UnknownUnit{number}"')
-        copy = _set(copy, "url", f"https://www.facebook.com/UnknownUnit{number}")
-        folder = target / "accounts" / unit
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"unknown-unit-{number:05d}.yaml").write_text(copy, encoding="utf-8")
+    units = yaml.safe_load(units_file.read_text(encoding="utf-8"))
+    everyone = dict(next(iter(units["units"].values())))
+    # Every supervisor of the organisation supervises the one unit, so the accounts' own
+    # supervisors stay right and SR108's warning is the only finding.
+    supervisors = {}
+    for unit in units["units"].values():
+        for supervisor in unit.get("supervisors", []):
+            supervisors.setdefault(supervisor["name"], supervisor)
+    everyone["supervisors"] = list(supervisors.values())
+    units["units"]["everyone"] = everyone
+    units_file.write_text(yaml.safe_dump(units, sort_keys=False), encoding="utf-8")
 
 
-def _start(target: Path, source: Path) -> None:
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    for folder in ("org", "schemas"):
-        shutil.copytree(source / folder, target / folder)
+def policy_warning_everywhere(target: Path, accounts: int, campaigns: int) -> None:
+    """A policy tightened so that every record gets a warning: accounts must answer within an
+    hour (SR106), campaigns check their ads' comments 100 times a day (SR208)."""
+    generate(target, accounts, campaigns)
+    policy_file = target / "org" / "policy.yaml"
+    policy = yaml.safe_load(policy_file.read_text(encoding="utf-8"))
+    rules = policy.setdefault("rules", {})
+    rules["SR106"] = {"severity": "warning", "options": {"max_hours": 1}}
+    rules["SR208"] = {"severity": "warning", "options": {"min_checks_per_day": 100}}
+    policy_file.write_text(yaml.safe_dump(policy, sort_keys=False), encoding="utf-8")
 
 
-def _set(text: str, key: str, value: str) -> str:
-    """`text` with the top-level `key: ...` line saying `value` instead."""
-    changed, found = re.subn(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
-    if not found:
-        raise ValueError(f"the template account has no top-level {key}")
-    return changed
+def shared_url(target: Path, accounts: int = 1000, campaigns: int = 0) -> None:
+    """`accounts` Instagram accounts that all give the same address (each has its own handle):
+    every one of them is a duplicate of every other."""
+    generate(target, accounts, campaigns)
+    for path in sorted((target / "accounts").glob("*/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(
+            r"^url: \S+$", "url: https://www.instagram.com/shared", text, count=1, flags=re.M
+        )
+        path.write_text(text, encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("scenario", choices=["shared-url", "unknown-unit"])
-    parser.add_argument("target", type=Path)
-    parser.add_argument("--accounts", type=int, default=1000)
-    parser.add_argument("--units", type=int, default=5000)
-    arguments = parser.parse_args()
-    if arguments.scenario == "shared-url":
-        shared_url(arguments.target, arguments.accounts)
-    else:
-        unknown_unit(arguments.target, arguments.units, arguments.accounts)
+def unknown_unit(target: Path, accounts: int, campaigns: int, wrong_every: int = 10) -> None:
+    """An organisation of thousands of units (generate makes one per example unit and group:
+    5,005 at 10,000 accounts) where every `wrong_every`th account names a unit that does not
+    exist (a typing mistake in the unit's name)."""
+    generate(target, accounts, campaigns)
+    for number, path in enumerate(sorted((target / "accounts").glob("*/*.yaml"))):
+        if number % wrong_every:
+            continue
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"^unit: (\S+)$", r"unit: \1-typo", text, count=1, flags=re.M)
+        path.write_text(text, encoding="utf-8")
 
 
-if __name__ == "__main__":
-    main()
+def with_git_base(target: Path, accounts: int, campaigns: int) -> str:
+    """The clean registry committed to Git, then one account changed in the work tree (a pull
+    request's change); returns the base revision for `validate --base`."""
+    generate(target, accounts, campaigns)
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=target, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=target, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "base"], cwd=target, check=True)
+    changed = changed_account(target)
+    text = changed.read_text(encoding="utf-8")
+    faster = text.replace("response_time_hours: 24", "response_time_hours: 12", 1)
+    changed.write_text(faster, encoding="utf-8")
+    return "main"
+
+
+def changed_account(root: Path) -> Path:
+    """The account a one-file scenario changes or checks: the one in the middle."""
+    accounts = sorted((root / "accounts").glob("*/*.yaml"))
+    return accounts[len(accounts) // 2]
+
+
+def record_files(root: Path) -> list[Path]:
+    """Every YAML file a whole-repository check parses."""
+    found = [*sorted(root.glob("accounts/*/*.yaml")), *sorted(root.glob("campaigns/*/*.yaml"))]
+    return [*sorted((root / "org").glob("*.yaml")), *found]
+
+
+def copy_repository(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, symlinks=True)

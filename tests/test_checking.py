@@ -62,6 +62,7 @@ def test_a_failing_worker_is_reported_not_hung(
     def broken_rules(*args: object) -> None:
         raise ValueError("rule exploded")
 
-    monkeypatch.setattr(checking, "run_record_rules", broken_rules)
+    # A worker runs each record's own rules as soon as it has loaded the record.
+    monkeypatch.setattr(checking.RecordChecker, "local", broken_rules)
     with pytest.raises(checking.WorkerError, match="rule exploded"):
         _run(example_repo)

@@ -123,11 +123,11 @@ def test_a_read_only_repository_still_validates(
 
 
 def test_org_files_come_from_the_cache_only_while_unchanged(example_repo: Path) -> None:
-    from socialreg.load.index_cache import ORG_CACHE_FILE
+    from socialreg.load.index_cache import org_cache_file
 
     first = check_repository(example_repo, (CHANGED,), TODAY)
     assert not [f for f in first.findings if f.severity == "error"]
-    assert (example_repo / ORG_CACHE_FILE).is_file()
+    assert (example_repo / org_cache_file("units")).is_file()
     cached = check_repository(example_repo, (CHANGED,), TODAY)
     assert cached.repository.org_data("units") == first.repository.org_data("units")
     units = example_repo / "org" / "units.yaml"

@@ -85,6 +85,10 @@ class Channel:
             raise WorkerError(f"a worker process failed: {payload}")
         return payload
 
+    def poll(self) -> bool:
+        """Whether something has arrived to be received."""
+        return self._connection.poll()
+
     def receive_bytes(self) -> bytes:
         return self._connection.recv_bytes()
 

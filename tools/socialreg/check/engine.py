@@ -13,15 +13,17 @@ record to belong to (a deleted account) run once over the whole repository.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from socialreg.check.policy_settings import check_policy_settings, valid_options
 from socialreg.check.waivers import apply_waivers
 from socialreg.codes import WAIVERS
 from socialreg.findings import Finding, Severity
-from socialreg.load.model import Record, Repository
+from socialreg.load.documents import Document
+from socialreg.load.model import Record, RecordKind, RecordSummary, Repository
 from socialreg.rules import Problem, Rule, RuleContext, all_rules
 from socialreg.rules.org_references import check_org_references
 
@@ -98,23 +100,97 @@ def check_records(
     base: BaseTree | None = None,
 ) -> list[Finding]:
     """Each record's rules, then its waivers: what a valid waiver excuses becomes `waived`."""
-    contexts = {
-        code: RuleContext(repository, today, setting.options, base)
-        for code, setting in settings.items()
-    }
-    active = [setting for setting in settings.values() if setting.severity is not None]
-    severities = {code: setting.severity for code, setting in settings.items()}
-    findings: list[Finding] = []
-    for record in records:
+    checker = RecordChecker(repository, today, settings, base)
+    return [finding for record in records for finding in checker.check(record)]
+
+
+class RecordChecker:
+    """A record's rules in two steps, then its waivers.
+
+    The rules that look only at the record and the org/ files run first (`local`); the rules
+    that compare it with other records (`compares_records`) run once the whole repository is
+    indexed, on what the record keeps of itself (`kept`: the keys those rules read). A large
+    run does the first step in the worker that loaded the record, as soon as it is loaded, and
+    lets the rest of the record go (check/pipeline.py), so memory does not grow with records.
+    The local rules see no index at all, so one that reads it without saying so fails loudly.
+    """
+
+    def __init__(
+        self,
+        repository: Repository,
+        today: datetime.date,
+        settings: Mapping[str, RuleSetting],
+        base: BaseTree | None = None,
+    ) -> None:
+        without_index = replace(repository, index=_NoIndex(), derived={})
+        self._contexts = {
+            code: RuleContext(
+                repository if setting.rule.compares_records else without_index,
+                today,
+                setting.options,
+                base,
+            )
+            for code, setting in settings.items()
+        }
+        active = [setting for setting in settings.values() if setting.severity is not None]
+        self._local = [setting for setting in active if not setting.rule.compares_records]
+        self._comparing = [setting for setting in active if setting.rule.compares_records]
+        self._severities = {code: setting.severity for code, setting in settings.items()}
+
+    def check(self, record: Record) -> list[Finding]:
+        """Both steps and the waivers, for a record that is all here."""
+        return self.finish(kept(record), self.local(record))
+
+    def local(self, record: Record) -> list[Finding]:
+        """What the rules that look only at this record find (before waivers)."""
+        return self._run(self._local, record)
+
+    def finish(self, record: Record, local: list[Finding]) -> list[Finding]:
+        """The rules that compare records, on what `record` kept; then the waivers, over all
+        the record's findings (a waiver must know whether its rule fired at all)."""
+        raised = [*local, *self._run(self._comparing, record)]
+        return apply_waivers(record, raised, self._severities, self._contexts[WAIVERS])
+
+    def _run(self, settings: list[RuleSetting], record: Record) -> list[Finding]:
         raised: list[Finding] = []
-        for setting in active:
+        for setting in settings:
             if setting.rule.scope not in ("any", record.kind):
                 continue
-            context = contexts[setting.rule.code]
+            context = self._contexts[setting.rule.code]
             for problem in setting.rule.check(record, context):
                 raised.append(_finding(problem, setting))
-        findings.extend(apply_waivers(record, raised, severities, contexts[WAIVERS]))
-    return findings
+        return raised
+
+
+@functools.cache
+def kept_keys() -> frozenset[str]:
+    """The keys a record keeps for the second step: what the comparing rules and the waivers
+    read."""
+    keys = {"waivers"}
+    for rule in all_rules():
+        keys.update(rule.reads)
+    return frozenset(keys)
+
+
+def kept(record: Record, document: Callable[[dict[str, Any]], Document] | None = None) -> Record:
+    """`record` with only the keys `kept_keys` names. Its document keeps the text (for the
+    positions of findings), unless `document` makes one from the kept data to stand for it."""
+    keys = kept_keys()
+    data = {key: value for key, value in record.data.items() if key in keys}
+    if document is None:
+        text = record.document.text
+        return Record(record.kind, record.id, record.folder_unit, Document(record.path, data, text))
+    return Record(record.kind, record.id, record.folder_unit, document(data))
+
+
+class _NoIndex(dict[RecordKind, dict[str, RecordSummary]]):
+    """The index as the local rules see it: any look is a mistake in a rule's declaration."""
+
+    def __getitem__(self, key: RecordKind) -> dict[str, RecordSummary]:
+        raise RuntimeError(
+            "a rule looked at other records without saying so: register it with "
+            "compares_records=True and the keys it reads"
+        )
 
 
 def check_repository(

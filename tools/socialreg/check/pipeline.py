@@ -28,15 +28,25 @@ import os
 import pickle
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from socialreg.check.engine import run_record_rules, run_repository_rules
+from socialreg.check.engine import (
+    RecordChecker,
+    kept,
+    rule_settings,
+    run_record_rules,
+    run_repository_rules,
+)
 from socialreg.check.knock_on import without_knock_ons
 from socialreg.check.schemas import SchemaSet
 from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
+from socialreg.identity.catalogue import catalogue_from_policy
+from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint, identity_keys
 from socialreg.load.discover import FILE_PLACE, Job, place_problem, plan_jobs, record_place
 from socialreg.load.documents import (
     MAX_ORG_FILE_BYTES,
+    DetachedDocument,
     Document,
     LoadResult,
     load_bytes,
@@ -44,7 +54,7 @@ from socialreg.load.documents import (
 )
 from socialreg.load.files import entry_problem, read_plain_file
 from socialreg.load.gitbase import BaseTree, read_base
-from socialreg.load.index_cache import ORG_CACHE_FILE, IndexCache, stamp
+from socialreg.load.index_cache import IndexCache, org_cache_file, stamp
 from socialreg.load.model import (
     INDEX_KEYS,
     ORG_FILES,
@@ -155,6 +165,7 @@ def check_at_base(
     checked in full get findings; rules that compare with a base of their own see none.
     """
     repository = Repository(root=root, schemas=schemas)
+    repository.checked_in_full = sum(1 for job, _ in records if job.check_in_full)
     blobs = {job.path: raw for job, raw in records if raw is not None}
 
     def load(repository: Repository, job: Job) -> Loaded:
@@ -165,6 +176,9 @@ def check_at_base(
             load_org_files(repository)
         else:
             _load_org_blobs(repository, org_files)
+            # The context's identity keys were made with the disk's platform catalogue; the
+            # base may have another, so the rules make them again from the fields.
+            context = [dataclasses.replace(summary, identity=None) for summary in context]
         entries = _load_records(repository, [job for job, _ in records], load)
         loaded = {summary.path for summary, _ in entries}
         entries += [(summary, False) for summary in context if summary.path not in loaded]
@@ -189,7 +203,8 @@ def load_repository(root: Path, only: Iterable[str] | None = None) -> Repository
 
 def _run(root: Path, jobs: list[Job], rules: _Rules | None) -> CheckResult:
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
-    workers = worker_count(sum(1 for job in jobs if job.check_in_full))
+    repository.checked_in_full = sum(1 for job in jobs if job.check_in_full)
+    workers = worker_count(repository.checked_in_full)
     with collector_paused():
         if workers == 1:
             return _in_this_process(repository, jobs, rules)
@@ -213,58 +228,137 @@ def _in_this_process(repository: Repository, jobs: list[Job], rules: _Rules | No
 def _in_workers(
     repository: Repository, jobs: list[Job], workers: int, rules: _Rules | None
 ) -> CheckResult:
+    # The workers need the schemas and the policy (its platform catalogue says how to compare
+    # addresses, for the index entries' identity keys) to read records. The rules need the
+    # other org/ files too: they are read here meanwhile and sent to the workers, which check
+    # each record as soon as they have them and keep of it only what the rules comparing
+    # records read (see _FirstStep).
+    load_org_files(repository, ("policy",))
     work = functools.partial(_worker, repository, rules)
     with forked_workers(interleaved(jobs, workers), work) as channels:
-        # The workers need only the schemas to read records; the rules need the org/ files,
-        # which are read here meanwhile and sent to the workers with the index.
-        load_org_files(repository)
-        findings: list[Finding] = []
-        files = repository.files_checked
-        entries: list[IndexEntry] = []
-        for channel in channels:
-            worker_entries, worker_findings, worker_files, worker_records = channel.receive()
-            entries.extend(worker_entries)
-            findings.extend(worker_findings)
-            repository.records.extend(worker_records)
-            files += worker_files
-        repository.records.sort(key=lambda record: record.path)  # the order of one process
-        build_index(repository, entries)  # adds findings about ids used twice
-        published: list[Record] = []
+        load_org_files(repository, ("organization", "units"))
         if rules is not None:
-            context_for_rules = pickle.dumps(
-                (repository.index, repository.organization, repository.units, repository.policy),
+            org_files = pickle.dumps(
+                (repository.organization, repository.units, repository.policy),
                 pickle.HIGHEST_PROTOCOL,
             )  # pickled once for all workers
             for channel in channels:
-                channel.send_bytes(context_for_rules)
-            for channel in channels:
-                rule_findings, worker_published = channel.receive()
-                findings.extend(rule_findings)
-                published.extend(worker_published)
-            published.sort(key=lambda record: record.path)
+                channel.send_bytes(org_files)
+        findings: list[Finding] = []
+        files = repository.files_checked
+        entries: list[IndexEntry] = []
+        kept_records: list[tuple[Record, list[Finding]]] = []
+        published: list[Record] = []
+        for channel in channels:
+            answer: _WorkerAnswer = channel.receive()
+            entries.extend(answer.entries)
+            findings.extend(answer.findings)
+            repository.records.extend(answer.records)
+            files += answer.files
+            kept_records.extend(answer.kept)
+            published.extend(answer.published)
+    repository.records.sort(key=lambda record: record.path)  # the order of one process
+    build_index(repository, entries)  # adds findings about ids used twice
     findings.extend(repository.findings)  # the org/ files and the index
     if rules is not None:
+        # The second step, here, where the index is: the rules that compare records, then
+        # the waivers (see check.engine.RecordChecker).
+        checker = RecordChecker(
+            repository, rules.today, rule_settings(repository.org_data("policy")), rules.base
+        )
+        kept_records.sort(key=lambda pair: pair[0].path)
+        for record, local in kept_records:
+            findings.extend(checker.finish(record, local))
         findings.extend(run_repository_rules(repository, rules.today, rules.base))
+        published.sort(key=lambda record: record.path)
     return CheckResult(_unique(findings), files, repository, published)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _WorkerAnswer:
+    entries: list[IndexEntry]
+    findings: list[Finding]  # of loading and the schemas
+    files: int
+    records: list[Record]  # without rules: the records loaded in full
+    kept: list[tuple[Record, list[Finding]]]  # with rules: what each record kept, its findings
+    published: list[Record]
+
+
 def _worker(parent: Repository, rules: _Rules | None, channel: Channel, jobs: list[Job]) -> None:
-    """A worker's two phases: load its share, then (with rules) check it against the index."""
+    """Load a share of the files; with rules, check each record as _FirstStep says."""
     repository = dataclasses.replace(parent, records=[], findings=[], files_checked=0)
-    entries = _load_records(repository, jobs)
-    # Without rules the caller wants the records themselves; with rules they stay here.
-    records = repository.records if rules is None else []
-    channel.send((entries, repository.findings, repository.files_checked, records))
-    if rules is None:
+    if rules is None:  # the caller wants the records themselves
+        entries = _load_records(repository, jobs)
+        answer = _WorkerAnswer(
+            entries, repository.findings, repository.files_checked, repository.records, [], []
+        )
+        channel.send(answer)
         return
-    (
-        repository.index,
-        repository.organization,
-        repository.units,
-        repository.policy,
-    ) = pickle.loads(channel.receive_bytes())
-    findings = run_record_rules(repository, rules.today, rules.base)
-    channel.send((findings, _published(repository.records, rules.publish)))
+    step = _FirstStep(repository, rules, channel)
+    entries = _load_records(repository, jobs, take=step.take)
+    step.finish()
+    channel.send(
+        _WorkerAnswer(
+            entries, repository.findings, repository.files_checked, [], step.kept, step.published
+        )
+    )
+
+
+class _FirstStep:
+    """A worker's first step on each record it loads, as soon as it has loaded it: the rules
+    that look only at the record, what the caller publishes of it, and what the record keeps
+    for the rules that compare records (its text is let go: see load.documents.DetachedDocument).
+    So a worker's memory holds a few keys per record, not whole records.
+
+    The org/ files arrive from the parent while the worker loads; the records loaded before
+    them wait (the parent reads them in the time a worker loads a few hundred records).
+    """
+
+    def __init__(self, repository: Repository, rules: _Rules, channel: Channel) -> None:
+        self._repository = repository
+        self._rules = rules
+        self._channel = channel
+        self._checker: RecordChecker | None = None
+        self._waiting: list[Record] = []
+        self._root = str(repository.root)
+        self.kept: list[tuple[Record, list[Finding]]] = []
+        self.published: list[Record] = []
+
+    def take(self, record: Record) -> None:
+        if self._checker is None and self._channel.poll():
+            self._start()
+        if self._checker is None:
+            self._waiting.append(record)
+        else:
+            self._check(self._checker, record)
+
+    def finish(self) -> None:
+        if self._checker is None:
+            self._start()
+
+    def _start(self) -> None:
+        repository = self._repository
+        org_files = pickle.loads(self._channel.receive_bytes())
+        repository.organization, repository.units, repository.policy = org_files
+        settings = rule_settings(repository.org_data("policy"))
+        checker = RecordChecker(repository, self._rules.today, settings, self._rules.base)
+        self._checker = checker
+        for record in self._waiting:
+            self._check(checker, record)
+        self._waiting = []
+
+    def _check(self, checker: RecordChecker, record: Record) -> None:
+        local = checker.local(record)
+        if self._rules.publish is not None:
+            public = self._rules.publish(record)
+            if public is not None:
+                self.published.append(public)
+        text_hash = hash(record.document.text)
+
+        def detached(data: dict[str, Any]) -> Document:
+            return DetachedDocument(record.path, data, self._root, text_hash)
+
+        self.kept.append((kept(record, detached), local))
 
 
 def _published(records: list[Record], publish: Publish | None) -> list[Record]:
@@ -291,11 +385,12 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 # --- loading the org/ files -------------------------------------------------------------------
 
 
-def load_org_files(repository: Repository) -> None:
-    """Load and schema-check the three org/ files, the context of every rule."""
+def load_org_files(repository: Repository, names: Iterable[str] = tuple(ORG_FILES)) -> None:
+    """Load and schema-check the org/ files (all three unless `names` says which), the context
+    of every rule."""
     root = repository.root
-    cache = IndexCache(root, "org", ORG_CACHE_FILE)
-    for name, path in ORG_FILES.items():
+    for name in names:
+        path = ORG_FILES[name]
         if not os.path.lexists(root / path):  # a link or a pipe is not missing: load says why
             repository.findings.append(
                 Finding(
@@ -308,14 +403,15 @@ def load_org_files(repository: Repository) -> None:
                 )
             )
             continue
+        cache = IndexCache(root, "org", org_cache_file(name))
         result = _load_org_file(root, path, cache)
+        cache.save()
         repository.files_checked += 1
         repository.findings.extend(result.findings)
         if result.document is not None:
             schema_findings = repository.schemas.check(result.document, name)
             repository.findings.extend(_deduplicated(schema_findings, result.findings))
             setattr(repository, name, result.document)
-    cache.save()
 
 
 def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:
@@ -360,10 +456,13 @@ def _load_records(
     repository: Repository,
     jobs: list[Job],
     load: Callable[[Repository, Job], Loaded] | None = None,
+    take: Callable[[Record], None] | None = None,
 ) -> list[IndexEntry]:
     """Load and schema-check `jobs` (from disk, or with `load`); keep findings and full records
-    of the files checked in full. Returns the index entries of every record, in path order."""
+    of the files checked in full (or hand each to `take`). Returns the index entries of every
+    record, in path order."""
     entries: list[IndexEntry] = []
+    keys_of = _identity_keys_maker(repository)
     for job in jobs:
         document, findings = (load or _load_job)(repository, job)
         if job.check_in_full:
@@ -386,8 +485,13 @@ def _load_records(
         if fields is None or document is None or place is None:
             continue
         if job.check_in_full:
-            repository.records.append(Record(job.kind, place.id, place.folder_unit, document))
-        summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, fields)
+            record = Record(job.kind, place.id, place.folder_unit, document)
+            if take is None:
+                repository.records.append(record)
+            else:
+                take(record)
+        identity = keys_of(fields) if job.kind == "account" else None
+        summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, fields, identity)
         entries.append((summary, job.check_in_full))
     return entries
 
@@ -413,24 +517,63 @@ def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry
     context = [job for job in jobs if not job.check_in_full]
     if not context:
         return []
-    cache = IndexCache(repository.root, ",".join(INDEX_KEYS))
+    # Entries hold identity keys, which depend on the policy's platform catalogue.
+    fingerprint = catalogue_fingerprint(repository.org_data("policy"))
+    cache = IndexCache(repository.root, f"{','.join(INDEX_KEYS)}:{fingerprint}")
+    keys_of = _identity_keys_maker(repository)
     entries: list[IndexEntry] = []
+    root = f"{repository.root}/"
     for job in context:
-        current = stamp(f"{repository.root}/{job.path}")
+        current = stamp(root + job.path)
         place = record_place(job.path)
         if current is None or place is None:
             continue
         known, value = cache.get(job.path, current)
-        if not known:
+        cached = _cached_entry(value, job.kind) if known else None
+        if cached is not None:
+            fields, identity = cached
+        else:
             document, _ = _load_job(repository, job)
-            value = _summary_fields(job, document)
-            cache.put(job.path, current, value)
-        if value is not None:
-            summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, value)
+            fields = _summary_fields(job, document)
+            identity = keys_of(fields) if fields is not None and job.kind == "account" else None
+            cache.put(job.path, current, _cache_value(fields, identity))
+        if fields is not None:
+            summary = RecordSummary(
+                job.kind, place.id, job.path, place.folder_unit, fields, identity
+            )
             entries.append((summary, False))
     cache.forget_missing({job.path for job in jobs})
     cache.save()
     return entries
+
+
+def _identity_keys_maker(repository: Repository) -> Callable[[dict[str, object]], IdentityKeys]:
+    """identity_keys with the repository's platform catalogue (the policy must be loaded)."""
+    catalogue = catalogue_from_policy(repository.org_data("policy"))
+    hosts = catalogue.host_table()
+    return lambda fields: identity_keys(fields, catalogue, hosts)
+
+
+def _cache_value(
+    fields: dict[str, object] | None, identity: IdentityKeys | None
+) -> list[object] | None:
+    if fields is None:
+        return None
+    return [fields, None if identity is None else identity.as_list()]
+
+
+def _cached_entry(
+    value: object, kind: RecordKind
+) -> tuple[dict[str, object] | None, IdentityKeys | None] | None:
+    """What _cache_value stored, or None when it is not usable (the file is loaded again)."""
+    if value is None:
+        return None, None  # the file has no index entry (not a mapping, say)
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], dict):
+        return None
+    identity = IdentityKeys.from_list(value[1])
+    if kind == "account" and identity is None:
+        return None
+    return value[0], identity
 
 
 def _summary_fields(job: Job, document: Document | None) -> dict[str, object] | None:
@@ -454,14 +597,20 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
     entries.sort(key=lambda entry: entry[0].path)
     paths: dict[tuple[RecordKind, str], list[str]] = {}
     for summary, _ in entries:
-        paths.setdefault((summary.kind, summary.id), []).append(summary.path)
-        repository.index[summary.kind].setdefault(summary.id, summary)
+        by_id = repository.index[summary.kind]
+        if summary.id in by_id:
+            paths.setdefault((summary.kind, summary.id), [by_id[summary.id].path])
+            paths[(summary.kind, summary.id)].append(summary.path)
+        else:
+            by_id[summary.id] = summary
     for summary, check_in_full in entries:
+        if not check_in_full or (summary.kind, summary.id) not in paths:
+            continue  # an id used once (nearly all), or a file that is only context
         same_id = paths[(summary.kind, summary.id)]
-        if check_in_full and len(same_id) > 1:
-            # The first few others, in path order, and a count: not every file of a thousand.
-            others = [path for path in same_id[: FEW + 1] if path != summary.path][:FEW]
-            listed = first_few(others, len(same_id) - 1, "file")
+        # The first few others, in path order, and a count: not every file of a thousand.
+        others = [path for path in same_id[: FEW + 1] if path != summary.path][:FEW]
+        listed = first_few(others, len(same_id) - 1, "file")
+        if others:
             repository.findings.append(
                 Finding(
                     summary.path,

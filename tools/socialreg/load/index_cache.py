@@ -19,7 +19,13 @@ from socialreg import __version__
 
 CACHE_FOLDER = Path(".socialreg-cache")
 CACHE_FILE = CACHE_FOLDER / "index.json"
-ORG_CACHE_FILE = CACHE_FOLDER / "org.json"  # the org/ files, which can list thousands of units
+
+
+def org_cache_file(name: str) -> Path:
+    """Where an org/ file's data is cached: one file each, so that a worker that needs only
+    the policy does not read the thousands of units."""
+    return CACHE_FOLDER / f"org-{name}.json"
+
 
 Stamp = tuple[int, int]  # size in bytes, modification time in nanoseconds
 

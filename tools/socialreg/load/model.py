@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from socialreg.findings import Finding
+from socialreg.identity.keys import IdentityKeys
 from socialreg.load.documents import Document
 
 RecordKind = Literal["account", "campaign"]
@@ -61,6 +62,9 @@ class RecordSummary:
     path: str
     folder_unit: str
     fields: dict[str, Any]
+    # An account's handle and addresses as the identity rules compare them, made once where the
+    # record is loaded (see identity/keys.py); None for campaigns.
+    identity: IdentityKeys | None = None
 
     def get(self, key: str) -> Any:
         return self.fields.get(key)
@@ -75,6 +79,9 @@ class Repository:
     policy: Document | None = None
     # Records loaded in full: every record, or only the paths asked for.
     records: list[Record] = field(default_factory=list)
+    # How many records the run checks in full; a parallel run holds them elsewhere (records is
+    # then empty), so lookups built for the records checked must not judge by `records`.
+    checked_in_full: int = 0
     # Every record of the repository, by kind and id, whether loaded in full or not.
     index: dict[RecordKind, dict[str, RecordSummary]] = field(
         default_factory=lambda: {"account": {}, "campaign": {}}

@@ -98,6 +98,10 @@ class Rule:
     # Whether what the rule finds in a record depends on other records (the index), so that a
     # change to one record can give an untouched record a finding (see check/differential.py).
     compares_records: bool = False
+    # For a rule that compares records: the record's top-level keys it reads. Such rules run
+    # after every record is loaded, on what a record keeps of itself (check/engine.py: the
+    # rest is let go, so memory does not grow with the size of the records).
+    reads: tuple[str, ...] = ()
 
     @property
     def runs(self) -> bool:
@@ -125,6 +129,7 @@ def register(
     options: Mapping[str, Any] | None = None,
     change_aware: bool = False,
     compares_records: bool = False,
+    reads: tuple[str, ...] = (),
 ) -> Callable[[Check], Check]:
     """Decorator that registers a check function as rule `code`, titled as `socialreg.codes`
     says."""
@@ -132,6 +137,8 @@ def register(
     def decorate(check: Check) -> Check:
         if code in _REGISTRY:
             raise ValueError(f"rule {code} is registered twice")
+        if compares_records and not reads:
+            raise ValueError(f"rule {code} compares records: say which keys it reads")
         _REGISTRY[code] = Rule(
             code,
             codes.title(code),
@@ -145,6 +152,7 @@ def register(
             dict(options or {}),
             change_aware,
             compares_records=compares_records,
+            reads=reads,
         )
         return check
 

@@ -28,6 +28,7 @@ def _senders(context: RuleContext) -> list[str] | None:
 @register(
     code="SR203",
     compares_records=True,
+    reads=("sender",),
     scope="campaign",
     rationale="""
 Ads run from one of the organisation's accounts, and comments on them land there. So the sender
@@ -88,6 +89,7 @@ def _forbidden(context: RuleContext) -> list[str]:
 @register(
     code="SR204",
     compares_records=True,
+    reads=("placements", "sender"),
     scope="campaign",
     rationale="""
 Ads may use every Facebook placement except Audience Network (ads in other apps and websites,

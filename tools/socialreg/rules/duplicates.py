@@ -22,27 +22,18 @@ from itertools import islice
 from typing import Any
 
 from socialreg.findings import Severity
-from socialreg.identity.catalogue import Catalogue, address_key, catalogue_from_policy
-from socialreg.identity.text import identity_key
+from socialreg.identity.catalogue import catalogue_from_policy
+from socialreg.identity.keys import account_addresses, handle_key, identity_keys, url_key
 from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import KI, STOCKHOLM_NEW
 from socialreg.wording import FEW, first_few
 
-
-def normal_handle(value: Any) -> str | None:
-    """The handle's identity: equal for handles a person cannot tell apart."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return identity_key(value) or None
-
-
-def normal_url(value: Any, hosts: dict[str, Any] | None = None) -> str | None:
-    """The address's account: equal for addresses that open the same profile."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return address_key(value, hosts) or None
+# The keys are made in identity/keys.py, where the index entries get theirs.
+normal_handle = handle_key
+normal_url = url_key
+addresses = account_addresses
 
 
 def _platform(fields: Any) -> str:
@@ -53,16 +44,6 @@ def _platform(fields: Any) -> str:
 def _id(fields: Any) -> str | None:
     value = fields.get("platform_id")
     return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def addresses(fields: Any, catalogue: Catalogue, hosts: dict[str, Any] | None = None) -> list[str]:
-    """Every address key of an account: its url and the addresses made with its id."""
-    hosts = catalogue.host_table() if hosts is None else hosts
-    found = [normal_url(fields.get("url"), hosts)]
-    platform, platform_id = catalogue.get(_platform(fields)), _id(fields)
-    if platform is not None and platform_id is not None:
-        found.extend(normal_url(url, hosts) for url in platform.id_addresses(platform_id))
-    return list(dict.fromkeys(key for key in found if key))
 
 
 class _Registrations:
@@ -83,10 +64,11 @@ class _Registrations:
     def _index(self, repository: Repository) -> None:
         for summary in repository.accounts.values():
             platform = _platform(summary)
-            handle = normal_handle(summary.get("handle"))
-            if handle is not None:
-                self.handles[(platform, handle)].append(summary)
-            for url in addresses(summary, self.catalogue, self.hosts):
+            # Made where the record was loaded; an entry without them (made by hand) gets them.
+            keys = summary.identity or identity_keys(summary.fields, self.catalogue, self.hosts)
+            if keys.handle is not None:
+                self.handles[(platform, keys.handle)].append(summary)
+            for url in keys.addresses:
                 self.urls[url].append(summary)
             platform_id = _id(summary)
             if platform_id is not None:
@@ -178,6 +160,7 @@ def _that_file(total: int) -> str:
 @register(
     code="SR108",
     compares_records=True,
+    reads=("platform", "handle", "url", "platform_id", "status", "decision"),
     scope="account",
     rationale="""
 Before a new account is opened, the existing ones are reviewed: perhaps the unit can contribute

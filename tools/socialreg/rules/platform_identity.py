@@ -13,8 +13,8 @@ from typing import Any
 
 from socialreg.findings import Severity
 from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
-from socialreg.identity.lookalike import LookalikeIndex
-from socialreg.identity.text import bare_handle, is_invisible
+from socialreg.identity.lookalike import LookalikeIndex, Wanted
+from socialreg.identity.text import bare_handle, identity_key, is_invisible, series_key
 from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
 from socialreg.rules.base import Problem, RuleContext, register, register_input
@@ -116,13 +116,41 @@ class _Officials:
             self._index(repository)
 
     def _index(self, repository: Repository) -> None:
+        wanted = _wanted(repository)
         for summary in repository.accounts.values():
             platform, handle = summary.get("platform"), summary.get("handle")
             if summary.get("status") == "archived":
                 continue
-            if isinstance(platform, str) and isinstance(handle, str):
-                index = self.by_platform.setdefault(platform, LookalikeIndex())
-                index.add(handle, summary)
+            if not isinstance(platform, str) or not isinstance(handle, str):
+                continue
+            keys = summary.identity
+            key, series = (keys.handle, keys.series) if keys else (None, None)
+            if key is None or series is None:
+                key, series = identity_key(handle), series_key(handle)
+            if wanted is not None and not (
+                platform in wanted and wanted[platform].may_resemble(key)
+            ):
+                continue
+            index = self.by_platform.setdefault(platform, LookalikeIndex())
+            index.add_keys(handle, (key, series), summary)
+
+
+# Up to this many records checked in full, only the official handles that could resemble one of
+# theirs are indexed (a one-file check, the pre-commit hook); a larger run indexes them all.
+FEW_RECORDS = 64
+
+
+def _wanted(repository: Repository) -> dict[str, Wanted] | None:
+    """Per platform, what the few records checked in full could resemble; None for many."""
+    records = repository.records
+    if repository.checked_in_full > FEW_RECORDS or len(records) < repository.checked_in_full:
+        return None  # many records, or records held elsewhere (a parallel run): index them all
+    handles: dict[str, list[str]] = {}
+    for record in records:
+        platform, handle = record.data.get("platform"), record.data.get("handle")
+        if isinstance(platform, str) and isinstance(handle, str):
+            handles.setdefault(platform, []).append(identity_key(handle))
+    return {platform: Wanted(keys) for platform, keys in handles.items()}
 
 
 def _name(summary: RecordSummary) -> Any:
@@ -134,6 +162,7 @@ def _name(summary: RecordSummary) -> Any:
     scope="account",
     severity=Severity.WARNING,
     compares_records=True,
+    reads=("platform", "handle", "status"),
     rationale="""
 The registry exists so the public can tell an official account from an impostor. A handle that
 is one letter away from another official handle on the same platform, differs only in its dots,

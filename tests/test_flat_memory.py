@@ -1,0 +1,114 @@
+"""A large check keeps of each record only what the rules comparing records read: the findings
+are the same as when every record is held whole, lines included."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+import yaml
+
+from socialreg import parallel
+from socialreg.check import engine
+from socialreg.check.pipeline import check_repository
+from socialreg.load import documents
+from socialreg.load.documents import DetachedDocument, load_file
+from socialreg.rules.base import all_rules
+from tests.rules.casefiles import _template, make_repository
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+def _account(root: Path, name: str, **fields: object) -> None:
+    data = _template("account")
+    data.update(fields)
+    path = root / "accounts" / "library" / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _findings(root: Path) -> list[tuple[str, int, int, str, str, str]]:
+    result = check_repository(root, None, TODAY)
+    return sorted(
+        (f.path, f.line, f.column, f.rule, str(f.severity), f.message) for f in result.findings
+    )
+
+
+def test_forked_workers_that_let_records_go_find_what_one_process_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repository(tmp_path / "repo")
+    handle = "@library.example.org"
+    _account(root, "copy-one", handle=handle)  # the template's handle: duplicates
+    _account(root, "copy-two", handle=handle, decision={"related_accounts": ["nowhere"]})
+    _account(
+        root,
+        "lookalike",
+        handle="@library.exampie.org",
+        url="https://bsky.app/profile/library.exampie.org",
+    )
+    _account(
+        root,
+        "waived",
+        handle="@library.examp1e.org",
+        url="https://bsky.app/profile/library.examp1e.org",
+        waivers=[{"rule": "SR121", "reason": "Our own sub-account, agreed with the office.",
+                  "approved_by": "karin-sjoberg", "expires": "2027-06-30"}],
+    )  # fmt: skip
+    serial = _findings(root)
+    rules = {finding[3] for finding in serial}
+    assert {"SR108", "SR121"} <= rules
+    assert any(finding[1] > 1 for finding in serial if finding[3] == "SR108")
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert _findings(root) == serial
+
+
+def test_a_detached_document_reads_its_text_again_only_when_asked(tmp_path: Path) -> None:
+    text = "platform: bluesky\nhandle: '@x.example.org'\nstatus: active\n"
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    loaded = load_file(tmp_path, "a.yaml").document
+    assert loaded is not None
+    document = DetachedDocument("a.yaml", {"handle": "@x.example.org"}, str(tmp_path), hash(text))
+    copy = pickle.loads(pickle.dumps(document))  # travels without reading the file
+    assert copy.locate(("handle",)) == loaded.locate(("handle",)) == (2, 1)
+    assert document.text == text
+
+
+def test_a_file_changed_since_it_was_checked_is_not_trusted_for_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "platform: bluesky\nhandle: '@x.example.org'\n"
+    (tmp_path / "a.yaml").write_text("\n\n\n" + text, encoding="utf-8")  # moved down since
+    document = DetachedDocument("a.yaml", {"handle": "@x.example.org"}, str(tmp_path), hash(text))
+    assert document.locate(("handle",)) == (1, 1)
+    (tmp_path / "a.yaml").unlink()
+    gone = DetachedDocument("a.yaml", {}, str(tmp_path), hash(text))
+    assert gone.locate(("handle",)) == (1, 1)
+    monkeypatch.setattr(documents, "read_plain_file", lambda *a: pytest.fail("read again"))
+    pickle.dumps(DetachedDocument("a.yaml", {}, str(tmp_path), 0))
+
+
+def test_every_rule_that_compares_records_says_what_it_reads() -> None:
+    comparing = [rule for rule in all_rules() if rule.compares_records]
+    assert comparing, "the duplicate and look-alike rules compare records"
+    for rule in comparing:
+        assert rule.reads, rule.code
+        assert set(rule.reads) <= engine.kept_keys()
+    assert "waivers" in engine.kept_keys()  # the waivers apply after the comparing rules
+
+
+def test_a_local_rule_that_looks_at_the_index_fails_loudly(tmp_path: Path) -> None:
+    root = make_repository(tmp_path / "repo")
+    result = check_repository(root, None, TODAY)
+    checker = engine.RecordChecker(
+        result.repository, TODAY, engine.rule_settings(result.repository.org_data("policy"))
+    )
+    comparing = {rule.code for rule in all_rules() if rule.compares_records}
+    contexts = checker._contexts
+    local = next(context for code, context in contexts.items() if code not in comparing)
+    assert len(contexts["SR108"].repository.accounts) == len(result.repository.accounts) > 0
+    with pytest.raises(RuntimeError, match="compares_records"):
+        local.repository.accounts.get("anything")
