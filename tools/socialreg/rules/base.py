@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import importlib
 import pkgutil
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
 from socialreg import codes
@@ -264,21 +267,29 @@ def _choices_hint(value: str, choices: Collection[str], what: str) -> str:
 
 # difflib compares a value with every choice, and ranking 5,000 unit names that look alike
 # ("unit-00042") took 0.1-0.3 s per value. Choices that share no three letters in a row with
-# the value are never close, so difflib ranks only the few that share the most.
+# the value are never close, so difflib ranks only the few that share the most, found through
+# an index of the choices' three-letter pieces made once per list.
 _RANKED = 50
 
 
 def close_matches(value: str, choices: list[str], most: int, cutoff: float = 0.6) -> list[str]:
     """The choices most like `value`, best first, as difflib.get_close_matches finds them."""
     if len(choices) > _RANKED and len(value) >= 3:
-        shared: dict[str, int] = {}
-        wanted = _trigrams(value)
-        for choice in choices:
-            count = len(wanted & _trigrams(choice))
-            if count:
-                shared[choice] = count
-        choices = sorted(shared, key=lambda choice: -shared[choice])[:_RANKED]
+        ordered = tuple(choices)
+        index = _trigram_index(ordered)
+        shared = Counter(chain.from_iterable(index.get(piece, ()) for piece in _trigrams(value)))
+        choices = [ordered[number] for number, _ in shared.most_common(_RANKED)]
     return difflib.get_close_matches(value, choices, n=most, cutoff=cutoff)
+
+
+@functools.lru_cache(maxsize=16)
+def _trigram_index(choices: tuple[str, ...]) -> dict[str, list[int]]:
+    """Each three-letter piece, and the positions of the choices that have it."""
+    index: dict[str, list[int]] = {}
+    for number, choice in enumerate(choices):
+        for piece in _trigrams(choice):
+            index.setdefault(piece, []).append(number)
+    return index
 
 
 def _trigrams(text: str) -> set[str]:
