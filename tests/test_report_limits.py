@@ -154,3 +154,12 @@ def test_a_report_with_an_overlong_message_is_read_with_the_message_shortened() 
     (finding,) = json_report.parse(text).findings
     assert finding.message.startswith("Start of the message.")
     assert len(finding.message) <= MAX_MESSAGE
+
+
+def test_the_workflow_and_the_bot_refuse_reports_at_the_same_size() -> None:
+    workflow = (Path(__file__).parent.parent / ".github" / "workflows" / "pr-bot.yml").read_text(
+        encoding="utf-8"
+    )
+    (limit,) = re.findall(r'stat --format=%s "\$report_file"\) > (\d+)', workflow)
+    assert int(limit) == json_report.MAX_REPORT_BYTES
+    assert f"larger than {json_report.MAX_REPORT_BYTES // 1_000_000} MB" in workflow
