@@ -74,6 +74,7 @@ from socialreg.parallel import (
     interleaved,
     worker_count,
 )
+from socialreg.wording import FEW, first_few
 
 __all__ = [
     "CheckResult",
@@ -656,7 +657,10 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
     for summary, check_in_full in entries:
         if not check_in_full or (summary.kind, summary.id) not in paths:
             continue  # an id used once (nearly all), or a file that is only context
-        others = [path for path in paths[(summary.kind, summary.id)] if path != summary.path]
+        same_id = paths[(summary.kind, summary.id)]
+        # The first few others, in path order, and a count: not every file of a thousand.
+        others = [path for path in same_id[: FEW + 1] if path != summary.path][:FEW]
+        listed = first_few(others, len(same_id) - 1, "file")
         if others:
             repository.findings.append(
                 Finding(
@@ -665,7 +669,7 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
                     1,
                     FILE_PLACE,
                     Severity.ERROR,
-                    f"Another {summary.kind} has the id `{summary.id}` ({', '.join(others)}). "
+                    f"Another {summary.kind} has the id `{summary.id}` ({listed}). "
                     "Ids must be unique across units: rename one of the files.",
                 )
             )
