@@ -155,3 +155,29 @@ def test_workers_and_the_parent_never_wait_for_each_other(tmp_path: Path) -> Non
         check=False,
     )
     assert finished.returncode == 0, finished.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "platform: bluesky\nhandle: '@x.example.org'\ngoals:\n  - {description: a, target: b}\n",
+        "platform: bluesky\nplatform: x\n",  # a duplicate key: the careful builder
+        "a: &anchor {b: 1}\nc: *anchor\n",  # an alias
+        "date: 2026-02-30\n",  # an impossible date
+    ],
+)
+def test_loading_a_file_leaves_no_cycles_for_the_collector(text: str) -> None:
+    """Workers turn the cyclic collector off and let each record go once it is checked: what
+    loading leaves in a cycle is never freed there (3 KB per file made 100,000 records 300 MB
+    per worker)."""
+    import gc
+
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        documents.load_bytes(text.encode("utf-8"), "a.yaml")
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
