@@ -434,8 +434,8 @@ def test_a_report_that_is_not_text_or_too_big_is_refused(
     binary.write_bytes(b"\xff\xfe{}")
     assert "it is not UTF-8 text" in run(pull, binary).stderr
     big = tmp_path / "big.json"
-    big.write_bytes(b" " * 5_000_001)
-    assert "it is larger than 5,000,000 bytes" in run(pull, big).stderr
+    big.write_bytes(b" " * 64_000_001)
+    assert "it is larger than 64,000,000 bytes" in run(pull, big).stderr
     missing = run(pull, tmp_path / "nowhere.json")
     assert missing.exit_code == 2
     assert "cannot read it" in missing.stderr

@@ -129,8 +129,8 @@ def test_a_symbolic_link_in_the_artifact_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_huge_report_is_refused(tmp_path: Path) -> None:
-    code, outputs, log = run_resolve(tmp_path, open_prs_with_head="7", report=b" " * 5_000_001)
-    assert code == 1 and outputs == {} and "larger than 5 MB" in log
+    code, outputs, log = run_resolve(tmp_path, open_prs_with_head="7", report=b" " * 64_000_001)
+    assert code == 1 and outputs == {} and "larger than 64 MB" in log
 
 
 def test_a_pull_request_that_moved_on_is_skipped_quietly(tmp_path: Path) -> None:

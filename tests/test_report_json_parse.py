@@ -8,8 +8,14 @@ from typing import Any
 import pytest
 
 from socialreg.findings import Finding, Severity, Summary, sorted_findings
-from socialreg.reporters import Report
-from socialreg.reporters.json_report import MAX_FINDINGS, ReportError, parse, render
+from socialreg.reporters import Report, json_report
+from socialreg.reporters.json_report import (
+    MAX_FINDINGS,
+    MAX_REPORT_BYTES,
+    ReportError,
+    parse,
+    render,
+)
 
 FINDINGS = sorted_findings(
     [
@@ -60,15 +66,26 @@ def broken(change: Any) -> str:
         ('{"findings": {}}', "no list of findings"),
         (broken(lambda d: d["findings"].append("x")), "finding 4 is not an object"),
         (broken(lambda d: d["findings"][0].update(path=None)), "finding 1 has no usable `path`"),
-        (broken(lambda d: d["findings"][0].update(message="m" * 4001)), "usable `message`"),
+        (broken(lambda d: d["findings"][0].update(path="p" * 4001)), "usable `path`"),
+        (broken(lambda d: d["findings"][0].update(message="")), "usable `message`"),
         (broken(lambda d: d["findings"][1].update(line=True)), "finding 2 has no usable line"),
         (broken(lambda d: d["findings"][1].update(column=0)), "finding 2 has no usable line"),
         (broken(lambda d: d["findings"][2].update(severity="fatal")), "unknown severity"),
         (broken(lambda d: d.pop("summary")), "how many files"),
         (broken(lambda d: d["summary"].update(files=-1)), "how many files"),
-        (broken(lambda d: d.update(findings=d["findings"] * (MAX_FINDINGS // 3 + 1))), "more than"),
     ],
 )
 def test_anything_else_is_refused_in_plain_words(text: str, says: str) -> None:
     with pytest.raises(ReportError, match=says):
         parse(text)
+
+
+def test_more_findings_than_any_report_within_the_size_limit_holds_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    smallest = json.dumps({"path": "a", "line": 1, "column": 1, "severity": "error"})
+    smallest = smallest[:-1] + ', "rule": "S", "message": "m"},'
+    assert MAX_FINDINGS * len(smallest.replace(" ", "")) > MAX_REPORT_BYTES
+    monkeypatch.setattr(json_report, "MAX_FINDINGS", 5)
+    with pytest.raises(ReportError, match="more than 5 findings"):
+        parse(broken(lambda d: d.update(findings=d["findings"] * 2)))

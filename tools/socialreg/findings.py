@@ -17,6 +17,12 @@ from socialreg.characters import visible
 
 _SPACES = re.compile(r"[\t\n\r]")
 
+# A message says what is wrong and what to write instead. One that quotes a whole pasted value
+# (50 KB of text in a purpose) would carry it into every report, annotation and the pull
+# request comment, so a longer message keeps its start and says it was shortened.
+MAX_MESSAGE = 2_000
+_SHORTENED = re.compile(r" … \(shortened from ([\d,]+) characters\)$")
+
 
 class Severity(enum.StrEnum):
     """How loud a finding is. The policy decides this, never the rule that found it."""
@@ -52,6 +58,8 @@ class Finding:
         for name in ("path", "message", "json_path"):
             text = getattr(self, name)
             shown = visible(_SPACES.sub(" ", text) if name == "message" else text)
+            if name == "message":
+                shown = shortened(shown, MAX_MESSAGE)
             if shown != text:
                 object.__setattr__(self, name, shown)
 
@@ -68,6 +76,24 @@ class Finding:
             "message": self.message,
             "json_path": self.json_path,
         }
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` when it has at most `limit` characters; else its start, cut at a space when one
+    is near, and a note that says it was shortened: at most `limit` characters in all (a
+    `limit` shorter than the note gives the note alone)."""
+    if len(text) <= limit:
+        return text
+    # Shortened again (a message in a table row): the note keeps the length of the original.
+    earlier = _SHORTENED.search(text)
+    length = earlier.group(1) if earlier else f"{len(text):,}"
+    text = text[: earlier.start()] if earlier else text
+    note = f" … (shortened from {length} characters)"
+    start = text[: max(limit - len(note), 0)]
+    space = start.rfind(" ")
+    if space > 0 and space >= len(start) - 40:  # a word is cut only when it is very long
+        start = start[:space]
+    return (start.rstrip() + note).strip()
 
 
 @dataclass(frozen=True, slots=True)

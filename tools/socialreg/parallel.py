@@ -22,7 +22,7 @@ import os
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing import get_all_start_methods, get_context
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 Share = TypeVar("Share")
@@ -70,6 +70,10 @@ class Channel:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
+    @property
+    def connection(self) -> Connection:
+        return self._connection
+
     def send(self, payload: Any) -> None:
         self._connection.send(("ok", payload))
 
@@ -101,6 +105,22 @@ class Channel:
 
 
 Work = Callable[[Channel, Share], None]
+
+
+def answers(channels: list[Channel]) -> Iterator[Any]:
+    """What the workers send, in the order it arrives, until each has sent None (its end).
+
+    Reading one worker to its end before the next would leave the others blocked on a full
+    pipe, waiting to be read, instead of working."""
+    waiting = {channel.connection: channel for channel in channels}
+    while waiting:
+        for ready in wait(list(waiting)):
+            assert isinstance(ready, Connection)
+            payload = waiting[ready].receive()
+            if payload is None:
+                del waiting[ready]
+            else:
+                yield payload
 
 
 @contextlib.contextmanager

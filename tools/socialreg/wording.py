@@ -44,3 +44,24 @@ def ordinal(index: int) -> str:
     teen = 10 <= number % 100 <= 20
     suffix = "th" if teen else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+# How many names a message lists before it counts the rest: a list that grows with the
+# organisation (every file that shares an address) must not make a message, or a report of one
+# message per other file, grow with it.
+FEW = 3
+
+
+def first_few(names: list[str], total: int | None = None, noun: str = "", few: int = FEW) -> str:
+    """The first `few` of `names` and how many of `total` (by default all of `names`) are left
+    unnamed, `noun` counting them: "x.yaml", "x.yaml and y.yaml", "x.yaml, y.yaml and z.yaml",
+    "x.yaml, y.yaml, z.yaml and 997 more files"."""
+    total = len(names) if total is None else total
+    shown = names[:few]
+    left = total - len(shown)
+    if left > 0:
+        rest = f"{left:,} more" + (f" {noun}{'' if left == 1 else 's'}" if noun else "")
+        return f"{', '.join(shown)} and {rest}"
+    if len(shown) <= 1:
+        return "".join(shown)
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"

@@ -289,15 +289,29 @@ def attribute_to_changes(
             kept.append(finding)
         else:
             caused.append((finding, culprit))
+    # Looked up by file and rule: a change can cause a finding in a thousand untouched files.
+    kept_at: dict[tuple[str, str], list[Finding]] = {}
+    for other in kept:
+        kept_at.setdefault((other.path, other.rule), []).append(other)
     moved = []
     for finding, culprit in caused:
         said_there = any(
-            other.path == culprit and other.rule == finding.rule and finding.path in other.message
-            for other in kept
+            finding.path in other.message or _counts_the_rest(other, finding)
+            for other in kept_at.get((culprit, finding.rule), [])
         )
         if not said_there:
             moved.append(_moved(finding, culprit))
     return kept + moved
+
+
+def _counts_the_rest(other: Finding, finding: Finding) -> bool:
+    """Whether `other` is about the same value as `finding` and names only the first few files
+    that share it ("... and 12 more files", wording.first_few): the untouched file may be among
+    those it counts. A thousand files sharing an address each name three."""
+    return other.json_path == finding.json_path and _MORE.search(other.message) is not None
+
+
+_MORE = re.compile(r"\band [\d,]+ more\b")
 
 
 def _named_change(finding: Finding, changed_paths: list[str]) -> str | None:

@@ -26,13 +26,13 @@ import datetime
 import functools
 import os
 import pickle
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from socialreg.check.engine import (
     RecordChecker,
-    kept,
+    kept_keys,
     rule_settings,
     run_record_rules,
     run_repository_rules,
@@ -68,11 +68,13 @@ from socialreg.load.yaml_hints import explain as explain_yaml
 from socialreg.parallel import (
     Channel,
     WorkerError,
+    answers,
     collector_paused,
     forked_workers,
     interleaved,
     worker_count,
 )
+from socialreg.wording import FEW, first_few
 
 __all__ = [
     "CheckResult",
@@ -265,10 +267,15 @@ def _in_workers(
     # The workers need the schemas and the policy (its platform catalogue says how to compare
     # addresses, for the index entries' identity keys) to read records. The rules need the
     # other org/ files too: they are read here meanwhile and sent to the workers, which check
-    # each record as soon as they have them and keep of it only what the rules comparing
-    # records read (see _FirstStep).
+    # each record's own rules as soon as they have them (see _FirstStep) and send back, in
+    # batches, only index entries: the rules that compare records read nothing else.
     load_org_files(repository, ("policy",))
     work = functools.partial(_worker, repository, rules)
+    findings: list[Finding] = []
+    files = 0
+    entries: list[IndexEntry] = []
+    checked: dict[str, _Checked] = {}
+    published: list[Record] = []
     with forked_workers(interleaved(jobs, workers), work) as channels:
         load_org_files(repository, ("organization", "units"))
         if rules is not None:
@@ -278,71 +285,89 @@ def _in_workers(
             )  # pickled once for all workers
             for channel in channels:
                 channel.send_bytes(org_files)
-        findings: list[Finding] = []
-        files = repository.files_checked
-        entries: list[IndexEntry] = []
-        kept_records: list[tuple[Record, list[Finding]]] = []
-        published: list[Record] = []
-        for channel in channels:
-            answer: _WorkerAnswer = channel.receive()
-            entries.extend(answer.entries)
-            findings.extend(answer.findings)
-            repository.records.extend(answer.records)
-            files += answer.files
-            kept_records.extend(answer.kept)
-            published.extend(answer.published)
+        for answer in answers(channels):  # as they come, so no worker waits for another
+            batch: _Batch = answer
+            entries.extend(batch.entries)
+            checked.update(batch.checked)
+            published.extend(batch.published)
+            findings.extend(batch.findings)
+            repository.records.extend(batch.records)
+            files += batch.files
+    files += repository.files_checked
     repository.records.sort(key=lambda record: record.path)  # the order of one process
     build_index(repository, entries)  # adds findings about ids used twice
     findings.extend(repository.findings)  # the org/ files and the index
     if rules is not None:
-        # The second step, here, where the index is: the rules that compare records, then
-        # the waivers (see check.engine.RecordChecker).
-        checker = RecordChecker(
-            repository, rules.today, rule_settings(repository.org_data("policy")), rules.base
-        )
-        kept_records.sort(key=lambda pair: pair[0].path)
-        for record, local in kept_records:
-            findings.extend(checker.finish(record, local))
+        findings.extend(_second_step(repository, rules, entries, checked))
         findings.extend(run_repository_rules(repository, rules.today, rules.base))
         published.sort(key=lambda record: record.path)
     return CheckResult(_unique(findings), files, repository, published)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _WorkerAnswer:
-    entries: list[IndexEntry]
-    findings: list[Finding]  # of loading and the schemas
-    files: int
-    records: list[Record]  # without rules: the records loaded in full
-    kept: list[tuple[Record, list[Finding]]]  # with rules: what each record kept, its findings
-    published: list[Record]
+def _second_step(
+    repository: Repository, rules: _Rules, entries: list[IndexEntry], checked: dict[str, _Checked]
+) -> list[Finding]:
+    """The rules that compare records, then the waivers (check.engine.RecordChecker), here
+    where the index is, on each record checked in full as its index entry has it."""
+    settings = rule_settings(repository.org_data("policy"))
+    checker = RecordChecker(repository, rules.today, settings, rules.base)
+    root = str(repository.root)
+    findings: list[Finding] = []
+    for summary, check_in_full in entries:  # in path order: build_index sorted them
+        if not check_in_full or summary.path not in checked:
+            continue
+        text_hash, local = checked[summary.path]
+        document = DetachedDocument(summary.path, summary.fields, root, text_hash)
+        record = Record(summary.kind, summary.id, summary.folder_unit, document)
+        findings.extend(checker.finish(record, local))
+    return findings
+
+
+# A record checked in full, as a worker sends it: the hash of its text (to read it again for a
+# finding's line: load.documents.DetachedDocument) and what its own rules found.
+_Checked = tuple[int, list[Finding]]
+BATCH = 1_000  # records per message from a worker: its memory stays flat, the pipe stays busy
+
+
+@dataclasses.dataclass(slots=True)
+class _Batch:
+    entries: list[IndexEntry] = dataclasses.field(default_factory=list)
+    checked: dict[str, _Checked] = dataclasses.field(default_factory=dict)
+    published: list[Record] = dataclasses.field(default_factory=list)
+    findings: list[Finding] = dataclasses.field(default_factory=list)  # loading, schemas
+    records: list[Record] = dataclasses.field(default_factory=list)  # without rules: all of them
+    files: int = 0
 
 
 def _worker(parent: Repository, rules: _Rules | None, channel: Channel, jobs: list[Job]) -> None:
-    """Load a share of the files; with rules, check each record as _FirstStep says."""
+    """Load a share of the files and send back batches; with rules, check each record's own
+    rules first (_FirstStep)."""
     repository = dataclasses.replace(parent, records=[], findings=[], files_checked=0)
     if rules is None:  # the caller wants the records themselves
         entries = _load_records(repository, jobs)
-        answer = _WorkerAnswer(
-            entries, repository.findings, repository.files_checked, repository.records, [], []
+        channel.send(
+            _Batch(
+                entries,
+                records=repository.records,
+                findings=repository.findings,
+                files=repository.files_checked,
+            )
         )
-        channel.send(answer)
+        channel.send(None)
         return
     step = _FirstStep(repository, rules, channel)
-    entries = _load_records(repository, jobs, take=step.take)
-    step.finish()
-    channel.send(
-        _WorkerAnswer(
-            entries, repository.findings, repository.files_checked, [], step.kept, step.published
-        )
-    )
+    for start in range(0, len(jobs), BATCH):
+        entries = _load_records(repository, jobs[start : start + BATCH], take=step.take)
+        step.send(entries, final=start + BATCH >= len(jobs))
+    if not jobs:
+        step.send([], final=True)
+    channel.send(None)
 
 
 class _FirstStep:
-    """A worker's first step on each record it loads, as soon as it has loaded it: the rules
-    that look only at the record, what the caller publishes of it, and what the record keeps
-    for the rules that compare records (its text is let go: see load.documents.DetachedDocument).
-    So a worker's memory holds a few keys per record, not whole records.
+    """A worker's first step on each record, as soon as it has loaded it: the rules that look
+    only at the record, and what the caller publishes of it. Then the record is let go: its
+    index entry holds every key the rules comparing records read (`_summary_fields`).
 
     The org/ files arrive from the parent while the worker loads; the records loaded before
     them wait (the parent reads them in the time a worker loads a few hundred records).
@@ -354,9 +379,8 @@ class _FirstStep:
         self._channel = channel
         self._checker: RecordChecker | None = None
         self._waiting: list[Record] = []
-        self._root = str(repository.root)
-        self.kept: list[tuple[Record, list[Finding]]] = []
-        self.published: list[Record] = []
+        self._entries: list[IndexEntry] = []
+        self._batch = _Batch()
 
     def take(self, record: Record) -> None:
         if self._checker is None and self._channel.poll():
@@ -366,9 +390,23 @@ class _FirstStep:
         else:
             self._check(self._checker, record)
 
-    def finish(self) -> None:
+    def send(self, entries: list[IndexEntry], final: bool) -> None:
+        """Send what is done: the entries loaded, and the records checked so far.
+
+        Nothing is sent before the org/ files are received: the parent may be sending them
+        at this moment, and if both wrote to a full pipe (it holds 64 KB) at once, each would
+        wait for the other forever. Until they arrive, the entries wait here."""
+        self._entries.extend(entries)
         if self._checker is None:
+            if not final and not self._channel.poll():
+                return
             self._start()
+        repository = self._repository
+        batch, self._batch = self._batch, _Batch()
+        batch.entries, self._entries = self._entries, []
+        batch.findings, repository.findings = repository.findings, []
+        batch.files, repository.files_checked = repository.files_checked, 0
+        self._channel.send(batch)
 
     def _start(self) -> None:
         repository = self._repository
@@ -386,13 +424,8 @@ class _FirstStep:
         if self._rules.publish is not None:
             public = self._rules.publish(record)
             if public is not None:
-                self.published.append(public)
-        text_hash = hash(record.document.text)
-
-        def detached(data: dict[str, Any]) -> Document:
-            return DetachedDocument(record.path, data, self._root, text_hash)
-
-        self.kept.append((kept(record, detached), local))
+                self._batch.published.append(public)
+        self._batch.checked[record.path] = (hash(record.document.text), local)
 
 
 def _published(records: list[Record], publish: Publish | None) -> list[Record]:
@@ -525,7 +558,8 @@ def _load_records(
             else:
                 take(record)
         identity = keys_of(fields) if job.kind == "account" else None
-        summary = RecordSummary(job.kind, place.id, job.path, place.folder_unit, fields, identity)
+        unit = sys.intern(place.folder_unit)  # shared by the unit's records (see _summary_fields)
+        summary = RecordSummary(job.kind, place.id, job.path, unit, fields, identity)
         entries.append((summary, job.check_in_full))
     return entries
 
@@ -553,7 +587,7 @@ def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry
         return []
     # Entries hold identity keys, which depend on the policy's platform catalogue.
     fingerprint = catalogue_fingerprint(repository.org_data("policy"))
-    cache = IndexCache(repository.root, f"{','.join(INDEX_KEYS)}:{fingerprint}")
+    cache = IndexCache(repository.root, f"{','.join(_summary_keys())}:{fingerprint}")
     keys_of = _identity_keys_maker(repository)
     entries: list[IndexEntry] = []
     root = f"{repository.root}/"
@@ -611,12 +645,30 @@ def _cached_entry(
 
 
 def _summary_fields(job: Job, document: Document | None) -> dict[str, object] | None:
-    """The keys other records refer to, for a record that loaded as a mapping from a .yaml."""
+    """The keys other records refer to and the keys the rules comparing records read (so a
+    record's index entry is all those rules need of it), for a record that loaded as a
+    mapping from a .yaml."""
     if document is None or not isinstance(document.data, dict):
         return None
     if os.path.splitext(job.path)[1] != ".yaml":
         return None
-    return {key: document.data[key] for key in INDEX_KEYS if key in document.data}
+    data = document.data
+    fields = {key: data[key] for key in _summary_keys() if key in data}
+    for key in _REPEATED_VALUES:
+        value = fields.get(key)
+        if type(value) is str:
+            # One string for all records with this value: the index of 100,000 records holds
+            # a few hundred platforms, statuses and units, not 300,000 copies of them.
+            fields[key] = sys.intern(value)
+    return fields
+
+
+_REPEATED_VALUES = ("platform", "status", "unit", "sender")
+
+
+@functools.cache
+def _summary_keys() -> tuple[str, ...]:
+    return tuple(sorted({*INDEX_KEYS, *kept_keys()}))
 
 
 def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
@@ -640,7 +692,10 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
     for summary, check_in_full in entries:
         if not check_in_full or (summary.kind, summary.id) not in paths:
             continue  # an id used once (nearly all), or a file that is only context
-        others = [path for path in paths[(summary.kind, summary.id)] if path != summary.path]
+        same_id = paths[(summary.kind, summary.id)]
+        # The first few others, in path order, and a count: not every file of a thousand.
+        others = [path for path in same_id[: FEW + 1] if path != summary.path][:FEW]
+        listed = first_few(others, len(same_id) - 1, "file")
         if others:
             repository.findings.append(
                 Finding(
@@ -649,7 +704,7 @@ def build_index(repository: Repository, entries: list[IndexEntry]) -> None:
                     1,
                     FILE_PLACE,
                     Severity.ERROR,
-                    f"Another {summary.kind} has the id `{summary.id}` ({', '.join(others)}). "
+                    f"Another {summary.kind} has the id `{summary.id}` ({listed}). "
                     "Ids must be unique across units: rename one of the files.",
                 )
             )

@@ -16,7 +16,7 @@ from socialreg.codes import WAIVERS
 from socialreg.dates import as_date
 from socialreg.findings import Finding, Severity
 from socialreg.load.model import Record
-from socialreg.rules.base import Problem, RuleContext, get_rule, register
+from socialreg.rules.base import Problem, RuleContext, get_rule, listed_choices, register
 from socialreg.sources import RECORD_FORMAT, STOCKHOLM_NEW
 
 
@@ -196,7 +196,9 @@ def _problem(
             "with a new date.",
         )
     if waiver.rule in needs_reviewer and waiver.approved_by.lstrip("@") not in reviewers:
-        listed = ", ".join(reviewers) or "nobody is listed in org/organization.yaml"
+        listed = listed_choices(context, waiver.approved_by, reviewers) or (
+            "nobody is listed in org/organization.yaml"
+        )
         return (
             (*where, "approved_by"),
             f"A waiver of {waiver.rule} must be approved by the communications office: write the "

@@ -19,11 +19,12 @@ from socialreg.github.api import ChangedFile, GitHub, GitHubError, Repository
 from socialreg.github.approvals import STATUS_CONTEXT
 from socialreg.github.approvals_text import render_summary
 from socialreg.github.events import EventError, Target, read_payload, target_for
-from socialreg.reporters.json_report import ReportError, parse
+from socialreg.reporters.json_report import MAX_REPORT_BYTES, ReportError, parse
 
 USAGE_OR_API_ERROR = 2
-# The pull request bot refuses bigger reports before they get here; so does this command.
-REPORT_SIZE_LIMIT = 5_000_000
+# The pull request bot's workflow refuses bigger reports before they get here; so does this
+# command. What the limit bounds is said in reporters/json_report.py.
+REPORT_SIZE_LIMIT = MAX_REPORT_BYTES
 
 
 @dataclass(frozen=True, slots=True)

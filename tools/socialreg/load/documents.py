@@ -485,7 +485,14 @@ def _fast_build(root: yaml.Node) -> Any:
             return [build(item) for item in node.value]
         raise _Unusual  # pragma: no cover
 
-    return build(root)
+    try:
+        return build(root)
+    finally:
+        # `build` refers to itself through its closure: a cycle, with the set of every node's
+        # id, that only the cyclic collector frees. A worker turns the collector off (see
+        # socialreg.parallel) and lets each record go once checked, so each file left 3 KB.
+        seen.clear()
+        del build
 
 
 def _simple_scalar(node: yaml.ScalarNode) -> Any:

@@ -7,6 +7,18 @@ base's findings that the change removes (at their paths on the base).
 `parse` reads such a report back. The pull request bot reads one from an artifact that the pull
 request's own code wrote, so `parse` trusts nothing: every field must have its type, texts and
 counts have limits, and the counts are worked out again from the findings.
+
+What an artifact can make the bot do is bounded by its size, not by what it holds: the bot reads
+at most `MAX_REPORT_BYTES` (64 MB, checked before parsing, by the workflow and again by
+`github.bot.read_report`). Parsed, 64 MB of JSON holds at most about 2.3 GB of Python objects
+and takes at most about 15 s, whatever its shape (measured, one run each: 64 MB of `[[]],`
+2.2 GB and 14 s; of `{"a":[]},` 2.0 GB and 9 s; then refused). A real report is far from that:
+100,000 warnings (a policy change that touches every record) are about 35 MB, read in about a
+second. A policy change must never silence the comment, so the number of findings is not
+limited beyond what that size allows (`MAX_FINDINGS` is a sanity limit no report of that size
+reaches), and an overlong message is shortened (`findings.MAX_MESSAGE`), not refused: every
+finding stays readable and countable. The other texts (path, rule, JSON path) are never long
+in a real report, and one over `MAX_TEXT` is refused.
 """
 
 from __future__ import annotations
@@ -17,7 +29,10 @@ from typing import Any
 from socialreg.findings import Baseline, Finding, Severity, Summary
 from socialreg.reporters import Report
 
-MAX_FINDINGS = 10_000
+MAX_REPORT_BYTES = 64_000_000
+# A finding takes over 70 bytes of JSON even written without spaces: no report within
+# MAX_REPORT_BYTES has this many.
+MAX_FINDINGS = 1_000_000
 MAX_TEXT = 4_000
 MAX_FILES = 1_000_000
 
@@ -98,7 +113,9 @@ def _finding(item: Any, number: int) -> Finding:
     texts = {}
     for key in ("path", "rule", "message", "json_path"):
         value = item.get(key, "$" if key == "json_path" else None)
-        if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
+        # A long message is kept and shortened by Finding; the other texts are never long.
+        too_long = key != "message" and len(value) > MAX_TEXT if isinstance(value, str) else True
+        if not isinstance(value, str) or not value or too_long:
             raise ReportError(f"finding {number} has no usable `{key}`")
         texts[key] = value
     line, column = item.get("line"), item.get("column")

@@ -29,6 +29,7 @@ from socialreg.reporters.markdown_text import (
     code_span,
     escape,
     escape_message,
+    escape_message_within,
     link,
 )
 
@@ -46,6 +47,12 @@ __all__ = [
 # GitHub refuses a comment longer than 65,536 characters. The comment adds the approvals, so
 # the findings get a little less; the job summary (1 MiB) has room for the same text.
 DEFAULT_LIMIT = 60_000
+# The longest table row. A longer message is shortened to fit (its start kept, with a note), so
+# no finding is left out of the comment for its length: a full comment shows some 35 to 40 rows.
+ROW_LIMIT = 1_500
+# The least room a message needs to say something useful once shortened: a row that would not
+# have it at the end of the comment is left for the "more findings" note.
+_LEAST_MESSAGE = 200
 
 TABLE_HEAD = "| Line | Kind | Rule | What to change |"
 _SEVERITY = {
@@ -120,7 +127,7 @@ def _tables(
         budget -= sum(len(line) + 1 for line in section) + 1
         full = False
         for finding in group:
-            row = table_row(finding, links)
+            row = table_row(finding, links, min(ROW_LIMIT, budget - 1))
             if len(row) + 1 > budget:
                 full = True
                 break
@@ -186,12 +193,14 @@ def _counts(report: Report) -> str:
     return f"### ✅ All clear\n\n{checked}, no problems found.{waived}"
 
 
-def table_row(finding: Finding, links: Links | None = None) -> str:
+def table_row(finding: Finding, links: Links | None = None, limit: int = ROW_LIMIT) -> str:
+    """The finding's row, at most `limit` characters long when the message can be shortened to
+    fit (to no less than a few words; the caller checks what it got)."""
     line = link(str(finding.line), links.line(finding.path, finding.line) if links else None)
     rule = link(escape(finding.rule), links.rule(finding.rule) if links else None)
-    return (
-        f"| {line} | {_SEVERITY[finding.severity]} | {rule} | {escape_message(finding.message)} |"
-    )
+    start = f"| {line} | {_SEVERITY[finding.severity]} | {rule} | "
+    room = max(limit - len(start) - len(" |"), _LEAST_MESSAGE)
+    return f"{start}{escape_message_within(finding.message, room)} |"
 
 
 def count(number: int, word: str) -> str:

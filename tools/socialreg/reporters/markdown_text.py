@@ -9,7 +9,10 @@ paths, logins. Each piece goes through one of these functions, so no text can pi
 - `escape`: prose. Whitespace (line breaks included) becomes one space; HTML characters become
   entities, so `&commat;` stays those eight characters; Markdown's special characters get a
   backslash; `@` and `#` before a letter or digit get an invisible zero-width joiner.
-- `escape_message`: like `escape`, but what a message puts in backticks stays code.
+- `escape_message`: like `escape`, but what a message puts in backticks stays code;
+  `escape_message_within` also shortens the message (its start kept, and a note) so that what
+  is shown has at most a given length. It shortens the message, then escapes it: a cut never
+  falls inside an escape or an entity, and a code span cut in two is shown as plain text.
 - `code_span`: a name or path shown exactly, as code (GitHub links and pings nothing in code).
 - `login`: a GitHub login shown as `@name` without pinging its owner.
 - `link`: a Markdown link only when the address cannot break out of it.
@@ -19,11 +22,14 @@ from __future__ import annotations
 
 import re
 
+from socialreg.findings import shortened
+
 ZERO_WIDTH_JOINER = "\u200d"
 _PING = re.compile(r"(?<![A-Za-z0-9_])([@#])(?=[A-Za-z0-9])")
 # `:` and the dot of `www.` are escaped so that addresses in record text are not made links.
 _SPECIAL = re.compile(r"([\\`*_\[\]|~$!:])")
-_WWW = re.compile(r"(?i)\b(www)\.")
+# Not only after a word boundary: GitHub also links "www." right after "_" or "*".
+_WWW = re.compile(r"(?i)(?<![a-z0-9])(www)\.")
 _SPACE = re.compile(r"\s+")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # An address that can stand in `[text](address)` inside a table cell: no spaces, brackets,
@@ -54,6 +60,23 @@ def escape_message(text: str) -> str:
         else:
             pieces.append(escape(f"`{part}`"))
     return "".join(pieces)
+
+
+def escape_message_within(text: str, limit: int) -> str:
+    """`escape_message(text)`, from a shortened `text` when it would be longer than `limit`."""
+    shown = escape_message(text)
+    if len(shown) <= limit:
+        return shown
+    # Escaping can lengthen text up to five times (`&` is `&amp;`): find the longest start of
+    # the message whose escaped form, with the note, fits.
+    shortest, longest = 0, len(text)
+    while shortest < longest:
+        middle = (shortest + longest + 1) // 2
+        if len(escape_message(shortened(text, middle))) <= limit:
+            shortest = middle
+        else:
+            longest = middle - 1
+    return escape_message(shortened(text, shortest))
 
 
 def code_span(text: str) -> str:

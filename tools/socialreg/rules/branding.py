@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, listed_choices, mapping, register
 from socialreg.sources import NHS_LIBRARY
 
 
@@ -44,7 +44,7 @@ def check_branding(record: Record, context: RuleContext) -> Iterator[Problem]:
             record.document,
             ("branding",),
             "The account uses the organisation's logo, but no approval is recorded. Ask the "
-            f"branding owner ({', '.join(approvers) or 'see org/organization.yaml'}) and add "
+            f"branding owner ({_approvers(context, '', approvers)}) and add "
             "approved_by and approved_on, or use an identity of your own and write "
             f"uses_organisation_logo: false ({NHS_LIBRARY}).{see}",
         )
@@ -54,7 +54,7 @@ def check_branding(record: Record, context: RuleContext) -> Iterator[Problem]:
             record.document,
             ("branding", "approved_by"),
             f"{approved_by} is not the branding owner. The use of the logo is approved by "
-            f"{', '.join(approvers)} (org/organization.yaml) ({NHS_LIBRARY}).",
+            f"{_approvers(context, approved_by, approvers)} ({NHS_LIBRARY}).",
         )
     approved_on = branding.get("approved_on")
     if approved_on is None:
@@ -70,3 +70,10 @@ def check_branding(record: Record, context: RuleContext) -> Iterator[Problem]:
             f"approved_on is {day.isoformat()}, a date in the future. Write the date the "
             "approval was given.",
         )
+
+
+def _approvers(context: RuleContext, written: str, approvers: list[str]) -> str:
+    """The branding owners to ask, the closest few to `written` when there are many."""
+    if not approvers:
+        return "see org/organization.yaml"
+    return f"{listed_choices(context, written, approvers)} (org/organization.yaml)"

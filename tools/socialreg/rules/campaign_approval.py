@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from socialreg.dates import as_date
 from socialreg.load.model import Record
-from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, listed_choices, mapping, register
 from socialreg.sources import STOCKHOLM_ADS
 
 # The statuses in which the ads are, or have been, approved for publishing.
@@ -61,7 +61,8 @@ def check_proof(record: Record, context: RuleContext) -> Iterator[Problem]:
             record.document,
             ("proof", "approved_by"),
             f"{approved_by} is not a communications reviewer. The proof is approved by one of "
-            f"{', '.join(reviewers)} (org/organization.yaml) ({STOCKHOLM_ADS}).",
+            f"{listed_choices(context, approved_by, reviewers)} (org/organization.yaml) "
+            f"({STOCKHOLM_ADS}).",
         )
     approved_on, starts = as_date(proof.get("approved_on")), as_date(record.data.get("starts"))
     if approved_on is None:

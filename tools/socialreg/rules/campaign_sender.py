@@ -6,7 +6,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.load.model import Record
-from socialreg.rules.base import Problem, RuleContext, choices_hint, mapping, register
+from socialreg.rules.base import (
+    Problem,
+    RuleContext,
+    choices_hint,
+    listed_choices,
+    mapping,
+    register,
+)
 from socialreg.sources import STOCKHOLM_ADS
 
 DEFAULT_FORBIDDEN = ["audience_network"]
@@ -142,10 +149,11 @@ def _instagram_sender(record: Record, context: RuleContext) -> Iterator[Problem]
         for account_id in _senders(context) or []
         if _platform(context, account_id) == "instagram"
     ]
+    listed = listed_choices(context, sender if isinstance(sender, str) else "", own)
     instead = (
         f" Write sender: {own[0]}."
         if len(own) == 1
-        else (f" Write one of: {', '.join(own)}." if own else "")
+        else (f" Write one of: {listed}." if own else "")
     )
     yield Problem(
         record.document,

@@ -1,8 +1,10 @@
 """Rule 8: no duplicate channels.
 
-The same platform handle, address or permanent id is registered once. Both records involved
-get the finding, each naming the other, so whichever file a pull request changes shows the
-conflict. Handles are compared as people see them (identity.text: invisible characters,
+The same platform handle, address or permanent id is registered once. Every record involved
+gets the finding, so whichever file a pull request changes shows the conflict: one finding per
+file and kind of clash (handle, address, id), naming the first three other files in path order
+and counting the rest, so a thousand files sharing one address make a thousand findings, not a
+million. Handles are compared as people see them (identity.text: invisible characters,
 letter widths, case and look-alike letters do not count), addresses as accounts
 (identity.catalogue: www./m., alternate domains, trailing slashes and tracking parameters do
 not count), and an address written with the permanent id (bsky.app/profile/did:plc:...) is
@@ -13,8 +15,9 @@ decision.related_accounts; and every related account named must exist.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -25,6 +28,7 @@ from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import KI, STOCKHOLM_NEW
+from socialreg.wording import FEW, first_few
 
 # The keys are made in identity/keys.py, where the index entries get theirs.
 normal_handle = handle_key
@@ -73,8 +77,84 @@ class _Registrations:
                 self.by_unit_platform[(summary.folder_unit, platform)][summary.id] = None
 
 
-def _others(found: list[RecordSummary], record: Record) -> list[RecordSummary]:
-    return [summary for summary in found if summary.id != record.id]
+class _Clash:
+    """The accounts that share one handle, address or id, and the first few of them in path
+    order, which a message names: the same ones in every worker, however the work was split."""
+
+    __slots__ = ("first", "ids", "members")
+
+    def __init__(self, members: list[RecordSummary]) -> None:
+        self.members = members
+        self.ids = frozenset(summary.id for summary in members)
+        # One more than a message names: the record itself may be among them.
+        self.first = heapq.nsmallest(FEW + 1, members, key=_by_path)
+
+
+def _by_path(summary: RecordSummary) -> tuple[str, str]:
+    return (summary.path, summary.id)
+
+
+def _clashes(context: RuleContext) -> dict[tuple[str, ...], _Clash]:
+    """Each shared key's _Clash, made once per run when a record first meets it: a thousand
+    records sharing one address make one sorted list, not a thousand."""
+    return context.derived("SR108.clashes", lambda _repository: {})
+
+
+def _shared(
+    context: RuleContext,
+    record: Record,
+    shared: Sequence[tuple[tuple[str, ...], list[RecordSummary] | None]],
+) -> tuple[list[RecordSummary], int] | None:
+    """The first few other accounts that share one of `record`'s keys, and how many in all;
+    None if no other does. `shared` holds each key with the accounts that have it."""
+    clashes = []
+    for key, members in shared:
+        if not members or (len(members) == 1 and members[0].id == record.id):
+            continue  # the usual case: nobody else has it
+        memo = _clashes(context)
+        clash = memo.get(key)
+        if clash is None:
+            clash = memo[key] = _Clash(members)
+        clashes.append(clash)
+    if not clashes:
+        return None
+    others, total = _other_accounts(clashes, record)
+    return (others, total) if total else None
+
+
+def _other_accounts(clashes: list[_Clash], record: Record) -> tuple[list[RecordSummary], int]:
+    """The first few other accounts that share one of `clashes` with `record`, in path order,
+    and how many other accounts share one in all.
+
+    Only the smaller clashes are walked: a thousand records that share one address, each with
+    its own permanent id, do not each walk the thousand.
+    """
+    largest = max(clashes, key=lambda clash: len(clash.members))
+    total = len(largest.members) - (record.id in largest.ids)
+    outside = {
+        summary.id
+        for clash in clashes
+        if clash is not largest
+        for summary in clash.members
+        if summary.id not in largest.ids and summary.id != record.id
+    }
+    total += len(outside)
+    candidates = {
+        summary.id: summary
+        for clash in clashes
+        for summary in clash.first
+        if summary.id != record.id
+    }
+    return sorted(candidates.values(), key=_by_path)[:FEW], total
+
+
+def _registered_in(others: list[RecordSummary], total: int) -> str:
+    """ "is already registered in a.yaml, b.yaml, c.yaml and 997 more files"."""
+    return f"is already registered in {first_few([other.path for other in others], total, 'file')}"
+
+
+def _that_file(total: int) -> str:
+    return "that file" if total == 1 else "one of those files"
 
 
 @register(
@@ -114,39 +194,41 @@ def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
     data = record.data
     registrations = context.derived("SR108.registrations", _Registrations)
     platform = _platform(data)
+    # One finding per kind of clash, naming the first few others: a thousand accounts sharing
+    # one address make a thousand findings, not a million.
     handle = normal_handle(data.get("handle"))
-    if handle is not None:
-        for other in _others(registrations.handles.get((platform, handle), []), record):
-            yield Problem(
-                record.document,
-                ("handle",),
-                f"The {platform} handle {data['handle']} is already registered in {other.path}"
-                f"{_written_differently(data.get('handle'), other.get('handle'))}. Each "
-                "account is registered once: change that file instead (re-open it if it is "
-                "archived), or correct the handle.",
-            )
-    reported: set[str] = set()
-    for url in addresses(data, registrations.catalogue, registrations.hosts):
-        for other in _others(registrations.urls.get(url, []), record):
-            if other.id in reported:
-                continue
-            reported.add(other.id)
-            yield Problem(
-                record.document,
-                ("url",),
-                f"The address {data.get('url')} is already registered in {other.path}. Each "
-                "account is registered once: change that file instead, or correct the address.",
-            )
+    same_handle = registrations.handles.get((platform, handle)) if handle else None
+    if shared := _shared(context, record, [(("handle", platform, str(handle)), same_handle)]):
+        others, total = shared
+        differently = _written_differently(data.get("handle"), [o.get("handle") for o in others])
+        yield Problem(
+            record.document,
+            ("handle",),
+            f"The {platform} handle {data['handle']} {_registered_in(others, total)}{differently}. "
+            f"Each account is registered once: change {_that_file(total)} instead (re-open it if "
+            "it is archived), or correct the handle.",
+        )
+    urls = addresses(data, registrations.catalogue, registrations.hosts)
+    same_urls = [(("url", url), registrations.urls.get(url)) for url in urls]
+    if shared := _shared(context, record, same_urls):
+        others, total = shared
+        yield Problem(
+            record.document,
+            ("url",),
+            f"The address {data.get('url')} {_registered_in(others, total)}. Each account is "
+            f"registered once: change {_that_file(total)} instead, or correct the address.",
+        )
     platform_id = _id(data)
-    if platform_id is not None:
-        for other in _others(registrations.ids.get((platform, platform_id), []), record):
-            yield Problem(
-                record.document,
-                ("platform_id",),
-                f"The {platform} id {platform_id} is already registered in {other.path}: it "
-                "is the same account, whatever its handle is now. Change that file instead, or "
-                "correct the id.",
-            )
+    same_id = registrations.ids.get((platform, platform_id)) if platform_id else None
+    if shared := _shared(context, record, [(("id", platform, str(platform_id)), same_id)]):
+        others, total = shared
+        yield Problem(
+            record.document,
+            ("platform_id",),
+            f"The {platform} id {platform_id} {_registered_in(others, total)}: it is the same "
+            f"account, whatever its handle is now. Change {_that_file(total)} instead, or "
+            "correct the id.",
+        )
     related = mapping(data, "decision").get("related_accounts")
     named = [item for item in related if isinstance(item, str)] if isinstance(related, list) else []
     for index, account_id in enumerate(named):
@@ -184,13 +266,23 @@ def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
         )
 
 
-def _written_differently(mine: Any, theirs: Any) -> str:
-    """Say why two handles that look different are the same, so the finding is believed."""
-    if not isinstance(mine, str) or not isinstance(theirs, str):
+def _written_differently(mine: Any, theirs: list[Any]) -> str:
+    """Say why handles that look different are the same, so the finding is believed."""
+    if not isinstance(mine, str):
         return ""
-    if mine.strip().lstrip("@").casefold() == theirs.strip().lstrip("@").casefold():
+    differ = [
+        other
+        for other in theirs
+        if isinstance(other, str)
+        and mine.strip().lstrip("@").casefold() != other.strip().lstrip("@").casefold()
+    ]
+    if not differ:
         return ""
-    return (
-        f" as {theirs} (the same handle once invisible characters, letter widths, a "
-        "trailing / and look-alike letters from other alphabets are set aside)"
+    why = (
+        "the same handle once invisible characters, letter widths, a trailing / and look-alike "
+        "letters from other alphabets are set aside"
     )
+    if len(theirs) == 1:
+        return f" as {differ[0]} ({why})"
+    where = "there" if len(differ) == len(theirs) else "in some"
+    return f" (written differently {where}, but {why})"

@@ -7,7 +7,7 @@ from typing import Any
 
 from socialreg.load.documents import JsonPath
 from socialreg.load.model import Record
-from socialreg.rules.base import Problem, RuleContext, register
+from socialreg.rules.base import Problem, RuleContext, register, some_choices
 from socialreg.sources import RECORD_FORMAT
 
 # The people in a record. An agency's contact is not listed: agencies are outside the
@@ -58,5 +58,12 @@ def check_email_domains(record: Record, context: RuleContext) -> Iterator[Proble
             record.document,
             place,
             f"{address} is not an address of the organisation. Write the person's work address "
-            f"ending in @{' or @'.join(allowed)}.",
+            f"ending in {_domains(context, domain, allowed)}.",
         )
+
+
+def _domains(context: RuleContext, domain: str, allowed: list[str]) -> str:
+    """ "@x.org or @y.org"; with many domains, the few most like `domain` and how many more."""
+    shown, left = some_choices(context, domain, allowed)
+    more = f" (or one of {left} more in org/organization.yaml)" if left else ""
+    return f"@{' or @'.join(shown)}{more}"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.load.model import Record, Repository
-from socialreg.rules.base import Problem, RuleContext, mapping, register
+from socialreg.rules.base import Problem, RuleContext, listed_choices, mapping, register
 from socialreg.sources import KI, STOCKHOLM_NEW
 
 
@@ -127,10 +127,9 @@ def check_supervisor(record: Record, context: RuleContext) -> Iterator[Problem]:
     listed = [person for person in unit.get("supervisors") or [] if isinstance(person, dict)]
     match = next((person for person in listed if _same_person(person, supervisor)), None)
     if match is None:
-        names = (
-            ", ".join(f"{person.get('name')} ({person.get('github')})" for person in listed)
-            or "nobody yet"
-        )
+        everyone = [f"{person.get('name')} ({person.get('github')})" for person in listed]
+        written = f"{supervisor.get('name', '')} ({supervisor.get('github', '')})"
+        names = listed_choices(context, written, everyone) or "nobody yet"
         yield Problem(
             record.document,
             ("supervisor",),

@@ -19,7 +19,7 @@ from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
 from socialreg.rules.base import Problem, RuleContext, register, register_input
 from socialreg.sources import KI, RECORD_FORMAT
-from socialreg.wording import a_or_an
+from socialreg.wording import FEW, a_or_an, first_few
 
 
 def _catalogue(repository: Repository) -> Catalogue:
@@ -194,9 +194,18 @@ def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
     index = context.derived("SR121.officials", _Officials).by_platform.get(platform)
     if index is None:
         return
-    for official, summary, reason in index.resembling(handle):
-        if summary.id == record.id:
-            continue
+    alike = sorted(
+        (
+            (summary.path, official, summary, reason)
+            for official, summary, reason in index.resembling(handle)
+            if summary.id != record.id
+        ),
+        key=lambda found: found[0],
+    )
+    if not alike:
+        return
+    _, official, summary, reason = alike[0]
+    if len(alike) == 1:
         yield Problem(
             record.document,
             ("handle",),
@@ -205,6 +214,21 @@ def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
             "impostors use handles like this. Choose a handle that is clearly different, or "
             "post from the existing account.",
         )
+        return
+    # One finding that names the first few, in path order: a handle in a crowded series
+    # ("@uni.news", "@uni_news", "@uninews1", ...) looks like many, and must not make a
+    # finding for each of them.
+    listed = first_few(
+        [f"{other} ({path})" for path, other, _, _ in alike[:FEW]], len(alike), "official account"
+    )
+    yield Problem(
+        record.document,
+        ("handle",),
+        f"{handle} looks like several official accounts: {listed}. The first, "
+        f"{_name(summary)}: {reason}. People could take one for another, and impostors use "
+        "handles like this. Choose a handle that is clearly different, or post from one of "
+        "the existing accounts.",
+    )
 
 
 register_input(
