@@ -9,8 +9,11 @@ site then shows what it can and leaves out addresses that are not plain https.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,9 +72,15 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     before = stamps_now(root, options.today)  # before the check reads the files
     large = worker_count(len(before.records)) > 1
     # Forked now, while this process is small: see PageWorkers.
-    with PageWorkers.started(worker_count(len(before.records)) - 1) as workers:
+    with contextlib.ExitStack() as processes:
+        workers = processes.enter_context(
+            PageWorkers.started(worker_count(len(before.records)) - 1)
+        )
         # The same checks as `socialreg validate`, keeping the public part of each record.
-        checked = (_check_elsewhere if large else _check)(options, previous, before)
+        if large:
+            checked = _check_elsewhere(options, previous, before, processes)
+        else:
+            checked = _check(options, previous, before)
         findings: list[Finding] = sorted_findings(checked.findings)
         summary = Summary.of(findings, checked.files)
         stopping = publishable.blocking(findings)
@@ -113,8 +122,14 @@ class _Checked:
     repository: Repository
 
 
-def _check(options: BuildOptions, previous: Snapshot | None, before: Stamps) -> _Checked:
-    """The check of every record, and its snapshot stored for the next build.
+def _check(
+    options: BuildOptions,
+    previous: Snapshot | None,
+    before: Stamps,
+    stored: list[Callable[[], None]] | None = None,
+) -> _Checked:
+    """The check of every record, and its snapshot stored for the next build (or, with
+    `stored`, a function that stores it, appended there, to call once the result is sent).
 
     With the snapshot of the last build, only the records that changed are checked again,
     when that gives what a whole check gives (check/incremental.py says when it does not).
@@ -124,11 +139,16 @@ def _check(options: BuildOptions, previous: Snapshot | None, before: Stamps) -> 
         checked, snapshot = _checked(root, today, previous, before)
     except SchemaError as error:
         raise InternalError(f"the schemas cannot be used: {error}") from error
+    store: Callable[[], None] = _nothing
     if not publishable.blocking(checked.findings):
-        write_check(root, options.out, snapshot)
-    elif options.force:
-        write_check(root, options.out, None)  # what could not be read is in no snapshot
+        store = functools.partial(write_check, root, options.out, snapshot)
+    elif options.force:  # what could not be read is in no snapshot
+        store = functools.partial(write_check, root, options.out, None)
     # else the site is not built, and the last build's snapshot still describes it
+    if stored is None:
+        store()
+    else:
+        stored.append(store)
     repository = Repository(
         root=root,
         schemas=checked.repository.schemas,
@@ -140,30 +160,44 @@ def _check(options: BuildOptions, previous: Snapshot | None, before: Stamps) -> 
     return _Checked(checked.findings, checked.files_checked, repository)
 
 
-def _check_elsewhere(options: BuildOptions, previous: Snapshot | None, before: Stamps) -> _Checked:
-    """`_check` in a forked process, for a large registry.
+def _nothing() -> None:
+    pass
+
+
+def _check_elsewhere(
+    options: BuildOptions,
+    previous: Snapshot | None,
+    before: Stamps,
+    processes: contextlib.ExitStack,
+) -> _Checked:
+    """`_check` in a forked process, for a large registry; leaving `processes` ends it.
 
     The check's memory (its index, what each record keeps for the rules that compare records,
     Python's free lists) is not given back to the system when the check is done, and the
     pages were rendered on top of it: at 50,000 accounts, half a gigabyte. A process that
     ends gives everything back; this one receives only the findings and the public parts.
+    The process stores the snapshot for the next build after it has sent them, while this
+    one goes on to the pages.
     """
 
     def check_and_send(channel: Channel, _: object) -> None:
+        stored: list[Callable[[], None]] = []
         try:
-            checked = _check(options, previous, before)
+            checked = _check(options, previous, before, stored)
         except InternalError as error:
             channel.send(("error", str(error)))
             return
         repository = checked.repository
         org_files = (repository.organization, repository.units, repository.policy)
         channel.send(("checked", (checked.findings, checked.files, org_files, repository.records)))
+        for store in stored:
+            store()
 
-    with forked_workers([None], check_and_send) as channels:
-        try:
-            kind, answer = channels[0].receive()
-        except WorkerError as error:
-            raise InternalError(f"the check failed: {error}") from error
+    channels = processes.enter_context(forked_workers([None], check_and_send))
+    try:
+        kind, answer = channels[0].receive()
+    except WorkerError as error:
+        raise InternalError(f"the check failed: {error}") from error
     if kind == "error":
         raise InternalError(answer)
     findings, files, (organization, units, policy), published = answer
