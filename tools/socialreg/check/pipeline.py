@@ -283,7 +283,7 @@ def _second_step(
             continue
         text_hash, local = checked[summary.path]
         document = DetachedDocument(summary.path, summary.fields, root, text_hash)
-        record = Record(summary.kind, summary.id, summary.folder_unit, document)
+        record = Record(summary.kind, summary.id, summary.folder_unit, document, summary.identity)
         findings.extend(checker.finish(record, local))
     return findings
 
@@ -516,14 +516,14 @@ def _load_records(
         place = record_place(job.path)
         if fields is None or document is None or place is None:
             continue
+        identity = keys_of(fields) if job.kind == "account" else None
+        unit = sys.intern(place.folder_unit)  # shared by the unit's records (see _summary_fields)
         if job.check_in_full:
-            record = Record(job.kind, place.id, place.folder_unit, document)
+            record = Record(job.kind, place.id, unit, document, identity)
             if take is None:
                 repository.records.append(record)
             else:
                 take(record)
-        identity = keys_of(fields) if job.kind == "account" else None
-        unit = sys.intern(place.folder_unit)  # shared by the unit's records (see _summary_fields)
         summary = RecordSummary(job.kind, place.id, job.path, unit, fields, identity)
         entries.append((summary, job.check_in_full))
     return entries
