@@ -4,12 +4,16 @@ search: each gives the same findings as working everything out again."""
 from __future__ import annotations
 
 import datetime
+import os
+import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from socialreg import parallel
 from socialreg.check.pipeline import check_repository
 from socialreg.identity.catalogue import catalogue_from_policy
 from socialreg.identity.keys import IdentityKeys, identity_keys
@@ -106,3 +110,23 @@ def test_the_few_records_search_finds_what_the_whole_index_finds(
         if wanted.may_resemble(identity_key(official)):
             few.add(official, number)
     assert sorted(few.resembling(handle)) == sorted(whole.resembling(handle))
+
+
+def test_a_first_one_file_check_loads_the_others_in_workers_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an empty cache, a one-file check loads every other record for the index: in
+    forked workers when there are many. The findings are those of one process."""
+    root = make_repository(tmp_path / "repo")
+    mine = _account(root, "mine", handle="@library.example.org")  # the template's handle
+    for number in range(5):
+        _account(root, f"other-{number}", handle=f"@other{number}.example.org")
+    serial = check_repository(root, (mine,), TODAY).findings
+    assert any("already registered" in finding.message for finding in serial)
+    shutil.rmtree(root / CACHE_FILE.parent)
+    # One file checked in full: this process; the others loaded for the index: two workers.
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 3)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert parallel.worker_count(1) == 1 and parallel.worker_count(9) == 2
+    assert set(check_repository(root, (mine,), TODAY).findings) == set(serial)
+    assert (root / CACHE_FILE).is_file()

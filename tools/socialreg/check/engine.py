@@ -179,8 +179,9 @@ def kept(record: Record, document: Callable[[dict[str, Any]], Document] | None =
     data = {key: value for key, value in record.data.items() if key in keys}
     if document is None:
         text = record.document.text
-        return Record(record.kind, record.id, record.folder_unit, Document(record.path, data, text))
-    return Record(record.kind, record.id, record.folder_unit, document(data))
+        made = Document(record.path, data, text)
+        return Record(record.kind, record.id, record.folder_unit, made, record.identity)
+    return Record(record.kind, record.id, record.folder_unit, document(data), record.identity)
 
 
 class _NoIndex(dict[RecordKind, dict[str, RecordSummary]]):

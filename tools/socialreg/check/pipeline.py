@@ -318,7 +318,7 @@ def _second_step(
             continue
         text_hash, local = checked[summary.path]
         document = DetachedDocument(summary.path, summary.fields, root, text_hash)
-        record = Record(summary.kind, summary.id, summary.folder_unit, document)
+        record = Record(summary.kind, summary.id, summary.folder_unit, document, summary.identity)
         findings.extend(checker.finish(record, local))
     return findings
 
@@ -547,18 +547,18 @@ def _load_records(
             if job.path.endswith((".yaml", ".yml")):
                 repository.files_checked += 1
                 repository.findings.extend(findings)
-        fields = _summary_fields(job, document)
+        fields = _summary_fields(job, document, None if job.check_in_full else INDEX_KEYS)
         place = record_place(job.path)
         if fields is None or document is None or place is None:
             continue
+        identity = keys_of(fields) if job.kind == "account" else None
+        unit = sys.intern(place.folder_unit)  # shared by the unit's records (see _summary_fields)
         if job.check_in_full:
-            record = Record(job.kind, place.id, place.folder_unit, document)
+            record = Record(job.kind, place.id, unit, document, identity)
             if take is None:
                 repository.records.append(record)
             else:
                 take(record)
-        identity = keys_of(fields) if job.kind == "account" else None
-        unit = sys.intern(place.folder_unit)  # shared by the unit's records (see _summary_fields)
         summary = RecordSummary(job.kind, place.id, job.path, unit, fields, identity)
         entries.append((summary, job.check_in_full))
     return entries
@@ -581,38 +581,77 @@ def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loa
 
 def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
     """Index entries for the records that are context, not checked in full: from the cache
-    when it is current, else by loading the file (and remembering the result)."""
+    when it is current, else by loading the file (and remembering the result). Many files to
+    load (a first run, a checkout that changed every file) are loaded in forked workers."""
     context = [job for job in jobs if not job.check_in_full]
     if not context:
         return []
     # Entries hold identity keys, which depend on the policy's platform catalogue.
     fingerprint = catalogue_fingerprint(repository.org_data("policy"))
-    cache = IndexCache(repository.root, f"{','.join(_summary_keys())}:{fingerprint}")
-    keys_of = _identity_keys_maker(repository)
-    entries: list[IndexEntry] = []
+    cache = IndexCache(repository.root, f"{','.join(INDEX_KEYS)}:{fingerprint}")
     root = f"{repository.root}/"
+    found: dict[str, tuple[dict[str, object] | None, IdentityKeys | None]] = {}
+    missing: list[Job] = []
+    stamps = {}
     for job in context:
         current = stamp(root + job.path)
-        place = record_place(job.path)
-        if current is None or place is None:
+        if current is None:
             continue
+        stamps[job.path] = current
         known, value = cache.get(job.path, current)
         cached = _cached_entry(value, job.kind) if known else None
-        if cached is not None:
-            fields, identity = cached
+        if cached is None:
+            missing.append(job)
         else:
-            document, _ = _load_job(repository, job)
-            fields = _summary_fields(job, document)
-            identity = keys_of(fields) if fields is not None and job.kind == "account" else None
-            cache.put(job.path, current, _cache_value(fields, identity))
-        if fields is not None:
+            found[job.path] = cached
+    for path, fields, identity in _context_loaded(repository, missing):
+        found[path] = fields, identity
+        cache.put(path, stamps[path], _cache_value(fields, identity))
+    entries: list[IndexEntry] = []
+    for job in context:
+        fields, identity = found.get(job.path, (None, None))
+        place = record_place(job.path)
+        if fields is not None and place is not None:
             summary = RecordSummary(
-                job.kind, place.id, job.path, place.folder_unit, fields, identity
+                job.kind, place.id, job.path, sys.intern(place.folder_unit), fields, identity
             )
             entries.append((summary, False))
     cache.forget_missing({job.path for job in jobs})
     cache.save()
     return entries
+
+
+_Loaded = tuple[str, dict[str, object] | None, IdentityKeys | None]
+
+
+def _context_loaded(repository: Repository, jobs: list[Job]) -> list[_Loaded]:
+    """(path, index fields, identity keys) of context records, loaded here or in workers."""
+    workers = worker_count(len(jobs))
+    if workers == 1:
+        return _load_context(repository, jobs)
+    loaded: list[_Loaded] = []
+    work = functools.partial(_context_worker, repository)
+    with forked_workers(interleaved(jobs, workers), work) as channels:
+        for answer in answers(channels):
+            loaded.extend(answer)
+    return loaded
+
+
+def _context_worker(repository: Repository, channel: Channel, jobs: list[Job]) -> None:
+    channel.send(_load_context(repository, jobs))
+    channel.send(None)
+
+
+def _load_context(repository: Repository, jobs: list[Job]) -> list[_Loaded]:
+    keys_of = _identity_keys_maker(repository)
+    loaded: list[_Loaded] = []
+    for job in jobs:
+        document, _ = _load_job(repository, job)
+        # Only the keys other records refer to: a record that is context is never checked.
+        fields = _summary_fields(job, document, INDEX_KEYS)
+        identity = keys_of(fields) if fields is not None and job.kind == "account" else None
+        loaded.append((job.path, fields, identity))
+    return loaded
 
 
 def _identity_keys_maker(repository: Repository) -> Callable[[dict[str, object]], IdentityKeys]:
@@ -644,7 +683,9 @@ def _cached_entry(
     return value[0], identity
 
 
-def _summary_fields(job: Job, document: Document | None) -> dict[str, object] | None:
+def _summary_fields(
+    job: Job, document: Document | None, keys: tuple[str, ...] | None = None
+) -> dict[str, object] | None:
     """The keys other records refer to and the keys the rules comparing records read (so a
     record's index entry is all those rules need of it), for a record that loaded as a
     mapping from a .yaml."""
@@ -653,7 +694,7 @@ def _summary_fields(job: Job, document: Document | None) -> dict[str, object] | 
     if os.path.splitext(job.path)[1] != ".yaml":
         return None
     data = document.data
-    fields = {key: data[key] for key in _summary_keys() if key in data}
+    fields = {key: data[key] for key in keys or _summary_keys() if key in data}
     for key in _REPEATED_VALUES:
         value = fields.get(key)
         if type(value) is str:

@@ -66,12 +66,15 @@ class LookalikeIndex(Generic[T]):
             else:
                 found.append(number)
 
-    def resembling(self, handle: str) -> list[tuple[str, T, str]]:
-        """(official handle, its value, why they look alike) for each resembling entry."""
-        key = identity_key(handle)
+    def resembling(
+        self, handle: str, keys: tuple[str, str] | None = None
+    ) -> list[tuple[str, T, str]]:
+        """(official handle, its value, why they look alike) for each resembling entry;
+        `keys` are the handle's (identity_key, series_key) when they were made already."""
+        keys = keys or (identity_key(handle), series_key(handle))
+        key = keys[0]
         if len(key) < MIN_LOOKALIKE_LENGTH:
             return []
-        keys = (key, series_key(handle))
         candidates: set[int] = set()
         for search_key in _search_keys(key):
             found = self._by_key.get(hash(search_key))

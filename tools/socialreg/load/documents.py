@@ -450,12 +450,24 @@ def _fast_build(root: yaml.Node) -> Any:
     Anything unusual (a duplicate key, an alias, an impossible date, an unsupported tag) raises
     `_Unusual`, and the careful builder does the file again with messages and places.
     """
-    seen: set[int] = set()
-    scalar_node, mapping_node, sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+    return _FastBuilder().build(root)
 
-    def build(node: yaml.Node) -> Any:
+
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
+class _FastBuilder:
+    # A class, not a nested function that calls itself: such a function is a reference cycle
+    # (with the set of node ids) that only the cyclic collector frees, and a worker turns the
+    # collector off (see socialreg.parallel) while it lets each record go once checked.
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Any:
         kind = node.__class__
-        if kind is scalar_node:
+        if kind is _SCALAR:
             tag = node.tag
             if tag == _STR:
                 return node.value
@@ -468,31 +480,22 @@ def _fast_build(root: yaml.Node) -> Any:
                 return node.value
             raise _Unusual
         # A collection met twice is an alias: the careful builder counts what it expands to.
-        if node.tag not in _COLLECTION_TAGS or id(node) in seen:
+        if node.tag not in _COLLECTION_TAGS or id(node) in self._seen:
             raise _Unusual
-        seen.add(id(node))
-        if kind is mapping_node:
+        self._seen.add(id(node))
+        if kind is _MAPPING:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if key_node.__class__ is not scalar_node or key_node.tag == _TAG + "merge":
+                if key_node.__class__ is not _SCALAR or key_node.tag == _TAG + "merge":
                     raise _Unusual
                 key = key_node.value
                 if key in result:
                     raise _Unusual
-                result[key] = build(value_node)
+                result[key] = self.build(value_node)
             return result
-        if kind is sequence_node:
-            return [build(item) for item in node.value]
+        if kind is _SEQUENCE:
+            return [self.build(item) for item in node.value]
         raise _Unusual  # pragma: no cover
-
-    try:
-        return build(root)
-    finally:
-        # `build` refers to itself through its closure: a cycle, with the set of every node's
-        # id, that only the cyclic collector frees. A worker turns the collector off (see
-        # socialreg.parallel) and lets each record go once checked, so each file left 3 KB.
-        seen.clear()
-        del build
 
 
 def _simple_scalar(node: yaml.ScalarNode) -> Any:

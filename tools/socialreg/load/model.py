@@ -42,6 +42,8 @@ class Record:
     id: str
     folder_unit: str
     document: Document
+    # An account's identity keys, when they were made already (see RecordSummary.identity).
+    identity: IdentityKeys | None = None
 
     @property
     def path(self) -> str:

@@ -23,17 +23,12 @@ from typing import Any
 
 from socialreg.findings import Severity
 from socialreg.identity.catalogue import catalogue_from_policy
-from socialreg.identity.keys import account_addresses, handle_key, identity_keys, url_key
+from socialreg.identity.keys import identity_keys
 from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
 from socialreg.rules.base import Problem, RuleContext, mapping, register
 from socialreg.sources import KI, STOCKHOLM_NEW
 from socialreg.wording import FEW, first_few
-
-# The keys are made in identity/keys.py, where the index entries get theirs.
-normal_handle = handle_key
-normal_url = url_key
-addresses = account_addresses
 
 
 def _platform(fields: Any) -> str:
@@ -196,7 +191,9 @@ def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
     platform = _platform(data)
     # One finding per kind of clash, naming the first few others: a thousand accounts sharing
     # one address make a thousand findings, not a million.
-    handle = normal_handle(data.get("handle"))
+    keys = record.identity  # made where the record was loaded, or here
+    keys = keys or identity_keys(data, registrations.catalogue, registrations.hosts)
+    handle = keys.handle
     same_handle = registrations.handles.get((platform, handle)) if handle else None
     if shared := _shared(context, record, [(("handle", platform, str(handle)), same_handle)]):
         others, total = shared
@@ -208,7 +205,7 @@ def check_duplicates(record: Record, context: RuleContext) -> Iterator[Problem]:
             f"Each account is registered once: change {_that_file(total)} instead (re-open it if "
             "it is archived), or correct the handle.",
         )
-    urls = addresses(data, registrations.catalogue, registrations.hosts)
+    urls = keys.addresses
     same_urls = [(("url", url), registrations.urls.get(url)) for url in urls]
     if shared := _shared(context, record, same_urls):
         others, total = shared

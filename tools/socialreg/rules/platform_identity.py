@@ -157,6 +157,14 @@ def _name(summary: RecordSummary) -> Any:
     return summary.get("name") or summary.id
 
 
+def _handle_keys(record: Record) -> tuple[str, str] | None:
+    """The handle's (identity_key, series_key), when the record's loading made them."""
+    keys = record.identity
+    if keys is None or keys.handle is None or keys.series is None:
+        return None
+    return keys.handle, keys.series
+
+
 @register(
     code="SR121",
     scope="account",
@@ -197,7 +205,7 @@ def check_lookalikes(record: Record, context: RuleContext) -> Iterator[Problem]:
     alike = sorted(
         (
             (summary.path, official, summary, reason)
-            for official, summary, reason in index.resembling(handle)
+            for official, summary, reason in index.resembling(handle, _handle_keys(record))
             if summary.id != record.id
         ),
         key=lambda found: found[0],
