@@ -151,13 +151,9 @@ def snapshot_of(checked: CheckResult, before: Stamps) -> Snapshot | None:
     return Snapshot(before.context, before.taken_ns, records)
 
 
-def check_again(
-    root: Path, previous: Snapshot, now: Stamps, today: datetime.date, publish: Publish | None
-) -> tuple[CheckResult, Snapshot | None] | str:
-    """The whole check's result worked out from `previous` and the records that changed since
-    (`now`: the stamps taken before this check), with the new snapshot (None when it cannot be
-    stored); or, when that cannot be done safely, why not (the caller then checks everything).
-    """
+def changed_records(previous: Snapshot, now: Stamps) -> list[str] | str:
+    """The record files that changed since `previous` (by their stamps, taken `now`), or why
+    `check_again` cannot start from `previous` at all."""
     if now.context != previous.context or _racy(now.newest_context_ns, previous):
         return "org/, schemas/, the tool or the day changed"
     stamps = now.records
@@ -170,7 +166,22 @@ def check_again(
     ]
     if len(changed) > MOST_RECORDS * len(stamps):
         return "most records changed"
-    unchanged = {path: state for path, state in previous.records.items() if path not in changed}
+    return changed
+
+
+def check_again(
+    root: Path, previous: Snapshot, now: Stamps, today: datetime.date, publish: Publish | None
+) -> tuple[CheckResult, Snapshot | None] | str:
+    """The whole check's result worked out from `previous` and the records that changed since
+    (`now`: the stamps taken before this check), with the new snapshot (None when it cannot be
+    stored); or, when that cannot be done safely, why not (the caller then checks everything).
+    """
+    changed = changed_records(previous, now)
+    if isinstance(changed, str):
+        return changed
+    stamps = now.records
+    changed_set = set(changed)
+    unchanged = {path: state for path, state in previous.records.items() if path not in changed_set}
     jobs = [Job(path, stamps[path][0], True) for path in changed]
     context_entries = [state.entry for state in unchanged.values() if state.entry is not None]
     result, entries = check_changed(root, jobs, context_entries, today, publish)

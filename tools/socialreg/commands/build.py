@@ -23,6 +23,7 @@ from socialreg.check import publishable
 from socialreg.check.incremental import (
     Snapshot,
     Stamps,
+    changed_records,
     check_again,
     snapshot_of,
     stamps_now,
@@ -70,14 +71,18 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     root, out = options.root, options.out
     previous = read_check(root, out)
     before = stamps_now(root, options.today)  # before the check reads the files
-    large = worker_count(len(before.records)) > 1
+    # A whole check of a large registry runs in a process of its own (see _check_elsewhere);
+    # checking a few changed records again is quicker here.
+    elsewhere = worker_count(len(before.records)) > 1 and (
+        previous is None or isinstance(changed_records(previous, before), str)
+    )
     # Forked now, while this process is small: see PageWorkers.
     with contextlib.ExitStack() as processes:
         workers = processes.enter_context(
             PageWorkers.started(worker_count(len(before.records)) - 1)
         )
         # The same checks as `socialreg validate`, keeping the public part of each record.
-        if large:
+        if elsewhere:
             checked = _check_elsewhere(options, previous, before, processes)
         else:
             checked = _check(options, previous, before)
