@@ -124,7 +124,7 @@ class _Block:
         if not content:
             return None
         block_indent = content[0][1]
-        if any(indent < block_indent for _, indent in content):
+        if min(indent for _, indent in content) < block_indent:
             return UNSURE  # not one block: the parser knows better
         tops = [number for number, indent in content if indent == block_indent]
         text_of = {number: self.lines[number][block_indent:] for number in tops}
