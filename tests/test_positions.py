@@ -124,3 +124,25 @@ def test_generated_block_yaml_agrees_with_the_parser(text: str) -> None:
     for path, position in _careful(document).items():
         found = find_position(text, path)
         assert found is UNSURE or found == position, (path, found, position, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\r\nb: 2\n",
+        "a:\t1\n",
+        "a: \x85b\n",
+        "a: \u2028b\n",
+        "a: \u2029b\n",
+        "\ufeffa: 1\n",
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a:\n  <<: {b: 1}\n",
+        "---\na: 1\n",
+        "a: 1\n...\n",
+        "%YAML 1.2\n---\na: 1\n",
+        "a: 1\n---\nb: 2\n",
+    ],
+)
+def test_text_that_is_not_plain_block_yaml_is_left_to_the_parser(text: str) -> None:
+    assert find_position(text, ("a",)) is UNSURE
