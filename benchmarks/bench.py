@@ -2,7 +2,7 @@
 
     python benchmarks/bench.py [--accounts 10000] [--campaigns 2000] [--large 50000]
                                [--largest 100000] [--repeat 3] [--scenario NAME ...]
-                               [--code DIR] [--skip-check-jsonschema]
+                               [--before DIR] [--timeout S] [--skip-check-jsonschema]
     python benchmarks/bench.py --only NAME     (one of the older site measurements)
 
 Each scenario (see SCENARIOS) makes its repository (`scenarios.py`), runs one socialreg command
@@ -15,8 +15,9 @@ run, on the same files, it measures:
   record files, scaled to all of them per file (on the one file itself, for one-file checks).
 
 Times are wall-clock seconds of whole commands, start-up included. Memory is the peak of the
-proportional set size summed over the command's process tree (`process_tree.py`). `--code DIR`
-runs another checkout's `tools/` (for the "before" figures of a change) with this script.
+proportional set size summed over the command's process tree (`process_tree.py`). `--before DIR`
+also runs another checkout's `tools/` on the same repositories, right before this checkout's
+run of each scenario, so that both meet the same machine (the "before" figures of a change).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import dataclasses
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -63,6 +63,7 @@ class Scenario:
     before_each: Callable[[Path, int], None] | None = None  # before each timed run
     repeat: bool = True  # False for the large repositories: one run
     compare: bool = True  # False where check-jsonschema does nothing alike (building the site)
+    warm_up: bool = False  # one untimed run first, by the same code (fills caches, builds)
     goal: str = ""
     exit_codes: tuple[int, ...] = (0,)
 
@@ -100,11 +101,6 @@ def _no_cache(root: Path, run: int) -> None:
     shutil.rmtree(root / ".socialreg-cache", ignore_errors=True)
 
 
-def _warm_cache(root: Path, run: int) -> None:
-    if run == 0:  # the run before the first timed one fills the cache
-        subprocess.run(_socialreg(_one_file(root)), cwd=root, capture_output=True, check=False)
-
-
 def _build_new(root: Path) -> list[str]:
     return ["build", "--out", str(root.parent / f"{root.name}-site-new")]
 
@@ -118,9 +114,7 @@ def _build_over(root: Path) -> list[str]:
 
 
 def _change_one_record(root: Path, run: int) -> None:
-    """Build once (before the first run), then change one account's purpose for each run."""
-    if run == 0:
-        subprocess.run(_socialreg(_build_over(root)), cwd=root, capture_output=True, check=True)
+    """Change one account's purpose before each run (after the untimed first build)."""
     account = scenarios.changed_account(root)
     text = account.read_text(encoding="utf-8")
     account.write_text(
@@ -177,6 +171,7 @@ SCENARIOS: list[Scenario] = [
         _clean,
         _build_over,
         before_each=_change_one_record,
+        warm_up=True,
         compare=False,
         goal="< 3 s",
     ),
@@ -185,7 +180,7 @@ SCENARIOS: list[Scenario] = [
         _large,
         _one_file,
         floor_files=_one_file_only,
-        before_each=_warm_cache,
+        warm_up=True,
         goal="< 0.5 s",
     ),
     Scenario(
@@ -214,25 +209,25 @@ SCENARIOS: list[Scenario] = [
     ),
 ]
 
-_CODE: Path | None = None  # --code: another checkout's tools/
-
 
 def _socialreg(arguments: list[str]) -> list[str]:
     return [sys.executable, "-m", "socialreg", *arguments]
 
 
-def _environment() -> dict[str, str]:
+def _environment(code: Path | None) -> dict[str, str]:
     environment = {**os.environ, "SOCIALREG_TODAY": scenarios.TODAY}
-    if _CODE is not None:
-        environment["PYTHONPATH"] = str(_CODE)
+    if code is not None:  # another checkout's tools/ first on the path
+        environment["PYTHONPATH"] = str(code)
     return environment
 
 
 @dataclasses.dataclass
 class Row:
     name: str
+    code: str  # "now", or "before" for the checkout given with --before
     files: int
     seconds: float
+    timed_out: bool
     peak_mb: float
     findings: str
     floor_seconds: float
@@ -241,36 +236,67 @@ class Row:
     goal: str
 
 
-def measure(scenario: Scenario, root: Path, repeat: int, skip_theirs: bool) -> Row:
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """What a scenario is compared with, measured once for all the code measured."""
+
+    files: int
+    floor_seconds: float
+    theirs_seconds: float | None
+    theirs_scaled: bool
+
+
+def reference(scenario: Scenario, root: Path, repeat: int, skip_theirs: bool) -> Reference:
+    files = scenario.floor_files(root)
+    floor = _floor(files, root, repeat if scenario.repeat else 1)
+    skip = skip_theirs or not scenario.compare
+    theirs, scaled = (None, False) if skip else _check_jsonschema(files, root)
+    return Reference(len(files), floor, theirs, scaled)
+
+
+def measure(
+    scenario: Scenario,
+    root: Path,
+    repeat: int,
+    compared: Reference,
+    code: tuple[str, Path | None],
+    timeout: float,
+) -> Row:
+    """The fastest of `repeat` runs of the scenario's command by `code` (label, tools/)."""
+    label, tools = code
     runs = repeat if scenario.repeat else 1
     best: Measured | None = None
+    peak = 0
+    if scenario.warm_up:
+        run_measured(_socialreg(scenario.command(root)), root, _environment(tools), timeout)
     for run in range(runs):
         if scenario.before_each is not None:
             scenario.before_each(root, run)
-        measured = run_measured(_socialreg(scenario.command(root)), root, _environment())
+        command = _socialreg(scenario.command(root))
+        measured = run_measured(command, root, _environment(tools), timeout)
+        peak = max(peak, measured.peak_pss_bytes)
+        if measured.returncode is None:
+            best = measured
+            break  # stopped at the timeout: once is enough
         if measured.returncode not in scenario.exit_codes:
             raise SystemExit(
-                f"{scenario.name}: exited {measured.returncode}:\n"
+                f"{scenario.name} ({label}): exited {measured.returncode}:\n"
                 f"{measured.stdout[-1500:]}{measured.stderr[-1500:]}"
             )
         if best is None or measured.seconds < best.seconds:
-            best = dataclasses.replace(measured, peak_pss_bytes=max(
-                measured.peak_pss_bytes, best.peak_pss_bytes if best else 0
-            ))  # fmt: skip
+            best = measured
     assert best is not None
-    files = scenario.floor_files(root)
-    floor = _floor(files, root, runs)
-    skip = skip_theirs or not scenario.compare
-    theirs, scaled = (None, False) if skip else _check_jsonschema(files, root)
     return Row(
         scenario.name,
-        len(files),
+        label,
+        compared.files,
         best.seconds,
-        best.peak_pss_bytes / MB,
-        _findings(best.stdout),
-        floor,
-        theirs,
-        scaled,
+        best.returncode is None,
+        peak / MB,
+        "" if best.returncode is None else _findings(best.stdout),
+        compared.floor_seconds,
+        compared.theirs_seconds,
+        compared.theirs_scaled,
         scenario.goal,
     )
 
@@ -316,17 +342,18 @@ def _check_jsonschema(files: list[Path], root: Path) -> tuple[float | None, bool
 def print_table(rows: list[Row], title: str) -> None:
     print(f"\n{title}\n")
     print(
-        "| Scenario | Files | socialreg | Peak memory (tree PSS) | × floor | "
+        "| Scenario | Code | Files | socialreg | Peak memory (tree PSS) | × floor | "
         "check-jsonschema | socialreg faster | Findings | Goal |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|---|")
     for row in rows:
         theirs = "—" if row.theirs_seconds is None else f"{row.theirs_seconds:.2f} s"
         if row.theirs_scaled:
             theirs += "*"
         faster = "—" if row.theirs_seconds is None else f"{row.theirs_seconds / row.seconds:.1f}×"
+        seconds = f"> {row.seconds:.0f} s (stopped)" if row.timed_out else f"{row.seconds:.2f} s"
         print(
-            f"| {row.name} | {row.files:,} | {row.seconds:.2f} s | {row.peak_mb:,.0f} MB | "
+            f"| {row.name} | {row.code} | {row.files:,} | {seconds} | {row.peak_mb:,.0f} MB | "
             f"{row.seconds / row.floor_seconds:.2f} (floor {row.floor_seconds:.2f} s) | "
             f"{theirs} | {faster} | {row.findings} | {row.goal} |"
         )
@@ -345,7 +372,6 @@ MEASUREMENTS = {
 
 
 def main() -> None:
-    global _CODE
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -356,12 +382,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scenario", action="append", help="Run the scenarios whose name "
                         "contains this text (repeatable).")  # fmt: skip
-    parser.add_argument("--code", type=Path, help="Measure the socialreg in DIR/tools instead.")
+    parser.add_argument("--before", type=Path, help="Also measure the checkout in DIR (its "
+                        "tools/), side by side with this one, labelled before.")  # fmt: skip
+    parser.add_argument("--timeout", type=float, default=900, help="Stop a socialreg run "
+                        "after this many seconds (default 900).")  # fmt: skip
     parser.add_argument("--workdir", type=Path, help="Keep the repositories here (reused).")
     parser.add_argument("--only", choices=sorted(MEASUREMENTS), action="append")
     parser.add_argument("--skip-check-jsonschema", action="store_true")
+    parser.add_argument("--prepare", action="store_true", help="Only make the repositories.")
     arguments = parser.parse_args()
-    _CODE = None if arguments.code is None else arguments.code.resolve() / "tools"
     workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="socialreg-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
@@ -384,6 +413,9 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
         for scenario in SCENARIOS
         if not arguments.scenario or any(text in scenario.name for text in arguments.scenario)
     ]
+    codes: list[tuple[str, Path | None]] = [("now", None)]
+    if arguments.before is not None:
+        codes.insert(0, ("before", arguments.before.resolve() / "tools"))
     rows = []
     for scenario in chosen:
         key, make, accounts, campaigns = scenario.repository(sizes)
@@ -391,17 +423,22 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
         if not (root / "org").is_dir():
             shutil.rmtree(root, ignore_errors=True)
             make(root, accounts, campaigns)
+        if arguments.prepare:
+            continue
         name = f"{scenario.name} ({accounts:,} accounts + {campaigns:,} campaigns)"
-        row = measure(dataclasses.replace(scenario, name=name), root, arguments.repeat,
-                      arguments.skip_check_jsonschema)  # fmt: skip
-        print(
-            f"{row.name}: {row.seconds:.2f} s, {row.peak_mb:,.0f} MB, "
-            f"floor {row.floor_seconds:.2f} s, {row.findings}",
-            flush=True,
-        )
-        rows.append(row)
-    code = "this checkout" if _CODE is None else str(_CODE.parent)
-    print_table(rows, f"socialreg ({code}), {os.cpu_count()} cores, best of {arguments.repeat}")
+        scenario = dataclasses.replace(scenario, name=name)
+        compared = reference(scenario, root, arguments.repeat, arguments.skip_check_jsonschema)
+        for code in codes:
+            row = measure(scenario, root, arguments.repeat, compared, code, arguments.timeout)
+            print(
+                f"{row.name} [{row.code}]: {row.seconds:.2f} s, {row.peak_mb:,.0f} MB, "
+                f"floor {row.floor_seconds:.2f} s, {row.findings}",
+                flush=True,
+            )
+            rows.append(row)
+    if arguments.prepare:
+        return
+    print_table(rows, f"socialreg, {os.cpu_count()} cores, best of {arguments.repeat}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ commands measured here, whose memory grows for seconds, that is well inside the 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -24,15 +25,19 @@ SAMPLE_SECONDS = 0.02
 class Measured:
     seconds: float
     peak_pss_bytes: int  # 0 where /proc has no smaps_rollup (not Linux)
-    returncode: int
+    returncode: int | None  # None: stopped at the timeout
     stdout: str
     stderr: str
 
 
 def run_measured(
-    command: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None
+    command: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> Measured:
-    """Run `command` in `cwd`, its output captured; time it and sample its tree's PSS."""
+    """Run `command` in `cwd`, its output captured; time it and sample its tree's PSS. After
+    `timeout` seconds the whole tree is stopped and the return code is None."""
     start = time.perf_counter()
     process = subprocess.Popen(
         list(command),
@@ -41,6 +46,7 @@ def run_measured(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # a group of its own, to stop its workers too
     )
     peak = 0
     done = threading.Event()
@@ -53,11 +59,17 @@ def run_measured(
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    stdout, stderr = process.communicate()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+        returncode: int | None = process.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        returncode = None
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    return Measured(seconds, peak, process.returncode, stdout, stderr)
+    return Measured(seconds, peak, returncode, stdout, stderr)
 
 
 def tree_pss(pid: int) -> int:

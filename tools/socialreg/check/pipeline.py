@@ -7,16 +7,19 @@
 Every command that reads a repository comes through here: `validate` and `build` with the
 rules (`check_repository`), the audit and the request wizard without them (`load_repository`).
 
-A large run does the same steps in forked workers (`socialreg.parallel`), in two phases, so that
-full records never cross a process boundary (sending 10,000 parsed records back costs more than
-parsing them):
+A large run does the same steps in forked workers (`socialreg.parallel`), so that neither full
+records nor the index cross a process boundary (sending 10,000 parsed records back costs more
+than parsing them), and no process holds every record (100,000 records took 3.9 GB so):
 
-1. each worker loads and schema-checks its share of the files, keeps the records, and sends
-   back only their index entries and findings;
-2. the parent, which read the org/ files meanwhile, builds the index of the whole repository,
-   sends it to every worker, and each worker runs the rules on its own records against it.
+1. each worker loads and schema-checks its share of the files and, once the parent has sent
+   it the org/ files (read meanwhile), runs each record's own rules as soon as it is loaded,
+   then lets the record go; it sends back, in batches, index entries, which hold every key
+   the rules comparing records read (`check.engine.RecordChecker`);
+2. the parent builds the index of the whole repository and runs the rules that compare
+   records, and the waivers, on each record as its index entry has it; a finding's line is
+   read from the file again (`load.documents.DetachedDocument`).
 
-A small run does both phases in this process. Either way the findings are the same.
+A small run does all of it in this process. Either way the findings are the same.
 """
 
 from __future__ import annotations
