@@ -85,6 +85,7 @@ __all__ = [
     "ValidateOptions",
     "WorkerError",
     "check_at_base",
+    "check_changed",
     "check_repository",
     "load_repository",
     "validate",
@@ -192,6 +193,40 @@ def check_at_base(
             *run_repository_rules(repository, today, None),
             *run_record_rules(repository, today, None),
         ]
+
+
+def check_changed(
+    root: Path,
+    jobs: list[Job],
+    context: list[RecordSummary],
+    today: datetime.date,
+    publish: Publish | None = None,
+) -> tuple[CheckResult, list[RecordSummary]]:
+    """Check the records of `jobs` in full against an index of the others given as `context`
+    (for check.incremental, which knows they have not changed since it stored them).
+
+    Like `check_repository` with `only`, but the other records are never read: not even their
+    stamps. Returns the result (org/ findings and the whole-repository rules included) and the
+    index entries of the records checked, so the caller can tell whether they changed.
+    """
+    repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
+    repository.checked_in_full = len(jobs)
+    with collector_paused():
+        load_org_files(repository)
+        entries = _load_records(repository, jobs)
+        checked = {summary.path for summary, _ in entries}
+        build_index(
+            repository,
+            entries + [(summary, False) for summary in context if summary.path not in checked],
+        )
+        findings = [
+            *repository.findings,
+            *run_repository_rules(repository, today, None),
+            *run_record_rules(repository, today, None),
+        ]
+        published = _published(repository.records, publish)
+    result = CheckResult(_unique(findings), repository.files_checked, repository, published)
+    return result, [summary for summary, _ in entries]
 
 
 def load_repository(root: Path, only: Iterable[str] | None = None) -> Repository:

@@ -9,20 +9,41 @@ site then shows what it can and leaves out addresses that are not plain https.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from socialreg.check import publishable
-from socialreg.check.pipeline import check_repository
-from socialreg.check.schemas import SchemaError
+from socialreg.check.incremental import (
+    Snapshot,
+    Stamps,
+    changed_records,
+    check_again,
+    snapshot_of,
+    stamps_now,
+)
+from socialreg.check.pipeline import CheckResult, check_repository
+from socialreg.check.schemas import SchemaError, SchemaSet
 from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
-from socialreg.registry_site.build import BuildResult, SiteError, build_site
+from socialreg.load.model import Repository
+from socialreg.parallel import Channel, WorkerError, forked_workers, worker_count
+from socialreg.registry_site.build import (
+    BuildResult,
+    PageWorkers,
+    SiteError,
+    page_context,
+    published_registry_or_error,
+    write_site,
+)
+from socialreg.registry_site.build_manifest import read_check, read_pages, write_check, write_pages
 from socialreg.registry_site.model import public_part
 from socialreg.reporters import Report
 from socialreg.reporters.text import render as text_report
@@ -42,35 +63,172 @@ class BuildOptions:
 
 
 def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
-    """Validate, then build unless there are errors (or --force). Returns the exit code."""
-    try:
+    """Validate, then build unless there are errors (or --force). Returns the exit code.
+
+    A build over an earlier build into the same folder checks again only the records that
+    changed and renders again only the pages that depend on them (registry_site/build_manifest.py).
+    """
+    root, out = options.root, options.out
+    previous = read_check(root, out)
+    before = stamps_now(root, options.today)  # before the check reads the files
+    # A whole check of a large registry runs in a process of its own (see _check_elsewhere);
+    # checking a few changed records again is quicker here.
+    elsewhere = worker_count(len(before.records)) > 1 and (
+        previous is None or isinstance(changed_records(previous, before), str)
+    )
+    # Forked now, while this process is small: see PageWorkers.
+    with contextlib.ExitStack() as processes:
+        workers = processes.enter_context(
+            PageWorkers.started(worker_count(len(before.records)) - 1)
+        )
         # The same checks as `socialreg validate`, keeping the public part of each record.
-        checked = check_repository(options.root, None, options.today, publish=public_part)
+        if elsewhere:
+            checked = _check_elsewhere(options, previous, before, processes)
+        else:
+            checked = _check(options, previous, before)
+        findings: list[Finding] = sorted_findings(checked.findings)
+        summary = Summary.of(findings, checked.files)
+        stopping = publishable.blocking(findings)
+        if stopping:
+            sys.stderr.write(text_report(Report(stopping, Summary.of(stopping, summary.files))))
+            if not options.force:
+                sys.stderr.write(
+                    "The site was not built, because these records cannot be read or do not "
+                    "match the record format. Fix the errors above, or build a preview anyway "
+                    "with --force.\n"
+                )
+                return 1, None
+            sys.stderr.write("Building anyway, because of --force. Do not publish this site.\n")
+        note = publishable.attention_note(Report(findings, summary))
+        if note is not None:
+            sys.stderr.write(note + "\n")
+        repository = checked.repository
+        del checked, findings
+        try:
+            registry = published_registry_or_error(repository, options.today, options.generated)
+            del repository  # the site is made from the registry alone
+            context, pages = read_pages(root, out)
+            result = write_site(
+                registry, out, pages if context == page_context(registry) else None, workers
+            )
+        except SiteError as error:
+            raise CannotBuild(str(error)) from error
+    write_pages(root, out, result.page_context, result.page_states)
+    return 0, result
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What the build keeps of the check: the findings, and the repository the site is made
+    from (the org/ files and the public part of each record; no index)."""
+
+    findings: list[Finding]
+    files: int
+    repository: Repository
+
+
+def _check(
+    options: BuildOptions,
+    previous: Snapshot | None,
+    before: Stamps,
+    stored: list[Callable[[], None]] | None = None,
+) -> _Checked:
+    """The check of every record, and its snapshot stored for the next build (or, with
+    `stored`, a function that stores it, appended there, to call once the result is sent).
+
+    With the snapshot of the last build, only the records that changed are checked again,
+    when that gives what a whole check gives (check/incremental.py says when it does not).
+    """
+    root, today = options.root, options.today
+    try:
+        checked, snapshot = _checked(root, today, previous, before)
     except SchemaError as error:
         raise InternalError(f"the schemas cannot be used: {error}") from error
-    findings: list[Finding] = sorted_findings(checked.findings)
-    summary = Summary.of(findings, checked.files_checked)
-    repository = checked.repository
-    repository.records = checked.published
-    stopping = publishable.blocking(findings)
-    if stopping:
-        sys.stderr.write(text_report(Report(stopping, Summary.of(stopping, summary.files))))
-        if not options.force:
-            sys.stderr.write(
-                "The site was not built, because these records cannot be read or do not match "
-                "the record format. Fix the errors above, or build a preview anyway with "
-                "--force.\n"
-            )
-            return 1, None
-        sys.stderr.write("Building anyway, because of --force. Do not publish this site.\n")
-    note = publishable.attention_note(Report(findings, summary))
-    if note is not None:
-        sys.stderr.write(note + "\n")
+    store: Callable[[], None] = _nothing
+    if not publishable.blocking(checked.findings):
+        store = functools.partial(write_check, root, options.out, snapshot)
+    elif options.force:  # what could not be read is in no snapshot
+        store = functools.partial(write_check, root, options.out, None)
+    # else the site is not built, and the last build's snapshot still describes it
+    if stored is None:
+        store()
+    else:
+        stored.append(store)
+    repository = Repository(
+        root=root,
+        schemas=checked.repository.schemas,
+        organization=checked.repository.organization,
+        units=checked.repository.units,
+        policy=checked.repository.policy,
+        records=checked.published,
+    )
+    return _Checked(checked.findings, checked.files_checked, repository)
+
+
+def _nothing() -> None:
+    pass
+
+
+def _check_elsewhere(
+    options: BuildOptions,
+    previous: Snapshot | None,
+    before: Stamps,
+    processes: contextlib.ExitStack,
+) -> _Checked:
+    """`_check` in a forked process, for a large registry; leaving `processes` ends it.
+
+    The check's memory (its index, what each record keeps for the rules that compare records,
+    Python's free lists) is not given back to the system when the check is done, and the
+    pages were rendered on top of it: at 50,000 accounts, half a gigabyte. A process that
+    ends gives everything back; this one receives only the findings and the public parts.
+    The process stores the snapshot for the next build after it has sent them, while this
+    one goes on to the pages.
+    """
+
+    def check_and_send(channel: Channel, _: object) -> None:
+        stored: list[Callable[[], None]] = []
+        try:
+            checked = _check(options, previous, before, stored)
+        except InternalError as error:
+            channel.send(("error", str(error)))
+            return
+        repository = checked.repository
+        org_files = (repository.organization, repository.units, repository.policy)
+        channel.send(("checked", (checked.findings, checked.files, org_files, repository.records)))
+        for store in stored:
+            store()
+
+    channels = processes.enter_context(forked_workers([None], check_and_send))
     try:
-        result = build_site(repository, options.out, options.today, options.generated)
-    except SiteError as error:
-        raise CannotBuild(str(error)) from error
-    return 0, result
+        kind, answer = channels[0].receive()
+    except WorkerError as error:
+        raise InternalError(f"the check failed: {error}") from error
+    if kind == "error":
+        raise InternalError(answer)
+    findings, files, (organization, units, policy), published = answer
+    root = options.root
+    repository = Repository(
+        root=root,
+        schemas=SchemaSet(root / "schemas"),
+        organization=organization,
+        units=units,
+        policy=policy,
+        records=published,
+    )
+    return _Checked(findings, files, repository)
+
+
+def _checked(
+    root: Path, today: datetime.date, previous: Snapshot | None, before: Stamps
+) -> tuple[CheckResult, Snapshot | None]:
+    """The check, from the last build's snapshot when it can be, and its new snapshot."""
+    if previous is not None:
+        again = check_again(root, previous, before, today, public_part)
+        if not isinstance(again, str):
+            return again
+        # else `again` says why the whole repository is checked after all.
+    checked = check_repository(root, None, today, publish=public_part)
+    return checked, snapshot_of(checked, before)
 
 
 def describe(result: BuildResult) -> str:

@@ -28,10 +28,13 @@ linking to itself in the other languages. Shared by every language:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
+import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,9 +44,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
+from socialreg.check.incremental import tool_fingerprint
 from socialreg.load.model import Repository
 from socialreg.parallel import Channel, WorkerError, forked_workers, interleaved, worker_count
 from socialreg.registry_site import identity_proofs
+from socialreg.registry_site.build_manifest import PageStates
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
 from socialreg.registry_site.i18n import Translator
 from socialreg.registry_site.identity import DEFAULT_ACCENT, IdentityError
@@ -51,7 +56,12 @@ from socialreg.registry_site.identity_strings import identity_strings
 from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
 from socialreg.registry_site.platform_icons import icon_path, icon_svg
 from socialreg.registry_site.search_index import INDEX_FILE, search_index
-from socialreg.registry_site.verify_data import hosts_of, identity_script, verify_shards
+from socialreg.registry_site.verify_data import (
+    hosts_of,
+    identity_script,
+    shard_count,
+    verify_shards,
+)
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"
@@ -79,6 +89,9 @@ class BuildResult:
     campaigns: int
     # For the maintainers: what the organisation's domains must publish (identity_proofs).
     identity_proofs: tuple[str, ...] = ()
+    # What each page that can be skipped next time was rendered from (build_manifest.py).
+    page_context: str = ""
+    page_states: PageStates = dataclasses.field(default_factory=dict)
 
 
 def _environment() -> jinja2.Environment:
@@ -117,37 +130,82 @@ class _Output:
     build did not write (an account that was renamed, say). Creating and deleting ten thousand
     files costs more than rendering them on many file systems, and unchanged files keep their
     dates, which helps anyone who syncs the folder to a web server.
+
+    With the page states of the last build into the folder (`previous`), a page whose inputs
+    have the same digest as then, and whose file is still the one written then (same size and
+    modification time), is not rendered at all (`unchanged`). Paths are relative to `out`.
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(
+        self, out: Path, previous: PageStates | None = None, fresh: bool | None = None
+    ) -> None:
         self.out = out
-        self.written: set[Path] = set()
-        self.folders: set[Path] = {out}
+        self.previous = previous or {}
+        self.written: set[str] = set()
+        self.folders: set[str] = {""}
+        self.page_states: PageStates = {}
+        # Nothing to compare with or to remove in a new, empty folder (a build in CI).
+        self.fresh = not os.listdir(out) if fresh is None else fresh
 
-    def write(self, relative: str, content: str | bytes) -> None:
-        path = self.out / relative
+    def write(self, relative: str, content: str | bytes, digest: str | None = None) -> None:
+        path = f"{self.out}/{relative}"
         data = content.encode("utf-8") if isinstance(content, str) else content
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-        self.written.add(path)
+        folder = os.path.dirname(relative)
+        if folder not in self.folders:
+            os.makedirs(f"{self.out}/{folder}", exist_ok=True)
+            self.folders.add(folder)
+        self.written.add(relative)
+        if not self.fresh and self._holds(path, data):
+            pass
+        else:
+            with open(path, "wb") as file:
+                file.write(data)
+        if digest is not None:
+            status = os.stat(path)
+            self.page_states[relative] = [digest, status.st_size, status.st_mtime_ns]
+
+    @staticmethod
+    def _holds(path: str, data: bytes) -> bool:
         try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                return
+            if os.stat(path).st_size != len(data):
+                return False
+            with open(path, "rb") as file:
+                return file.read() == data
         except OSError:
-            pass  # not there yet
-        path.write_bytes(data)
+            return False  # not there yet
+
+    def unchanged(self, relative: str, digest: str) -> bool:
+        """Whether the page at `relative` was rendered from inputs with this digest and is
+        still as written then; if so, it is kept as this build's own."""
+        state = self.previous.get(relative)
+        if not isinstance(state, list) or len(state) != 3 or state[0] != digest:
+            return False
+        try:
+            status = os.stat(f"{self.out}/{relative}")
+        except OSError:
+            return False
+        if [status.st_size, status.st_mtime_ns] != state[1:]:
+            return False
+        self.written.add(relative)
+        self.folders.add(os.path.dirname(relative))
+        self.page_states[relative] = state
+        return True
 
     def remove_the_rest(self) -> None:
         """Delete files and folders of an earlier build that this build did not write."""
-        for folder, subfolders, files in os.walk(self.out, topdown=False):
-            here = Path(folder)
+        if self.fresh:
+            return
+        out = str(self.out)
+        for folder, subfolders, files in os.walk(out, topdown=False):
+            relative = os.path.relpath(folder, out)
+            prefix = "" if relative == "." else relative + "/"
             for name in files:
-                if here / name not in self.written:
-                    (here / name).unlink()
+                if prefix + name not in self.written:
+                    os.unlink(os.path.join(folder, name))
             for name in subfolders:
-                if here / name not in self.folders and not any((here / name).iterdir()):
-                    (here / name).rmdir()
+                here = os.path.join(folder, name)
+                if prefix + name not in self.folders and not os.listdir(here):
+                    os.rmdir(here)
 
 
 def build_site(
@@ -157,31 +215,55 @@ def build_site(
     generated: datetime.datetime | None = None,
 ) -> BuildResult:
     """Write the site for `repository` into `out` and say what was written."""
+    return write_site(published_registry_or_error(repository, today, generated), out)
+
+
+def published_registry_or_error(
+    repository: Repository, today: datetime.date, generated: datetime.datetime | None = None
+) -> Registry:
+    """What the site shows of `repository` (model.py); SiteError for a logo or colour it
+    refuses. Without `generated`, the site says it was made now."""
     if generated is None:
         generated = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     try:
-        registry = published_registry(repository, today, generated)
+        return published_registry(repository, today, generated)
     except IdentityError as error:
         raise SiteError(str(error)) from error
+
+
+def write_site(
+    registry: Registry,
+    out: Path,
+    previous: PageStates | None = None,
+    workers: PageWorkers | None = None,
+) -> BuildResult:
+    """Write the site of `registry` into `out`; with the page states of the last build into
+    `out` (made with the same `page_context`), pages whose inputs are unchanged are kept.
+
+    Account pages are rendered in `workers` too (or in processes forked now, for a large
+    registry): see PageWorkers.
+    """
     prepare_output(out)
-    output = _Output(out)
+    output = _Output(out, previous)
     output.write(MARKER, "This folder is built by `socialreg build` and replaced on every build.\n")
     site = _Site(registry, output)
-
-    # Account pages are most of the work; other processes start on them while this one
-    # writes the other pages and the exports, then its own share of accounts.
-    mine, wait_for_the_others = _in_other_processes(site.account_pages, registry.accounts)
-
-    for language in site.languages:
-        site.language_pages(language)
-    site.shared_files()
-    site.account_pages(mine)
-    wait_for_the_others()
-    # The other processes wrote their pages; they are this build's too, so keep them.
-    for language in site.languages:
-        for account in registry.accounts:
-            output.written.add(out / (language.prefix + account.page))
-            output.folders.add((out / (language.prefix + account.page)).parent)
+    # Only the accounts whose pages changed are rendered; the pages of the others are kept.
+    pending = site.stale(registry.accounts) if output.previous else registry.accounts
+    with contextlib.ExitStack() as stack:
+        if workers is None:
+            workers = stack.enter_context(PageWorkers.started(worker_count(len(pending)) - 1))
+        # Account pages are most of the work; other processes start on them while this one
+        # writes the other pages and the exports, then its own share of accounts.
+        mine, wait_for_the_others = workers.render(registry, pending, output)
+        for language in site.languages:
+            site.language_pages(language)
+        site.shared_files()
+        site.account_pages(mine)
+        for written, states in wait_for_the_others():
+            # The other processes wrote their pages; they are this build's too, so keep them.
+            output.written.update(written)
+            output.folders.update(os.path.dirname(relative) for relative in written)
+            output.page_states.update(states)
     output.remove_the_rest()
     official = registry.official_accounts
     return BuildResult(
@@ -194,7 +276,124 @@ def build_site(
         identity_proofs=tuple(
             proof.describe() for proof in identity_proofs.bluesky_proofs(registry)
         ),
+        page_context=page_context(registry),
+        page_states=output.page_states,
     )
+
+
+class PageWorkers:
+    """Processes that render account pages, best forked before the check, while this process
+    is still small.
+
+    Ten thousand account pages are most of a build's time, and each stands alone, so other
+    processes render most of them. A process forked after the check shares this process's
+    memory and copies every part of it that it touches: at 50,000 accounts that added hundreds
+    of megabytes. A process forked first holds only what it is sent: the site's settings and
+    its share of the accounts, as plain tuples (pickled as dataclasses, they take seconds).
+    """
+
+    def __init__(self, channels: list[Channel]) -> None:
+        self._channels = channels
+
+    @classmethod
+    @contextlib.contextmanager
+    def started(cls, count: int) -> Iterator[PageWorkers]:
+        """`count` processes (none for 0), waiting for `render`; leaving the block ends them."""
+        if count <= 0:
+            yield cls([])
+            return
+        with forked_workers(range(count), _render_when_asked) as channels:
+            workers = cls(channels)
+            try:
+                yield workers
+            finally:
+                workers._release()
+
+    def render(
+        self, registry: Registry, accounts: list[Account], output: _Output
+    ) -> tuple[list[Account], Callable[[], list[tuple[set[str], PageStates]]]]:
+        """Send the processes their shares of `accounts`. Returns the accounts left for this
+        process (which also writes everything else: see `_own_share`) and a function that
+        waits for the others and returns what each wrote: the paths, and the states of the
+        pages (for the next build)."""
+        channels, self._channels = self._channels, []
+        if not channels or worker_count(len(accounts)) == 1:
+            for channel in channels:
+                channel.send_bytes(pickle.dumps(None))
+            return list(accounts), lambda: []
+        every = _own_share(len(channels))
+        mine = list(accounts[0::every]) if every else []
+        theirs = [account for index, account in enumerate(accounts) if not every or index % every]
+        settings = dataclasses.replace(registry, accounts=[], campaigns=[], requested=[])
+        for channel, share in zip(channels, interleaved(theirs, len(channels)), strict=True):
+            rows = [tuple(getattr(account, name) for name in _ACCOUNT_FIELDS) for account in share]
+            task = (settings, rows, output.out, output.fresh)
+            channel.send_bytes(pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
+
+        def wait_for_the_others() -> list[tuple[set[str], PageStates]]:
+            try:
+                return [channel.receive() for channel in channels]
+            except WorkerError as error:
+                raise SiteError(f"writing the account pages failed: {error}") from error
+
+        return mine, wait_for_the_others
+
+    def _release(self) -> None:
+        """Tell the processes that were given nothing to do that there is nothing (a build that
+        stopped, or a rebuild with few pages to render)."""
+        for channel in self._channels:
+            with contextlib.suppress(OSError):
+                channel.send_bytes(pickle.dumps(None))
+        self._channels = []
+
+
+_ACCOUNT_FIELDS = tuple(field.name for field in dataclasses.fields(Account))
+# The pages and files besides the account pages (the list pages, the search index, the verify
+# shards, the exports) cost about 0.55 times what the account pages cost, measured at 10,000
+# accounts in two languages; both grow with the number of accounts. With one other process,
+# this one then renders every fourth account; with more, none.
+OTHER_WORK = 0.55
+
+
+def _own_share(workers: int) -> int:
+    """Every how many accounts this process renders itself, besides everything else, so that
+    it finishes with the `workers` (0: none)."""
+    share = (1 + OTHER_WORK) / (workers + 1) - OTHER_WORK
+    return round(1 / share) if share > 0.05 else 0
+
+
+def _render_when_asked(channel: Channel, number: int) -> None:
+    """A PageWorkers process: wait for a share of accounts, render their pages, say what was
+    written."""
+    task = pickle.loads(channel.receive_bytes())
+    if task is None:
+        return
+    settings, rows, out, fresh = task
+    accounts = [Account(*row) for row in rows]
+    output = _Output(out, fresh=fresh)
+    _Site(dataclasses.replace(settings, accounts=accounts), output).account_pages(accounts)
+    channel.send((output.written, output.page_states))
+
+
+def page_context(registry: Registry) -> str:
+    """The fingerprint of what every page depends on besides its own inputs: the tool (its
+    templates and interface texts) and everything in `registry` but the records (the site's
+    title, languages, logo, units, platforms, the day the pages say they were updated).
+
+    Pages rendered with another context are never kept (see `_Output.unchanged`).
+    """
+    settings = dataclasses.replace(
+        registry,
+        accounts=[],
+        campaigns=[],
+        requested=[],
+        generated=registry.generated.replace(hour=0, minute=0, second=0, microsecond=0),
+    )
+    return _digest(f"{tool_fingerprint()}\n{settings!r}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +423,12 @@ class _Site:
             status for status in OFFICIAL_STATUSES if any(a.status == status for a in self.official)
         ]
         self.list_pages = max(1, -(-len(self.official) // PAGE_SIZE))
-        self.shard_count, self.shards = verify_shards(registry)
+        # The verify page needs only the number of shards; shared_files writes them.
+        self.shard_count = shard_count(len(registry.accounts) + len(registry.requested))
         self.pages_written = 0
         self._shells: dict[tuple[str, str, str], _Shell] = {}
         self._common: dict[str, dict[str, Any]] = {}
+        self._digests: dict[int, str] = {}  # by the account object's identity
 
     def common(self, language: SiteLanguage) -> dict[str, Any]:
         values = self._common.get(language.code)
@@ -254,9 +455,21 @@ class _Site:
         title: str,
         current: str,
         root: str | None = None,
+        keep: bool = False,
         **values: Any,
     ) -> None:
-        """Render `template` as `target` (relative to the language's root) in `language`."""
+        """Render `template` as `target` (relative to the language's root) in `language`.
+
+        With `keep`, the page is made from these arguments and from what every page shares
+        (`page_context`) and nothing else; when the last build into the folder rendered it from
+        the same, it is kept as it is. Only pages whose templates read nothing else of the
+        registry may say so (tests/registry_site/test_incremental_build.py checks which).
+        """
+        digest = None
+        if keep:
+            digest = self.digest(template, target, title, current, root, values)
+            if self.output.unchanged(language.prefix + target, digest):
+                return
         if root is None:
             root = "../" * target.count("/")
         site_root = root + ("../" if language.prefix else "")
@@ -272,6 +485,7 @@ class _Site:
         self.output.write(
             language.prefix + target,
             shell.page(_titled(title, common["site_title"]), alternates, switch, main),
+            digest,
         )
 
     def _language_links(
@@ -308,18 +522,70 @@ class _Site:
         switch = f'<nav class="languages" aria-label="{label}"><ul>{"".join(items)}</ul></nav>'
         return "\n".join(alternates), switch
 
-    def account_pages(self, accounts: Sequence[Account]) -> None:
+    def account_pages(self, accounts: Iterable[Account]) -> _Output:
+        """Render the pages of `accounts` in every language; the output says what was written."""
         for account in accounts:
             for language in self.languages:
-                name = account.name_in(language.code)
-                self.page(
-                    language,
-                    "account.html",
-                    account.page,
-                    f"{name} ({account.platform_name})",
-                    "accounts" if account.official else "archive",
-                    a=account,
-                )
+                template, target, title, current = self._account_page(account, language)
+                self.page(language, template, target, title, current, keep=True, a=account)
+        return self.output
+
+    def stale(self, accounts: Iterable[Account]) -> list[Account]:
+        """The accounts with a page that the last build's cannot stand for (`page`); the pages
+        of the others are kept."""
+        found = []
+        for account in accounts:
+            kept = [
+                self.kept(language, *self._account_page(account, language), None, {"a": account})
+                for language in self.languages
+            ]
+            if not all(kept):
+                found.append(account)
+        return found
+
+    def _account_page(self, account: Account, language: SiteLanguage) -> tuple[str, str, str, str]:
+        name = account.name_in(language.code)
+        current = "accounts" if account.official else "archive"
+        return "account.html", account.page, f"{name} ({account.platform_name})", current
+
+    def digest(
+        self,
+        template: str,
+        target: str,
+        title: str,
+        current: str,
+        root: str | None,
+        values: dict[str, Any],
+    ) -> str:
+        """The digest of what a page is made from besides what every page shares."""
+        inputs = [template, target, title, current, root, *sorted(values.items())]
+        return _digest(self.fingerprint(inputs))
+
+    def kept(
+        self,
+        language: SiteLanguage,
+        template: str,
+        target: str,
+        title: str,
+        current: str,
+        root: str | None,
+        values: dict[str, Any],
+    ) -> bool:
+        """Whether the last build's page stands for this one (and is kept)."""
+        digest = self.digest(template, target, title, current, root, values)
+        return self.output.unchanged(language.prefix + target, digest)
+
+    def fingerprint(self, value: Any) -> str:
+        """`value` as text that changes whenever it does; an account, which appears on many
+        pages, is written out once and then stands for itself by its digest."""
+        if isinstance(value, Account):
+            found = self._digests.get(id(value))
+            if found is None:
+                found = self._digests[id(value)] = _digest(repr(value))
+            return found
+        if isinstance(value, list | tuple):
+            return "[" + ",".join(map(self.fingerprint, value)) + "]"
+        return repr(value)
 
     def in_name_order(self, language: str) -> list[Account]:
         """The official accounts by their name in `language` (a record may translate it)."""
@@ -369,6 +635,7 @@ class _Site:
                     f"list/{number}.html",
                     t("list_heading", page=number, pages=self.list_pages),
                     "accounts",
+                    keep=True,
                     **values,
                 )
         self.page(
@@ -425,7 +692,9 @@ class _Site:
         if logo is not None:
             output.write(logo.target, logo.source.read_bytes())
         output.write(registry_json.SCHEMA_FILE, (static / registry_json.SCHEMA_FILE).read_bytes())
-        for path, script in self.shards.items():
+        count, shards = verify_shards(registry)
+        assert count == self.shard_count
+        for path, script in shards.items():
             output.write(path, script)
         output.write("verify-identity.js", identity_script(registry))
         output.write(
@@ -443,42 +712,6 @@ class _Site:
 def _with_accent(css: bytes, accent: str) -> bytes:
     """The stylesheet with the organisation's accent colour (CSP forbids inline styles)."""
     return css.replace(f"--link: {DEFAULT_ACCENT};".encode(), f"--link: {accent};".encode(), 1)
-
-
-def _in_other_processes(
-    render: Callable[[Sequence[Account]], None], accounts: list[Account]
-) -> tuple[list[Account], Callable[[], None]]:
-    """Start rendering account pages in forked processes, for a large registry.
-
-    Each page stands alone, and ten thousand of them are most of a build's time. Returns the
-    accounts left for this process, which also writes everything else (about a quarter of
-    the work, so it keeps every fourth page), and a function that waits for the others.
-    """
-    processes = worker_count(len(accounts))
-    if processes == 1:
-        return accounts, lambda: None
-    mine = accounts[0::4]
-    theirs = [account for index, account in enumerate(accounts) if index % 4]
-
-    def render_share(channel: Channel, share: Sequence[Account]) -> None:
-        render(share)
-        channel.send(None)
-
-    # The workers run while this process writes; waiting for them leaves the block.
-    workers = contextlib.ExitStack()
-    channels = workers.enter_context(
-        forked_workers(interleaved(theirs, processes - 1), render_share)
-    )
-
-    def wait_for_the_others() -> None:
-        with workers:
-            try:
-                for channel in channels:
-                    channel.receive()
-            except WorkerError as error:
-                raise SiteError(f"writing the account pages failed: {error}") from error
-
-    return mine, wait_for_the_others
 
 
 def _titled(heading: str, site_title: str) -> str:

@@ -1,0 +1,330 @@
+"""Check again only the records that changed since the last whole check (`socialreg build`).
+
+`build` checks every record before it writes the site, and at ten thousand records that check
+takes seconds, although a merge usually changes one file. What a record's findings depend on is
+known:
+
+- its own file;
+- org/, schemas/, the tool itself and the day the check runs for;
+- for the rules that compare records (`compares_records`) and for an id used twice, the index
+  of the other records (their `RecordSummary`). Nothing else of another record reaches a
+  record's rules: in a parallel run a worker holds only its own share of the records
+  (check/pipeline.py), and check/differential.py relies on the same fact.
+
+So a `Snapshot` of a whole check keeps, for every record file, its stamp (size and modification
+time in nanoseconds, as load/index_cache.py), its findings, its index entry and the part the
+caller publishes. A later check with the snapshot (`check_again`):
+
+- gives up, and says why, when anything but the records changed (org/, schemas/, the tool's own
+  files, the day), or when a record file was added, removed or renamed: that changes the index,
+  and which untouched records then gain or lose a finding is each comparing rule's own business
+  (a second account with the same handle gives the first one a finding too);
+- otherwise checks in full the files whose stamp changed, against the stored index entries of
+  the others, and gives up when a changed record's index entry is not what it was: the index
+  changed, as above;
+- else the index is the index of the last check, every other record is the file it was, and
+  its findings and published part are those stored. Findings about org/ and the whole
+  repository are worked out again every time (they are cheap, and depend on the whole index).
+
+A snapshot is kept only of a check with no findings that stop the site: then every record was
+readable, matched its schema and had an id of its own, so every record is in the index exactly
+once (an id used twice keeps only one of its files there).
+
+The stamps include the modification time in nanoseconds, which a fresh checkout sets anew, so a
+snapshot committed to a repository (where CI builds the site) never matches its files.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from socialreg import __version__
+from socialreg.check.pipeline import CheckResult, Publish, check_changed
+from socialreg.check.publishable import blocking
+from socialreg.findings import Finding, Severity
+from socialreg.identity.keys import IdentityKeys
+from socialreg.load.discover import Job, plan_jobs, record_place
+from socialreg.load.documents import Document
+from socialreg.load.index_cache import Stamp, stamp
+from socialreg.load.model import Record, RecordKind, RecordSummary
+
+# The folders besides the records that a check reads.
+CONTEXT_FOLDERS = ("org", "schemas")
+# Above this share of changed records, the parallel whole check is faster than this one, which
+# runs in one process.
+MOST_RECORDS = 0.25
+RACY_NS = 2_000_000_000  # see _racy
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class RecordState:
+    """What one check found in one record file, and what it published of it."""
+
+    kind: RecordKind
+    stamp: Stamp
+    findings: tuple[Finding, ...]
+    entry: RecordSummary | None
+    published: Record | None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    context: str  # the fingerprint of everything but the records (`Stamps.context`)
+    taken_ns: int  # when the stamps were taken, before the check read the files
+    records: dict[str, RecordState]  # by path
+
+
+@dataclass(frozen=True, slots=True)
+class Stamps:
+    """The repository's files as they are before a check reads them. A file that changes
+    during the check then differs from its stamp next time, and is checked again."""
+
+    taken_ns: int
+    context: str  # the fingerprint of the tool, org/, schemas/ and the day
+    newest_context_ns: int  # the latest modification time among the tool, org/ and schemas/
+    records: dict[str, tuple[RecordKind, Stamp | None]]  # path -> kind, stamp
+
+
+def stamps_now(root: Path, today: datetime.date) -> Stamps:
+    taken = time.time_ns()
+    context: list[Any] = [__version__, today.isoformat(), *_tool_stamps()]
+    for folder in CONTEXT_FOLDERS:
+        context.extend(_stamps_below(root / folder, ()))
+    records = {job.path: (job.kind, stamp(f"{root}/{job.path}")) for job in plan_jobs(root, None)}
+    newest = max((mtime for _, _, mtime in context[2:]), default=0)
+    return Stamps(taken, _digest(context), newest, records)
+
+
+def tool_fingerprint() -> str:
+    """The tool's version and the stamps of its own files (code, templates, interface texts):
+    a new version, or a template edited in a checkout of the tool, changes every result."""
+    return _digest([__version__, *_tool_stamps()])
+
+
+@functools.cache
+def _tool_stamps() -> tuple[Any, ...]:
+    """[path, size, mtime_ns] of the tool's own files; they do not change while it runs."""
+    return tuple(_stamps_below(_PACKAGE, ("__pycache__",)))
+
+
+def _racy(mtime_ns: int, snapshot: Snapshot) -> bool:
+    """Whether a file changed so shortly before `snapshot` was taken that a later change might
+    have kept its stamp: file systems keep times in ticks (of up to two seconds), and a change
+    within the same tick that keeps the size keeps the stamp. Such a file is checked again."""
+    return mtime_ns >= snapshot.taken_ns - RACY_NS
+
+
+def snapshot_of(checked: CheckResult, before: Stamps) -> Snapshot | None:
+    """The snapshot of a whole check, or None when it cannot be relied on (see above)."""
+    if blocking(checked.findings):
+        return None
+    findings: dict[str, list[Finding]] = {}
+    for finding in checked.findings:
+        findings.setdefault(finding.path, []).append(finding)
+    entries = {
+        summary.path: summary
+        for by_id in checked.repository.index.values()
+        for summary in by_id.values()
+    }
+    published = {record.path: record for record in checked.published}
+    records = {}
+    for path, (kind, current) in before.records.items():
+        entry = entries.get(path)
+        if current is None or (entry is None and path.endswith(".yaml")):
+            return None  # gone during the check, or not indexed: a whole check next time
+        state = RecordState(
+            kind, current, tuple(findings.get(path, ())), entry, published.get(path)
+        )
+        if not _stored_exactly(state):
+            return None
+        records[path] = state
+    return Snapshot(before.context, before.taken_ns, records)
+
+
+def changed_records(previous: Snapshot, now: Stamps) -> list[str] | str:
+    """The record files that changed since `previous` (by their stamps, taken `now`), or why
+    `check_again` cannot start from `previous` at all."""
+    if now.context != previous.context or _racy(now.newest_context_ns, previous):
+        return "org/, schemas/, the tool or the day changed"
+    stamps = now.records
+    if stamps.keys() != previous.records.keys():
+        return "a record file was added, removed or renamed"
+    changed = [
+        path
+        for path, (_, current) in stamps.items()
+        if current is None or current != previous.records[path].stamp or _racy(current[1], previous)
+    ]
+    if len(changed) > MOST_RECORDS * len(stamps):
+        return "most records changed"
+    return changed
+
+
+def check_again(
+    root: Path, previous: Snapshot, now: Stamps, today: datetime.date, publish: Publish | None
+) -> tuple[CheckResult, Snapshot | None] | str:
+    """The whole check's result worked out from `previous` and the records that changed since
+    (`now`: the stamps taken before this check), with the new snapshot (None when it cannot be
+    stored); or, when that cannot be done safely, why not (the caller then checks everything).
+    """
+    changed = changed_records(previous, now)
+    if isinstance(changed, str):
+        return changed
+    stamps = now.records
+    changed_set = set(changed)
+    unchanged = {path: state for path, state in previous.records.items() if path not in changed_set}
+    jobs = [Job(path, stamps[path][0], True) for path in changed]
+    context_entries = [state.entry for state in unchanged.values() if state.entry is not None]
+    result, entries = check_changed(root, jobs, context_entries, today, publish)
+    new_entries = {summary.path: summary for summary in entries}
+    if any(new_entries.get(path) != previous.records[path].entry for path in changed):
+        return "a changed record's handle, address, name, unit, status or id changed"
+    return _merged(result, changed, unchanged, now, new_entries)
+
+
+def _merged(
+    result: CheckResult,
+    changed: list[str],
+    unchanged: dict[str, RecordState],
+    now: Stamps,
+    entries: dict[str, RecordSummary],
+) -> tuple[CheckResult, Snapshot | None]:
+    """The result of the changed records with the stored results of the others, and the new
+    snapshot (None when it cannot be stored)."""
+    findings: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        findings.setdefault(finding.path, []).append(finding)
+    published = {record.path: record for record in result.published}
+    records = dict(unchanged)
+    exact = True
+    for path in changed:
+        kind, current = now.records[path]
+        if current is None:  # removed while we looked: no stamp to trust next time
+            current = (-1, -1)
+        records[path] = RecordState(
+            kind, current, tuple(findings.get(path, ())), entries.get(path), published.get(path)
+        )
+        exact = exact and _stored_exactly(records[path])
+    all_findings = list(result.findings)
+    for state in unchanged.values():
+        all_findings.extend(state.findings)
+    files = result.files_checked + sum(1 for path in unchanged if path.endswith((".yaml", ".yml")))
+    all_published = sorted(
+        (state.published for state in records.values() if state.published is not None),
+        key=lambda record: record.path,
+    )
+    merged = CheckResult(list(dict.fromkeys(all_findings)), files, result.repository, all_published)
+    return merged, Snapshot(now.context, now.taken_ns, records) if exact else None
+
+
+# --- the snapshot as JSON ----------------------------------------------------------------------
+
+
+def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "context": snapshot.context,
+        "taken_ns": snapshot.taken_ns,
+        "records": {
+            path: [
+                state.kind,
+                *state.stamp,
+                [
+                    [f.line, f.column, f.rule, str(f.severity), f.message, f.json_path]
+                    for f in state.findings
+                ],
+                None
+                if state.entry is None
+                else [
+                    state.entry.id,
+                    state.entry.folder_unit,
+                    state.entry.fields,
+                    None if state.entry.identity is None else state.entry.identity.as_list(),
+                ],
+                None
+                if state.published is None
+                else [
+                    state.published.id,
+                    state.published.folder_unit,
+                    state.published.document.data,
+                ],
+            ]
+            for path, state in snapshot.records.items()
+        },
+    }
+
+
+def snapshot_from_json(content: Any) -> Snapshot | None:
+    """The snapshot stored by `snapshot_to_json`, or None for anything else."""
+    try:
+        records = {}
+        for path, (kind, size, mtime, findings, entry, published) in content["records"].items():
+            if kind not in ("account", "campaign") or record_place(path) is None:
+                return None
+            records[path] = RecordState(
+                kind,
+                (int(size), int(mtime)),
+                tuple(
+                    Finding(path, line, column, rule, Severity(severity), message, json_path)
+                    for line, column, rule, severity, message, json_path in findings
+                ),
+                None if entry is None else _entry(kind, path, entry),
+                None
+                if published is None
+                else Record(kind, published[0], published[1], Document(path, published[2])),
+            )
+        return Snapshot(str(content["context"]), int(content["taken_ns"]), records)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _entry(kind: RecordKind, path: str, stored: list[Any]) -> RecordSummary:
+    record_id, folder_unit, fields, identity = stored
+    keys = None if identity is None else IdentityKeys.from_list(identity)
+    if identity is not None and keys is None:
+        raise ValueError("not identity keys")
+    return RecordSummary(kind, record_id, path, folder_unit, fields, keys)
+
+
+def _stored_exactly(state: RecordState) -> bool:
+    """Whether JSON gives back the record's values as they are: YAML can hold keys that are not
+    text (and schemas/ are the organisation's to loosen), which JSON would turn into text."""
+    values = [
+        state.entry.fields if state.entry is not None else None,
+        state.published.document.data if state.published is not None else None,
+    ]
+    return all(_json_exact(value) for value in values)
+
+
+def _json_exact(value: Any) -> bool:
+    if value is None or isinstance(value, str | bool | int | float):
+        return True
+    if isinstance(value, list):
+        return all(_json_exact(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _json_exact(item) for key, item in value.items())
+    return False
+
+
+def _stamps_below(folder: Path, skipped: Iterable[str]) -> list[Any]:
+    """[path, size, mtime_ns] of every file below `folder`, in path order."""
+    found: list[Any] = []
+    skip = set(skipped)
+    for current, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name not in skip)
+        for name in sorted(files):
+            path = os.path.join(current, name)
+            found.append([os.path.relpath(path, folder), *(stamp(path) or (-1, -1))])
+    return found
+
+
+def _digest(values: list[Any]) -> str:
+    return hashlib.blake2b(json.dumps(values).encode("utf-8"), digest_size=16).hexdigest()
