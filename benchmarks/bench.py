@@ -106,7 +106,10 @@ def _build_new(root: Path) -> list[str]:
 
 
 def _remove_new_site(root: Path, run: int) -> None:
+    """What CI starts from on every merge: no site and no cache (an incremental build keeps
+    the last check in .socialreg-cache/)."""
     shutil.rmtree(root.parent / f"{root.name}-site-new", ignore_errors=True)
+    shutil.rmtree(root / ".socialreg-cache", ignore_errors=True)
 
 
 def _build_over(root: Path) -> list[str]:
