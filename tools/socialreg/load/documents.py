@@ -115,7 +115,9 @@ class Document:
                 if found is UNSURE:
                     break
                 if found is not None:
-                    return within(self.text, found)  # type: ignore[arg-type]
+                    # A line and column of the text as split at \n, which has no other line
+                    # breaks (positions.py refuses them): already inside the file.
+                    return found  # type: ignore[return-value]
             else:
                 return (1, 1)
         positions = self.positions
