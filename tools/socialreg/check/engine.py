@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -145,7 +145,7 @@ class RecordChecker:
         """What the rules that look only at this record find (before waivers)."""
         return self._run(self._local, record)
 
-    def finish(self, record: Record, local: list[Finding]) -> list[Finding]:
+    def finish(self, record: Record, local: Sequence[Finding]) -> list[Finding]:
         """The rules that compare records, on what `record` kept; then the waivers, over all
         the record's findings (a waiver must know whether its rule fired at all)."""
         raised = [*local, *self._run(self._comparing, record)]

@@ -328,7 +328,8 @@ def _second_step(
 
 # A record checked in full, as a worker sends it: the hash of its text (to read it again for a
 # finding's line: load.documents.DetachedDocument) and what its own rules found.
-_Checked = tuple[int, list[Finding]]
+_Checked = tuple[int, list[Finding] | tuple[()]]
+_NONE: tuple[()] = ()
 BATCH = 1_000  # records per message from a worker: its memory stays flat, the pipe stays busy
 
 
@@ -428,7 +429,8 @@ class _FirstStep:
             public = self._rules.publish(record)
             if public is not None:
                 self._batch.published.append(public)
-        self._batch.checked[record.path] = (hash(record.document.text), local)
+        # An empty tuple is one object for all the records with no finding of their own.
+        self._batch.checked[record.path] = (hash(record.document.text), local or _NONE)
 
 
 def _published(records: list[Record], publish: Publish | None) -> list[Record]:

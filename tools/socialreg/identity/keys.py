@@ -89,6 +89,8 @@ def identity_keys(
     handle = fields.get("handle")
     key = handle_key(handle)
     series = series_key(handle) if key is not None and isinstance(handle, str) else None
+    if series == key:
+        series = key  # one string, not two equal ones: most handles have no digits
     return IdentityKeys(key, series, tuple(account_addresses(fields, catalogue, hosts)))
 
 
