@@ -121,9 +121,6 @@ class Wanted:
             self._lengths.update((len(plain) - 1, len(plain), len(plain) + 1))
             self._baits.add(without_bait_words(plain))
 
-    def __bool__(self) -> bool:
-        return bool(self._lengths)
-
     def may_resemble(self, key: str) -> bool:
         plain = plain_key(key)
         return len(plain) in self._lengths or without_bait_words(plain) in self._baits
