@@ -181,3 +181,69 @@ def test_loading_a_file_leaves_no_cycles_for_the_collector(text: str) -> None:
     finally:
         if enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "units:\n  library:\n    name: Library\n    contact_email: library@example.org\n",
+        "units:\n  library:\n    name: Library\n  library:\n    name: Again\n",  # a finding
+        "units: [\n",  # broken: the finding's line comes from the text
+    ],
+)
+def test_a_large_file_is_loaded_in_a_process_of_its_own_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """Parsing a 12 MB units.yaml left 300 MB in the process that parsed it (the parser's
+    node graph, in arenas the values kept hold on to): a forked process parses it instead."""
+    from socialreg.load import apart
+
+    padding = "# " + "x" * 78 + "\n"
+    (tmp_path / "units.yaml").write_text(text + padding * 200, encoding="utf-8")
+    pids = tmp_path / "pids"
+    load = apart.load_file
+
+    def load_and_tell(root: Path, relative_path: str, max_bytes: int) -> documents.LoadResult:
+        with pids.open("a", encoding="ascii") as told:
+            told.write(f"{os.getpid()}\n")
+        return load(root, relative_path, max_bytes)
+
+    here = load_file(tmp_path, "units.yaml", documents.MAX_ORG_FILE_BYTES)
+    monkeypatch.setattr(apart, "load_file", load_and_tell)
+    monkeypatch.setattr(apart, "APART_BYTES", 10_000)
+    apart_result = apart.load_large_file(tmp_path, "units.yaml", documents.MAX_ORG_FILE_BYTES)
+    assert pids.read_text(encoding="ascii").split() != [str(os.getpid())]
+    assert apart_result.findings == here.findings
+    if here.document is None:
+        assert apart_result.document is None
+    else:
+        assert apart_result.document is not None
+        assert apart_result.document.data == here.document.data
+        assert apart_result.document.text == here.document.text
+        assert apart_result.document.locate(("units",)) == here.document.locate(("units",))
+
+    pids.unlink()
+    monkeypatch.setattr(apart, "APART_BYTES", 1_000_000)  # a small file is loaded here
+    apart.load_large_file(tmp_path, "units.yaml", documents.MAX_ORG_FILE_BYTES)
+    assert pids.read_text(encoding="ascii").split() == [str(os.getpid())]
+
+
+def test_workers_have_the_org_files_from_the_fork_and_never_wait_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The org/ files are read before the workers start: sent to each worker instead, they
+    were a second copy in every worker, and the records a worker loaded while it waited for
+    them piled up (a worker's memory doubled on a first run at 100,000 accounts)."""
+    root = make_repository(tmp_path / "repo")
+    for number in range(20):
+        _account(root, f"account-{number}", handle=f"@account{number}.example.org")
+    serial = _findings(root)
+
+    def no_bytes(*_arguments: object) -> None:
+        raise AssertionError("the org/ files travel by the fork, not through a pipe")
+
+    monkeypatch.setattr(parallel.Channel, "send_bytes", no_bytes)
+    monkeypatch.setattr(parallel.Channel, "receive_bytes", no_bytes)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert _findings(root) == serial
