@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from socialreg.check.engine import (
     RecordChecker,
     kept_keys,
+    narrowed,
     rule_settings,
     run_record_rules,
     run_repository_rules,
@@ -659,6 +660,8 @@ def _summary_fields(
         return None
     data = document.data
     fields = {key: data[key] for key in keys or _summary_keys() if key in data}
+    if keys is None:
+        narrowed(fields)  # of `decision`, only what the rules comparing records read
     for key in _REPEATED_VALUES:
         value = fields.get(key)
         if type(value) is str:
