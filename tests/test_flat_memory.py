@@ -269,3 +269,23 @@ def test_an_index_entry_keeps_of_a_mapping_only_the_parts_the_comparing_rules_re
     assert record.data["decision"] == decision  # the record itself is whole
     assert engine.kept(record).data["decision"] == {"related_accounts": ["uni-facebook"]}
     assert engine.kept_parts() == {"decision": frozenset({"related_accounts"})}
+
+
+def test_making_each_accounts_identity_keys_once_fills_no_cache() -> None:
+    """A worker makes the keys of each of its 50,000 accounts once: through the caches of
+    identity_key and series_key, 65,536 handles and keys each stayed alive for nothing."""
+    from socialreg.identity import text
+    from socialreg.identity.catalogue import catalogue_from_policy
+    from socialreg.identity.keys import identity_keys
+
+    catalogue = catalogue_from_policy(_template("policy"))
+    text.identity_key.cache_clear()
+    text.series_key.cache_clear()
+    handles = [f"@Unit{number}.example" for number in range(100)]
+    made = [
+        identity_keys({"platform": "bluesky", "handle": handle}, catalogue) for handle in handles
+    ]
+    assert text.identity_key.cache_info().currsize == 0
+    assert text.series_key.cache_info().currsize == 0
+    for handle, keys in zip(handles, made, strict=True):
+        assert (keys.handle, keys.series) == (text.identity_key(handle), text.series_key(handle))
