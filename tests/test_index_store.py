@@ -416,3 +416,55 @@ def test_org_files_come_from_the_cache_only_while_they_and_the_schemas_are_uncha
     assert stricter != schema
     schema_file.write_text(stricter, encoding="utf-8")
     assert "SR011" in unit_findings()  # checked again under the schemas that changed
+
+
+# --- finding the files by the folders that changed --------------------------------------------
+
+_NAMES = st.sampled_from(["a.yaml", "b.yaml", "c.yml", "README.md", ".hidden.yaml", "d.txt"])
+_FOLDERS = st.sampled_from(["accounts/u1", "accounts/u2", "accounts/u1/deep", "campaigns/u1",
+                            "accounts/.drafts", "campaigns", "accounts"])  # fmt: skip
+_CHANGES = st.lists(
+    st.tuples(st.sampled_from(["add", "remove", "rename", "remove folder"]), _FOLDERS, _NAMES),
+    max_size=8,
+)
+
+
+def _age(root: Path) -> None:
+    """Make every folder an hour old, as if nothing had changed for a while."""
+    an_hour_ago = datetime.datetime.now().timestamp() - 3600
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.utime(folder, (an_hour_ago, an_hour_ago))
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=_CHANGES, after=_CHANGES)
+def test_the_folders_that_changed_give_what_a_walk_finds(
+    tmp_path_factory: pytest.TempPathFactory,
+    before: list[tuple[str, str, str]],
+    after: list[tuple[str, str, str]],
+) -> None:
+    from socialreg.load.discover import discover_changes, discover_records
+
+    root = tmp_path_factory.mktemp("tree")
+
+    def apply(changes: list[tuple[str, str, str]]) -> None:
+        for change, folder, name in changes:
+            path = root / folder / name
+            if change == "add":
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("x", encoding="utf-8")
+            elif change == "remove":
+                path.unlink(missing_ok=True)
+            elif change == "rename" and path.exists():
+                path.rename(path.with_name(f"renamed-{name}"))
+            elif change == "remove folder":
+                shutil.rmtree(root / folder, ignore_errors=True)
+
+    apply(before)
+    _age(root)
+    first = discover_changes(root, {}, {})
+    assert first.files == dict(discover_records(root))
+    known = {path: os.path.dirname(path) for path in first.files}
+    apply(after)
+    again = discover_changes(root, first.folders, known)
+    assert again.files == dict(discover_records(root))
