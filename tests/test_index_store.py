@@ -105,9 +105,7 @@ def _tangled(root: Path) -> Path:
 
 
 def _as_tuples(findings: list[Any]) -> Found:
-    return sorted(
-        (f.path, f.line, f.column, f.rule, str(f.severity), f.message) for f in findings
-    )
+    return sorted((f.path, f.line, f.column, f.rule, str(f.severity), f.message) for f in findings)
 
 
 def _records(root: Path) -> list[str]:
