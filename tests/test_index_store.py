@@ -466,3 +466,16 @@ def test_the_folders_that_changed_give_what_a_walk_finds(
     apply(after)
     again = discover_changes(root, first.folders, known)
     assert again.files == dict(discover_records(root))
+
+
+@pytest.mark.parametrize("entry", ["{not json", '"a string"', "[1, 2, 3]"])
+def test_a_row_that_is_not_an_entry_is_read_from_its_file(tmp_path: Path, entry: str) -> None:
+    """Whatever a row holds, the check is the one the files make: a row that is not an entry
+    (a broken write, an edit by hand) is replaced by its file, for a few files or for many."""
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    few, many = _few(root, checked), _everything_indexed(root, checked)
+    _forge(root, "accounts/library/copy-two.yaml", entry)
+    assert _few(root, checked) == few
+    _forge(root, "accounts/library/copy-two.yaml", entry)
+    assert _everything_indexed(root, checked) == many

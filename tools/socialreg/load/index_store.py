@@ -135,8 +135,21 @@ class IndexStore:
 
     def entries(self) -> Iterator[tuple[str, Any]]:
         """(path, entry) of every row with an entry."""
-        for path, text in self._query("SELECT path, entry FROM files WHERE entry IS NOT NULL"):
-            yield path, _decoded(text)
+        # One JSON text for them all: one call of the decoder, not one per row.
+        rows = self._query(
+            "SELECT group_concat(path, char(0)), '[' || group_concat(entry, ',') || ']' "
+            "FROM files WHERE entry IS NOT NULL"
+        )
+        paths, entries = rows[0] if rows else (None, None)
+        if paths is None:
+            return
+        decoded = _decoded(entries)
+        names = paths.split("\0")
+        if isinstance(decoded, list) and len(decoded) == len(names):
+            yield from zip(names, decoded, strict=True)
+        else:  # a row that is not JSON: each on its own, so only it is read again
+            for path, text in self._query("SELECT path, entry FROM files WHERE entry IS NOT NULL"):
+                yield path, _decoded(text)
 
     def entries_with_keys(
         self, keys: Iterable[str], near: Iterable[tuple[str, int]] = ()
