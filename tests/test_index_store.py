@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from socialreg.check import pipeline
 from socialreg.check.pipeline import ValidateOptions, check_few, check_repository, validate
 from socialreg.identity.lookalike import bait_key, may_share_search_key, search_keys, sketch
+from socialreg.load import index_store
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore
 from tests.rules.casefiles import _template, git, make_repository
@@ -331,13 +332,18 @@ def test_without_git_the_folders_are_walked(
 # --- the store itself ------------------------------------------------------------------------
 
 
-def test_the_store_finds_rows_by_key_and_by_a_near_mask(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "indexes made again"])
+def test_the_store_finds_rows_by_key_and_by_a_near_mask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    if bulk:
+        monkeypatch.setattr(index_store, "_BULK", 0)
     store = IndexStore(tmp_path, "test")
     store.files()
     store.update(
         [
-            FileRow("a/one.yaml", "a", None, (1, 1), {"n": 1}, ["k1", "k2"], [("g", 0b1011)]),
-            FileRow("a/two.yaml", "a", None, (1, 1), {"n": 2}, ["k2"], [("g", 0b0000)]),
+            FileRow("a/one.yaml", "a", None, (1, 1), '{"n": 1}', ["k1", "k2"], [("g", 0b1011)]),
+            FileRow("a/two.yaml", "a", None, (1, 1), '{"n": 2}', ["k2"], [("g", 0b0000)]),
             FileRow("a/three.yaml", "a", None, (1, 1), None, ["k1"]),
         ]
     )
@@ -346,7 +352,7 @@ def test_the_store_finds_rows_by_key_and_by_a_near_mask(tmp_path: Path) -> None:
     assert dict(store.entries_with_keys([], [("g", 0b0111)])) == {"a/one.yaml": {"n": 1}}
     assert set(dict(store.entries_with_keys([], [("g", 0b0001)]))) == {"a/one.yaml", "a/two.yaml"}
     assert dict(store.entries_with_keys([], [("other", 0)])) == {}
-    store.update([FileRow("a/one.yaml", "a", None, (2, 2), {"n": 3}, ["k3"])], ["a/two.yaml"])
+    store.update([FileRow("a/one.yaml", "a", None, (2, 2), '{"n": 3}', ["k3"])], ["a/two.yaml"])
     assert dict(store.entries_with_keys(["k1", "k2"])) == {}
     assert dict(store.entries_with_keys(["k3"])) == {"a/one.yaml": {"n": 3}}
     assert set(store.files()) == {"a/one.yaml", "a/three.yaml"}

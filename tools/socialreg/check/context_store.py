@@ -28,14 +28,34 @@ from socialreg.load.discover import (
 )
 from socialreg.load.git_view import GitFacts
 from socialreg.load.index_cache import Stamp, stamp
-from socialreg.load.index_store import FileRow, IndexStore, StoredFile, folder_of
+from socialreg.load.index_store import FileRow, IndexStore, StoredFile, encoded, folder_of
 from socialreg.load.model import INDEX_KEYS, RecordKind, RecordSummary, Repository
 from socialreg.rules.relations import Near, id_key, record_keys
 
 # (path, index fields, identity keys) of a context record as its file says now; fields None
 # when it has no index entry (not a mapping, say).
-ContextLoaded = tuple[str, dict[str, Any] | None, IdentityKeys | None]
+# (the entry as the store keeps it (JSON), the keys it is found by, its sketches)
+StoredForm = tuple[str | None, list[str], list[Near]]
+ContextLoaded = tuple[str, dict[str, Any] | None, IdentityKeys | None, StoredForm]
 Loader = Callable[[list[Job]], list[ContextLoaded]]
+
+
+def stored_form(
+    path: str, kind: RecordKind, fields: dict[str, Any] | None, identity: IdentityKeys | None
+) -> StoredForm:
+    """A record's row, but for how its file was: made where the record is loaded (in the
+    workers of a first run, which would otherwise wait for the parent to make 50,000)."""
+    place = record_place(path)
+    if fields is None or place is None:
+        return None, [], []
+    keys, near = record_keys(kind, place.id, place.folder_unit, fields, identity)
+    return encoded(_entry_value(fields, identity)), keys, near
+
+
+def _entry_value(fields: dict[str, Any], identity: IdentityKeys | None) -> list[Any]:
+    return [fields, None if identity is None else identity.as_list()]
+
+
 IndexEntry = tuple[RecordSummary, bool]
 
 
@@ -149,12 +169,11 @@ class ContextStore:
             if current is not None:  # else gone meanwhile: no entry, as if never found
                 stale.append((Job(path, kind, False), blob, current))
         loaded = {
-            path: (fields, identity)
-            for path, fields, identity in self._load([job for job, _, _ in stale])
+            path: (fields, identity, form)
+            for path, fields, identity, form in self._load([job for job, _, _ in stale])
         }
         rows = [
-            self._row(job.path, blob, current, *loaded[job.path], job.kind)
-            for job, blob, current in stale
+            self._row(job.path, blob, current, *loaded[job.path]) for job, blob, current in stale
         ]
         self._store.update(rows, removed, vouched, folders, gone_folders, values)
         for path in removed:
@@ -180,7 +199,8 @@ class ContextStore:
                 else {key: summary.fields[key] for key in INDEX_KEYS if key in summary.fields}
             )
             identity = None if summary is None else summary.identity
-            rows.append(self._row(job.path, None, current, fields, identity, job.kind))
+            form = stored_form(job.path, job.kind, fields, identity)
+            rows.append(self._row(job.path, None, current, fields, identity, form))
         self._store.update(rows)
 
     def _row(
@@ -190,18 +210,10 @@ class ContextStore:
         current: Stamp,
         fields: dict[str, Any] | None,
         identity: IdentityKeys | None,
-        kind: RecordKind,
+        form: StoredForm,
     ) -> FileRow:
-        entry = (
-            None if fields is None else [fields, None if identity is None else identity.as_list()]
-        )
-        self._read_now[path] = entry
-        place = record_place(path)
-        keys: list[str] = []
-        near: list[Near] = []
-        if fields is not None and place is not None:
-            keys, near = record_keys(kind, place.id, place.folder_unit, fields, identity)
-        return FileRow(path, folder_of(path), blob, current, entry, keys, near)
+        self._read_now[path] = None if fields is None else _entry_value(fields, identity)
+        return FileRow(path, folder_of(path), blob, current, *form)
 
     def entries(self, files: Mapping[str, RecordKind]) -> list[IndexEntry]:
         """The index entries of all of `files` (path -> kind)."""
@@ -242,7 +254,7 @@ class ContextStore:
                 continue
             entries.extend(_entry(path, kind, *cached))
         # A row the store could not give back as it was written: the file is read instead.
-        for path, fields, identity in self._load(unusable) if unusable else []:
+        for path, fields, identity, _ in self._load(unusable) if unusable else []:
             entries.extend(_entry(path, kinds[path], fields, identity))
         return entries
 

@@ -33,7 +33,12 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-from socialreg.check.context_store import ContextLoaded, ContextStore, is_record_file
+from socialreg.check.context_store import (
+    ContextLoaded,
+    ContextStore,
+    is_record_file,
+    stored_form,
+)
 from socialreg.check.engine import (
     RecordChecker,
     kept_keys,
@@ -697,7 +702,9 @@ def _load_context(repository: Repository, jobs: list[Job]) -> list[ContextLoaded
         # Only the keys other records refer to: a record that is context is never checked.
         fields = _summary_fields(job, document, INDEX_KEYS)
         identity = keys_of(fields) if fields is not None and job.kind == "account" else None
-        loaded.append((job.path, fields, identity))
+        loaded.append(
+            (job.path, fields, identity, stored_form(job.path, job.kind, fields, identity))
+        )
     return loaded
 
 

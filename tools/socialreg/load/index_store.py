@@ -30,7 +30,7 @@ from typing import Any
 from socialreg.load.index_cache import CACHE_FOLDER, Stamp
 
 STORE_FILE = CACHE_FOLDER / "index.sqlite"
-_FORMAT = "3"  # the tables' layout; another one makes the store start again
+_FORMAT = "4"  # the tables' layout; another one makes the store start again
 _CHUNK = 500  # parameters per statement (SQLite allows 999 in old builds)
 
 # Keys are stored as 63-bit hashes: a tenth of the size of the strings, and two keys with the
@@ -41,15 +41,20 @@ CREATE TABLE files (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, folder TEXT NOT NULL, blob TEXT,
     size INTEGER, mtime INTEGER, entry TEXT
 );
-CREATE INDEX files_by_folder ON files (folder);
 CREATE TABLE keys (key INTEGER NOT NULL, file INTEGER NOT NULL, PRIMARY KEY (key, file))
     WITHOUT ROWID;
-CREATE INDEX keys_by_file ON keys (file);
 CREATE TABLE near (grp INTEGER NOT NULL, mask INTEGER NOT NULL, file INTEGER NOT NULL);
-CREATE INDEX near_by_group ON near (grp);
-CREATE INDEX near_by_file ON near (file);
 CREATE TABLE folders (path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
 """
+
+
+_SECONDARY_INDEXES = [
+    ("files_by_folder", "files (folder)"),
+    ("keys_by_file", "keys (file)"),
+    ("near_by_group", "near (grp)"),
+    ("near_by_file", "near (file)"),
+]
+_BULK = 5_000
 
 
 def _hashed(key: str) -> int:
@@ -77,7 +82,7 @@ class FileRow:
     folder: str  # the folder it is in, relative to the root ("accounts/library")
     blob: str | None
     stamp: Stamp
-    entry: Any  # what the caller needs of the record (JSON), or None: no index entry
+    entry: str | None  # what the caller needs of the record, in JSON; None: no index entry
     keys: Sequence[str]  # the keys other records' checks find it by
     near: Sequence[tuple[str, int]] = ()  # (group, mask): found by a mask a few bits away
 
@@ -204,9 +209,15 @@ class IndexStore:
         # In key order, so that SQLite appends to its index rather than inserting all over it.
         keys = sorted({(_hashed(key), ids[row.path]) for row in rows for key in row.keys})
         near = [(_hashed(group), mask, ids[row.path]) for row in rows for group, mask in row.near]
+        # Many rows (a first run): the indexes are made again after, at once, which is faster
+        # than keeping them up to date row by row.
+        bulk = len(rows) > _BULK
         try:
             with self._database:  # one transaction
                 database = self._database
+                if bulk:
+                    for name, _ in _SECONDARY_INDEXES:
+                        database.execute(f"DROP INDEX IF EXISTS {name}")
                 for table in ("keys", "near", "files"):
                     column = "id" if table == "files" else "file"
                     database.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
@@ -214,10 +225,7 @@ class IndexStore:
                     database.executemany(f"DELETE FROM {table} WHERE file = ?", replaced)
                 database.executemany(
                     "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        (ids[r.path], r.path, r.folder, r.blob, *r.stamp, _encoded(r.entry))
-                        for r in rows
-                    ),
+                    ((ids[r.path], r.path, r.folder, r.blob, *r.stamp, r.entry) for r in rows),
                 )
                 database.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", keys)
                 database.executemany("INSERT INTO near VALUES (?, ?, ?)", near)
@@ -233,6 +241,9 @@ class IndexStore:
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                     ((f"value:{name}", value) for name, value in (values or {}).items()),
                 )
+                if bulk:
+                    for name, definition in _SECONDARY_INDEXES:
+                        database.execute(f"CREATE INDEX {name} ON {definition}")
         except sqlite3.Error:
             pass  # locked by another run, or a full disk: the next run reads the files again
         for path in removed:
@@ -285,6 +296,8 @@ class IndexStore:
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     database.execute(statement)
+            for name, definition in _SECONDARY_INDEXES:
+                database.execute(f"CREATE INDEX {name} ON {definition}")
             database.execute("INSERT INTO meta VALUES ('version', ?)", (self._version,))
 
     def _query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
@@ -299,7 +312,7 @@ def _chunks(values: list[Any]) -> Iterator[list[Any]]:
         yield values[start : start + _CHUNK]
 
 
-def _encoded(entry: Any) -> str | None:
+def encoded(entry: Any) -> str | None:
     return None if entry is None else json.dumps(entry, separators=(",", ":"))
 
 
