@@ -12,7 +12,7 @@ import tracemalloc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialreg.identity.lookalike import LookalikeIndex, _search_keys
+from socialreg.identity.lookalike import LookalikeIndex, search_keys
 from socialreg.identity.text import identity_key, lookalike_reason, series_key
 
 # Few letters, so that handles often resemble each other; digits for numbered series.
@@ -22,11 +22,11 @@ _HANDLES = st.text(alphabet="abcel._-10om", min_size=4, max_size=10)
 def _expected(handle: str, officials: list[str]) -> list[tuple[str, int, str]]:
     """Comparing one by one, each official that shares a search key with `handle` (what the
     index is meant to find: see test_identity for the kind it leaves out on purpose)."""
-    keys = _search_keys(identity_key(handle))
+    keys = search_keys(identity_key(handle))
     found = []
     for number, official in enumerate(officials):
         reason = lookalike_reason(handle, official)
-        if reason is not None and keys & _search_keys(identity_key(official)):
+        if reason is not None and keys & search_keys(identity_key(official)):
             found.append((official, number, reason))
     return found
 
