@@ -96,7 +96,7 @@ class ContextStore:
         removed = [path for path in self._known if path not in found.files]
         rows, vouched, _ = self._read_again(found.files.items())
         gone = [folder for folder in folders if folder not in found.folders]
-        self._write(rows, removed, vouched, found.folders, gone)
+        self._write(rows, removed, vouched, _changed(found.folders, folders), gone)
 
     def sync_with_git(self, facts: GitFacts) -> None:
         """Make every row current, with what Git says of the files.
@@ -137,7 +137,7 @@ class ContextStore:
         values = {_LISTING: facts.listing, _LOOSE: json.dumps(sorted(unvouched))}
         if [earlier, loose] == list(values.values()):
             values = {}  # megabytes: written only when changed
-        self._write(rows, removed, vouched, found.folders, gone, values)
+        self._write(rows, removed, vouched, _changed(found.folders, folders), gone, values)
 
     def _read_again(
         self,
@@ -181,7 +181,7 @@ class ContextStore:
         rows: list[FileRow],
         removed: list[str],
         vouched: list[tuple[str, str]],
-        folders: Mapping[str, str] | None = None,
+        folders: Mapping[str, int] | None = None,
         gone_folders: Iterable[str] = (),
         values: Mapping[str, Any] | None = None,
         forget_folders: bool = False,
@@ -295,6 +295,11 @@ class ContextStore:
 
 _LISTING = "git-listing"  # Git's listing at the last sync_with_git
 _LOOSE = "git-loose"  # the files Git did not vouch for then (JSON list)
+
+
+def _changed(folders: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:
+    """The folders whose stamps are new (25,000 rows are not written again on every run)."""
+    return {folder: stamp for folder, stamp in folders.items() if before.get(folder) != stamp}
 
 
 def is_record_path(path: str) -> bool:

@@ -110,28 +110,29 @@ def _listing(folder: str, prefix: str) -> tuple[list[str], list[str]]:
 # A folder changed this recently may change again within the same tick of the file system's
 # clock without its stamp changing: its listing is not trusted next time.
 _RECENT_NS = 2_000_000_000
-UNTRUSTED = ""
+UNTRUSTED = -1  # never a hash of a tuple (Python makes -1 into -2)
 
 
-def folder_stamp(status: os.stat_result, now: int) -> str:
+def folder_stamp(status: os.stat_result, now: int) -> int:
     """What says a folder holds the same names as before: its inode (a folder renamed into
     its place is another one) and its change and modification times (a name added, removed or
     renamed in it changes them; a copy that keeps modification times cannot keep the change
     time). UNTRUSTED when it changed too recently to tell."""
     if max(status.st_mtime_ns, status.st_ctime_ns) >= now - _RECENT_NS:
         return UNTRUSTED
-    return f"{status.st_ino}:{status.st_ctime_ns}:{status.st_mtime_ns}"
+    # Hashes of integers are the same in every process (unlike those of strings).
+    return hash((status.st_ino, status.st_ctime_ns, status.st_mtime_ns))
 
 
 @dataclass(slots=True)
 class Discovered:
     files: dict[str, RecordKind]  # what discover_records finds: path -> kind
-    folders: dict[str, str]  # every record folder -> its folder_stamp
+    folders: dict[str, int]  # every record folder -> its folder_stamp
     scanned: set[str]  # the folders that changed, whose files were listed again
 
 
 def discover_changes(
-    root: Path, known_folders: Mapping[str, str], known_files: Mapping[str, str]
+    root: Path, known_folders: Mapping[str, int], known_files: Mapping[str, str]
 ) -> Discovered:
     """What discover_records finds, reading only the folders that changed.
 
@@ -154,7 +155,7 @@ def discover_changes(
             return None
         return status if stat.S_ISDIR(status.st_mode) else None
 
-    def take(folder: str, kind: RecordKind, stamp: str, files: list[str]) -> None:
+    def take(folder: str, kind: RecordKind, stamp: int, files: list[str]) -> None:
         found.folders[folder] = stamp
         for path in files:
             found.files[path] = kind
@@ -176,7 +177,7 @@ def discover_changes(
     # name of one that became a link still leads somewhere, through the link).
     for folder in sorted(known_folders):
         folder_kind = RECORD_FOLDERS.get(folder.split("/", 1)[0])
-        parent = os.path.dirname(folder)
+        parent = folder.rpartition("/")[0]
         if folder_kind is None or (parent and parent not in found.folders):
             continue
         status = status_of(folder)

@@ -36,7 +36,7 @@ from socialreg.load.index_cache import (
 )
 
 STORE_FILE = CACHE_FOLDER / "index.sqlite"
-_FORMAT = "5"  # the tables' layout; another one makes the store start again
+_FORMAT = "6"  # the tables' layout; another one makes the store start again
 _CHUNK = 500  # parameters per statement (SQLite allows 999 in old builds)
 
 # Keys are stored as 63-bit hashes: a tenth of the size of the strings, and two keys with the
@@ -50,7 +50,7 @@ CREATE TABLE files (
 CREATE TABLE keys (key INTEGER NOT NULL, file INTEGER NOT NULL, PRIMARY KEY (key, file))
     WITHOUT ROWID;
 CREATE TABLE near (grp INTEGER NOT NULL, mask INTEGER NOT NULL, file INTEGER NOT NULL);
-CREATE TABLE folders (path TEXT PRIMARY KEY, stamp TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE folders (path TEXT PRIMARY KEY, stamp INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -145,7 +145,7 @@ class IndexStore:
         sql = "SELECT path FROM files WHERE entry IS NOT NULL AND substr(path, 1, ?) = ?"
         return [path for (path,) in self._query(sql, (len(prefix), prefix))]
 
-    def folders(self) -> dict[str, str]:
+    def folders(self) -> dict[str, int]:
         """Every record folder listed before (relative to the root), with its stamp then
         (load/discover.folder_stamp)."""
         return dict(self._query("SELECT path, stamp FROM folders"))
@@ -203,7 +203,7 @@ class IndexStore:
         rows: Iterable[FileRow] = (),
         removed: Iterable[str] = (),
         blobs: Iterable[tuple[str, str]] = (),
-        folders: Iterable[tuple[str, str]] = (),
+        folders: Iterable[tuple[str, int]] = (),
         removed_folders: Iterable[str] = (),
         values: Mapping[str, Any] | None = None,
     ) -> None:
