@@ -664,3 +664,29 @@ def test_a_cache_folder_that_is_a_link_is_never_used(tmp_path: Path) -> None:
     before = (root / "docs-cache" / STORE_FILE.name).read_bytes()
     assert _few(root, checked) == expected
     assert (root / "docs-cache" / STORE_FILE.name).read_bytes() == before  # never written
+
+
+def test_the_folders_are_walked_by_another_process_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk of the folders (an lstat each) is made in a forked process while this one reads
+    the org/ files; this process walks them itself only when that walk is of no use."""
+    from socialreg.check import context_store
+
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)  # the first run walks every folder here
+    walks: list[Path] = []
+    walk = context_store.discover_changes
+
+    def counted(*arguments: Any) -> Any:
+        walks.append(arguments[0])
+        return walk(*arguments)
+
+    monkeypatch.setattr(context_store, "discover_changes", counted)
+    assert _few(root, checked) == expected
+    assert walks == []  # the forked process walked (its calls are not counted here)
+    monkeypatch.setattr(pipeline, "walk_folders", lambda root: None)
+    assert _few(root, checked) == expected
+    assert len(walks) == 1

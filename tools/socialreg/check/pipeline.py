@@ -24,21 +24,24 @@ A small run does all of it in this process. Either way the findings are the same
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from socialreg.check.context_store import (
     ContextLoaded,
     ContextStore,
+    WalkedFolders,
     is_record_file,
     stored_form,
+    walk_folders,
 )
 from socialreg.check.engine import (
     RecordChecker,
@@ -188,9 +191,11 @@ def check_few(root: Path, paths: Iterable[str], today: datetime.date) -> CheckRe
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
     wanted = {PurePosixPath(path).as_posix() for path in paths}
     with collector_paused():
-        load_org_files(repository)
-        facts = git.facts()
-        git.close()
+        with _walking_folders(root) as walking:
+            load_org_files(repository)
+            facts = git.facts()
+            git.close()
+            walked = walking()
         jobs = [
             Job(path, RECORD_FOLDERS[path.split("/", 1)[0]], True)
             for path in sorted(wanted)
@@ -210,7 +215,7 @@ def check_few(root: Path, paths: Iterable[str], today: datetime.date) -> CheckRe
             if facts is None:
                 store.sync_by_folders()
             else:
-                store.sync_with_git(facts)
+                store.sync_with_git(facts, walked)
             store.remember(jobs, {p: s for p, s in stamps.items() if s is not None}, entries)
             found = store.entries_with_keys(keys, near, wanted)
             ids = {summary.id for summary, _ in [*entries, *found] if summary.kind == "account"}
@@ -667,6 +672,31 @@ def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loa
 
 
 T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def _walking_folders(root: Path) -> Iterator[Callable[[], WalkedFolders | None]]:
+    """Walk the record folders in a forked process while this one does other work; the
+    function yielded waits for the walk (None when it could not be made)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            channels = stack.enter_context(forked_workers([root], _folder_walker))
+        except (OSError, ValueError):  # no fork here: the check walks the folders itself
+            yield lambda: None
+            return
+        yield lambda: _walk_result(channels[0])
+
+
+def _walk_result(channel: Channel) -> WalkedFolders | None:
+    try:
+        walked: WalkedFolders | None = channel.receive()
+    except WorkerError:
+        return None
+    return walked
+
+
+def _folder_walker(channel: Channel, root: Path) -> None:
+    channel.send(walk_folders(root))
 
 
 def _with_store(repository: Repository, trusted: bool, work: Callable[[ContextStore], T]) -> T:
