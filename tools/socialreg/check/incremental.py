@@ -42,8 +42,8 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,8 @@ class RecordState:
     findings: tuple[Finding, ...]
     entry: RecordSummary | None
     published: Record | None
+    # The record's line in the stored snapshot it was read from (snapshot_lines), if any.
+    line: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,47 +228,54 @@ def _merged(
     return merged, Snapshot(now.context, now.taken_ns, records) if exact else None
 
 
-# --- the snapshot as JSON ----------------------------------------------------------------------
+# --- the snapshot as JSON lines ----------------------------------------------------------------
+#
+# One line of JSON per record file, after a first line that says what the snapshot is of. A
+# rebuild after one record changed writes the lines of the other records as it read them: at
+# ten thousand records, encoding them all again cost a tenth of the rebuild.
 
 
-def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
-    return {
-        "context": snapshot.context,
-        "taken_ns": snapshot.taken_ns,
-        "records": {
-            path: [
-                state.kind,
-                *state.stamp,
-                [
-                    [f.line, f.column, f.rule, str(f.severity), f.message, f.json_path]
-                    for f in state.findings
-                ],
-                None
-                if state.entry is None
-                else [
-                    state.entry.id,
-                    state.entry.folder_unit,
-                    state.entry.fields,
-                    None if state.entry.identity is None else state.entry.identity.as_list(),
-                ],
-                None
-                if state.published is None
-                else [
-                    state.published.id,
-                    state.published.folder_unit,
-                    state.published.document.data,
-                ],
-            ]
-            for path, state in snapshot.records.items()
-        },
-    }
+def snapshot_header(snapshot: Snapshot) -> dict[str, Any]:
+    return {"context": snapshot.context, "taken_ns": snapshot.taken_ns}
 
 
-def snapshot_from_json(content: Any) -> Snapshot | None:
-    """The snapshot stored by `snapshot_to_json`, or None for anything else."""
+def snapshot_lines(snapshot: Snapshot) -> Iterator[str]:
+    """A line of JSON for each record (`snapshot_from_lines` reads them back)."""
+    for path, state in snapshot.records.items():
+        yield state.line or json.dumps(_as_json(path, state), separators=(",", ":"))
+
+
+def _as_json(path: str, state: RecordState) -> list[Any]:
+    entry, published = state.entry, state.published
+    return [
+        path,
+        state.kind,
+        *state.stamp,
+        [
+            [f.line, f.column, f.rule, str(f.severity), f.message, f.json_path]
+            for f in state.findings
+        ],
+        None
+        if entry is None
+        else [
+            entry.id,
+            entry.folder_unit,
+            entry.fields,
+            None if entry.identity is None else entry.identity.as_list(),
+        ],
+        None
+        if published is None
+        else [published.id, published.folder_unit, published.document.data],
+    ]
+
+
+def snapshot_from_lines(header: Any, lines: Iterable[str]) -> Snapshot | None:
+    """The snapshot stored as `snapshot_header` and `snapshot_lines`, or None for anything
+    else."""
     try:
         records = {}
-        for path, (kind, size, mtime, findings, entry, published) in content["records"].items():
+        for text in lines:
+            path, kind, size, mtime, findings, entry, published = json.loads(text)
             if kind not in ("account", "campaign") or record_place(path) is None:
                 return None
             records[path] = RecordState(
@@ -275,13 +284,16 @@ def snapshot_from_json(content: Any) -> Snapshot | None:
                 tuple(
                     Finding(path, line, column, rule, Severity(severity), message, json_path)
                     for line, column, rule, severity, message, json_path in findings
-                ),
+                )
+                if findings
+                else (),
                 None if entry is None else _entry(kind, path, entry),
                 None
                 if published is None
                 else Record(kind, published[0], published[1], Document(path, published[2])),
+                text,
             )
-        return Snapshot(str(content["context"]), int(content["taken_ns"]), records)
+        return Snapshot(str(header["context"]), int(header["taken_ns"]), records)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 

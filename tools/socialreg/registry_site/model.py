@@ -52,6 +52,8 @@ def _text(data: dict[str, Any], *keys: str) -> str:
         if not isinstance(value, dict):
             return ""
         value = value.get(key)
+    if type(value) is str:  # nearly always: first, without the checks below
+        return without_controls(value).strip()
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, str | int | float):
