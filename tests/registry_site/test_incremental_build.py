@@ -235,11 +235,12 @@ def test_a_rebuild_gives_what_a_full_build_gives(steps: Steps, processes: str) -
     if one_process:
         assert spies.account_pages() == set()
 
-    # A handle other records are compared with: every record is checked again, yet only the
-    # pages that show the account are rendered.
+    # A handle other records are compared with: the records that the rules comparing records
+    # now judge otherwise are checked again, not every record; only the pages that show the
+    # account are rendered.
     _edit(clone, r'^handle: "@reading.circle.03"$', 'handle: "@reading.circles"')
     assert steps.build() == 0
-    assert_checks(1)
+    assert_checks(0)
     if one_process:
         assert spies.account_pages() == {clone_page, f"sv/{clone_page}"}
 
@@ -250,12 +251,16 @@ def test_a_rebuild_gives_what_a_full_build_gives(steps: Steps, processes: str) -
     _edit(clone, r'^handle: "@reading.circle.04"$', 'handle: "@reading.circle.03"')
     assert steps.build() == 0
 
+    # Added and deleted: the library's accounts on Instagram each get a warning that names the
+    # others, so here most records change their findings, and every record is checked again
+    # (tests/registry_site/test_incremental_records.py has a registry where few do).
     _clone(root, 20)  # added
     assert steps.build() == 0
     assert_checks(1)
 
     (root / LIBRARY / "reading-circle-05.yaml").unlink()  # deleted
     assert steps.build() == 0
+    assert_checks(1)
     assert not (steps.out / "accounts/reading-circle-05.html").exists()
 
     renamed = root / "accounts" / "communications" / "reading-circle-06.yaml"
