@@ -90,7 +90,7 @@ def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.setattr("socialreg.check.pipeline.worker_count", lambda jobs: 2)
         monkeypatch.setattr(site_build, "worker_count", lambda jobs: 3)
     if request.param == "shared files apart":
-        monkeypatch.setattr(site_build, "shared_files_apart", lambda accounts, pending: True)
+        monkeypatch.setattr(site_build, "shared_files_apart", lambda accounts, rebuild: True)
     return str(request.param)
 
 

@@ -26,8 +26,18 @@ import yaml
 from tests.rules.casefiles import _template, make_repository
 
 from socialreg.check import incremental
+from socialreg.check.incremental import (
+    JsonText,
+    RecordState,
+    Snapshot,
+    snapshot_from_lines,
+    snapshot_lines,
+)
 from socialreg.commands import build as build_command
+from socialreg.load.documents import Document
+from socialreg.load.model import Record
 from socialreg.registry_site.build_manifest import manifest_path, read_check
+from socialreg.registry_site.model import compact_public_part, expanded, public_part
 
 TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, tzinfo=datetime.UTC)
@@ -280,3 +290,32 @@ def test_a_snapshot_cut_short_is_not_used(builds: Builds) -> None:
     code, _, whole = builds.again()
     assert (code, whole) == (0, 1)  # everything checked, as in a first build
     assert read_check(builds.root, builds.out) is not None
+
+
+def test_a_compact_public_part_is_stored_and_read_back_as_the_plain_one() -> None:
+    """A large build's check keeps each record's public part as JSON text; the snapshot line
+    and the record read back are those of the plain public part."""
+    data = json.loads(json.dumps(_template("account"), default=str))  # dates as the loader's
+    data["purpose"] = 'Quotes " and \\ backslashes, ünïcode and a line\nbreak.'
+    path = "accounts/library/some-bluesky.yaml"
+    record = Record("account", "some-bluesky", "library", Document(path, data))
+    plain, compact = public_part(record), compact_public_part(record)
+    assert isinstance(compact.document.data, JsonText)
+    assert expanded(compact).document.data == plain.document.data
+    assert expanded(plain) is plain
+    lines = [
+        next(snapshot_lines(Snapshot("c", 1, {path: RecordState("account", (1, 2), (), None, p)})))
+        for p in (plain, compact)
+    ]
+    assert lines[0] == lines[1]
+    read = snapshot_from_lines({"context": "c", "taken_ns": 1}, lines[1:])
+    assert read is not None
+    published = read.records[path].published
+    assert published is not None
+    assert published.document.data == plain.document.data
+
+
+def test_a_public_part_that_json_would_change_is_kept_as_it_is() -> None:
+    data = {"name": "A", "audiences": [{1: "a number as a key"}], "decision": {"date": TODAY}}
+    record = Record("account", "odd", "library", Document("accounts/library/odd.yaml", data))
+    assert compact_public_part(record).document.data == public_part(record).document.data

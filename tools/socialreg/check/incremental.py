@@ -76,6 +76,13 @@ RACY_NS = 2_000_000_000  # see _racy
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
+class JsonText(str):
+    """A record's published data kept as its JSON text (compact: a large check holds it so,
+    a third of the dictionaries' size; see registry_site/model.compact_public_part)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class RecordState:
     """What one check found in one record file, and what it published of it."""
@@ -359,7 +366,19 @@ def snapshot_header(snapshot: Snapshot) -> dict[str, Any]:
 def snapshot_lines(snapshot: Snapshot) -> Iterator[str]:
     """A line of JSON for each record (`snapshot_from_lines` reads them back)."""
     for path, state in snapshot.records.items():
-        yield state.line or json.dumps(_as_json(path, state), separators=(",", ":"))
+        if state.line:
+            yield state.line
+            continue
+        published = state.published
+        data = None if published is None else published.document.data
+        if not isinstance(data, JsonText):
+            yield json.dumps(_as_json(path, state), separators=(",", ":"))
+            continue
+        # The published data is JSON already: written as it is, not as a string.
+        assert published is not None
+        line = json.dumps(_as_json(path, state)[:-1], separators=(",", ":"))
+        head = json.dumps([published.id, published.folder_unit], separators=(",", ":"))
+        yield f"{line[:-1]},{head[:-1]},{data}]]"
 
 
 def _as_json(path: str, state: RecordState) -> list[Any]:
@@ -382,8 +401,12 @@ def _as_json(path: str, state: RecordState) -> list[Any]:
         ],
         None
         if published is None
-        else [published.id, published.folder_unit, published.document.data],
+        else [published.id, published.folder_unit, _plain(published.document.data)],
     ]
+
+
+def _plain(data: Any) -> Any:
+    return json.loads(data) if isinstance(data, JsonText) else data
 
 
 def snapshot_from_lines(header: Any, lines: Iterable[str]) -> Snapshot | None:
@@ -430,16 +453,16 @@ def _stored_exactly(state: RecordState) -> bool:
         state.entry.fields if state.entry is not None else None,
         state.published.document.data if state.published is not None else None,
     ]
-    return all(_json_exact(value) for value in values)
+    return all(json_exact(value) for value in values)
 
 
-def _json_exact(value: Any) -> bool:
+def json_exact(value: Any) -> bool:
     if value is None or isinstance(value, str | bool | int | float):
         return True
     if isinstance(value, list):
-        return all(_json_exact(item) for item in value)
+        return all(json_exact(item) for item in value)
     if isinstance(value, dict):
-        return all(isinstance(key, str) and _json_exact(item) for key, item in value.items())
+        return all(isinstance(key, str) and json_exact(item) for key, item in value.items())
     return False
 
 

@@ -268,19 +268,18 @@ def write_site(
     output = _Output(out, previous)
     output.write(MARKER, "This folder is built by `socialreg build` and replaced on every build.\n")
     site = _Site(registry, output)
-    # Only the accounts whose pages changed are rendered; the pages of the others are kept.
-    pending = site.stale(registry.accounts) if output.previous else registry.accounts
     with contextlib.ExitStack() as stack:
+        apart = shared_files_apart(len(registry.accounts), bool(output.previous))
+        wait_for_the_shared_files = _shared_files_elsewhere(site, stack) if apart else list
+        # Only the accounts whose pages changed are rendered; the pages of the others are kept.
+        pending = site.stale(registry.accounts) if output.previous else registry.accounts
         if workers is None:
             workers = stack.enter_context(PageWorkers.started(worker_count(len(pending)) - 1))
         # Account pages are most of the work; other processes start on them while this one
         # writes the other pages and the exports, then its own share of accounts.
         mine, wait_for_the_others = workers.render(registry, pending, output)
-        if shared_files_apart(len(registry.accounts), len(pending)):
-            wait_for_the_shared_files = _shared_files_elsewhere(site, stack)
-        else:
+        if not apart:
             site.shared_files()
-            wait_for_the_shared_files = list
         for language in site.languages:
             site.language_pages(language)
         site.account_pages(mine)
@@ -306,11 +305,17 @@ def write_site(
     )
 
 
-def shared_files_apart(accounts: int, pending: int) -> bool:
+def shared_files_apart(accounts: int, rebuild: bool) -> bool:
     """Whether the shared files (the exports, the verify shards) are written in a process of
-    their own: in a rebuild of a large registry with few account pages to render again, the
-    page workers have nothing to do, and the shared files are half the time that is left."""
-    return worker_count(accounts) > 1 and worker_count(pending) == 1
+    their own: in a rebuild of a large registry, where few account pages are rendered again
+    (or none), they are half the time left. A first build keeps its processes for the account
+    pages. The process is forked from this one, holding the registry, and soon holds a copy of
+    most of its memory (counting references writes to every object): a hundred megabytes at
+    10,000 accounts, so not for many more (`APART_AT_MOST`)."""
+    return rebuild and worker_count(accounts) > 1 and accounts <= APART_AT_MOST
+
+
+APART_AT_MOST = 20_000
 
 
 def _shared_files_elsewhere(

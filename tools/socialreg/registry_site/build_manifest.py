@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,8 @@ def write_check(root: Path, out: Path, snapshot: Snapshot | None) -> None:
             return
         return
     header = {"format": FORMAT, **snapshot_header(snapshot), "records": len(snapshot.records)}
-    _write_text(path, "\n".join([json.dumps(header), *snapshot_lines(snapshot)]) + "\n")
+    # Line by line: at 50,000 records the whole text would be a hundred megabytes more.
+    _write_lines(path, [json.dumps(header)], snapshot_lines(snapshot))
 
 
 def read_pages(root: Path, out: Path) -> tuple[str, PageStates]:
@@ -108,17 +110,21 @@ def _parsed(text: str) -> dict[str, Any] | None:
 
 
 def _write(path: Path, content: dict[str, Any]) -> None:
-    _write_text(path, json.dumps({"format": FORMAT, **content}, separators=(",", ":")))
+    _write_lines(path, [json.dumps({"format": FORMAT, **content}, separators=(",", ":"))])
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write `text` all at once (a reader never sees half); a read-only checkout just goes
-    without."""
+def _write_lines(path: Path, *parts: Iterable[str]) -> None:
+    """Write the lines of `parts`, each ended by a line break, all at once (a reader never
+    sees half); a read-only checkout just goes without."""
     try:
         path.parent.mkdir(exist_ok=True)
         (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        with temporary.open("w", encoding="utf-8") as file:
+            for lines in parts:
+                for line in lines:
+                    file.write(line)
+                    file.write("\n")
         os.replace(temporary, path)
     except OSError:
         pass

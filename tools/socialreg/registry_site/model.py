@@ -12,6 +12,7 @@ defensively: a missing or odd value becomes empty text rather than an exception.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import sys
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from typing import Any
 
 from socialreg import limits
 from socialreg.characters import without_controls
+from socialreg.check.incremental import JsonText, json_exact
 from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.load.documents import Document
 from socialreg.load.model import Record, Repository
@@ -254,6 +256,27 @@ def public_part(record: Record) -> Record:
         _interned(key): _only(value, keys[key]) for key, value in record.data.items() if key in keys
     }
     return Record(record.kind, record.id, record.folder_unit, Document(record.path, data))
+
+
+def compact_public_part(record: Record) -> Record:
+    """`public_part`, its data kept as JSON text (`JsonText`) when JSON gives it back as it is:
+    a third of the size. A large build's check holds every record's public part at once
+    (check/incremental.py stores them so too); `expanded` gives the data back."""
+    public = public_part(record)
+    data = public.data
+    if not json_exact(data):
+        return public
+    text = JsonText(json.dumps(data, separators=(",", ":")))
+    return Record(public.kind, public.id, public.folder_unit, Document(public.path, text))
+
+
+def expanded(record: Record) -> Record:
+    """`record` with data that `compact_public_part` kept as JSON text read back."""
+    data = record.document.data
+    if not isinstance(data, JsonText):
+        return record
+    document = Document(record.path, json.loads(data))
+    return Record(record.kind, record.id, record.folder_unit, document)
 
 
 def _only(value: Any, nested: tuple[str, ...]) -> Any:
