@@ -42,7 +42,7 @@ from socialreg.registry_site.build import (
     write_site,
 )
 from socialreg.registry_site.build_manifest import read_check, read_pages, write_check, write_pages
-from socialreg.registry_site.model import compact_public_part, expanded, public_part
+from socialreg.registry_site.model import compact_public_part, public_part
 from socialreg.reporters import Report
 from socialreg.reporters.text import render as text_report
 
@@ -194,9 +194,8 @@ def _check_elsewhere(
         raise InternalError(f"the check failed: {error}") from error
     if kind == "error":
         raise InternalError(answer)
+    # The public parts stay JSON text until the site's model reads them, one at a time.
     findings, files, (organization, units, policy), published = answer
-    for number, record in enumerate(published):  # in place: each text goes as it is read
-        published[number] = expanded(record)
     root = options.root
     repository = Repository(
         root=root,
