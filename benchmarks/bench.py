@@ -76,6 +76,10 @@ def _large(sizes: Sizes) -> tuple[str, Callable[[Path, int, int], object], int, 
     return "large", scenarios.clean, sizes.large, sizes.large // 5
 
 
+def _large_in_git(sizes: Sizes) -> tuple[str, Callable[[Path, int, int], object], int, int]:
+    return "large_in_git", scenarios.in_git, sizes.large, sizes.large // 5
+
+
 def _repository(
     kind: Callable[..., object], accounts: Callable[[Sizes], int], campaigns: Callable[[Sizes], int]
 ) -> Callable[[Sizes], tuple[str, Callable[[Path, int, int], object], int, int]]:
@@ -179,7 +183,16 @@ SCENARIOS: list[Scenario] = [
         goal="< 3 s",
     ),
     Scenario(
-        "one file, index cache warm (pre-commit)",
+        "one file, index store warm, pre-commit (Git: the file changed and staged)",
+        _large_in_git,
+        _one_file,
+        floor_files=_one_file_only,
+        before_each=scenarios.stage_a_change,
+        warm_up=True,
+        goal="< 0.5 s",
+    ),
+    Scenario(
+        "one file, index store warm, not in Git",
         _large,
         _one_file,
         floor_files=_one_file_only,
@@ -187,8 +200,8 @@ SCENARIOS: list[Scenario] = [
         goal="< 0.5 s",
     ),
     Scenario(
-        "one file, no index cache",
-        _large,
+        "one file, no index store (pre-commit, Git)",
+        _large_in_git,
         _one_file,
         before_each=_no_cache,
         repeat=False,

@@ -91,14 +91,35 @@ def unknown_unit(target: Path, accounts: int, campaigns: int, wrong_every: int =
         path.write_text(text, encoding="utf-8")
 
 
-def with_git_base(target: Path, accounts: int, campaigns: int) -> str:
-    """The clean registry committed to Git, then one account changed in the work tree (a pull
-    request's change); returns the base revision for `validate --base`."""
+def in_git(target: Path, accounts: int, campaigns: int) -> None:
+    """The clean registry committed to Git, as the pre-commit hook meets it."""
     generate(target, accounts, campaigns)
+    _commit_everything(target)
+
+
+def _commit_everything(target: Path) -> None:
     git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org"]
     subprocess.run([*git, "init", "-q", "-b", "main"], cwd=target, check=True)
     subprocess.run([*git, "add", "-A"], cwd=target, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "base"], cwd=target, check=True)
+
+
+def stage_a_change(root: Path, run: int) -> None:
+    """What the pre-commit hook checks: the account it checks changed and staged (`git add`)."""
+    account = changed_account(root)
+    text = account.read_text(encoding="utf-8")
+    hours = 12 + run % 2  # another value each run
+    changed = re.sub(r"^(\s*response_time_hours:) \d+$", rf"\1 {hours}", text, count=1, flags=re.M)
+    assert changed != text or f"response_time_hours: {hours}" in text
+    account.write_text(changed, encoding="utf-8")
+    subprocess.run(["git", "add", "--", str(account.relative_to(root))], cwd=root, check=True)
+
+
+def with_git_base(target: Path, accounts: int, campaigns: int) -> str:
+    """The clean registry committed to Git, then one account changed in the work tree (a pull
+    request's change); returns the base revision for `validate --base`."""
+    generate(target, accounts, campaigns)
+    _commit_everything(target)
     changed = changed_account(target)
     text = changed.read_text(encoding="utf-8")
     faster = text.replace("response_time_hours: 24", "response_time_hours: 12", 1)

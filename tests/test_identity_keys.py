@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialreg import parallel
-from socialreg.check.pipeline import check_repository
+from socialreg.check.pipeline import check_few, check_repository
 from socialreg.identity.catalogue import catalogue_from_policy
 from socialreg.identity.keys import IdentityKeys, identity_keys
 from socialreg.identity.lookalike import LookalikeIndex, Wanted
 from socialreg.identity.text import identity_key
-from socialreg.load.index_cache import CACHE_FILE
+from socialreg.load.index_store import STORE_FILE
 from tests.rules.casefiles import _template, make_repository
 
 TODAY = datetime.date(2026, 11, 21)
@@ -41,16 +41,20 @@ def _set_facebook_domains(root: Path, domains: list[str]) -> None:
 
 
 def _duplicates(root: Path, path: str) -> list[str]:
-    result = check_repository(root, (path,), TODAY)
-    return [
-        finding.message
-        for finding in result.findings
-        if finding.path == path and "already registered" in finding.message
+    found = [
+        [
+            finding.message
+            for finding in result.findings
+            if finding.path == path and "already registered" in finding.message
+        ]
+        for result in (check_repository(root, (path,), TODAY), check_few(root, (path,), TODAY))
     ]
+    assert found[0] == found[1]  # every record indexed, or only the related ones
+    return found[0]
 
 
 def test_a_changed_platform_catalogue_is_not_answered_from_the_cache(tmp_path: Path) -> None:
-    """The index cache keeps each account's address keys, which depend on the policy's
+    """The index store keeps each account's address keys, which depend on the policy's
     platform domains: after the policy names another domain, the cached keys of the other
     accounts must not be used, or a duplicate would go unseen by the pre-commit hook."""
     root = make_repository(tmp_path / "repo")
@@ -64,11 +68,11 @@ def test_a_changed_platform_catalogue_is_not_answered_from_the_cache(tmp_path: P
         url="https://www.fb.com/sameplace.page",
     )  # fmt: skip
     assert _duplicates(root, mine) == []  # fb.com is not Facebook yet
-    assert (root / CACHE_FILE).is_file()  # and the other accounts' keys are cached
+    assert (root / STORE_FILE).is_file()  # and the other accounts' keys are cached
     _set_facebook_domains(root, ["facebook.com", "fb.com"])
     warm = _duplicates(root, mine)
     assert any("theirs.yaml" in message for message in warm)
-    (root / CACHE_FILE).unlink()
+    (root / STORE_FILE).unlink()
     assert _duplicates(root, mine) == warm
 
 
@@ -123,10 +127,10 @@ def test_a_first_one_file_check_loads_the_others_in_workers_with_the_same_result
         _account(root, f"other-{number}", handle=f"@other{number}.example.org")
     serial = check_repository(root, (mine,), TODAY).findings
     assert any("already registered" in finding.message for finding in serial)
-    shutil.rmtree(root / CACHE_FILE.parent)
+    shutil.rmtree(root / STORE_FILE.parent)
     # One file checked in full: this process; the others loaded for the index: two workers.
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 3)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert parallel.worker_count(1) == 1 and parallel.worker_count(9) == 2
     assert set(check_repository(root, (mine,), TODAY).findings) == set(serial)
-    assert (root / CACHE_FILE).is_file()
+    assert (root / STORE_FILE).is_file()

@@ -33,6 +33,12 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
+from socialreg.check.context_store import (
+    ContextLoaded,
+    ContextStore,
+    is_record_file,
+    stored_form,
+)
 from socialreg.check.engine import (
     RecordChecker,
     kept_keys,
@@ -45,19 +51,26 @@ from socialreg.check.schemas import SchemaSet
 from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
 from socialreg.identity.catalogue import catalogue_from_policy
-from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint, identity_keys
-from socialreg.load.discover import FILE_PLACE, Job, place_problem, plan_jobs, record_place
+from socialreg.identity.keys import IdentityKeys, identity_keys
+from socialreg.load.discover import (
+    FILE_PLACE,
+    RECORD_FOLDERS,
+    Job,
+    place_problem,
+    plan_jobs,
+    record_place,
+)
 from socialreg.load.documents import (
     MAX_ORG_FILE_BYTES,
     DetachedDocument,
     Document,
-    LoadResult,
     load_bytes,
     load_file,
 )
 from socialreg.load.files import entry_problem, read_plain_file
+from socialreg.load.git_view import GitView
 from socialreg.load.gitbase import BaseTree, read_base
-from socialreg.load.index_cache import IndexCache, org_cache_file, stamp
+from socialreg.load.index_cache import IndexCache, Stamp, org_cache_file, stamp
 from socialreg.load.model import (
     INDEX_KEYS,
     ORG_FILES,
@@ -77,6 +90,8 @@ from socialreg.parallel import (
     interleaved,
     worker_count,
 )
+from socialreg.rules.platform_identity import FEW_RECORDS
+from socialreg.rules.relations import wanted_keys
 from socialreg.wording import FEW, first_few
 
 __all__ = [
@@ -86,6 +101,7 @@ __all__ = [
     "WorkerError",
     "check_at_base",
     "check_changed",
+    "check_few",
     "check_repository",
     "load_repository",
     "validate",
@@ -113,7 +129,10 @@ def validate(options: ValidateOptions) -> Report:
 
     Raises `gitbase.BaseError` when `options.base` cannot be read.
     """
-    result = check_repository(options.root, options.paths or None, options.today, options.base)
+    if options.base is None and 0 < len(options.paths) <= FEW_RECORDS:
+        result = check_few(options.root, options.paths, options.today)
+    else:
+        result = check_repository(options.root, options.paths or None, options.today, options.base)
     findings = sorted_findings(result.findings)
     return Report(findings, Summary.of(findings, result.files_checked))
 
@@ -152,6 +171,56 @@ def check_repository(
     jobs = plan_jobs(root, only)
     base = None if base_ref is None else read_base(root, base_ref, _checked_records(jobs))
     return _run(root, jobs, _Rules(today, base, publish))
+
+
+def check_few(root: Path, paths: Iterable[str], today: datetime.date) -> CheckResult:
+    """Check a few files (the pre-commit hook's), with the findings a whole check has for them.
+
+    The other records are context, as with `check_repository(only=paths)`, but only those a
+    check of these files can read (rules/relations.py) are indexed, from the index store; the
+    files that changed since the store last saw them are read again. Finding the record files
+    needs an `lstat` per folder (load/discover.py, `discover_changes`), and knowing they are
+    unchanged needs none where Git vouches for them (load/git_view.py).
+    """
+    git = GitView(root)  # runs on another core while the org/ files are read
+    repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
+    wanted = {PurePosixPath(path).as_posix() for path in paths}
+    with collector_paused():
+        load_org_files(repository)
+        facts = git.facts()
+        git.close()
+        loader = functools.partial(_context_loaded, repository)
+        trusted = facts is None or not facts.store_tracked
+        store = ContextStore(repository, loader, trusted)
+        try:
+            if facts is None:
+                store.sync_by_folders()
+            else:
+                store.sync_with_git(facts)
+            jobs = [
+                Job(path, RECORD_FOLDERS[path.split("/", 1)[0]], True)
+                for path in sorted(wanted)
+                if is_record_file(root, path)
+            ]
+            repository.checked_in_full = len(jobs)
+            stamps = {job.path: stamp(f"{root}/{job.path}") for job in jobs}  # before reading
+            entries = _load_records(repository, jobs)
+            store.remember(jobs, {p: s for p, s in stamps.items() if s is not None}, entries)
+            records = [
+                (record.kind, record.id, record.folder_unit, record.data, record.identity)
+                for record in repository.records
+            ]
+            keys, near = wanted_keys(records, repository.org_data("policy"))
+            context_entries = store.entries_with_keys(keys, near, wanted)
+        finally:
+            store.close()
+        build_index(repository, entries + context_entries)
+        findings = [
+            *repository.findings,
+            *run_repository_rules(repository, today, None),
+            *run_record_rules(repository, today, None),
+        ]
+    return CheckResult(_unique(findings), repository.files_checked, repository)
 
 
 def check_at_base(
@@ -475,15 +544,24 @@ def load_org_files(repository: Repository, names: Iterable[str] = tuple(ORG_FILE
                 )
             )
             continue
-        cache = IndexCache(root, "org", org_cache_file(name))
-        result = _load_org_file(root, path, cache)
-        cache.save()
+        # What was found valid is remembered with the schemas it was checked against.
+        schemas = getattr(repository.schemas, "fingerprint", None)
+        cache = IndexCache(root, f"org:{schemas}", org_cache_file(name))
+        current = stamp(f"{root}/{path}")
+        cached = _cached_org_file(root, path, cache, current) if schemas else None
         repository.files_checked += 1
+        if cached is not None:
+            setattr(repository, name, cached)
+            continue
+        result = load_file(root, path, MAX_ORG_FILE_BYTES)
         repository.findings.extend(result.findings)
         if result.document is not None:
             schema_findings = repository.schemas.check(result.document, name)
             repository.findings.extend(_deduplicated(schema_findings, result.findings))
             setattr(repository, name, result.document)
+            if current and schemas and not result.findings and not schema_findings:
+                cache.put(path, current, result.document.data)
+                cache.save()
 
 
 def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:
@@ -499,26 +577,24 @@ def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:
             setattr(repository, name, result.document)
 
 
-def _load_org_file(root: Path, path: str, cache: IndexCache) -> LoadResult:
-    """Load an org/ file, from the cache when the file has not changed since it was stored.
+def _cached_org_file(
+    root: Path, path: str, cache: IndexCache, current: Stamp | None
+) -> Document | None:
+    """An org/ file from the cache, when it has not changed since it was stored.
 
-    An organisation with thousands of units has a units.yaml of a megabyte, which takes longer
-    to parse than the rest of a one-file check. Only files that loaded without findings are
-    cached, as their data; the text is read again, for positions of later findings.
+    An organisation with thousands of units has a units.yaml of megabytes, which takes longer
+    to parse and schema-check than the rest of a one-file check. Only files without findings
+    (loading or schema) are cached, as their data; the text is read again, for positions of
+    later findings.
     """
-    current = stamp(f"{root}/{path}")
     known, data = cache.get(path, current) if current else (False, None)
-    if known:
-        try:
-            text = read_plain_file(root / path, MAX_ORG_FILE_BYTES).decode("utf-8-sig")
-        except (OSError, UnicodeError):
-            pass  # changed under us: load it properly below, with a message if it is broken
-        else:
-            return LoadResult(Document(path, data, text), [])
-    result = load_file(root, path, MAX_ORG_FILE_BYTES)
-    if current and result.document is not None and not result.findings:
-        cache.put(path, current, result.document.data)
-    return result
+    if not known:
+        return None
+    try:
+        text = read_plain_file(root / path, MAX_ORG_FILE_BYTES).decode("utf-8-sig")
+    except (OSError, UnicodeError):
+        return None  # changed under us: load it properly, with a message if it is broken
+    return Document(path, data, text)
 
 
 # --- loading the records --------------------------------------------------------------------
@@ -585,56 +661,27 @@ def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loa
 
 
 def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
-    """Index entries for the records that are context, not checked in full: from the cache
-    when it is current, else by loading the file (and remembering the result). Many files to
-    load (a first run, a checkout that changed every file) are loaded in forked workers."""
-    context = [job for job in jobs if not job.check_in_full]
-    if not context:
+    """Index entries for the records that are context, not checked in full: from the index
+    store while their files are unchanged, else by loading the files (and storing the result).
+    Many files to load (a first run, a checkout that changed every file) are loaded in forked
+    workers."""
+    kinds = {job.path: job.kind for job in jobs if not job.check_in_full}
+    if not kinds:
         return []
-    # Entries hold identity keys, which depend on the policy's platform catalogue.
-    fingerprint = catalogue_fingerprint(repository.org_data("policy"))
-    cache = IndexCache(repository.root, f"{','.join(INDEX_KEYS)}:{fingerprint}")
-    root = f"{repository.root}/"
-    found: dict[str, tuple[dict[str, object] | None, IdentityKeys | None]] = {}
-    missing: list[Job] = []
-    stamps = {}
-    for job in context:
-        current = stamp(root + job.path)
-        if current is None:
-            continue
-        stamps[job.path] = current
-        known, value = cache.get(job.path, current)
-        cached = _cached_entry(value, job.kind) if known else None
-        if cached is None:
-            missing.append(job)
-        else:
-            found[job.path] = cached
-    for path, fields, identity in _context_loaded(repository, missing):
-        found[path] = fields, identity
-        cache.put(path, stamps[path], _cache_value(fields, identity))
-    entries: list[IndexEntry] = []
-    for job in context:
-        fields, identity = found.get(job.path, (None, None))
-        place = record_place(job.path)
-        if fields is not None and place is not None:
-            summary = RecordSummary(
-                job.kind, place.id, job.path, sys.intern(place.folder_unit), fields, identity
-            )
-            entries.append((summary, False))
-    cache.forget_missing({job.path for job in jobs})
-    cache.save()
-    return entries
+    store = ContextStore(repository, functools.partial(_context_loaded, repository))
+    try:
+        store.refresh(kinds.items(), present={job.path for job in jobs})
+        return store.entries(kinds)
+    finally:
+        store.close()
 
 
-_Loaded = tuple[str, dict[str, object] | None, IdentityKeys | None]
-
-
-def _context_loaded(repository: Repository, jobs: list[Job]) -> list[_Loaded]:
+def _context_loaded(repository: Repository, jobs: list[Job]) -> list[ContextLoaded]:
     """(path, index fields, identity keys) of context records, loaded here or in workers."""
     workers = worker_count(len(jobs))
     if workers == 1:
         return _load_context(repository, jobs)
-    loaded: list[_Loaded] = []
+    loaded: list[ContextLoaded] = []
     work = functools.partial(_context_worker, repository)
     with forked_workers(interleaved(jobs, workers), work) as channels:
         for answer in answers(channels):
@@ -647,15 +694,17 @@ def _context_worker(repository: Repository, channel: Channel, jobs: list[Job]) -
     channel.send(None)
 
 
-def _load_context(repository: Repository, jobs: list[Job]) -> list[_Loaded]:
+def _load_context(repository: Repository, jobs: list[Job]) -> list[ContextLoaded]:
     keys_of = _identity_keys_maker(repository)
-    loaded: list[_Loaded] = []
+    loaded: list[ContextLoaded] = []
     for job in jobs:
         document, _ = _load_job(repository, job)
         # Only the keys other records refer to: a record that is context is never checked.
         fields = _summary_fields(job, document, INDEX_KEYS)
         identity = keys_of(fields) if fields is not None and job.kind == "account" else None
-        loaded.append((job.path, fields, identity))
+        loaded.append(
+            (job.path, fields, identity, stored_form(job.path, job.kind, fields, identity))
+        )
     return loaded
 
 
@@ -664,28 +713,6 @@ def _identity_keys_maker(repository: Repository) -> Callable[[dict[str, object]]
     catalogue = catalogue_from_policy(repository.org_data("policy"))
     hosts = catalogue.host_table()
     return lambda fields: identity_keys(fields, catalogue, hosts)
-
-
-def _cache_value(
-    fields: dict[str, object] | None, identity: IdentityKeys | None
-) -> list[object] | None:
-    if fields is None:
-        return None
-    return [fields, None if identity is None else identity.as_list()]
-
-
-def _cached_entry(
-    value: object, kind: RecordKind
-) -> tuple[dict[str, object] | None, IdentityKeys | None] | None:
-    """What _cache_value stored, or None when it is not usable (the file is loaded again)."""
-    if value is None:
-        return None, None  # the file has no index entry (not a mapping, say)
-    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], dict):
-        return None
-    identity = IdentityKeys.from_list(value[1])
-    if kind == "account" and identity is None:
-        return None
-    return value[0], identity
 
 
 def _summary_fields(

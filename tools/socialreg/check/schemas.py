@@ -8,6 +8,7 @@ then). A test keeps the two in agreement on every case.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -72,11 +73,16 @@ class SchemaSet:
 
     def __init__(self, directory: Path) -> None:
         sources = {}
+        digest = hashlib.blake2b(digest_size=8)
         for path in sorted(directory.glob("*.schema.json")):
             try:
-                sources[path.name] = json.loads(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                sources[path.name] = json.loads(text)
             except (OSError, ValueError) as error:
                 raise SchemaError(f"{path} cannot be read as JSON: {error}") from error
+            digest.update(f"{path.name}\0{text}\0".encode())
+        # Which schemas these are: what was found valid under them stays valid while it holds.
+        self.fingerprint = digest.hexdigest()
         missing = [kind for kind in (*KINDS, "common") if f"{kind}.schema.json" not in sources]
         if missing:
             raise SchemaError(

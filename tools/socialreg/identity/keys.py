@@ -7,7 +7,7 @@ handle or an address takes microseconds, but for every account of a large regist
 run, in every worker, it took longer than parsing the files (2.8 s for the duplicate index and
 2.7 s for the look-alike index at 50,000 accounts in a one-file check). So each account's keys
 are made once, where the account is loaded (in the worker that loads it), travel with its
-index entry, and are kept in the index cache (load/index_cache.py) between runs.
+index entry, and are kept in the index store (load/index_store.py) between runs.
 
 Addresses depend on the platform catalogue of org/policy.yaml (alternate domains, query
 parameters that name the account): `catalogue_fingerprint` says which catalogue keys were made
@@ -33,7 +33,7 @@ class IdentityKeys:
     addresses: tuple[str, ...]  # address keys of the url and of the addresses made with the id
 
     def as_list(self) -> list[Any]:
-        """For the JSON index cache."""
+        """For the index store (JSON)."""
         return [self.handle, self.series, list(self.addresses)]
 
     @classmethod

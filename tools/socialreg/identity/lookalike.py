@@ -56,7 +56,7 @@ class LookalikeIndex(Generic[T]):
         number = len(self._entries)
         self._entries.append((handle, keys, value))
         buckets = self._by_key
-        for search_key in _search_keys(keys[0]):
+        for search_key in search_keys(keys[0]):
             hashed = hash(search_key)
             found = buckets.get(hashed)
             if found is None:
@@ -76,7 +76,7 @@ class LookalikeIndex(Generic[T]):
         if len(key) < MIN_LOOKALIKE_LENGTH:
             return []
         candidates: set[int] = set()
-        for search_key in _search_keys(key):
+        for search_key in search_keys(key):
             found = self._by_key.get(hash(search_key))
             if isinstance(found, int):
                 candidates.add(found)
@@ -91,12 +91,13 @@ class LookalikeIndex(Generic[T]):
         return result
 
 
-def _search_keys(key: str) -> set[str]:
+def search_keys(key: str) -> set[str]:
+    """What an identity key is found by: two keys that may resemble share one of them (the
+    index store keeps them too, to find the few handles a one-file check compares)."""
     # Keys one edit apart have plain keys (no separators) at most one edit apart, or equal when
     # the edit was a separator: the plain key's deletions find both.
-    plain = plain_key(key)
-    keys = _deletions(plain)
-    keys.add("b:" + without_bait_words(plain))
+    keys = _deletions(plain_key(key))
+    keys.add(bait_key(key))
     return keys
 
 
@@ -124,3 +125,40 @@ class Wanted:
     def may_resemble(self, key: str) -> bool:
         plain = plain_key(key)
         return len(plain) in self._lengths or without_bait_words(plain) in self._baits
+
+
+# --- a sketch of a key, to find candidates without making their search keys -----------------
+
+
+def sketch(key: str) -> tuple[str, int, int]:
+    """(digits, length, letters) of the key's plain key; the letters (every character that is
+    not a digit) as a 63-bit mask.
+
+    Two keys that share a search key other than the bait key have the same digits in the same
+    order (a search key is the plain key, or the plain key less one character that is not a
+    digit), lengths at most one apart, and each at most one letter the other lacks, so masks
+    that differ in at most two bits (`may_share_search_key`). The index store keeps the sketch
+    of every official handle, so that a one-file check finds its few candidates among
+    thousands without making a dozen search keys for each.
+    """
+    plain = plain_key(key)
+    digits = "".join(character for character in plain if character.isdigit())
+    mask = 0
+    for character in set(plain):
+        if not character.isdigit():
+            mask |= 1 << (ord(character) % 63)  # stable across processes, unlike hash()
+    return digits, len(plain), mask
+
+
+def may_share_search_key(first: tuple[str, int, int], second: tuple[str, int, int]) -> bool:
+    """False only when two keys with these sketches share no search key but the bait key."""
+    return (
+        first[0] == second[0]
+        and abs(first[1] - second[1]) <= 1
+        and (first[2] ^ second[2]).bit_count() <= 2
+    )
+
+
+def bait_key(key: str) -> str:
+    """The search key of the key without bait words ("official", "real", ...)."""
+    return "b:" + without_bait_words(plain_key(key))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+import stat
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -84,13 +86,93 @@ def is_checked_path(path: str) -> bool:
 
 def _files_below(folder: str, prefix: str) -> Iterator[str]:
     """Paths of the files below `folder`, skipping hidden folders; half the time of os.walk."""
+    files, subfolders = _listing(folder, prefix)
+    yield from files
+    for name in subfolders:
+        yield from _files_below(f"{folder}/{name}", f"{prefix}{name}/")
+
+
+def _listing(folder: str, prefix: str) -> tuple[list[str], list[str]]:
+    """The paths of the files directly in `folder` (named with `prefix`), and the names of its
+    folders that are not hidden."""
+    files: list[str] = []
+    subfolders: list[str] = []
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith("."):
-                    yield from _files_below(entry.path, f"{prefix}{entry.name}/")
+                    subfolders.append(entry.name)
             elif entry.name not in _IGNORED_NAMES:
-                yield prefix + entry.name
+                files.append(prefix + entry.name)
+    return files, subfolders
+
+
+# A folder modified this recently may change again within the same tick of the file system's
+# clock without its modification time changing: its listing is not trusted next time.
+_RECENT_NS = 2_000_000_000
+UNTRUSTED = -1
+
+
+@dataclass(slots=True)
+class Discovered:
+    files: dict[str, RecordKind]  # what discover_records finds: path -> kind
+    folders: dict[str, int]  # every record folder -> its modification time (or UNTRUSTED)
+    scanned: set[str]  # the folders that changed, whose files were listed again
+
+
+def discover_changes(
+    root: Path, known_folders: Mapping[str, int], known_files: Mapping[str, str]
+) -> Discovered:
+    """What discover_records finds, reading only the folders that changed.
+
+    A folder's modification time changes whenever a file or folder is added to it, removed or
+    renamed, so a folder whose time is the one in `known_folders` (recorded by an earlier call)
+    holds the same files as then: those of `known_files` (path -> folder) in it. The caller
+    keeps both up to date from the result; one `lstat` per known folder replaces a walk of
+    them all.
+    """
+    files_of: dict[str, list[str]] = {}
+    for path, folder in known_files.items():
+        files_of.setdefault(folder, []).append(path)
+    trusted_before = time.time_ns() - _RECENT_NS
+    found = Discovered({}, {}, set())
+
+    def status_of(folder: str) -> os.stat_result | None:
+        try:
+            # discover_records follows a link only for accounts/ and campaigns/ themselves
+            status = (os.stat if "/" not in folder else os.lstat)(f"{root}/{folder}")
+        except OSError:
+            return None
+        return status if stat.S_ISDIR(status.st_mode) else None
+
+    def take(folder: str, kind: RecordKind, mtime: int, files: list[str]) -> None:
+        found.folders[folder] = mtime if mtime < trusted_before else UNTRUSTED
+        for path in files:
+            found.files[path] = kind
+
+    def scan(folder: str, kind: RecordKind, mtime: int) -> None:
+        """List a folder that changed, and every new folder below it."""
+        files, subfolders = _listing(f"{root}/{folder}", f"{folder}/")
+        found.scanned.add(folder)
+        take(folder, kind, mtime, files)
+        for name in subfolders:
+            below = f"{folder}/{name}"
+            if below not in known_folders and (status := status_of(below)) is not None:
+                scan(below, kind, status.st_mtime_ns)
+
+    for top, kind in RECORD_FOLDERS.items():
+        if top not in known_folders and (status := status_of(top)) is not None:
+            scan(top, kind, status.st_mtime_ns)
+    for folder, mtime in known_folders.items():
+        folder_kind = RECORD_FOLDERS.get(folder.split("/", 1)[0])
+        status = status_of(folder) if folder_kind is not None else None
+        if folder_kind is None or status is None:
+            continue  # gone (a folder below it that is gone too is gone as well)
+        if mtime != UNTRUSTED and status.st_mtime_ns == mtime:
+            take(folder, folder_kind, mtime, files_of.get(folder, []))
+        else:
+            scan(folder, folder_kind, status.st_mtime_ns)
+    return found
 
 
 def _id_from(stem: str) -> str:

@@ -1,11 +1,12 @@
-"""Remember the index entry of every record between runs, keyed by file size and mtime.
+"""Remember the data of each org/ file between runs, keyed by file size and mtime.
 
-Checking one changed file (a pre-commit hook, `socialreg validate accounts/x/y.yaml`) still
-needs the index of every other record for the cross-file rules. Parsing 10,000 files for that
-takes seconds; reading this cache and one `stat` per file takes milliseconds. A file whose size
-or modification time differs from the cache is parsed again, so the cache is never trusted
-over the file. It lives in `.socialreg-cache/` (ignored by git) and is only an accelerator:
-if it cannot be read or written, everything still works, only slower.
+Checking one changed file (a pre-commit hook, `socialreg validate accounts/x/y.yaml`) needs the
+org/ files, and an organisation of thousands of units has a units.yaml of megabytes, which
+takes longer to parse and schema-check than the rest of the check. A file whose size or
+modification time differs from the cache is parsed again, so the cache is never trusted over
+the file. It lives in `.socialreg-cache/` (ignored by git), beside the index store of the
+records (load/index_store.py), and is only an accelerator: if it cannot be read or written,
+everything still works, only slower.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 from socialreg import __version__
 
 CACHE_FOLDER = Path(".socialreg-cache")
-CACHE_FILE = CACHE_FOLDER / "index.json"
 
 
 def org_cache_file(name: str) -> Path:
@@ -40,7 +40,7 @@ def stamp(path: str) -> Stamp | None:
 
 
 class IndexCache:
-    def __init__(self, root: Path, fingerprint: str, file: Path = CACHE_FILE) -> None:
+    def __init__(self, root: Path, fingerprint: str, file: Path) -> None:
         self._file = root / file
         # Entries depend on the tool's version and on which keys are indexed.
         self._version = f"{__version__}:{fingerprint}"

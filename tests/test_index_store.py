@@ -1,0 +1,487 @@
+"""The index store: a check of a few files finds what a check with every record indexed finds,
+while reading only the entries that matter, and never trusts a row its file no longer matches."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from socialreg.check import pipeline
+from socialreg.check.pipeline import ValidateOptions, check_few, check_repository, validate
+from socialreg.identity.lookalike import bait_key, may_share_search_key, search_keys, sketch
+from socialreg.load import index_store
+from socialreg.load.index_cache import org_cache_file
+from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore
+from tests.rules.casefiles import _template, git, make_repository
+
+TODAY = datetime.date(2026, 11, 21)
+Found = list[tuple[str, int, int, str, str, str]]
+
+
+def _write(root: Path, path: str, data: dict[str, Any]) -> None:
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def _account(root: Path, path: str, **fields: object) -> None:
+    data = _template("account")
+    data.update(fields)
+    _write(root, path, data)
+
+
+def _campaign(root: Path, path: str, **fields: object) -> None:
+    data = _template("campaign")
+    data.update(fields)
+    _write(root, path, data)
+
+
+def _tangled(root: Path) -> Path:
+    """A registry where records relate in every way the rules follow (rules/relations.py)."""
+    make_repository(root)
+    handle = "@library.example.org"  # the template's handle
+    _account(root, "accounts/library/copy-one.yaml", handle=handle)
+    _account(root, "accounts/library/copy-two.yaml", handle=handle.upper() + "/")
+    _account(
+        root,
+        "accounts/library/related.yaml",
+        handle="@library.archive.example.org",
+        url="https://bsky.app/profile/library.archive.example.org",
+        decision={"related_accounts": ["copy-one", "nowhere", "related"]},
+    )
+    _account(
+        root,
+        "accounts/library/lookalike.yaml",
+        handle="@library.exampie.org",
+        url="https://bsky.app/profile/library.exampie.org",
+    )
+    _account(
+        root,
+        "accounts/library/official-bait.yaml",
+        handle="@officiallibrary.example.org",
+        url="https://bsky.app/profile/officiallibrary.example.org",
+    )
+    _account(
+        root,
+        "accounts/library/numbered-7.yaml",
+        handle="@library7.example.org",
+        url="https://bsky.app/profile/library7.example.org",
+    )
+    _account(
+        root,
+        "accounts/library/archived.yaml",
+        handle="@library.exanple.org",
+        url="https://bsky.app/profile/library.exanple.org",
+        status="archived",
+    )
+    # The same id in another unit's folder, the same address in another unit.
+    _account(root, "accounts/communications/copy-one.yaml", handle="@elsewhere.example.org")
+    _account(
+        root,
+        "accounts/communications/same-address.yaml",
+        handle="@another.example.org",
+        url="https://bsky.app/profile/library.exampie.org/",
+    )
+    _campaign(root, "campaigns/library/from-nowhere.yaml", sender="no-such-account")
+    _campaign(root, "campaigns/library/from-a-library-page.yaml", sender="library-facebook")
+    _campaign(root, "campaigns/library/from-instagram.yaml", sender="uni-instagram")
+    _campaign(
+        root,
+        "campaigns/communications/instagram-from-facebook.yaml",
+        sender="uni-facebook",
+        placements={"instagram": ["stream"]},
+    )
+    _campaign(root, "campaigns/communications/from-instagram.yaml", sender="uni-instagram")
+    return root
+
+
+def _as_tuples(findings: list[Any]) -> Found:
+    return sorted((f.path, f.line, f.column, f.rule, str(f.severity), f.message) for f in findings)
+
+
+def _records(root: Path) -> list[str]:
+    return sorted(
+        path.relative_to(root).as_posix()
+        for folder in ("accounts", "campaigns")
+        for path in (root / folder).rglob("*.yaml")
+    )
+
+
+def _everything_indexed(root: Path, path: str) -> Found:
+    return _as_tuples(check_repository(root, (path,), TODAY).findings)
+
+
+def _few(root: Path, *paths: str) -> Found:
+    return _as_tuples(check_few(root, paths, TODAY).findings)
+
+
+def _in_git(root: Path) -> None:
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "registry")
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
+def test_each_file_alone_finds_what_it_finds_with_every_record_indexed(
+    tmp_path: Path, in_git: bool
+) -> None:
+    root = _tangled(tmp_path / "repo")
+    if in_git:
+        _in_git(root)
+    expected = {path: _everything_indexed(root, path) for path in _records(root)}
+    rules = {finding[3] for found in expected.values() for finding in found}
+    # The relations the store must follow all make findings here.
+    assert {"SR108", "SR121", "SR203", "SR204"} <= rules
+    assert any("Another account has the id" in f[5] for found in expected.values() for f in found)
+    for run in ("cold", "warm"):
+        for path in _records(root):
+            assert _few(root, path) == expected[path], (run, path)
+    assert (root / STORE_FILE).is_file()
+    # Several files at once, as the pre-commit hook passes them.
+    some = _records(root)[:5]
+    assert _few(root, *some) == _as_tuples(check_repository(root, some, TODAY).findings)
+
+
+def test_validate_of_a_few_files_reads_only_related_entries(tmp_path: Path) -> None:
+    root = _tangled(tmp_path / "repo")
+    for number in range(30):  # unrelated accounts: other handles, addresses and folders
+        _account(
+            root,
+            f"accounts/unit-{number}/far-{number}.yaml",
+            handle=f"@far{number}.example.org",
+            url=f"https://bsky.app/profile/far{number}.example.org",
+        )
+    path = "accounts/library/copy-one.yaml"
+    validate(ValidateOptions(root, (path,), TODAY, strict=False))  # fills the store
+    result = check_few(root, (path,), TODAY)
+    indexed = {summary.path for ids in result.repository.index.values() for summary in ids.values()}
+    assert "accounts/library/copy-two.yaml" in indexed  # the same handle
+    assert not any(p.startswith("accounts/unit-") for p in indexed)
+    report = validate(ValidateOptions(root, (path,), TODAY, strict=False))
+    assert _as_tuples(report.findings) == _everything_indexed(root, path)
+
+
+def _clashes_with(root: Path, checked: str, name: str) -> bool:
+    """Whether the checked account's handle is reported as registered in `name`."""
+    return any(
+        f[3] == "SR108"
+        and " handle " in f[5].split(" is already registered")[0]
+        and f"/{name}.yaml" in f[5]
+        for f in _few(root, checked)
+    )
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    """Change a file in place keeping its size, with a modification time just after."""
+    text = path.read_text(encoding="utf-8")
+    assert len(old) == len(new) and old in text
+    status = path.stat()
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000))
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
+def test_changes_since_the_last_run_are_seen(tmp_path: Path, in_git: bool) -> None:
+    root = _tangled(tmp_path / "repo")
+    if in_git:
+        _in_git(root)
+    checked = "accounts/library/copy-one.yaml"
+
+    def same_as_everything() -> None:
+        assert _few(root, checked) == _everything_indexed(root, checked)
+
+    def clashes_with(name: str) -> bool:
+        return _clashes_with(root, checked, name)
+
+    same_as_everything()
+    assert clashes_with("copy-two")
+    # An edit in place that takes away the clash.
+    _edit(root / "accounts/library/copy-two.yaml", "LIBRARY.EXAMPLE.ORG", "LIBRARY.EXAMPLE.ORX")
+    same_as_everything()
+    assert not clashes_with("copy-two")
+    # A new file in a new folder, then staged and committed.
+    _account(root, "accounts/new-unit/copy-three.yaml", handle="@library.example.org")
+    same_as_everything()
+    assert clashes_with("copy-three")
+    if in_git:
+        git(root, "add", "-A")
+        same_as_everything()
+        git(root, "commit", "-q", "-m", "more")
+        same_as_everything()
+    # Renamed, then deleted.
+    moved = root / "accounts/new-unit/copy-four.yaml"
+    (root / "accounts/new-unit/copy-three.yaml").rename(moved)
+    same_as_everything()
+    assert clashes_with("copy-four")
+    moved.unlink()
+    same_as_everything()
+    assert not clashes_with("copy-four")
+    # A file in a hidden folder is not a record, whatever it says.
+    _account(root, "accounts/.drafts/copy-five.yaml", handle="@library.example.org")
+    same_as_everything()
+    assert not clashes_with("copy-five")
+
+
+def _forge(root: Path, path: str, entry: str, mtime: int | None = None) -> None:
+    database = sqlite3.connect(root / STORE_FILE)
+    with database:
+        database.execute("UPDATE files SET entry = ? WHERE path = ?", (entry, path))
+        if mtime is not None:
+            database.execute("UPDATE files SET mtime = ? WHERE path = ?", (mtime, path))
+    database.close()
+
+
+def test_a_committed_store_is_never_read(tmp_path: Path) -> None:
+    """Someone commits .socialreg-cache/ with a row that hides a duplicate: its blob is the
+    file's, so only knowing that the store is not ours keeps the check honest."""
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    assert any("copy-two" in f[5] for f in expected)
+    _forge(root, "accounts/library/copy-two.yaml", '[{"platform": "x"}, [null, null, []]]')
+    git(root, "add", "-f", ".socialreg-cache")
+    git(root, "commit", "-q", "-m", "a cache of our own")
+    assert _few(root, checked) == expected
+
+
+def test_a_row_whose_file_changed_is_read_again(tmp_path: Path) -> None:
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    _forge(root, "accounts/library/copy-two.yaml", '[{"platform": "x"}, [null, null, []]]', 1)
+    assert _few(root, checked) == expected
+
+
+@pytest.mark.parametrize("content", [b"not a database", b"", b"SQLite format 3\x00broken"])
+def test_a_broken_store_is_made_again(tmp_path: Path, content: bytes) -> None:
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    for extra in ("-wal", "-shm"):
+        (root / f"{STORE_FILE}{extra}").unlink(missing_ok=True)
+    (root / STORE_FILE).write_bytes(content)
+    assert _few(root, checked) == expected
+    assert _few(root, checked) == expected
+
+
+def test_a_read_only_checkout_still_validates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    shutil.rmtree(root / STORE_FILE.parent)
+
+    def refuse(*arguments: object, **keywords: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    assert _few(root, checked) == expected
+    assert not (root / STORE_FILE.parent).exists()
+
+
+def test_the_store_is_never_committed(tmp_path: Path) -> None:
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    _few(root, "accounts/library/copy-one.yaml")
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".socialreg-cache" not in status
+
+
+def test_a_whole_check_and_a_large_partial_one_agree_with_the_store(tmp_path: Path) -> None:
+    """`check_repository(only=...)` reads every entry from the same store."""
+    root = _tangled(tmp_path / "repo")
+    checked = ("accounts/library/copy-one.yaml", "campaigns/library/from-nowhere.yaml")
+    cold = _as_tuples(check_repository(root, checked, TODAY).findings)
+    _few(root, checked[0])  # the store now has every row
+    assert _as_tuples(check_repository(root, checked, TODAY).findings) == cold
+    whole = _as_tuples(check_repository(root, None, TODAY).findings)
+    assert [f for f in whole if f[0] in checked] == [f for f in cold if f[0] in checked]
+
+
+def test_without_git_the_folders_are_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no git to ask
+    assert _few(root, checked) == expected
+    _account(root, "accounts/new-unit/copy-three.yaml", handle="@library.example.org")
+    assert _clashes_with(root, checked, "copy-three")
+
+
+# --- the store itself ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "indexes made again"])
+def test_the_store_finds_rows_by_key_and_by_a_near_mask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    if bulk:
+        monkeypatch.setattr(index_store, "_BULK", 0)
+    store = IndexStore(tmp_path, "test")
+    store.files()
+    store.update(
+        [
+            FileRow("a/one.yaml", "a", None, (1, 1), '{"n": 1}', ["k1", "k2"], [("g", 0b1011)]),
+            FileRow("a/two.yaml", "a", None, (1, 1), '{"n": 2}', ["k2"], [("g", 0b0000)]),
+            FileRow("a/three.yaml", "a", None, (1, 1), None, ["k1"]),
+        ]
+    )
+    assert dict(store.entries_with_keys(["k1"])) == {"a/one.yaml": {"n": 1}}  # three: no entry
+    assert set(dict(store.entries_with_keys(["k2"]))) == {"a/one.yaml", "a/two.yaml"}
+    assert dict(store.entries_with_keys([], [("g", 0b0111)])) == {"a/one.yaml": {"n": 1}}
+    assert set(dict(store.entries_with_keys([], [("g", 0b0001)]))) == {"a/one.yaml", "a/two.yaml"}
+    assert dict(store.entries_with_keys([], [("other", 0)])) == {}
+    store.update([FileRow("a/one.yaml", "a", None, (2, 2), '{"n": 3}', ["k3"])], ["a/two.yaml"])
+    assert dict(store.entries_with_keys(["k1", "k2"])) == {}
+    assert dict(store.entries_with_keys(["k3"])) == {"a/one.yaml": {"n": 3}}
+    assert set(store.files()) == {"a/one.yaml", "a/three.yaml"}
+    store.close()
+    assert set(IndexStore(tmp_path, "test").files()) == {"a/one.yaml", "a/three.yaml"}
+    assert IndexStore(tmp_path, "another version").files() == {}
+
+
+_KEYS = st.text(alphabet="abcl1i0o7.-_", min_size=0, max_size=12)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_KEYS, _KEYS)
+def test_keys_that_share_a_search_key_have_near_sketches(first: str, second: str) -> None:
+    """The store finds look-alike candidates by sketch: it may fetch too many, never too few."""
+    shared = search_keys(first) & search_keys(second)
+    if shared - {bait_key(first)}:
+        assert may_share_search_key(sketch(first), sketch(second))
+    if bait_key(first) in shared:
+        assert bait_key(first) == bait_key(second)
+
+
+def test_every_relation_of_the_rules_is_in_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule comparing records that the relations do not know would make a few-file check miss
+    findings; the equivalence tests above cover these rules, and this list must grow with them."""
+    from socialreg.rules.base import all_rules
+
+    comparing = {rule.code for rule in all_rules() if rule.compares_records}
+    assert comparing == {"SR108", "SR121", "SR203", "SR204"}
+    assert pipeline.FEW_RECORDS <= 64
+
+
+def test_org_files_come_from_the_cache_only_while_they_and_the_schemas_are_unchanged(
+    tmp_path: Path,
+) -> None:
+    """A units.yaml of thousands of units is read from the cache, without being parsed or
+    schema-checked again, only while it and the schemas are what they were when it was found
+    valid; a file with findings is never cached."""
+    root = make_repository(tmp_path / "repo")
+    checked = "accounts/library/library-facebook.yaml"
+
+    def unit_findings() -> set[str]:
+        found = check_few(root, (checked,), TODAY).findings
+        return {f.rule for f in found if f.path == "org/units.yaml"}
+
+    first = check_few(root, (checked,), TODAY)
+    assert (root / org_cache_file("units")).is_file()
+    assert check_few(root, (checked,), TODAY).repository.org_data("units") == (
+        first.repository.org_data("units")
+    )
+    units = root / "org" / "units.yaml"
+    valid = units.read_text(encoding="utf-8")
+    units.write_text(valid.replace("  library:\n", "  Library:\n", 1), encoding="utf-8")
+    assert "SR012" in unit_findings()  # the unit id is no longer valid
+    assert "SR012" in unit_findings()  # and a file with findings is not served from the cache
+    units.write_text(valid, encoding="utf-8")
+    assert unit_findings() == set()
+    schema_file = root / "schemas" / "units.schema.json"
+    schema = schema_file.read_text(encoding="utf-8")
+    stricter = schema.replace(
+        '"required": ["name", "contact_email", "supervisors"]',
+        '"required": ["name", "contact_email", "supervisors", "phone"]',
+        1,
+    )
+    assert stricter != schema
+    schema_file.write_text(stricter, encoding="utf-8")
+    assert "SR011" in unit_findings()  # checked again under the schemas that changed
+
+
+# --- finding the files by the folders that changed --------------------------------------------
+
+_NAMES = st.sampled_from(["a.yaml", "b.yaml", "c.yml", "README.md", ".hidden.yaml", "d.txt"])
+_FOLDERS = st.sampled_from(["accounts/u1", "accounts/u2", "accounts/u1/deep", "campaigns/u1",
+                            "accounts/.drafts", "campaigns", "accounts"])  # fmt: skip
+_CHANGES = st.lists(
+    st.tuples(st.sampled_from(["add", "remove", "rename", "remove folder"]), _FOLDERS, _NAMES),
+    max_size=8,
+)
+
+
+def _age(root: Path) -> None:
+    """Make every folder an hour old, as if nothing had changed for a while."""
+    an_hour_ago = datetime.datetime.now().timestamp() - 3600
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.utime(folder, (an_hour_ago, an_hour_ago))
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=_CHANGES, after=_CHANGES)
+def test_the_folders_that_changed_give_what_a_walk_finds(
+    tmp_path_factory: pytest.TempPathFactory,
+    before: list[tuple[str, str, str]],
+    after: list[tuple[str, str, str]],
+) -> None:
+    from socialreg.load.discover import discover_changes, discover_records
+
+    root = tmp_path_factory.mktemp("tree")
+
+    def apply(changes: list[tuple[str, str, str]]) -> None:
+        for change, folder, name in changes:
+            path = root / folder / name
+            if change == "add":
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("x", encoding="utf-8")
+            elif change == "remove":
+                path.unlink(missing_ok=True)
+            elif change == "rename" and path.exists():
+                path.rename(path.with_name(f"renamed-{name}"))
+            elif change == "remove folder":
+                shutil.rmtree(root / folder, ignore_errors=True)
+
+    apply(before)
+    _age(root)
+    first = discover_changes(root, {}, {})
+    assert first.files == dict(discover_records(root))
+    known = {path: os.path.dirname(path) for path in first.files}
+    apply(after)
+    again = discover_changes(root, first.folders, known)
+    assert again.files == dict(discover_records(root))
+
+
+@pytest.mark.parametrize("entry", ["{not json", '"a string"', "[1, 2, 3]"])
+def test_a_row_that_is_not_an_entry_is_read_from_its_file(tmp_path: Path, entry: str) -> None:
+    """Whatever a row holds, the check is the one the files make: a row that is not an entry
+    (a broken write, an edit by hand) is replaced by its file, for a few files or for many."""
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    few, many = _few(root, checked), _everything_indexed(root, checked)
+    _forge(root, "accounts/library/copy-two.yaml", entry)
+    assert _few(root, checked) == few
+    _forge(root, "accounts/library/copy-two.yaml", entry)
+    assert _everything_indexed(root, checked) == many

@@ -1,0 +1,143 @@
+"""What Git already knows about the record files of a work tree: which are unchanged, and as
+which blob.
+
+A one-file check (the pre-commit hook) must know that the index store's entry of each of tens of
+thousands of other records is still true. Asking the file system costs one `lstat` per file,
+which in Python is most of the 0.5 s the hook may take at 50,000 records. Git keeps the same
+facts in its own index and checks them in C: `git ls-files --stage` names the blob of every
+tracked file, and `git diff-files` names the tracked files whose content differs from it (it
+compares sizes and times, and reads the file where they cannot decide). A tracked file that
+`diff-files` does not name has exactly the content of its blob, so an entry made from that blob
+is current. Both commands start in the background, so they run on another core while this
+process reads the org/ files.
+
+Anything Git does not vouch for (untracked files, files with changes, a folder that is not a Git
+work tree, a Git that fails) is checked with `lstat` instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialreg.load.discover import RECORD_FOLDERS
+from socialreg.load.index_cache import CACHE_FOLDER
+
+_GITLINK = b"160000"  # a submodule: no blob of its own
+
+
+@dataclass(frozen=True, slots=True)
+class GitFacts:
+    # `ls-files --stage -z` as it printed it: "<mode> <blob> <stage>\t<path>\0" per tracked file
+    listing: bytes
+    changed: frozenset[str]  # tracked files whose content differs from their blob, or gone
+    store_tracked: bool  # someone committed the cache folder: its content is not ours
+
+    def blobs(self) -> dict[str, str]:
+        """Every tracked record file -> its blob (a merge conflict or a submodule has none)."""
+        return _blobs(self.listing)
+
+    def blob_if_unchanged(self, path: str, blobs: dict[str, str] | None = None) -> str | None:
+        """The blob `path` holds, when Git vouches that the file is exactly that blob."""
+        if path in self.changed:
+            return None
+        if blobs is not None:
+            return blobs.get(path)
+        return _blob_of(self.listing, path)
+
+    def lines_differing(self, earlier: bytes) -> set[str]:
+        """The paths whose line differs between `earlier` (a listing) and this one: files
+        added, removed, staged with other content, or in conflict."""
+        if self.listing == earlier:
+            return set()  # the usual case when nothing was staged or committed since
+        differing = set(self.listing.split(b"\0")).symmetric_difference(earlier.split(b"\0"))
+        return {os.fsdecode(line.split(b"\t", 1)[1]) for line in differing if b"\t" in line}
+
+
+class GitView:
+    """The two Git commands, started now and read when `facts` is called."""
+
+    def __init__(self, root: Path) -> None:
+        self._processes: list[subprocess.Popen[bytes]] = []
+        folders = list(RECORD_FOLDERS)
+        environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never write Git's index
+        # Paths relative to `root` (which may be a folder inside a larger work tree).
+        commands = [
+            ["git", "ls-files", "--stage", "-z", "--", *folders, CACHE_FOLDER.as_posix()],
+            ["git", "diff-files", "--name-only", "--relative", "-z", "--", *folders],
+        ]
+        try:
+            for command in commands:
+                self._processes.append(
+                    subprocess.Popen(
+                        command,
+                        cwd=root,
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                        env=environment,
+                    )
+                )
+        except OSError:  # no git
+            self.close()
+
+    def facts(self) -> GitFacts | None:
+        """What Git says, or None when it cannot say (not a work tree, no git, an error)."""
+        if len(self._processes) != 2:
+            return None
+        outputs = []
+        for process in self._processes:
+            output, _ = process.communicate()
+            if process.returncode != 0:
+                return None
+            outputs.append(output)
+        staged, changed = outputs
+        store_tracked = f"\t{CACHE_FOLDER.as_posix()}/".encode() in staged
+        return GitFacts(staged, frozenset(_paths(changed)), store_tracked)
+
+    def close(self) -> None:
+        for process in self._processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
+        self._processes = []
+
+
+def _blobs(output: bytes) -> dict[str, str]:
+    """`ls-files --stage -z`: "<mode> <blob> <stage>\\t<path>\\0" per file."""
+    blobs: dict[str, str] = {}
+    conflicted: set[str] = set()
+    for line in output.split(b"\0"):
+        if not line:
+            continue
+        head, path_bytes = line.split(b"\t", 1)
+        mode, blob, stage = head.split(b" ")
+        path = os.fsdecode(path_bytes)
+        if stage != b"0":  # a merge conflict: several blobs, none of them the file
+            conflicted.add(path)
+        elif mode != _GITLINK:
+            blobs[path] = blob.decode("ascii")
+    for path in conflicted:
+        blobs.pop(path, None)
+    return blobs
+
+
+def _blob_of(listing: bytes, path: str) -> str | None:
+    """The blob of `path` in a listing, found without reading the others."""
+    wanted = b"\t" + os.fsencode(path) + b"\0"
+    start = 0
+    while (found := listing.find(wanted, start)) >= 0:
+        head = listing[listing.rfind(b"\0", 0, found) + 1 : found]
+        parts = head.split(b" ")
+        if len(parts) == 3 and b"\t" not in head and parts[2] == b"0" and parts[0] != _GITLINK:
+            return parts[1].decode("ascii")
+        start = found + 1
+    return None
+
+
+def _paths(output: bytes) -> list[str]:
+    return [os.fsdecode(path) for path in output.split(b"\0") if path]

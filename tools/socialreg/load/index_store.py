@@ -1,0 +1,327 @@
+"""The index store: every record's index entry between runs, in a SQLite file, found by key.
+
+Checking one changed file (the pre-commit hook, `socialreg validate accounts/x/y.yaml`) still
+needs what the cross-file rules know of every other record. Reading and checking 50,000 index
+entries takes seconds; this store answers "which records share one of these keys" (a handle,
+an address, an id: rules/relations.py lists them) from an index, so a one-file check reads the
+few entries that matter. Each row also says how its file was when it was read (the Git blob,
+the size and modification time), so that a row is used only while the file is unchanged; the
+callers decide that (check/context_store.py). It also remembers each record folder's
+modification time, so that finding the record files needs one `lstat` per folder rather than
+a walk of every folder (load/discover.py, `discover_changes`).
+
+It lives in `.socialreg-cache/` (ignored by Git) and is only an accelerator: a store that
+cannot be opened, read or written (a read-only checkout, a broken file, another version of the
+tool, another run writing at the same moment) is rebuilt, kept in memory or left as it is, and
+the check is the same, only slower.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from socialreg.load.index_cache import CACHE_FOLDER, Stamp
+
+STORE_FILE = CACHE_FOLDER / "index.sqlite"
+_FORMAT = "4"  # the tables' layout; another one makes the store start again
+_CHUNK = 500  # parameters per statement (SQLite allows 999 in old builds)
+
+# Keys are stored as 63-bit hashes: a tenth of the size of the strings, and two keys with the
+# same hash only fetch an extra record, which the rules then find unrelated.
+_TABLES = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, folder TEXT NOT NULL, blob TEXT,
+    size INTEGER, mtime INTEGER, entry TEXT
+);
+CREATE TABLE keys (key INTEGER NOT NULL, file INTEGER NOT NULL, PRIMARY KEY (key, file))
+    WITHOUT ROWID;
+CREATE TABLE near (grp INTEGER NOT NULL, mask INTEGER NOT NULL, file INTEGER NOT NULL);
+CREATE TABLE folders (path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+_SECONDARY_INDEXES = [
+    ("files_by_folder", "files (folder)"),
+    ("keys_by_file", "keys (file)"),
+    ("near_by_group", "near (grp)"),
+    ("near_by_file", "near (file)"),
+]
+_BULK = 5_000
+
+
+def _hashed(key: str) -> int:
+    data = key.encode("utf-8", "surrogatepass")
+    return (zlib.adler32(data) << 31) ^ zlib.crc32(data)  # < 2**63: an SQLite integer
+
+
+def _differ_in_few_bits(first: int, second: int) -> bool:
+    return (first ^ second).bit_count() <= 2
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """How a file was when its row was made."""
+
+    id: int
+    folder: str
+    blob: str | None  # its Git blob, when Git vouched for it then
+    stamp: Stamp
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    path: str
+    folder: str  # the folder it is in, relative to the root ("accounts/library")
+    blob: str | None
+    stamp: Stamp
+    entry: str | None  # what the caller needs of the record, in JSON; None: no index entry
+    keys: Sequence[str]  # the keys other records' checks find it by
+    near: Sequence[tuple[str, int]] = ()  # (group, mask): found by a mask a few bits away
+
+
+class IndexStore:
+    def __init__(
+        self, root: Path, version: str, file: Path = STORE_FILE, in_memory: bool = False
+    ) -> None:
+        self._path = root / file
+        self._version = f"{_FORMAT}:{version}"
+        self._database = self._in_memory() if in_memory else self._open()
+        self._ids: dict[str, int] = {}
+
+    # --- reading ------------------------------------------------------------------------
+
+    def files(self, paths: Iterable[str] | None = None) -> dict[str, StoredFile]:
+        """The files the store has a row for: all of them, or those of `paths`."""
+        columns = "SELECT id, path, folder, blob, size, mtime FROM files"
+        if paths is None:
+            rows = self._query(columns)
+        else:
+            rows = [
+                row
+                for chunk in _chunks(sorted(paths))
+                for row in self._query(
+                    f"{columns} WHERE path IN ({','.join('?' * len(chunk))})", chunk
+                )
+            ]
+        found = {
+            path: StoredFile(number, folder, blob, (size, mtime))
+            for number, path, folder, blob, size, mtime in rows
+        }
+        self._ids.update((path, row.id) for path, row in found.items())
+        return found
+
+    def paths_in(self, folders: Iterable[str]) -> set[str]:
+        """The paths of the rows of files directly in `folders`."""
+        return {
+            path
+            for chunk in _chunks(sorted(folders))
+            for (path,) in self._query(
+                f"SELECT path FROM files WHERE folder IN ({','.join('?' * len(chunk))})", chunk
+            )
+        }
+
+    def folders(self) -> dict[str, int]:
+        """Every record folder listed before (relative to the root), with its modification time
+        then; -1 when it was too recent to be trusted."""
+        return dict(self._query("SELECT path, mtime FROM folders"))
+
+    def value(self, name: str) -> Any:
+        """A value stored with `set_value`, or None."""
+        rows = self._query("SELECT value FROM meta WHERE name = ?", (f"value:{name}",))
+        return rows[0][0] if rows else None
+
+    def entries(self) -> Iterator[tuple[str, Any]]:
+        """(path, entry) of every row with an entry."""
+        # One JSON text for them all: one call of the decoder, not one per row.
+        rows = self._query(
+            "SELECT group_concat(path, char(0)), '[' || group_concat(entry, ',') || ']' "
+            "FROM files WHERE entry IS NOT NULL"
+        )
+        paths, entries = rows[0] if rows else (None, None)
+        if paths is None:
+            return
+        decoded = _decoded(entries)
+        names = paths.split("\0")
+        if isinstance(decoded, list) and len(decoded) == len(names):
+            yield from zip(names, decoded, strict=True)
+        else:  # a row that is not JSON: each on its own, so only it is read again
+            for path, text in self._query("SELECT path, entry FROM files WHERE entry IS NOT NULL"):
+                yield path, _decoded(text)
+
+    def entries_with_keys(
+        self, keys: Iterable[str], near: Iterable[tuple[str, int]] = ()
+    ) -> Iterator[tuple[str, Any]]:
+        """(path, entry) of the rows with an entry that have one of `keys`, or a `near` group
+        with a mask at most two bits from the one given."""
+        files: set[int] = set()
+        hashed = sorted({_hashed(key) for key in keys})
+        for start in range(0, len(hashed), _CHUNK):
+            chunk = hashed[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT file FROM keys WHERE key IN ({marks})"
+            files.update(number for (number,) in self._query(sql, chunk))
+        for group, mask in near:
+            sql = "SELECT file FROM near WHERE grp = ? AND differ_in_few_bits(mask, ?)"
+            files.update(number for (number,) in self._query(sql, (_hashed(group), mask)))
+        found = sorted(files)
+        for start in range(0, len(found), _CHUNK):
+            chunk = found[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT path, entry FROM files WHERE entry IS NOT NULL AND id IN ({marks})"
+            for path, text in self._query(sql, chunk):
+                yield path, _decoded(text)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def update(
+        self,
+        rows: Iterable[FileRow] = (),
+        removed: Iterable[str] = (),
+        blobs: Iterable[tuple[str, str]] = (),
+        folders: Iterable[tuple[str, int]] = (),
+        removed_folders: Iterable[str] = (),
+        values: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write rows (replacing those of the same paths), forget removed files, record the
+        blobs Git now vouches for, the folders listed and named values, all at once or not at
+        all."""
+        rows, removed = list(rows), list(removed)
+        self.files(
+            [path for path in [*removed, *(row.path for row in rows)] if path not in self._ids]
+        )
+        ids = self._ids
+        gone = [(ids[path],) for path in removed if path in ids]
+        replaced = [(ids[row.path],) for row in rows if row.path in ids]
+        largest = self._query("SELECT max(id) FROM files")
+        next_id = max([*ids.values(), (largest[0][0] if largest else None) or 0]) + 1
+        for row in rows:
+            if row.path not in ids:
+                ids[row.path] = next_id
+                next_id += 1
+        # In key order, so that SQLite appends to its index rather than inserting all over it.
+        keys = sorted({(_hashed(key), ids[row.path]) for row in rows for key in row.keys})
+        near = [(_hashed(group), mask, ids[row.path]) for row in rows for group, mask in row.near]
+        # Many rows (a first run): the indexes are made again after, at once, which is faster
+        # than keeping them up to date row by row.
+        bulk = len(rows) > _BULK
+        try:
+            with self._database:  # one transaction
+                database = self._database
+                if bulk:
+                    for name, _ in _SECONDARY_INDEXES:
+                        database.execute(f"DROP INDEX IF EXISTS {name}")
+                for table in ("keys", "near", "files"):
+                    column = "id" if table == "files" else "file"
+                    database.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
+                for table in ("keys", "near"):
+                    database.executemany(f"DELETE FROM {table} WHERE file = ?", replaced)
+                database.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ((ids[r.path], r.path, r.folder, r.blob, *r.stamp, r.entry) for r in rows),
+                )
+                database.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", keys)
+                database.executemany("INSERT INTO near VALUES (?, ?, ?)", near)
+                database.executemany(
+                    "UPDATE files SET blob = ? WHERE path = ?",
+                    ((blob, path) for path, blob in blobs),
+                )
+                database.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", folders)
+                database.executemany(
+                    "DELETE FROM folders WHERE path = ?", ((path,) for path in removed_folders)
+                )
+                database.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    ((f"value:{name}", value) for name, value in (values or {}).items()),
+                )
+                if bulk:
+                    for name, definition in _SECONDARY_INDEXES:
+                        database.execute(f"CREATE INDEX {name} ON {definition}")
+        except sqlite3.Error:
+            pass  # locked by another run, or a full disk: the next run reads the files again
+        for path in removed:
+            ids.pop(path, None)
+
+    def close(self) -> None:
+        self._database.close()
+
+    # --- opening ------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        """The store's database, made anew when it is missing, broken or of another version;
+        in memory when the file cannot be used at all."""
+        for attempt in ("as it is", "anew"):
+            try:
+                if attempt == "anew":
+                    self._path.unlink(missing_ok=True)
+                self._path.parent.mkdir(exist_ok=True)
+                (self._path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+                database = sqlite3.connect(self._path, timeout=5, isolation_level=None)
+                self._prepare(database)
+                return database
+            except (OSError, sqlite3.Error):
+                continue
+        return self._in_memory()
+
+    def _in_memory(self) -> sqlite3.Connection:
+        database = sqlite3.connect(":memory:", isolation_level=None)
+        self._prepare(database)
+        return database
+
+    def _prepare(self, database: sqlite3.Connection) -> None:
+        database.create_function("differ_in_few_bits", 2, _differ_in_few_bits, deterministic=True)
+        database.isolation_level = "DEFERRED"  # `with database:` is one transaction
+        # A cache: losing the last transaction in a power cut costs a re-read, nothing more.
+        database.execute("PRAGMA synchronous = OFF")
+        database.execute("PRAGMA journal_mode = WAL")  # readers do not wait for a writer
+        version = None
+        tables = database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if ("meta",) in tables.fetchall():
+            row = database.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+            version = row[0] if row else None
+        if version == self._version:
+            return
+        with database:
+            for (name,) in database.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            ).fetchall():
+                database.execute(f'DROP TABLE IF EXISTS "{name}"')
+            for statement in _TABLES.split(";"):
+                if statement.strip():
+                    database.execute(statement)
+            for name, definition in _SECONDARY_INDEXES:
+                database.execute(f"CREATE INDEX {name} ON {definition}")
+            database.execute("INSERT INTO meta VALUES ('version', ?)", (self._version,))
+
+    def _query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+        try:
+            return self._database.execute(sql, tuple(parameters)).fetchall()
+        except sqlite3.Error:
+            return []  # broken under us: as if empty, so everything is read from the files
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def encoded(entry: Any) -> str | None:
+    return None if entry is None else json.dumps(entry, separators=(",", ":"))
+
+
+def _decoded(text: Any) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return False  # not an entry: the caller reads the file again
+
+
+def folder_of(path: str) -> str:
+    return os.path.dirname(path)
