@@ -270,6 +270,7 @@ def write_site(
     site = _Site(registry, output)
     with contextlib.ExitStack() as stack:
         apart = shared_files_apart(len(registry.accounts), bool(output.previous))
+        site.exports_apart = apart
         wait_for_the_shared_files = _shared_files_elsewhere(site, stack) if apart else list
         # Only the accounts whose pages changed are rendered; the pages of the others are kept.
         pending = site.stale(registry.accounts) if output.previous else registry.accounts
@@ -283,6 +284,8 @@ def write_site(
         for language in site.languages:
             site.language_pages(language)
         site.account_pages(mine)
+        if apart:
+            site.exports()
         for written, states in [*wait_for_the_others(), *wait_for_the_shared_files()]:
             # The other processes wrote their pages; they are this build's too, so keep them.
             output.written.update(written)
@@ -486,6 +489,9 @@ class _Site:
         # The verify page needs only the number of shards; shared_files writes them.
         self.shard_count = shard_count(len(registry.accounts) + len(registry.requested))
         self.pages_written = 0
+        # Set when the shared files are written in another process: this one then writes
+        # the `exports` itself, after its pages (see write_site).
+        self.exports_apart = False
         self._shells: dict[tuple[str, str, str], _Shell] = {}
         self._common: dict[str, dict[str, Any]] = {}
         self._digests: dict[int, str] = {}  # by the account or campaign object's identity
@@ -773,6 +779,14 @@ class _Site:
         for path, proof in identity_proofs.proof_files(registry).items():
             output.write(path, proof)
         output.write("registry.json", registry_json.render(registry))
+        if not self.exports_apart:
+            self.exports()
+
+    def exports(self) -> None:
+        """The downloads besides registry.json: with the rest of `shared_files`, unless
+        those are written in another process (`exports_apart`), which they would keep
+        waiting."""
+        registry, output = self.registry, self.output
         output.write("registry.csv", registry_csv.render(registry))
         output.write("campaigns.ics", calendar.render(registry))
         output.write("feed.xml", feed.render(registry))
