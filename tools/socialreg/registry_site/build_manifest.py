@@ -56,7 +56,9 @@ def read_check(root: Path, out: Path) -> Snapshot | None:
     header = _parsed(first)
     if header is None:
         return None
-    lines = rest.splitlines()
+    lines = rest.split("\n")  # not splitlines(), which breaks at more than line feeds
+    if lines[-1] == "":
+        lines.pop()
     if header.get("records") != len(lines):  # cut short
         return None
     return snapshot_from_lines(header, lines)
