@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,9 @@ TODAY = "2026-11-21"  # the day the example organisation was written for
 # Every command run by the tests, in this process or a child process (pre-commit hooks, the
 # installed `socialreg`), checks the example as on that day, so no test depends on the calendar.
 os.environ["SOCIALREG_TODAY"] = TODAY
+# The caches' key (load/index_cache.local_key) lives in the user's cache folder: the suite
+# keeps its own, so it neither reads nor leaves one in the home folder of whoever runs it.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="socialreg-tests-cache-"))
 
 
 @pytest.fixture

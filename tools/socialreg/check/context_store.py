@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
+import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,14 +23,22 @@ from socialreg import __version__
 from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint
 from socialreg.load.discover import (
     RECORD_FOLDERS,
+    Discovered,
     Job,
     discover_changes,
     is_checked_path,
     record_place,
 )
 from socialreg.load.git_view import GitFacts
-from socialreg.load.index_cache import Stamp, stamp
-from socialreg.load.index_store import FileRow, IndexStore, StoredFile, encoded, folder_of
+from socialreg.load.index_cache import ExactStamp, exact_stamp, trustworthy
+from socialreg.load.index_store import (
+    STORE_FILE,
+    FileRow,
+    IndexStore,
+    StoredFile,
+    encoded,
+    folder_of,
+)
 from socialreg.load.model import INDEX_KEYS, RecordKind, RecordSummary, Repository
 from socialreg.rules.relations import Near, id_key, record_keys
 
@@ -77,41 +87,45 @@ class ContextStore:
     # --- bringing the rows up to date ------------------------------------------------------
 
     def refresh(self, files: Iterable[tuple[str, RecordKind]], present: Collection[str]) -> None:
-        """Make the rows of `files` current, by their size and modification time, and forget
-        the rows of files that are not `present`. (Git's view is not kept: the next
-        `sync_with_git` starts from scratch.)"""
+        """Make the rows of `files` current, by their stamps, and forget the rows of files that
+        are not `present`. Git's view and the folders are not kept: the next `sync_with_git`
+        or `sync_by_folders` starts from scratch."""
         self._known = self._store.files()
         removed = [path for path in self._known if path not in present]
-        self._bring_up_to_date(files, removed, values={_LISTING: None, _LOOSE: None})
+        rows, vouched, _ = self._read_again(files)
+        self._write(rows, removed, vouched, forget_folders=True)
 
     def sync_by_folders(self) -> None:
-        """Make every row current, finding the record files by the folders that changed."""
+        """Make every row current, finding the record files by the folders that changed and
+        knowing each is unchanged by its stamp."""
         self._known = self._store.files()
         known = {path: row.folder for path, row in self._known.items()}
         folders = self._store.folders()
         found = discover_changes(self._root_path, folders, known)
         removed = [path for path in self._known if path not in found.files]
-        gone_folders = [folder for folder in folders if folder not in found.folders]
-        self._bring_up_to_date(
-            found.files.items(), removed, folders=found.folders.items(), gone_folders=gone_folders
-        )
+        rows, vouched, _ = self._read_again(found.files.items())
+        gone = [folder for folder in folders if folder not in found.folders]
+        self._write(rows, removed, vouched, _changed(found.folders, folders), gone)
 
-    def sync_with_git(self, facts: GitFacts) -> None:
+    def sync_with_git(self, facts: GitFacts, walked: WalkedFolders | None = None) -> None:
         """Make every row current, with what Git says of the files.
 
-        New and removed files show as folders whose modification time changed (an `lstat`
-        each, load/discover.py). After the first time, only the files of those folders, the
-        files whose line in Git's listing changed since the last run, and those Git does not
-        vouch for now or did not then (changed or untracked) are looked at: every other row was
-        current then, and its file has not changed since.
+        New and removed files show as folders that changed (an `lstat` each,
+        load/discover.py). After the first time, only the files of those folders, the files
+        whose line in Git's listing changed since the last run, and those Git does not vouch
+        for now or did not then (changed, untracked or not compared) are looked at: every other
+        row was current then, and its file has not changed since.
         """
         earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
         folders = self._store.folders()
-        found = discover_changes(self._root_path, folders, {})  # files of changed folders
-        gone_folders = [folder for folder in folders if folder not in found.folders]
         blobs = None
         if isinstance(earlier, bytes) and isinstance(loose, str) and folders:
-            unsure = found.scanned | set(gone_folders)  # whose rows may be of removed files
+            if walked is not None and walked[0] == _digest(folders):
+                found = walked[1]
+            else:
+                found = discover_changes(self._root_path, folders, {})  # changed folders' files
+            gone = [folder for folder in folders if folder not in found.folders]
+            unsure = found.scanned | set(gone)  # whose rows may be of removed files
             candidates = facts.lines_differing(earlier) | facts.changed | set(found.files)
             candidates.update(json.loads(loose))
             candidates.update(self._store.paths_in(unsure))
@@ -124,31 +138,28 @@ class ContextStore:
             ]
             kept = {path for path, _ in present}
             removed = [path for path in candidates if path in self._known and path not in kept]
-        else:  # the first time: every folder was read
+        else:  # the first time (or after a run that did not keep Git's view): read every folder
+            found = discover_changes(self._root_path, {}, {})
+            gone = [folder for folder in folders if folder not in found.folders]
             blobs = facts.blobs()
             self._known = self._store.files()
             present = list(found.files.items())
             removed = [path for path in self._known if path not in found.files]
-        unvouched = self._bring_up_to_date(
-            present, removed, facts, blobs, found.folders.items(), gone_folders
-        )
-        values = {_LISTING: facts.listing, _LOOSE: json.dumps(unvouched)}
-        if [earlier, loose] != list(values.values()):  # megabytes: written only when changed
-            self._store.update(values=values)
+        rows, vouched, unvouched = self._read_again(present, facts, blobs)
+        values = {_LISTING: facts.listing, _LOOSE: json.dumps(sorted(unvouched))}
+        if [earlier, loose] == list(values.values()):
+            values = {}  # megabytes: written only when changed
+        self._write(rows, removed, vouched, _changed(found.folders, folders), gone, values)
 
-    def _bring_up_to_date(
+    def _read_again(
         self,
         files: Iterable[tuple[str, RecordKind]],
-        removed: list[str],
         facts: GitFacts | None = None,
         blobs: dict[str, str] | None = None,
-        folders: Iterable[tuple[str, int]] = (),
-        gone_folders: Iterable[str] = (),
-        values: Mapping[str, Any] | None = None,
-    ) -> list[str]:
-        """Read again the files of `files` whose row is not current, and store it all.
-        Returns the files of `files` that Git does not vouch for."""
-        stale: list[tuple[Job, str | None, Stamp]] = []
+    ) -> tuple[list[FileRow], list[tuple[str, str]], list[str]]:
+        """The new rows of the files of `files` whose row is not current (read again), the
+        blobs Git now vouches for of rows that are, and the files Git does not vouch for."""
+        stale: list[tuple[Job, str | None, ExactStamp]] = []
         vouched: list[tuple[str, str]] = []
         unvouched: list[str] = []
         for path, kind in files:
@@ -156,32 +167,52 @@ class ContextStore:
             blob = facts.blob_if_unchanged(path, blobs) if facts is not None else None
             if blob is None:
                 unvouched.append(path)
-            if row is not None and blob is not None and row.blob is not None:
-                if row.blob == blob:
-                    continue  # Git vouches the file is what the row was made from
-                current = stamp(self._root + path)
-            else:
-                current = stamp(self._root + path)
-                if current is not None and row is not None and row.stamp == current:
-                    if blob is not None:
-                        vouched.append((path, blob))  # next time, Git's word will do
-                    continue
-            if current is not None:  # else gone meanwhile: no entry, as if never found
-                stale.append((Job(path, kind, False), blob, current))
+            elif row is not None and row.blob == blob:
+                continue  # Git vouches the file is what the row was made from
+            current = exact_stamp(self._root + path)
+            if current is None:
+                continue  # gone meanwhile: no entry, as if never found
+            if row is not None and row.stamp == current and (blob is None or row.blob is None):
+                if blob is not None:
+                    vouched.append((path, blob))  # next time, Git's word will do
+                continue
+            stale.append((Job(path, kind, False), blob, current))
         loaded = {
             path: (fields, identity, form)
             for path, fields, identity, form in self._load([job for job, _, _ in stale])
         }
+        now = time.time_ns()
         rows = [
-            self._row(job.path, blob, current, *loaded[job.path]) for job, blob, current in stale
+            self._row(job.path, blob, trustworthy(current, now), *loaded[job.path])
+            for job, blob, current in stale
         ]
-        self._store.update(rows, removed, vouched, folders, gone_folders, values)
+        return rows, vouched, unvouched
+
+    def _write(
+        self,
+        rows: list[FileRow],
+        removed: list[str],
+        vouched: list[tuple[str, str]],
+        folders: Mapping[str, int] | None = None,
+        gone_folders: Iterable[str] = (),
+        values: Mapping[str, Any] | None = None,
+        forget_folders: bool = False,
+    ) -> None:
+        """Everything a sync found, in one transaction: a run that stops half-way (or cannot
+        write) leaves the store as the last run left it, which the next run starts from."""
+        if forget_folders:  # the rows changed without the folders being looked at
+            gone_folders = list(self._store.folders())
+            values = {_LISTING: None, _LOOSE: None}
+        elif folders is not None and values is None:
+            values = {_LISTING: None, _LOOSE: None}  # Git's view was not looked at
+        self._store.update(
+            rows, removed, vouched, (folders or {}).items(), gone_folders, values or {}
+        )
         for path in removed:
             self._known.pop(path, None)
-        return sorted(unvouched)
 
     def remember(
-        self, jobs: list[Job], stamps: Mapping[str, Stamp], entries: list[IndexEntry]
+        self, jobs: list[Job], stamps: Mapping[str, ExactStamp], entries: list[IndexEntry]
     ) -> None:
         """Store the rows of files checked in full (loaded by the caller), so that the next
         check of another file has them: their index entries without what only a full check
@@ -200,14 +231,14 @@ class ContextStore:
             )
             identity = None if summary is None else summary.identity
             form = stored_form(job.path, job.kind, fields, identity)
-            rows.append(self._row(job.path, None, current, fields, identity, form))
+            rows.append(self._row(job.path, None, trustworthy(current), fields, identity, form))
         self._store.update(rows)
 
     def _row(
         self,
         path: str,
         blob: str | None,
-        current: Stamp,
+        current: ExactStamp,
         fields: dict[str, Any] | None,
         identity: IdentityKeys | None,
         form: StoredForm,
@@ -258,6 +289,18 @@ class ContextStore:
             entries.extend(_entry(path, kinds[path], fields, identity))
         return entries
 
+    def account_ids(self) -> frozenset[str]:
+        """The id of every account with an index entry (for a suggestion among them all)."""
+        return frozenset(
+            place.id
+            for place in map(record_place, self._store.paths_with_entries("accounts/"))
+            if place is not None and place.kind == "account"
+        )
+
+    def discard(self) -> None:
+        """Delete the store (it is broken)."""
+        self._store.discard()
+
     def close(self) -> None:
         self._store.close()
 
@@ -266,14 +309,57 @@ _LISTING = "git-listing"  # Git's listing at the last sync_with_git
 _LOOSE = "git-loose"  # the files Git did not vouch for then (JSON list)
 
 
+# What `walk_folders` found, and from which folders (their digest).
+WalkedFolders = tuple[int, Discovered]
+
+
+def walk_folders(root: Path) -> WalkedFolders | None:
+    """The folders that changed since the store recorded them, as `sync_with_git` finds them,
+    for another process to find at the same time as the check reads the org/ files (an lstat
+    for each of 25,000 folders is the largest part of a one-file check at 50,000 records)."""
+    file = root / STORE_FILE
+    if not file.is_file():
+        return None
+    try:
+        database = sqlite3.connect(f"{file.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            folders = dict(database.execute("SELECT path, stamp FROM folders").fetchall())
+        finally:
+            database.close()
+    except sqlite3.Error:
+        return None
+    return _digest(folders), discover_changes(root, folders, {})
+
+
+def _digest(folders: Mapping[str, int]) -> int:
+    return hash(frozenset(folders.items()))  # a forked process hashes strings alike
+
+
+def _changed(folders: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:
+    """The folders whose stamps are new (25,000 rows are not written again on every run)."""
+    return {folder: stamp for folder, stamp in folders.items() if before.get(folder) != stamp}
+
+
 def is_record_path(path: str) -> bool:
     """Whether discover_records would find a file at `path` (relative, with /)."""
     return path.split("/", 1)[0] in RECORD_FOLDERS and is_checked_path(path)
 
 
 def is_record_file(root: Path, path: str) -> bool:
-    """Whether discover_records finds a file at `path` (relative to `root`, with /)."""
-    return is_record_path(path) and _is_file(f"{root}/{path}")
+    """Whether discover_records finds a file at `path` (relative to `root`, with /): under
+    real folders (it follows a link only for accounts/ and campaigns/ themselves), and not a
+    folder itself."""
+    if not is_record_path(path):
+        return False
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        look = os.stat if depth == 1 else os.lstat
+        try:
+            if not stat.S_ISDIR(look(f"{root}/{'/'.join(parts[:depth])}").st_mode):
+                return False
+        except OSError:
+            return False
+    return _is_file(f"{root}/{path}")
 
 
 def _is_file(path: str) -> bool:

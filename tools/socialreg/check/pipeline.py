@@ -24,20 +24,24 @@ A small run does all of it in this process. Either way the findings are the same
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from socialreg.check.context_store import (
     ContextLoaded,
     ContextStore,
+    WalkedFolders,
     is_record_file,
     stored_form,
+    walk_folders,
 )
 from socialreg.check.engine import (
     RecordChecker,
@@ -70,7 +74,8 @@ from socialreg.load.documents import (
 from socialreg.load.files import entry_problem, read_plain_file
 from socialreg.load.git_view import GitView
 from socialreg.load.gitbase import BaseTree, read_base
-from socialreg.load.index_cache import IndexCache, Stamp, org_cache_file, stamp
+from socialreg.load.index_cache import IndexCache, Stamp, exact_stamp, org_cache_file, stamp
+from socialreg.load.index_store import StoreBroken
 from socialreg.load.model import (
     INDEX_KEYS,
     ORG_FILES,
@@ -91,7 +96,7 @@ from socialreg.parallel import (
     worker_count,
 )
 from socialreg.rules.platform_identity import FEW_RECORDS
-from socialreg.rules.relations import wanted_keys
+from socialreg.rules.relations import policy_senders, wanted_keys
 from socialreg.wording import FEW, first_few
 
 __all__ = [
@@ -186,34 +191,40 @@ def check_few(root: Path, paths: Iterable[str], today: datetime.date) -> CheckRe
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
     wanted = {PurePosixPath(path).as_posix() for path in paths}
     with collector_paused():
-        load_org_files(repository)
-        facts = git.facts()
-        git.close()
-        loader = functools.partial(_context_loaded, repository)
-        trusted = facts is None or not facts.store_tracked
-        store = ContextStore(repository, loader, trusted)
-        try:
+        with _walking_folders(root) as walking:
+            load_org_files(repository)
+            facts = git.facts()
+            git.close()
+            walked = walking()
+        jobs = [
+            Job(path, RECORD_FOLDERS[path.split("/", 1)[0]], True)
+            for path in sorted(wanted)
+            if is_record_file(root, path)
+        ]
+        repository.checked_in_full = len(jobs)
+        stamps = {job.path: exact_stamp(f"{root}/{job.path}") for job in jobs}  # before reading
+        entries = _load_records(repository, jobs)
+        records = [
+            (record.kind, record.id, record.folder_unit, record.data, record.identity)
+            for record in repository.records
+        ]
+        keys, near = wanted_keys(records, repository.org_data("policy"))
+        senders = policy_senders(repository.org_data("policy"))
+
+        def related(store: ContextStore) -> tuple[list[IndexEntry], frozenset[str] | None]:
             if facts is None:
                 store.sync_by_folders()
             else:
-                store.sync_with_git(facts)
-            jobs = [
-                Job(path, RECORD_FOLDERS[path.split("/", 1)[0]], True)
-                for path in sorted(wanted)
-                if is_record_file(root, path)
-            ]
-            repository.checked_in_full = len(jobs)
-            stamps = {job.path: stamp(f"{root}/{job.path}") for job in jobs}  # before reading
-            entries = _load_records(repository, jobs)
+                store.sync_with_git(facts, walked)
             store.remember(jobs, {p: s for p, s in stamps.items() if s is not None}, entries)
-            records = [
-                (record.kind, record.id, record.folder_unit, record.data, record.identity)
-                for record in repository.records
-            ]
-            keys, near = wanted_keys(records, repository.org_data("policy"))
-            context_entries = store.entries_with_keys(keys, near, wanted)
-        finally:
-            store.close()
+            found = store.entries_with_keys(keys, near, wanted)
+            ids = {summary.id for summary, _ in [*entries, *found] if summary.kind == "account"}
+            # A sender that is no account is told the closest of all the accounts' ids.
+            every_id = store.account_ids() if not senders <= ids else None
+            return found, every_id
+
+        trusted = facts is None or not facts.store_tracked
+        context_entries, repository.all_account_ids = _with_store(repository, trusted, related)
         build_index(repository, entries + context_entries)
         findings = [
             *repository.findings,
@@ -660,6 +671,52 @@ def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loa
     return result.document, findings
 
 
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def _walking_folders(root: Path) -> Iterator[Callable[[], WalkedFolders | None]]:
+    """Walk the record folders in a forked process while this one does other work; the
+    function yielded waits for the walk (None when it could not be made)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            channels = stack.enter_context(forked_workers([root], _folder_walker))
+        except (OSError, ValueError):  # no fork here: the check walks the folders itself
+            yield lambda: None
+            return
+        yield lambda: _walk_result(channels[0])
+
+
+def _walk_result(channel: Channel) -> WalkedFolders | None:
+    try:
+        walked: WalkedFolders | None = channel.receive()
+    except WorkerError:
+        return None
+    return walked
+
+
+def _folder_walker(channel: Channel, root: Path) -> None:
+    channel.send(walk_folders(root))
+
+
+def _with_store(repository: Repository, trusted: bool, work: Callable[[ContextStore], T]) -> T:
+    """`work` with the index store (in memory when not `trusted`); a store that turns out to be
+    broken is deleted, and the work done again with a new one, in memory."""
+    loader = functools.partial(_context_loaded, repository)
+    store = ContextStore(repository, loader, trusted)
+    try:
+        return work(store)
+    except StoreBroken:
+        store.discard()
+    finally:
+        store.close()
+    store = ContextStore(repository, loader, trusted=False)
+    try:
+        return work(store)
+    finally:
+        store.close()
+
+
 def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry]:
     """Index entries for the records that are context, not checked in full: from the index
     store while their files are unchanged, else by loading the files (and storing the result).
@@ -668,12 +725,13 @@ def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry
     kinds = {job.path: job.kind for job in jobs if not job.check_in_full}
     if not kinds:
         return []
-    store = ContextStore(repository, functools.partial(_context_loaded, repository))
-    try:
-        store.refresh(kinds.items(), present={job.path for job in jobs})
+    present = {job.path for job in jobs}
+
+    def context(store: ContextStore) -> list[IndexEntry]:
+        store.refresh(kinds.items(), present)
         return store.entries(kinds)
-    finally:
-        store.close()
+
+    return _with_store(repository, True, context)
 
 
 def _context_loaded(repository: Repository, jobs: list[Job]) -> list[ContextLoaded]:

@@ -107,16 +107,27 @@ def _listing(folder: str, prefix: str) -> tuple[list[str], list[str]]:
     return files, subfolders
 
 
-# A folder modified this recently may change again within the same tick of the file system's
-# clock without its modification time changing: its listing is not trusted next time.
+# A folder changed this recently may change again within the same tick of the file system's
+# clock without its stamp changing: its listing is not trusted next time.
 _RECENT_NS = 2_000_000_000
-UNTRUSTED = -1
+UNTRUSTED = -1  # never a hash of a tuple (Python makes -1 into -2)
+
+
+def folder_stamp(status: os.stat_result, now: int) -> int:
+    """What says a folder holds the same names as before: its inode (a folder renamed into
+    its place is another one) and its change and modification times (a name added, removed or
+    renamed in it changes them; a copy that keeps modification times cannot keep the change
+    time). UNTRUSTED when it changed too recently to tell."""
+    if max(status.st_mtime_ns, status.st_ctime_ns) >= now - _RECENT_NS:
+        return UNTRUSTED
+    # Hashes of integers are the same in every process (unlike those of strings).
+    return hash((status.st_ino, status.st_ctime_ns, status.st_mtime_ns))
 
 
 @dataclass(slots=True)
 class Discovered:
     files: dict[str, RecordKind]  # what discover_records finds: path -> kind
-    folders: dict[str, int]  # every record folder -> its modification time (or UNTRUSTED)
+    folders: dict[str, int]  # every record folder -> its folder_stamp
     scanned: set[str]  # the folders that changed, whose files were listed again
 
 
@@ -125,16 +136,15 @@ def discover_changes(
 ) -> Discovered:
     """What discover_records finds, reading only the folders that changed.
 
-    A folder's modification time changes whenever a file or folder is added to it, removed or
-    renamed, so a folder whose time is the one in `known_folders` (recorded by an earlier call)
-    holds the same files as then: those of `known_files` (path -> folder) in it. The caller
-    keeps both up to date from the result; one `lstat` per known folder replaces a walk of
-    them all.
+    A folder whose stamp (`folder_stamp`) is the one in `known_folders` (recorded by an earlier
+    call) holds the same files as then: those of `known_files` (path -> folder) in it. The
+    caller keeps both up to date from the result; one `lstat` per known folder replaces a walk
+    of them all.
     """
     files_of: dict[str, list[str]] = {}
     for path, folder in known_files.items():
         files_of.setdefault(folder, []).append(path)
-    trusted_before = time.time_ns() - _RECENT_NS
+    now = time.time_ns()
     found = Discovered({}, {}, set())
 
     def status_of(folder: str) -> os.stat_result | None:
@@ -145,33 +155,39 @@ def discover_changes(
             return None
         return status if stat.S_ISDIR(status.st_mode) else None
 
-    def take(folder: str, kind: RecordKind, mtime: int, files: list[str]) -> None:
-        found.folders[folder] = mtime if mtime < trusted_before else UNTRUSTED
+    def take(folder: str, kind: RecordKind, stamp: int, files: list[str]) -> None:
+        found.folders[folder] = stamp
         for path in files:
             found.files[path] = kind
 
-    def scan(folder: str, kind: RecordKind, mtime: int) -> None:
+    def scan(folder: str, kind: RecordKind, status: os.stat_result) -> None:
         """List a folder that changed, and every new folder below it."""
         files, subfolders = _listing(f"{root}/{folder}", f"{folder}/")
         found.scanned.add(folder)
-        take(folder, kind, mtime, files)
+        take(folder, kind, folder_stamp(status, now), files)
         for name in subfolders:
             below = f"{folder}/{name}"
-            if below not in known_folders and (status := status_of(below)) is not None:
-                scan(below, kind, status.st_mtime_ns)
+            if below not in known_folders and (below_status := status_of(below)) is not None:
+                scan(below, kind, below_status)
 
     for top, kind in RECORD_FOLDERS.items():
         if top not in known_folders and (status := status_of(top)) is not None:
-            scan(top, kind, status.st_mtime_ns)
-    for folder, mtime in known_folders.items():
+            scan(top, kind, status)
+    # Parents before their folders: a folder counts only below a folder found this time (the
+    # name of one that became a link still leads somewhere, through the link).
+    for folder in sorted(known_folders):
         folder_kind = RECORD_FOLDERS.get(folder.split("/", 1)[0])
-        status = status_of(folder) if folder_kind is not None else None
-        if folder_kind is None or status is None:
-            continue  # gone (a folder below it that is gone too is gone as well)
-        if mtime != UNTRUSTED and status.st_mtime_ns == mtime:
-            take(folder, folder_kind, mtime, files_of.get(folder, []))
+        parent = folder.rpartition("/")[0]
+        if folder_kind is None or (parent and parent not in found.folders):
+            continue
+        status = status_of(folder)
+        if status is None:
+            continue  # gone
+        stamp = known_folders[folder]
+        if stamp != UNTRUSTED and folder_stamp(status, now) == stamp:
+            take(folder, folder_kind, stamp, files_of.get(folder, []))
         else:
-            scan(folder, folder_kind, status.st_mtime_ns)
+            scan(folder, folder_kind, status)
     return found
 
 

@@ -30,9 +30,12 @@ _GITLINK = b"160000"  # a submodule: no blob of its own
 
 @dataclass(frozen=True, slots=True)
 class GitFacts:
-    # `ls-files --stage -z` as it printed it: "<mode> <blob> <stage>\t<path>\0" per tracked file
+    # `ls-files -v --stage -z` as it printed it: "<tag> <mode> <blob> <stage>\t<path>\0" per
+    # tracked file; the tag is H for a file Git compares with the work tree
     listing: bytes
-    changed: frozenset[str]  # tracked files whose content differs from their blob, or gone
+    # tracked files whose content differs from their blob, or gone, and those Git was told not
+    # to compare (`update-index --assume-unchanged` or `--skip-worktree`)
+    changed: frozenset[str]
     store_tracked: bool  # someone committed the cache folder: its content is not ours
 
     def blobs(self) -> dict[str, str]:
@@ -65,7 +68,7 @@ class GitView:
         environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never write Git's index
         # Paths relative to `root` (which may be a folder inside a larger work tree).
         commands = [
-            ["git", "ls-files", "--stage", "-z", "--", *folders, CACHE_FOLDER.as_posix()],
+            ["git", "ls-files", "-v", "--stage", "-z", "--", *folders, CACHE_FOLDER.as_posix()],
             ["git", "diff-files", "--name-only", "--relative", "-z", "--", *folders],
         ]
         try:
@@ -94,8 +97,12 @@ class GitView:
                 return None
             outputs.append(output)
         staged, changed = outputs
-        store_tracked = f"\t{CACHE_FOLDER.as_posix()}/".encode() in staged
-        return GitFacts(staged, frozenset(_paths(changed)), store_tracked)
+        cache = CACHE_FOLDER.as_posix().encode()
+        # The folder itself (a committed link) or anything in it.
+        store_tracked = b"\t" + cache + b"/" in staged or b"\t" + cache + b"\0" in staged
+        return GitFacts(
+            staged, frozenset([*_paths(changed), *_not_compared(staged)]), store_tracked
+        )
 
     def close(self) -> None:
         for process in self._processes:
@@ -108,14 +115,14 @@ class GitView:
 
 
 def _blobs(output: bytes) -> dict[str, str]:
-    """`ls-files --stage -z`: "<mode> <blob> <stage>\\t<path>\\0" per file."""
+    """`ls-files -v --stage -z`: "<tag> <mode> <blob> <stage>\\t<path>\\0" per file."""
     blobs: dict[str, str] = {}
     conflicted: set[str] = set()
     for line in output.split(b"\0"):
         if not line:
             continue
         head, path_bytes = line.split(b"\t", 1)
-        mode, blob, stage = head.split(b" ")
+        _, mode, blob, stage = head.split(b" ")
         path = os.fsdecode(path_bytes)
         if stage != b"0":  # a merge conflict: several blobs, none of them the file
             conflicted.add(path)
@@ -126,6 +133,20 @@ def _blobs(output: bytes) -> dict[str, str]:
     return blobs
 
 
+def _not_compared(output: bytes) -> list[str]:
+    """The files of a listing whose tag is not H: Git does not compare them with the work
+    tree (assumed unchanged, skip-worktree), so `diff-files` says nothing of them."""
+    lines = output.count(b"\0")
+    usual = output.count(b"\0H ") + output.startswith(b"H ")
+    if usual == lines:
+        return []  # the usual case, seen without splitting megabytes into lines
+    return [
+        os.fsdecode(line.split(b"\t", 1)[1])
+        for line in output.split(b"\0")
+        if line and not line.startswith(b"H ") and b"\t" in line
+    ]
+
+
 def _blob_of(listing: bytes, path: str) -> str | None:
     """The blob of `path` in a listing, found without reading the others."""
     wanted = b"\t" + os.fsencode(path) + b"\0"
@@ -133,8 +154,8 @@ def _blob_of(listing: bytes, path: str) -> str | None:
     while (found := listing.find(wanted, start)) >= 0:
         head = listing[listing.rfind(b"\0", 0, found) + 1 : found]
         parts = head.split(b" ")
-        if len(parts) == 3 and b"\t" not in head and parts[2] == b"0" and parts[0] != _GITLINK:
-            return parts[1].decode("ascii")
+        if len(parts) == 4 and b"\t" not in head and parts[3] == b"0" and parts[1] != _GITLINK:
+            return parts[2].decode("ascii")
         start = found + 1
     return None
 

@@ -11,8 +11,12 @@ everything still works, only slower.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import secrets
+import stat as stat_module
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,69 @@ def org_cache_file(name: str) -> Path:
 
 
 Stamp = tuple[int, int]  # size in bytes, modification time in nanoseconds
+# size, modification and change times in nanoseconds, inode: what `lstat` says of a file that
+# changes when its content does, even when a copy keeps the modification time (`cp -a`)
+ExactStamp = tuple[int, int, int, int]
+# A file changed this recently may change again within the same tick of the file system's
+# clock without its stamp changing: a stamp this young is never trusted later.
+RECENT_NS = 2_000_000_000
+
+
+def exact_stamp(path: str) -> ExactStamp | None:
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def trustworthy(current: ExactStamp, now: int | None = None) -> ExactStamp:
+    """The stamp to remember of a file just read: itself, or one that matches nothing when
+    the file changed too recently to tell a later change by its stamp."""
+    now = time.time_ns() if now is None else now
+    if max(current[1], current[2]) >= now - RECENT_NS:
+        return (-1, *current[1:])
+    return current
+
+
+@functools.cache
+def local_key() -> str | None:
+    """This machine's key for the caches, kept outside every repository.
+
+    A cache holds what the check believes about files it does not read again; a cache that
+    came with the repository (committed, or left behind by a checkout) could say anything. Every
+    cache written here carries this key, and one without it is never read. None when there is
+    no place for the key (then no cache is read or written: everything is read from the files).
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    file = Path(base) / "socialreg" / "cache-key"
+    try:
+        return file.read_text(encoding="ascii").strip() or None
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeError, RuntimeError):
+        return None
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(secrets.token_hex(16), encoding="ascii")
+        os.replace(temporary, file)
+        return file.read_text(encoding="ascii").strip() or None  # another run's, if it won
+    except OSError:
+        return None
+
+
+def cache_folder_usable(root: Path) -> bool:
+    """Whether the cache folder can be ours: absent, or a real folder (a link could lead
+    anywhere, into the repository itself), and this machine has a key."""
+    try:
+        if stat_module.S_ISLNK(os.lstat(root / CACHE_FOLDER).st_mode):
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return local_key() is not None
 
 
 def stamp(path: str) -> Stamp | None:
@@ -42,9 +109,11 @@ def stamp(path: str) -> Stamp | None:
 class IndexCache:
     def __init__(self, root: Path, fingerprint: str, file: Path) -> None:
         self._file = root / file
-        # Entries depend on the tool's version and on which keys are indexed.
-        self._version = f"{__version__}:{fingerprint}"
-        self._entries: dict[str, list[Any]] = self._read()
+        # Entries depend on the tool's version and on which keys are indexed; a cache this
+        # machine did not write is never read (local_key).
+        self._usable = cache_folder_usable(root)
+        self._version = f"{__version__}:{fingerprint}:{local_key()}"
+        self._entries: dict[str, list[Any]] = self._read() if self._usable else {}
         self._changed = False
 
     def _read(self) -> dict[str, list[Any]]:
@@ -76,7 +145,7 @@ class IndexCache:
             self._changed = True
 
     def save(self) -> None:
-        if not self._changed:
+        if not self._changed or not self._usable:
             return
         try:
             self._file.parent.mkdir(exist_ok=True)

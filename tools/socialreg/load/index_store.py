@@ -18,6 +18,7 @@ the check is the same, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -27,10 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from socialreg.load.index_cache import CACHE_FOLDER, Stamp
+from socialreg.load.index_cache import (
+    CACHE_FOLDER,
+    ExactStamp,
+    cache_folder_usable,
+    local_key,
+)
 
 STORE_FILE = CACHE_FOLDER / "index.sqlite"
-_FORMAT = "4"  # the tables' layout; another one makes the store start again
+_FORMAT = "6"  # the tables' layout; another one makes the store start again
 _CHUNK = 500  # parameters per statement (SQLite allows 999 in old builds)
 
 # Keys are stored as 63-bit hashes: a tenth of the size of the strings, and two keys with the
@@ -39,12 +45,12 @@ _TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
 CREATE TABLE files (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, folder TEXT NOT NULL, blob TEXT,
-    size INTEGER, mtime INTEGER, entry TEXT
+    size INTEGER, mtime INTEGER, ctime INTEGER, inode INTEGER, entry TEXT
 );
 CREATE TABLE keys (key INTEGER NOT NULL, file INTEGER NOT NULL, PRIMARY KEY (key, file))
     WITHOUT ROWID;
 CREATE TABLE near (grp INTEGER NOT NULL, mask INTEGER NOT NULL, file INTEGER NOT NULL);
-CREATE TABLE folders (path TEXT PRIMARY KEY, mtime INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE folders (path TEXT PRIMARY KEY, stamp INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -73,7 +79,7 @@ class StoredFile:
     id: int
     folder: str
     blob: str | None  # its Git blob, when Git vouched for it then
-    stamp: Stamp
+    stamp: ExactStamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +87,14 @@ class FileRow:
     path: str
     folder: str  # the folder it is in, relative to the root ("accounts/library")
     blob: str | None
-    stamp: Stamp
+    stamp: ExactStamp
     entry: str | None  # what the caller needs of the record, in JSON; None: no index entry
     keys: Sequence[str]  # the keys other records' checks find it by
     near: Sequence[tuple[str, int]] = ()  # (group, mask): found by a mask a few bits away
+
+
+class StoreBroken(Exception):
+    """The store could not be read: the caller starts again with a new one."""
 
 
 class IndexStore:
@@ -92,15 +102,17 @@ class IndexStore:
         self, root: Path, version: str, file: Path = STORE_FILE, in_memory: bool = False
     ) -> None:
         self._path = root / file
-        self._version = f"{_FORMAT}:{version}"
-        self._database = self._in_memory() if in_memory else self._open()
+        # A store this machine did not write (it came with the repository) is never read.
+        self._version = f"{_FORMAT}:{version}:{local_key()}"
+        usable = not in_memory and cache_folder_usable(root)
+        self._database = self._open() if usable else self._in_memory()
         self._ids: dict[str, int] = {}
 
     # --- reading ------------------------------------------------------------------------
 
     def files(self, paths: Iterable[str] | None = None) -> dict[str, StoredFile]:
         """The files the store has a row for: all of them, or those of `paths`."""
-        columns = "SELECT id, path, folder, blob, size, mtime FROM files"
+        columns = "SELECT id, path, folder, blob, size, mtime, ctime, inode FROM files"
         if paths is None:
             rows = self._query(columns)
         else:
@@ -112,8 +124,8 @@ class IndexStore:
                 )
             ]
         found = {
-            path: StoredFile(number, folder, blob, (size, mtime))
-            for number, path, folder, blob, size, mtime in rows
+            path: StoredFile(number, folder, blob, (size, mtime, ctime, inode))
+            for number, path, folder, blob, size, mtime, ctime, inode in rows
         }
         self._ids.update((path, row.id) for path, row in found.items())
         return found
@@ -128,10 +140,15 @@ class IndexStore:
             )
         }
 
+    def paths_with_entries(self, prefix: str) -> list[str]:
+        """The paths under `prefix` (a folder and its /) of the rows with an entry."""
+        sql = "SELECT path FROM files WHERE entry IS NOT NULL AND substr(path, 1, ?) = ?"
+        return [path for (path,) in self._query(sql, (len(prefix), prefix))]
+
     def folders(self) -> dict[str, int]:
-        """Every record folder listed before (relative to the root), with its modification time
-        then; -1 when it was too recent to be trusted."""
-        return dict(self._query("SELECT path, mtime FROM folders"))
+        """Every record folder listed before (relative to the root), with its stamp then
+        (load/discover.folder_stamp)."""
+        return dict(self._query("SELECT path, stamp FROM folders"))
 
     def value(self, name: str) -> Any:
         """A value stored with `set_value`, or None."""
@@ -224,7 +241,7 @@ class IndexStore:
                 for table in ("keys", "near"):
                     database.executemany(f"DELETE FROM {table} WHERE file = ?", replaced)
                 database.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     ((ids[r.path], r.path, r.folder, r.blob, *r.stamp, r.entry) for r in rows),
                 )
                 database.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", keys)
@@ -244,8 +261,12 @@ class IndexStore:
                 if bulk:
                     for name, definition in _SECONDARY_INDEXES:
                         database.execute(f"CREATE INDEX {name} ON {definition}")
-        except sqlite3.Error:
+        except sqlite3.ProgrammingError:
+            raise  # a mistake of ours, not of the store
+        except sqlite3.OperationalError:
             pass  # locked by another run, or a full disk: the next run reads the files again
+        except sqlite3.DatabaseError as error:
+            raise StoreBroken(str(error)) from error
         for path in removed:
             ids.pop(path, None)
 
@@ -281,6 +302,7 @@ class IndexStore:
         # A cache: losing the last transaction in a power cut costs a re-read, nothing more.
         database.execute("PRAGMA synchronous = OFF")
         database.execute("PRAGMA journal_mode = WAL")  # readers do not wait for a writer
+        database.execute("PRAGMA cell_size_check = ON")  # a damaged page is an error, not data
         version = None
         tables = database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         if ("meta",) in tables.fetchall():
@@ -303,8 +325,16 @@ class IndexStore:
     def _query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
         try:
             return self._database.execute(sql, tuple(parameters)).fetchall()
-        except sqlite3.Error:
-            return []  # broken under us: as if empty, so everything is read from the files
+        except sqlite3.Error as error:
+            # Never "no rows": a missing row would be a finding missed.
+            raise StoreBroken(str(error)) from error
+
+    def discard(self) -> None:
+        """Delete the store's file (it is broken): the next store starts empty."""
+        self._database.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self._path}{suffix}")
 
 
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:

@@ -8,6 +8,7 @@ changed file still knows about all the others. How it gets filled is `check.pipe
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -92,6 +93,15 @@ class Repository:
     files_checked: int = 0
     # Lookups that rules build once from the index (handles by platform, for example), by name.
     derived: dict[str, Any] = field(default_factory=dict)
+    # The id of every account, when the index holds only some of them (a check of a few files
+    # indexes the records related to them): for suggestions among all accounts.
+    all_account_ids: frozenset[str] | None = None
+
+    def account_ids(self) -> Collection[str]:
+        """The id of every account of the repository."""
+        if self.all_account_ids is not None:
+            return self.all_account_ids
+        return self.index["account"].keys()
 
     def org_data(self, name: str) -> dict[str, Any]:
         """The data of an org/ file, or {} when it is missing or broken (findings say why)."""

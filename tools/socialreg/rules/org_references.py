@@ -59,7 +59,7 @@ def check_org_references(repository: Repository) -> list[Finding]:
     """Every dangling reference and repeated person in the org/ files, at its line."""
     findings: list[Finding] = []
     if repository.policy is not None:
-        findings.extend(_sender_problems(repository.policy, set(repository.accounts)))
+        findings.extend(_sender_problems(repository.policy, set(repository.account_ids())))
     organization = repository.organization
     if organization is not None and isinstance(organization.data, dict):
         for path, what in PEOPLE_LISTS.items():

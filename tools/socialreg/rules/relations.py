@@ -85,6 +85,12 @@ def record_keys(
     return keys, [(_key("lookalike", platform, digits, length), mask)]
 
 
+def policy_senders(policy: Mapping[str, Any]) -> set[str]:
+    """The accounts org/policy.yaml lets send ads (advertising.senders), as ids."""
+    senders = mapping(policy, "advertising").get("senders")
+    return {str(sender) for sender in senders} if isinstance(senders, list) else set()
+
+
 def wanted_keys(
     records: Iterable[tuple[RecordKind, str, str, Mapping[str, Any], IdentityKeys | None]],
     policy: Mapping[str, Any],
@@ -92,11 +98,8 @@ def wanted_keys(
     """The keys of every record a check of `records` (kind, id, folder unit, data, identity
     keys) can read, with the org/ files' policy; and the sketches of its handles, to find the
     records that may look like them (`Near` within a mask's two bits)."""
-    wanted: set[str] = set()
+    wanted = {_key("id", "account", sender) for sender in policy_senders(policy)}
     near: list[Near] = []
-    senders = mapping(policy, "advertising").get("senders")
-    for sender in senders if isinstance(senders, list) else []:
-        wanted.add(_key("id", "account", str(sender)))
     for kind, record_id, folder_unit, data, identity in records:
         wanted.add(_key("id", kind, record_id))
         if kind == "campaign":

@@ -1,0 +1,153 @@
+"""Random histories of a registry (edits, adds, deletes, moves, Git operations): after each
+step, a check of a few files from the index store finds what a check with every record read
+from a copy of the files finds. (A hostile review's fuzzer, kept as a test.)"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from socialreg.load import discover
+from socialreg.load import index_cache as cache
+from tests.rules.casefiles import git
+from tests.test_index_store import _account, _everything_indexed, _few, _in_git, _tangled
+
+HANDLES = [
+    "@library.example.org",
+    "@LIBRARY.EXAMPLE.ORG/",
+    "@library.exampie.org",
+    "@officiallibrary.example.org",
+    "@library7.example.org",
+    "@library8.example.org",
+    "@elsewhere.example.org",
+    "@library.exanple.org",
+    "@l\u0456brary.example.org",  # a Cyrillic і
+    "@library_example.org",
+    "@far.example.org",
+]
+UNITS = ["library", "communications", "new-unit"]
+IDS = ["copy-one", "copy-two", "copy-three", "related", "lookalike", "x1", "uni-facebook"]
+
+
+def _records(root: Path, folder: str = "") -> list[str]:
+    return sorted(
+        path.relative_to(root).as_posix()
+        for top in ("accounts", "campaigns")
+        for path in (root / top).rglob("*.yaml")
+        if path.relative_to(root).as_posix().startswith(folder)
+        and path.is_file()
+        and not path.is_symlink()
+    )
+
+
+def _change_yaml(path: Path, key: str, value: object) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        data[key] = value
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def _step(root: Path, rng: random.Random) -> str:
+    """One random change; returns what it did."""
+    choice = rng.choice(
+        ["edit", "edit", "same size", "add", "delete", "move", "archive", "sender", "git add",
+         "commit", "stash", "pop", "branch", "checkout", "reset", "rm cached", "hidden",
+         "folder for file"]
+    )  # fmt: skip
+    accounts = _records(root, "accounts/")
+    target = rng.choice(accounts) if accounts else None
+    try:
+        if choice == "edit" and target:
+            _change_yaml(root / target, "handle", rng.choice(HANDLES))
+        elif choice == "same size" and target:
+            text = (root / target).read_text(encoding="utf-8")
+            for old, new in (("library", "librarz"), ("librarz", "library"), ("exa", "exi")):
+                if old in text:
+                    (root / target).write_text(text.replace(old, new, 1), encoding="utf-8")
+                    break
+        elif choice == "add":
+            path = f"accounts/{rng.choice(UNITS)}/{rng.choice(IDS)}.yaml"
+            _account(root, path, handle=rng.choice(HANDLES))
+        elif choice == "delete":
+            files = _records(root)
+            if files:
+                (root / rng.choice(files)).unlink()
+        elif choice == "move" and target:
+            moved = root / "accounts" / rng.choice(UNITS) / Path(target).name
+            moved.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(root / target, moved)
+        elif choice == "archive" and target:
+            text = (root / target).read_text(encoding="utf-8")
+            swap = ("status: active", "status: archived")
+            old, new = swap if swap[0] in text else swap[::-1]
+            (root / target).write_text(text.replace(old, new, 1), encoding="utf-8")
+        elif choice == "sender":
+            campaigns = _records(root, "campaigns/")
+            if campaigns:
+                sender = rng.choice([*IDS, "uni-instagram", "library-facebook"])
+                _change_yaml(root / rng.choice(campaigns), "sender", sender)
+        elif choice == "git add":
+            git(root, "add", "-A")
+        elif choice == "commit":
+            git(root, "add", "-A")
+            git(root, "commit", "-q", "--allow-empty", "-m", "step")
+        elif choice == "stash":
+            git(root, "stash", "-u", "-q")
+        elif choice == "pop":
+            git(root, "stash", "pop", "-q")
+        elif choice == "branch":
+            git(root, "checkout", "-q", "-B", f"b{rng.randrange(3)}")
+        elif choice == "checkout":
+            git(
+                root,
+                "checkout",
+                "-q",
+                rng.choice(git(root, "branch", "--format=%(refname:short)").split()),
+            )
+        elif choice == "reset":
+            git(root, "reset", "-q", "--hard", "HEAD~1")
+        elif choice == "rm cached" and target:
+            git(root, "rm", "-q", "--cached", target)
+        elif choice == "hidden":
+            _account(root, f"accounts/.drafts/{rng.choice(IDS)}.yaml", handle=rng.choice(HANDLES))
+        elif choice == "folder for file" and target:
+            (root / target).unlink()
+            _account(root, f"{target}/inner.yaml", handle=rng.choice(HANDLES))
+    except (subprocess.CalledProcessError, OSError) as error:
+        return f"{choice} (refused: {error})"
+    return f"{choice} {target or ''}"
+
+
+def _what_the_files_say(root: Path, paths: list[str], copy: Path) -> dict[str, list[object]]:
+    """Checks with every record read, on a copy without the store (and without Git)."""
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(".socialreg-cache"))
+    return {path: list(_everything_indexed(copy, path)) for path in paths}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_histories_find_what_the_files_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # As if every check ran long after the change before it: folders and files are trusted
+    # by their stamps, so the paths that skip reading them are the ones tested.
+    monkeypatch.setattr(discover, "_RECENT_NS", 0)
+    monkeypatch.setattr(cache, "RECENT_NS", 0)
+    rng = random.Random(seed)
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    history: list[str] = []
+    for step in range(10):
+        if step:
+            history.extend(_step(root, rng) for _ in range(rng.choice((1, 2))))
+        files = _records(root)
+        checked = rng.sample(files, min(2, len(files)))
+        expected = _what_the_files_say(root, checked, tmp_path / "copy")
+        for path in checked:
+            assert list(_few(root, path)) == expected[path], (path, history)
