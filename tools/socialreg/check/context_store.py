@@ -315,8 +315,9 @@ WalkedFolders = tuple[int, Discovered]
 
 def walk_folders(root: Path) -> WalkedFolders | None:
     """The folders that changed since the store recorded them, as `sync_with_git` finds them,
-    for another process to find at the same time as the check reads the org/ files (an lstat
-    for each of 25,000 folders is the largest part of a one-file check at 50,000 records)."""
+    for another process to find at the same time as the check reads the org/ files (one
+    `lstat` for each of 25,000 folders is the largest part of a one-file check at 50,000
+    records)."""
     file = root / STORE_FILE
     if not file.is_file():
         return None

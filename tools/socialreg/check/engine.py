@@ -151,6 +151,17 @@ class RecordChecker:
         raised = [*local, *self._run(self._comparing, record)]
         return apply_waivers(record, raised, self._severities, self._contexts[WAIVERS])
 
+    def compared(self, record: Record) -> list[tuple[str, Problem]]:
+        """What the rules that compare records raise about `record` (as it kept itself), as
+        problems by rule: no line is looked up (for check.incremental, which asks whether
+        another index changes them)."""
+        return [
+            (setting.rule.code, problem)
+            for setting in self._comparing
+            if setting.rule.scope in ("any", record.kind)
+            for problem in setting.rule.check(record, self._contexts[setting.rule.code])
+        ]
+
     def _run(self, settings: list[RuleSetting], record: Record) -> list[Finding]:
         raised: list[Finding] = []
         for setting in settings:

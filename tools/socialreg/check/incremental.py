@@ -16,13 +16,14 @@ time in nanoseconds, as load/index_cache.py), its findings, its index entry and 
 caller publishes. A later check with the snapshot (`check_again`):
 
 - gives up, and says why, when anything but the records changed (org/, schemas/, the tool's own
-  files, the day), or when a record file was added, removed or renamed: that changes the index,
-  and which untouched records then gain or lose a finding is each comparing rule's own business
-  (a second account with the same handle gives the first one a finding too);
-- otherwise checks in full the files whose stamp changed, against the stored index entries of
-  the others, and gives up when a changed record's index entry is not what it was: the index
-  changed, as above;
-- else the index is the index of the last check, every other record is the file it was, and
+  files, the day), or when most records changed;
+- otherwise checks in full the files whose stamp changed and the files added, against the
+  stored index entries of the others;
+- when that changed the index (a file added, removed or renamed, or a changed record's entry
+  not what it was), asks which untouched records the rules comparing records now judge
+  otherwise (`index_changes`: a second account with the same handle gives the first one a
+  finding too), and checks those in full as well;
+- every other record is the file it was, judged against an index that is the same for it, and
   its findings and published part are those stored. Findings about org/ and the whole
   repository are worked out again every time (they are cheap, and depend on the whole index).
 
@@ -42,20 +43,29 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from socialreg import __version__
-from socialreg.check.pipeline import CheckResult, Publish, check_changed
+from socialreg.check.engine import RecordChecker, rule_settings
+from socialreg.check.pipeline import (
+    CheckResult,
+    Publish,
+    build_index,
+    check_changed,
+    load_org_files,
+)
 from socialreg.check.publishable import blocking
+from socialreg.check.schemas import SchemaSet
 from socialreg.findings import Finding, Severity
 from socialreg.identity.keys import IdentityKeys
 from socialreg.load.discover import Job, plan_jobs, record_place
 from socialreg.load.documents import Document
 from socialreg.load.index_cache import Stamp, stamp
-from socialreg.load.model import Record, RecordKind, RecordSummary
+from socialreg.load.model import Record, RecordKind, RecordSummary, Repository
+from socialreg.rules import all_rules
 
 # The folders besides the records that a check reads.
 CONTEXT_FOLDERS = ("org", "schemas")
@@ -64,6 +74,13 @@ CONTEXT_FOLDERS = ("org", "schemas")
 MOST_RECORDS = 0.25
 RACY_NS = 2_000_000_000  # see _racy
 _PACKAGE = Path(__file__).resolve().parent.parent
+
+
+class JsonText(str):
+    """A record's published data kept as its JSON text (compact: a large check holds it so,
+    a third of the dictionaries' size; see registry_site/model.compact_public_part)."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,8 @@ class RecordState:
     findings: tuple[Finding, ...]
     entry: RecordSummary | None
     published: Record | None
+    # The record's line in the stored snapshot it was read from (snapshot_lines), if any.
+    line: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,22 +170,33 @@ def snapshot_of(checked: CheckResult, before: Stamps) -> Snapshot | None:
     return Snapshot(before.context, before.taken_ns, records)
 
 
-def changed_records(previous: Snapshot, now: Stamps) -> list[str] | str:
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """The record files that changed (or were added) and were removed since a snapshot; a
+    renamed file is one removed and one added."""
+
+    changed: list[str]
+    removed: list[str]
+
+
+def changed_records(previous: Snapshot, now: Stamps) -> Changes | str:
     """The record files that changed since `previous` (by their stamps, taken `now`), or why
     `check_again` cannot start from `previous` at all."""
     if now.context != previous.context or _racy(now.newest_context_ns, previous):
         return "org/, schemas/, the tool or the day changed"
-    stamps = now.records
-    if stamps.keys() != previous.records.keys():
-        return "a record file was added, removed or renamed"
+    stamps, before = now.records, previous.records
     changed = [
         path
         for path, (_, current) in stamps.items()
-        if current is None or current != previous.records[path].stamp or _racy(current[1], previous)
+        if current is None
+        or path not in before
+        or current != before[path].stamp
+        or _racy(current[1], previous)
     ]
-    if len(changed) > MOST_RECORDS * len(stamps):
+    removed = [path for path in before if path not in stamps]
+    if len(changed) + len(removed) > MOST_RECORDS * len(stamps):
         return "most records changed"
-    return changed
+    return Changes(changed, removed)
 
 
 def check_again(
@@ -176,19 +206,115 @@ def check_again(
     (`now`: the stamps taken before this check), with the new snapshot (None when it cannot be
     stored); or, when that cannot be done safely, why not (the caller then checks everything).
     """
-    changed = changed_records(previous, now)
-    if isinstance(changed, str):
-        return changed
-    stamps = now.records
-    changed_set = set(changed)
-    unchanged = {path: state for path, state in previous.records.items() if path not in changed_set}
-    jobs = [Job(path, stamps[path][0], True) for path in changed]
-    context_entries = [state.entry for state in unchanged.values() if state.entry is not None]
-    result, entries = check_changed(root, jobs, context_entries, today, publish)
-    new_entries = {summary.path: summary for summary in entries}
-    if any(new_entries.get(path) != previous.records[path].entry for path in changed):
-        return "a changed record's handle, address, name, unit, status or id changed"
-    return _merged(result, changed, unchanged, now, new_entries)
+    changes = changed_records(previous, now)
+    if isinstance(changes, str):
+        return changes
+    changed = changes.changed
+    gone = {*changed, *changes.removed}
+    unchanged = {path: state for path, state in previous.records.items() if path not in gone}
+    result, entries = _check_in_full(root, changed, unchanged, now, today, publish)
+    if changes.removed or any(
+        entries.get(path) != _entry_before(previous, path) for path in changed
+    ):
+        # The index changed. The untouched records whose rules comparing records now say
+        # something else are checked again too; the others' findings stand.
+        moved = index_changes(root, today, previous, unchanged, list(entries.values()))
+        if len(changed) + len(moved) > MOST_RECORDS * len(now.records):
+            return "the change concerns most records"
+        if moved:
+            changed = [*changed, *moved]
+            unchanged = {path: state for path, state in unchanged.items() if path not in moved}
+            result, entries = _check_in_full(root, changed, unchanged, now, today, publish)
+    return _merged(result, changed, unchanged, now, entries)
+
+
+def _entry_before(previous: Snapshot, path: str) -> RecordSummary | None:
+    state = previous.records.get(path)
+    return None if state is None else state.entry
+
+
+def _check_in_full(
+    root: Path,
+    paths: list[str],
+    unchanged: dict[str, RecordState],
+    now: Stamps,
+    today: datetime.date,
+    publish: Publish | None,
+) -> tuple[CheckResult, dict[str, RecordSummary]]:
+    """`check_changed` of the records at `paths`, against the stored entries of `unchanged`;
+    with the index entries of those checked, by path."""
+    jobs = [Job(path, now.records[path][0], True) for path in paths]
+    context = [state.entry for state in unchanged.values() if state.entry is not None]
+    result, entries = check_changed(root, jobs, context, today, publish)
+    return result, {summary.path: summary for summary in entries}
+
+
+def index_changes(
+    root: Path,
+    today: datetime.date,
+    previous: Snapshot,
+    unchanged: dict[str, RecordState],
+    entries: list[RecordSummary],
+) -> list[str]:
+    """The `unchanged` records (files untouched since `previous`) whose findings may differ
+    now that the index holds their entries and `entries` (of the records checked again), not
+    the entries of `previous`.
+
+    A record's findings are its own rules' (which see no index), the comparing rules', and
+    what its waivers make of both (which see no index either: check/engine.py). So a record
+    whose comparing rules raise the same problems against both indexes has the findings it
+    had. Those rules run against the new index for every untouched record; against the old
+    index only for the records that may differ: those with problems now, those that had a
+    comparing rule's finding, and those with waivers (which may have excused one). A record
+    with none of these had no problems then and has none now. An untouched record with the
+    id of a record checked again is checked again too: both files are told of the id.
+    """
+    indexed = {path: state.entry for path, state in unchanged.items() if state.entry is not None}
+    now = _compared(root, today, [*indexed.values(), *entries], list(indexed))
+    comparing = comparing_codes()
+    maybe = [
+        path
+        for path, entry in indexed.items()
+        if now[path]
+        or "waivers" in entry.fields
+        or any(finding.rule in comparing for finding in unchanged[path].findings)
+    ]
+    before = [state.entry for state in previous.records.values() if state.entry is not None]
+    then = _compared(root, today, before, maybe) if maybe else {}
+    ids = {(entry.kind, entry.id) for entry in entries}
+    same_id = [path for path, entry in indexed.items() if (entry.kind, entry.id) in ids]
+    return sorted({*(path for path in maybe if then[path] != now[path]), *same_id})
+
+
+def _compared(
+    root: Path, today: datetime.date, entries: list[RecordSummary], paths: list[str]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """What the rules comparing records raise about each of `paths` against the index of
+    `entries`, as (rule, file, place, message, at most) without looking up lines."""
+    repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
+    # As many records as are asked about count as checked in full, so that the look-alike
+    # rule indexes every handle (it indexes only those like the records' own for a few).
+    repository.checked_in_full = len(paths)
+    load_org_files(repository)
+    build_index(repository, [(summary, False) for summary in entries])
+    checker = RecordChecker(repository, today, rule_settings(repository.org_data("policy")))
+    by_path = {summary.path: summary for summary in entries}
+    found = {}
+    for path in paths:
+        summary = by_path[path]
+        document = Document(path, summary.fields)
+        record = Record(summary.kind, summary.id, summary.folder_unit, document, summary.identity)
+        found[path] = [
+            (code, problem.document.path, problem.path, problem.message, problem.at_most)
+            for code, problem in checker.compared(record)
+        ]
+    return found
+
+
+@functools.cache
+def comparing_codes() -> frozenset[str]:
+    """The codes of the rules that compare records."""
+    return frozenset(rule.code for rule in all_rules() if rule.compares_records)
 
 
 def _merged(
@@ -226,47 +352,70 @@ def _merged(
     return merged, Snapshot(now.context, now.taken_ns, records) if exact else None
 
 
-# --- the snapshot as JSON ----------------------------------------------------------------------
+# --- the snapshot as JSON lines ----------------------------------------------------------------
+#
+# One line of JSON per record file, after a first line that says what the snapshot is of. A
+# rebuild after one record changed writes the lines of the other records as it read them: at
+# ten thousand records, encoding them all again cost a tenth of the rebuild.
 
 
-def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
-    return {
-        "context": snapshot.context,
-        "taken_ns": snapshot.taken_ns,
-        "records": {
-            path: [
-                state.kind,
-                *state.stamp,
-                [
-                    [f.line, f.column, f.rule, str(f.severity), f.message, f.json_path]
-                    for f in state.findings
-                ],
-                None
-                if state.entry is None
-                else [
-                    state.entry.id,
-                    state.entry.folder_unit,
-                    state.entry.fields,
-                    None if state.entry.identity is None else state.entry.identity.as_list(),
-                ],
-                None
-                if state.published is None
-                else [
-                    state.published.id,
-                    state.published.folder_unit,
-                    state.published.document.data,
-                ],
-            ]
-            for path, state in snapshot.records.items()
-        },
-    }
+def snapshot_header(snapshot: Snapshot) -> dict[str, Any]:
+    return {"context": snapshot.context, "taken_ns": snapshot.taken_ns}
 
 
-def snapshot_from_json(content: Any) -> Snapshot | None:
-    """The snapshot stored by `snapshot_to_json`, or None for anything else."""
+def snapshot_lines(snapshot: Snapshot) -> Iterator[str]:
+    """A line of JSON for each record (`snapshot_from_lines` reads them back)."""
+    for path, state in snapshot.records.items():
+        if state.line:
+            yield state.line
+            continue
+        published = state.published
+        data = None if published is None else published.document.data
+        if not isinstance(data, JsonText):
+            yield json.dumps(_as_json(path, state), separators=(",", ":"))
+            continue
+        # The published data is JSON already: written as it is, not as a string.
+        assert published is not None
+        line = json.dumps(_as_json(path, state)[:-1], separators=(",", ":"))
+        head = json.dumps([published.id, published.folder_unit], separators=(",", ":"))
+        yield f"{line[:-1]},{head[:-1]},{data}]]"
+
+
+def _as_json(path: str, state: RecordState) -> list[Any]:
+    entry, published = state.entry, state.published
+    return [
+        path,
+        state.kind,
+        *state.stamp,
+        [
+            [f.line, f.column, f.rule, str(f.severity), f.message, f.json_path]
+            for f in state.findings
+        ],
+        None
+        if entry is None
+        else [
+            entry.id,
+            entry.folder_unit,
+            entry.fields,
+            None if entry.identity is None else entry.identity.as_list(),
+        ],
+        None
+        if published is None
+        else [published.id, published.folder_unit, _plain(published.document.data)],
+    ]
+
+
+def _plain(data: Any) -> Any:
+    return json.loads(data) if isinstance(data, JsonText) else data
+
+
+def snapshot_from_lines(header: Any, lines: Iterable[str]) -> Snapshot | None:
+    """The snapshot stored as `snapshot_header` and `snapshot_lines`, or None for anything
+    else."""
     try:
         records = {}
-        for path, (kind, size, mtime, findings, entry, published) in content["records"].items():
+        for text in lines:
+            path, kind, size, mtime, findings, entry, published = json.loads(text)
             if kind not in ("account", "campaign") or record_place(path) is None:
                 return None
             records[path] = RecordState(
@@ -275,13 +424,16 @@ def snapshot_from_json(content: Any) -> Snapshot | None:
                 tuple(
                     Finding(path, line, column, rule, Severity(severity), message, json_path)
                     for line, column, rule, severity, message, json_path in findings
-                ),
+                )
+                if findings
+                else (),
                 None if entry is None else _entry(kind, path, entry),
                 None
                 if published is None
                 else Record(kind, published[0], published[1], Document(path, published[2])),
+                text,
             )
-        return Snapshot(str(content["context"]), int(content["taken_ns"]), records)
+        return Snapshot(str(header["context"]), int(header["taken_ns"]), records)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
 
@@ -301,16 +453,16 @@ def _stored_exactly(state: RecordState) -> bool:
         state.entry.fields if state.entry is not None else None,
         state.published.document.data if state.published is not None else None,
     ]
-    return all(_json_exact(value) for value in values)
+    return all(json_exact(value) for value in values)
 
 
-def _json_exact(value: Any) -> bool:
+def json_exact(value: Any) -> bool:
     if value is None or isinstance(value, str | bool | int | float):
         return True
     if isinstance(value, list):
-        return all(_json_exact(item) for item in value)
+        return all(json_exact(item) for item in value)
     if isinstance(value, dict):
-        return all(isinstance(key, str) and _json_exact(item) for key, item in value.items())
+        return all(isinstance(key, str) and json_exact(item) for key, item in value.items())
     return False
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -53,7 +54,13 @@ from socialreg.registry_site.exports import calendar, feed, registry_csv, regist
 from socialreg.registry_site.i18n import Translator
 from socialreg.registry_site.identity import DEFAULT_ACCENT, IdentityError
 from socialreg.registry_site.identity_strings import identity_strings
-from socialreg.registry_site.model import OFFICIAL_STATUSES, Account, Registry, published_registry
+from socialreg.registry_site.model import (
+    OFFICIAL_STATUSES,
+    Account,
+    Campaign,
+    Registry,
+    published_registry,
+)
 from socialreg.registry_site.platform_icons import icon_path, icon_svg
 from socialreg.registry_site.search_index import INDEX_FILE, search_index
 from socialreg.registry_site.verify_data import (
@@ -102,8 +109,22 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_compiled_templates(),
     )
     return environment
+
+
+@functools.cache
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates: compiling them took a tenth of a second of every
+    build, as much as a rebuild after one change spends on all its pages. The cache is
+    Jinja's own folder for this user in the system's temporary folder, which Jinja makes
+    private and refuses when another user owns it; never the repository, whose files anyone
+    who can open a pull request writes (a compiled template is code that runs)."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def prepare_output(out: Path) -> None:
@@ -247,19 +268,25 @@ def write_site(
     output = _Output(out, previous)
     output.write(MARKER, "This folder is built by `socialreg build` and replaced on every build.\n")
     site = _Site(registry, output)
-    # Only the accounts whose pages changed are rendered; the pages of the others are kept.
-    pending = site.stale(registry.accounts) if output.previous else registry.accounts
     with contextlib.ExitStack() as stack:
+        apart = shared_files_apart(len(registry.accounts), bool(output.previous))
+        site.exports_apart = apart
+        wait_for_the_shared_files = _shared_files_elsewhere(site, stack) if apart else list
+        # Only the accounts whose pages changed are rendered; the pages of the others are kept.
+        pending = site.stale(registry.accounts) if output.previous else registry.accounts
         if workers is None:
             workers = stack.enter_context(PageWorkers.started(worker_count(len(pending)) - 1))
         # Account pages are most of the work; other processes start on them while this one
         # writes the other pages and the exports, then its own share of accounts.
         mine, wait_for_the_others = workers.render(registry, pending, output)
+        if not apart:
+            site.shared_files()
         for language in site.languages:
             site.language_pages(language)
-        site.shared_files()
         site.account_pages(mine)
-        for written, states in wait_for_the_others():
+        if apart:
+            site.exports()
+        for written, states in [*wait_for_the_others(), *wait_for_the_shared_files()]:
             # The other processes wrote their pages; they are this build's too, so keep them.
             output.written.update(written)
             output.folders.update(os.path.dirname(relative) for relative in written)
@@ -279,6 +306,40 @@ def write_site(
         page_context=page_context(registry),
         page_states=output.page_states,
     )
+
+
+def shared_files_apart(accounts: int, rebuild: bool) -> bool:
+    """Whether the shared files (the exports, the verify shards) are written in a process of
+    their own: in a rebuild of a large registry, where few account pages are rendered again
+    (or none), they are half the time left. A first build keeps its processes for the account
+    pages. The process is forked from this one, holding the registry, and soon holds a copy of
+    most of its memory (counting references writes to every object): a hundred megabytes at
+    10,000 accounts, so not for many more (`APART_AT_MOST`)."""
+    return rebuild and worker_count(accounts) > 1 and accounts <= APART_AT_MOST
+
+
+APART_AT_MOST = 20_000
+
+
+def _shared_files_elsewhere(
+    site: _Site, processes: contextlib.ExitStack
+) -> Callable[[], list[tuple[set[str], PageStates]]]:
+    """Start writing `site.shared_files()` in a forked process (which leaving `processes`
+    ends); returns a function that waits for it and returns what it wrote."""
+
+    def write(channel: Channel, _: object) -> None:
+        site.shared_files()
+        channel.send((site.output.written, {}))
+
+    channels = processes.enter_context(forked_workers([None], write))
+
+    def wait_for_it() -> list[tuple[set[str], PageStates]]:
+        try:
+            return [channels[0].receive()]
+        except WorkerError as error:
+            raise SiteError(f"writing the shared files failed: {error}") from error
+
+    return wait_for_it
 
 
 class PageWorkers:
@@ -417,6 +478,8 @@ class _Site:
             for number, code in enumerate(registry.languages)
         ]
         self.official = registry.official_accounts
+        self.archived = registry.archived_accounts
+        self.campaigns = registry.current_campaigns()
         self.platforms = _platform_choices(registry)
         self.units = _unit_choices(registry)
         self.statuses = [
@@ -426,9 +489,12 @@ class _Site:
         # The verify page needs only the number of shards; shared_files writes them.
         self.shard_count = shard_count(len(registry.accounts) + len(registry.requested))
         self.pages_written = 0
+        # Set when the shared files are written in another process: this one then writes
+        # the `exports` itself, after its pages (see write_site).
+        self.exports_apart = False
         self._shells: dict[tuple[str, str, str], _Shell] = {}
         self._common: dict[str, dict[str, Any]] = {}
-        self._digests: dict[int, str] = {}  # by the account object's identity
+        self._digests: dict[int, str] = {}  # by the account or campaign object's identity
 
     def common(self, language: SiteLanguage) -> dict[str, Any]:
         values = self._common.get(language.code)
@@ -558,8 +624,9 @@ class _Site:
         values: dict[str, Any],
     ) -> str:
         """The digest of what a page is made from besides what every page shares."""
-        inputs = [template, target, title, current, root, *sorted(values.items())]
-        return _digest(self.fingerprint(inputs))
+        parts = [repr((template, target, title, current, root))]
+        parts.extend(f"{key}={self.fingerprint(value)}" for key, value in sorted(values.items()))
+        return _digest("\n".join(parts))
 
     def kept(
         self,
@@ -576,9 +643,9 @@ class _Site:
         return self.output.unchanged(language.prefix + target, digest)
 
     def fingerprint(self, value: Any) -> str:
-        """`value` as text that changes whenever it does; an account, which appears on many
-        pages, is written out once and then stands for itself by its digest."""
-        if isinstance(value, Account):
+        """`value` as text that changes whenever it does; an account or a campaign, which
+        appears on many pages, is written out once and then stands for itself by its digest."""
+        if isinstance(value, Account | Campaign):
             found = self._digests.get(id(value))
             if found is None:
                 found = self._digests[id(value)] = _digest(repr(value))
@@ -656,9 +723,18 @@ class _Site:
             "campaigns.html",
             t("campaigns_heading"),
             "campaigns",
-            campaigns=registry.current_campaigns(),
+            keep=True,
+            campaigns=self.campaigns,
         )
-        self.page(language, "archive.html", "archive.html", t("archive_heading"), "archive")
+        self.page(
+            language,
+            "archive.html",
+            "archive.html",
+            t("archive_heading"),
+            "archive",
+            keep=True,
+            accounts=self.archived,
+        )
         self.pages_written += self.list_pages + 3
         if language.prefix == "":
             # A server shows 404.html at any address, so its links start from the site's root.
@@ -703,6 +779,14 @@ class _Site:
         for path, proof in identity_proofs.proof_files(registry).items():
             output.write(path, proof)
         output.write("registry.json", registry_json.render(registry))
+        if not self.exports_apart:
+            self.exports()
+
+    def exports(self) -> None:
+        """The downloads besides registry.json: with the rest of `shared_files`, unless
+        those are written in another process (`exports_apart`), which they would keep
+        waiting."""
+        registry, output = self.registry, self.output
         output.write("registry.csv", registry_csv.render(registry))
         output.write("campaigns.ics", calendar.render(registry))
         output.write("feed.xml", feed.render(registry))

@@ -12,6 +12,7 @@ defensively: a missing or odd value becomes empty text rather than an exception.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import sys
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from typing import Any
 
 from socialreg import limits
 from socialreg.characters import without_controls
+from socialreg.check.incremental import JsonText, json_exact
 from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.load.documents import Document
 from socialreg.load.model import Record, Repository
@@ -52,6 +54,8 @@ def _text(data: dict[str, Any], *keys: str) -> str:
         if not isinstance(value, dict):
             return ""
         value = value.get(key)
+    if type(value) is str:  # nearly always: first, without the checks below
+        return without_controls(value).strip()
     if isinstance(value, bool) or value is None:
         return ""
     if isinstance(value, str | int | float):
@@ -254,6 +258,18 @@ def public_part(record: Record) -> Record:
     return Record(record.kind, record.id, record.folder_unit, Document(record.path, data))
 
 
+def compact_public_part(record: Record) -> Record:
+    """`public_part`, its data kept as JSON text (`JsonText`) when JSON gives it back as it is:
+    a third of the size. A large build's check holds every record's public part at once
+    (check/incremental.py stores them so too); `published_registry` reads them."""
+    public = public_part(record)
+    data = public.data
+    if not json_exact(data):
+        return public
+    text = JsonText(json.dumps(data, separators=(",", ":")))
+    return Record(public.kind, public.id, public.folder_unit, Document(public.path, text))
+
+
 def _only(value: Any, nested: tuple[str, ...]) -> Any:
     if not nested:
         return _interned(value)
@@ -279,27 +295,14 @@ def published_registry(
     settings: dict[str, Any] = registry_settings if isinstance(registry_settings, dict) else {}
     units = _units(repository.org_data("units"))
     platforms = _platforms(repository.org_data("policy"))
-    accounts = sorted(
-        (
-            account
-            for account in (
-                _account(record, units, platforms) for record in _of(repository, "account")
-            )
-            if account is not None
-        ),
-        key=lambda account: (account.name.casefold(), account.platform, account.id),
-    )
-    requested = sorted(
-        (
-            account
-            for account in (
-                _account(record, units, platforms, ("requested",))
-                for record in _of(repository, "account")
-            )
-            if account is not None
-        ),
-        key=lambda account: (account.name.casefold(), account.platform, account.id),
-    )
+    accounts: list[Account] = []
+    requested: list[Account] = []
+    for record in _of(repository, "account"):
+        account = _account(record, units, platforms, (*PUBLISHED_STATUSES, "requested"))
+        if account is not None:
+            (requested if account.status == "requested" else accounts).append(account)
+    accounts.sort(key=lambda account: (account.name.casefold(), account.platform, account.id))
+    requested.sort(key=lambda account: (account.name.casefold(), account.platform, account.id))
     by_id = {account.id: account for account in accounts}
     campaigns = sorted(
         (
@@ -415,9 +418,16 @@ def _platforms(data: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _unit(record: Record, units: dict[str, Unit]) -> Unit:
-    unit_id = _text(record.data, "unit") or record.folder_unit
+def _unit(record: Record, data: Any, units: dict[str, Unit]) -> Unit:
+    unit_id = _text(data, "unit") or record.folder_unit
     return units.get(unit_id) or Unit(unit_id, unit_id, "")
+
+
+def _data(record: Record) -> Any:
+    """The record's data; a public part kept as JSON text (`compact_public_part`) is read
+    here, one record at a time, so that a large registry's records are never all unpacked."""
+    data = record.document.data
+    return json.loads(data) if isinstance(data, JsonText) else data
 
 
 def _account(
@@ -426,11 +436,11 @@ def _account(
     platforms: dict[str, str],
     statuses: tuple[str, ...] = PUBLISHED_STATUSES,
 ) -> Account | None:
-    data = record.data
-    status = _text(data, "status")
+    data = _data(record)
+    status = sys.intern(_text(data, "status"))
     if status not in statuses:
         return None
-    platform = _text(data, "platform")
+    platform = sys.intern(_text(data, "platform"))
     waivers = data.get("waivers")
     return Account(
         id=record.id,
@@ -440,7 +450,7 @@ def _account(
         handle=_text(data, "handle"),
         platform_id=_text(data, "platform_id"),
         url=safe_https_url(_text(data, "url")),
-        unit=_unit(record, units),
+        unit=_unit(record, data, units),
         status=status,
         purpose=_text(data, "purpose"),
         audiences=_texts(data.get("audiences")),
@@ -461,8 +471,8 @@ def _account(
 def _campaign(
     record: Record, units: dict[str, Unit], accounts: dict[str, Account]
 ) -> Campaign | None:
-    data = record.data
-    status = _text(data, "status")
+    data = _data(record)
+    status = sys.intern(_text(data, "status"))
     if status not in PUBLISHED_CAMPAIGN_STATUSES:
         return None
     sender_id = _text(data, "sender")
@@ -470,7 +480,7 @@ def _campaign(
         id=record.id,
         title=_text(data, "title") or record.id,
         summary=_text(data, "summary"),
-        unit=_unit(record, units),
+        unit=_unit(record, data, units),
         sender_id=sender_id,
         sender=accounts.get(sender_id),
         starts=_date(data, "starts"),
