@@ -34,9 +34,14 @@ MAX_WORKERS = 8
 
 def worker_count(jobs: int) -> int:
     """How many processes to use for `jobs` files: 1 unless the run is large and fork exists."""
-    if jobs < PARALLEL_THRESHOLD or "fork" not in get_all_start_methods():
+    if jobs < PARALLEL_THRESHOLD or not can_fork():
         return 1
     return min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def can_fork() -> bool:
+    """Whether this system forks processes (not Windows)."""
+    return "fork" in get_all_start_methods()
 
 
 @contextlib.contextmanager

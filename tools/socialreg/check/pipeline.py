@@ -11,10 +11,11 @@ A large run does the same steps in forked workers (`socialreg.parallel`), so tha
 records nor the index cross a process boundary (sending 10,000 parsed records back costs more
 than parsing them), and no process holds every record (100,000 records took 3.9 GB so):
 
-1. each worker loads and schema-checks its share of the files and, once the parent has sent
-   it the org/ files (read meanwhile), runs each record's own rules as soon as it is loaded,
-   then lets the record go; it sends back, in batches, index entries, which hold every key
-   the rules comparing records read (`check.engine.RecordChecker`);
+1. each worker, forked once the parent has read the org/ files (a large one in a process of
+   its own: `load.apart`), loads and schema-checks its share of the files, runs each record's
+   own rules as soon as it is loaded, then lets the record go; it sends back, in batches,
+   index entries, which hold every key the rules comparing records read
+   (`check.engine.RecordChecker`);
 2. the parent builds the index of the whole repository and runs the rules that compare
    records, and the waivers, on each record as its index entry has it; a finding's line is
    read from the file again (`load.documents.DetachedDocument`).
@@ -29,7 +30,6 @@ import dataclasses
 import datetime
 import functools
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -46,6 +46,7 @@ from socialreg.check.context_store import (
 from socialreg.check.engine import (
     RecordChecker,
     kept_keys,
+    narrowed,
     rule_settings,
     run_record_rules,
     run_repository_rules,
@@ -56,6 +57,7 @@ from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
 from socialreg.identity.catalogue import catalogue_from_policy
 from socialreg.identity.keys import IdentityKeys, identity_keys
+from socialreg.load.apart import load_large_file
 from socialreg.load.discover import (
     FILE_PLACE,
     RECORD_FOLDERS,
@@ -347,12 +349,14 @@ def _in_this_process(repository: Repository, jobs: list[Job], rules: _Rules | No
 def _in_workers(
     repository: Repository, jobs: list[Job], workers: int, rules: _Rules | None
 ) -> CheckResult:
-    # The workers need the schemas and the policy (its platform catalogue says how to compare
-    # addresses, for the index entries' identity keys) to read records. The rules need the
-    # other org/ files too: they are read here meanwhile and sent to the workers, which check
-    # each record's own rules as soon as they have them (see _FirstStep) and send back, in
-    # batches, only index entries: the rules that compare records read nothing else.
-    load_org_files(repository, ("policy",))
+    # The workers need the org/ files to read records (the policy's platform catalogue says how
+    # to compare addresses, for the index entries' identity keys) and to check them: read here
+    # first, the workers have them from the fork, shared until written (sent to each instead,
+    # a 12 MB units.yaml was 22 MB of pickle here and 45 MB of values in each worker, and the
+    # records a worker loaded while it waited for them piled up). The workers check each
+    # record's own rules as they load it (see _FirstStep) and send back, in batches, only
+    # index entries: the rules that compare records read nothing else.
+    load_org_files(repository)
     work = functools.partial(_worker, repository, rules)
     findings: list[Finding] = []
     files = 0
@@ -360,14 +364,6 @@ def _in_workers(
     checked: dict[str, _Checked] = {}
     published: list[Record] = []
     with forked_workers(interleaved(jobs, workers), work) as channels:
-        load_org_files(repository, ("organization", "units"))
-        if rules is not None:
-            org_files = pickle.dumps(
-                (repository.organization, repository.units, repository.policy),
-                pickle.HIGHEST_PROTOCOL,
-            )  # pickled once for all workers
-            for channel in channels:
-                channel.send_bytes(org_files)
         for answer in answers(channels):  # as they come, so no worker waits for another
             batch: _Batch = answer
             entries.extend(batch.entries)
@@ -441,76 +437,40 @@ def _worker(parent: Repository, rules: _Rules | None, channel: Channel, jobs: li
         return
     step = _FirstStep(repository, rules, channel)
     for start in range(0, len(jobs), BATCH):
-        entries = _load_records(repository, jobs[start : start + BATCH], take=step.take)
-        step.send(entries, final=start + BATCH >= len(jobs))
-    if not jobs:
-        step.send([], final=True)
+        step.send(_load_records(repository, jobs[start : start + BATCH], take=step.take))
     channel.send(None)
 
 
 class _FirstStep:
     """A worker's first step on each record, as soon as it has loaded it: the rules that look
     only at the record, and what the caller publishes of it. Then the record is let go: its
-    index entry holds every key the rules comparing records read (`_summary_fields`).
-
-    The org/ files arrive from the parent while the worker loads; the records loaded before
-    them wait (the parent reads them in the time a worker loads a few hundred records).
-    """
+    index entry holds every key the rules comparing records read (`_summary_fields`)."""
 
     def __init__(self, repository: Repository, rules: _Rules, channel: Channel) -> None:
         self._repository = repository
         self._rules = rules
         self._channel = channel
-        self._checker: RecordChecker | None = None
-        self._waiting: list[Record] = []
-        self._entries: list[IndexEntry] = []
+        settings = rule_settings(repository.org_data("policy"))
+        self._checker = RecordChecker(repository, rules.today, settings, rules.base)
         self._batch = _Batch()
 
     def take(self, record: Record) -> None:
-        if self._checker is None and self._channel.poll():
-            self._start()
-        if self._checker is None:
-            self._waiting.append(record)
-        else:
-            self._check(self._checker, record)
-
-    def send(self, entries: list[IndexEntry], final: bool) -> None:
-        """Send what is done: the entries loaded, and the records checked so far.
-
-        Nothing is sent before the org/ files are received: the parent may be sending them
-        at this moment, and if both wrote to a full pipe (it holds 64 KB) at once, each would
-        wait for the other forever. Until they arrive, the entries wait here."""
-        self._entries.extend(entries)
-        if self._checker is None:
-            if not final and not self._channel.poll():
-                return
-            self._start()
-        repository = self._repository
-        batch, self._batch = self._batch, _Batch()
-        batch.entries, self._entries = self._entries, []
-        batch.findings, repository.findings = repository.findings, []
-        batch.files, repository.files_checked = repository.files_checked, 0
-        self._channel.send(batch)
-
-    def _start(self) -> None:
-        repository = self._repository
-        org_files = pickle.loads(self._channel.receive_bytes())
-        repository.organization, repository.units, repository.policy = org_files
-        settings = rule_settings(repository.org_data("policy"))
-        checker = RecordChecker(repository, self._rules.today, settings, self._rules.base)
-        self._checker = checker
-        for record in self._waiting:
-            self._check(checker, record)
-        self._waiting = []
-
-    def _check(self, checker: RecordChecker, record: Record) -> None:
-        local = checker.local(record)
+        local = self._checker.local(record)
         if self._rules.publish is not None:
             public = self._rules.publish(record)
             if public is not None:
                 self._batch.published.append(public)
         # An empty tuple is one object for all the records with no finding of their own.
         self._batch.checked[record.path] = (hash(record.document.text), local or _NONE)
+
+    def send(self, entries: list[IndexEntry]) -> None:
+        """Send what is done: the entries loaded, and the records checked so far."""
+        repository = self._repository
+        batch, self._batch = self._batch, _Batch()
+        batch.entries = entries
+        batch.findings, repository.findings = repository.findings, []
+        batch.files, repository.files_checked = repository.files_checked, 0
+        self._channel.send(batch)
 
 
 def _published(records: list[Record], publish: Publish | None) -> list[Record]:
@@ -564,7 +524,7 @@ def load_org_files(repository: Repository, names: Iterable[str] = tuple(ORG_FILE
         if cached is not None:
             setattr(repository, name, cached)
             continue
-        result = load_file(root, path, MAX_ORG_FILE_BYTES)
+        result = load_large_file(root, path, MAX_ORG_FILE_BYTES)
         repository.findings.extend(result.findings)
         if result.document is not None:
             schema_findings = repository.schemas.check(result.document, name)
@@ -785,6 +745,8 @@ def _summary_fields(
         return None
     data = document.data
     fields = {key: data[key] for key in keys or _summary_keys() if key in data}
+    if keys is None:
+        narrowed(fields)  # of `decision`, only what the rules comparing records read
     for key in _REPEATED_VALUES:
         value = fields.get(key)
         if type(value) is str:

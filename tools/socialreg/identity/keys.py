@@ -87,8 +87,12 @@ def identity_keys(
 ) -> IdentityKeys:
     """An account's keys, from its fields (a record's data or its index entry)."""
     handle = fields.get("handle")
-    key = handle_key(handle)
-    series = series_key(handle) if key is not None and isinstance(handle, str) else None
+    # Made once per account, where it is loaded: not through the functions' caches, which
+    # cannot help there and kept 20 MB of handles and keys alive in each worker.
+    key = None
+    if isinstance(handle, str) and handle.strip():
+        key = identity_key.__wrapped__(handle) or None
+    series = series_key.__wrapped__(handle) if key is not None else None
     if series == key:
         series = key  # one string, not two equal ones: most handles have no digits
     return IdentityKeys(key, series, tuple(account_addresses(fields, catalogue, hosts)))

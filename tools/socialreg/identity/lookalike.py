@@ -9,7 +9,9 @@ index finds candidates; `text.reason_for_keys` decides.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
 from socialreg.identity.text import (
@@ -33,16 +35,26 @@ def _deletions(key: str) -> set[str]:
 class LookalikeIndex(Generic[T]):
     """Official handles, each with a value (a record summary, say), searchable by resemblance.
 
-    Each official handle has a dozen search keys, and a large registry has tens of thousands
-    of handles, so the index is kept small: a search key is stored as its hash (two keys
-    with the same hash only make an extra candidate, which `reason_for_keys` turns down), and
-    a bucket holds the number of an entry, or a list of numbers when several share it. At
-    100,000 accounts this is a quarter of the memory of lists of tuples under string keys.
+    Each official handle has a dozen search keys, and a large registry has a hundred thousand
+    handles: 1.6 million search keys, which took 130 MB as a dict from their hashes to entry
+    numbers (an int object and a dict slot each). So a search key is packed with its entry's
+    number into one 8-byte number (39 bits of the key's hash above 24 bits of the number) in
+    arrays, one per bucket of the hash's last 12 bits: 13 MB. Two keys whose hashes agree in
+    the bits kept only make an extra candidate, which `reason_for_keys` turns down.
+
+    Handles are added first and searched after. The first search sorts each bucket and joins
+    it with itself, once for all: which entries share a search key with which. A handle that
+    is itself in the index (every handle, in a check of the whole repository) then finds its
+    candidates in one lookup instead of making and looking up its dozen search keys; any
+    other handle is searched for in the sorted buckets.
     """
 
     def __init__(self, entries: Iterable[tuple[str, T]] = ()) -> None:
         self._entries: list[tuple[str, tuple[str, str], T]] = []
-        self._by_key: dict[int, int | list[int]] = {}
+        self._buckets: dict[int, array[int]] = {}
+        self._first: dict[str, int] = {}  # an identity key -> the first entry that has it
+        # After the join: a first entry -> the entries sharing a search key with it.
+        self._alike: dict[int, array[int]] | None = None
         for handle, value in entries:
             self.add(handle, value)
 
@@ -54,17 +66,18 @@ class LookalikeIndex(Generic[T]):
         if len(keys[0]) < MIN_LOOKALIKE_LENGTH:
             return
         number = len(self._entries)
+        if number > _NUMBER_MASK:
+            raise OverflowError("more official handles on one platform than an index holds")
         self._entries.append((handle, keys, value))
-        buckets = self._by_key
+        self._first.setdefault(keys[0], number)
+        self._alike = None
+        buckets = self._buckets
         for search_key in search_keys(keys[0]):
             hashed = hash(search_key)
-            found = buckets.get(hashed)
+            found = buckets.get(hashed & _BUCKET_MASK)
             if found is None:
-                buckets[hashed] = number
-            elif isinstance(found, int):
-                buckets[hashed] = [found, number]
-            else:
-                found.append(number)
+                found = buckets[hashed & _BUCKET_MASK] = array("q")
+            found.append(((hashed >> _BUCKET_BITS) & _REST_MASK) << _NUMBER_BITS | number)
 
     def resembling(
         self, handle: str, keys: tuple[str, str] | None = None
@@ -75,13 +88,10 @@ class LookalikeIndex(Generic[T]):
         key = keys[0]
         if len(key) < MIN_LOOKALIKE_LENGTH:
             return []
-        candidates: set[int] = set()
-        for search_key in search_keys(key):
-            found = self._by_key.get(hash(search_key))
-            if isinstance(found, int):
-                candidates.add(found)
-            elif found is not None:
-                candidates.update(found)
+        alike = self._alike if self._alike is not None else self._join()
+        first = self._first.get(key)
+        # An entry with this identity key has the same search keys: the same candidates.
+        candidates = alike.get(first, ()) if first is not None else self._search(key)
         result: list[tuple[str, T, str]] = []
         for number in sorted(candidates):  # in the order the officials were added
             official, official_keys, value = self._entries[number]
@@ -89,6 +99,70 @@ class LookalikeIndex(Generic[T]):
             if reason is not None:
                 result.append((official, value, reason))
         return result
+
+    def _search(self, key: str) -> set[int]:
+        """The entries that share a search key with `key` (the buckets are sorted)."""
+        candidates: set[int] = set()
+        for search_key in search_keys(key):
+            hashed = hash(search_key)
+            found = self._buckets.get(hashed & _BUCKET_MASK)
+            if found is None:
+                continue
+            low = ((hashed >> _BUCKET_BITS) & _REST_MASK) << _NUMBER_BITS
+            at = bisect_left(found, low)
+            while at < len(found) and found[at] <= low | _NUMBER_MASK:
+                candidates.add(found[at] & _NUMBER_MASK)
+                at += 1
+        return candidates
+
+    def _join(self) -> dict[int, array[int]]:
+        """Sort each bucket, and find the entries that share a search key with each entry."""
+        entries, first = self._entries, self._first
+        sharing: dict[int, set[int]] = {}
+        for bucket, packed in self._buckets.items():
+            ordered = sorted(packed)
+            self._buckets[bucket] = array("q", ordered)
+            run: list[int] = []  # the entries of one search key (one run of equal hashes)
+            run_hash = -1
+            for value in ordered:
+                if value >> _NUMBER_BITS == run_hash:
+                    run.append(value & _NUMBER_MASK)
+                    continue
+                if len(run) > 1:
+                    _share(run, entries, first, sharing)
+                run, run_hash = [value & _NUMBER_MASK], value >> _NUMBER_BITS
+            if len(run) > 1:
+                _share(run, entries, first, sharing)
+        self._alike = {number: array("l", sorted(found)) for number, found in sharing.items()}
+        return self._alike
+
+
+def _share(
+    run: list[int],
+    entries: Sequence[tuple[str, tuple[str, str], object]],
+    first: dict[str, int],
+    sharing: dict[int, set[int]],
+) -> None:
+    """Note that the entries of `run` share a search key (with themselves, for entries of
+    one identity key: harmless, `reason_for_keys` turns equal keys down)."""
+    firsts = {first[entries[number][1][0]] for number in run}
+    if len(firsts) == 1:
+        return  # one identity key: nothing alike
+    for number in firsts:
+        found = sharing.get(number)
+        if found is None:
+            sharing[number] = set(run)
+        else:
+            found.update(run)
+
+
+# A packed search key: 39 bits of its hash above 24 bits of an entry's number, a positive
+# 8-byte number; the hash's last 12 bits choose its bucket.
+_NUMBER_BITS = 24
+_NUMBER_MASK = (1 << _NUMBER_BITS) - 1
+_BUCKET_BITS = 12
+_BUCKET_MASK = (1 << _BUCKET_BITS) - 1
+_REST_MASK = (1 << (63 - _NUMBER_BITS)) - 1
 
 
 def search_keys(key: str) -> set[str]:

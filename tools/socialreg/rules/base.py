@@ -101,9 +101,10 @@ class Rule:
     # Whether what the rule finds in a record depends on other records (the index), so that a
     # change to one record can give an untouched record a finding (see check/differential.py).
     compares_records: bool = False
-    # For a rule that compares records: the record's top-level keys it reads. Such rules run
-    # after every record is loaded, on what a record keeps of itself (check/engine.py: the
-    # rest is let go, so memory does not grow with the size of the records).
+    # For a rule that compares records: the record's top-level keys it reads, or the part of
+    # one it reads (`decision.related_accounts`). Such rules run after every record is loaded,
+    # on what a record keeps of itself (check/engine.py: the rest is let go, so memory does
+    # not grow with the size of the records).
     reads: tuple[str, ...] = ()
 
     @property

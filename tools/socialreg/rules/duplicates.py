@@ -155,7 +155,7 @@ def _that_file(total: int) -> str:
 @register(
     code="SR108",
     compares_records=True,
-    reads=("platform", "handle", "url", "platform_id", "status", "decision"),
+    reads=("platform", "handle", "url", "platform_id", "status", "decision.related_accounts"),
     scope="account",
     rationale="""
 Before a new account is opened, the existing ones are reviewed: perhaps the unit can contribute
