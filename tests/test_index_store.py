@@ -125,6 +125,14 @@ def _few(root: Path, *paths: str) -> Found:
     return _as_tuples(check_few(root, paths, TODAY).findings)
 
 
+def _registry(tmp_path: Path, in_git: bool) -> Path:
+    """`_tangled`, committed to Git when `in_git`."""
+    root = _tangled(tmp_path / "repo")
+    if in_git:
+        _in_git(root)
+    return root
+
+
 def _in_git(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
@@ -135,9 +143,7 @@ def _in_git(root: Path) -> None:
 def test_each_file_alone_finds_what_it_finds_with_every_record_indexed(
     tmp_path: Path, in_git: bool
 ) -> None:
-    root = _tangled(tmp_path / "repo")
-    if in_git:
-        _in_git(root)
+    root = _registry(tmp_path, in_git)
     expected = {path: _everything_indexed(root, path) for path in _records(root)}
     rules = {finding[3] for found in expected.values() for finding in found}
     # The relations the store must follow all make findings here.
@@ -192,9 +198,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 @pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
 def test_changes_since_the_last_run_are_seen(tmp_path: Path, in_git: bool) -> None:
-    root = _tangled(tmp_path / "repo")
-    if in_git:
-        _in_git(root)
+    root = _registry(tmp_path, in_git)
     checked = "accounts/library/copy-one.yaml"
 
     def same_as_everything() -> None:
@@ -498,10 +502,8 @@ def test_a_row_that_is_not_an_entry_is_read_from_its_file(tmp_path: Path, entry:
 def trusted_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Folders and files count as old enough to be trusted by their stamps right away (they
     are younger than 2 s in a test), so the paths that skip them are the ones tested."""
-    from socialreg.load import discover
     from socialreg.load import index_cache as cache
 
-    monkeypatch.setattr(discover, "_RECENT_NS", 0)
     monkeypatch.setattr(cache, "RECENT_NS", 0)
 
 
@@ -514,9 +516,7 @@ def _same(root: Path, path: str = "accounts/library/copy-one.yaml") -> None:
 def test_a_check_of_many_files_between_two_of_few_loses_nothing(
     tmp_path: Path, in_git: bool
 ) -> None:
-    root = _tangled(tmp_path / "repo")
-    if in_git:
-        _in_git(root)
+    root = _registry(tmp_path, in_git)
     _same(root)
     # validate --base, or of 65 files and more: every entry, by stamps, from the same store
     check_repository(root, ("accounts/library/copy-two.yaml",), TODAY)
@@ -555,9 +555,7 @@ def test_files_git_does_not_compare_are_read(tmp_path: Path, flag: str) -> None:
 def test_an_edit_that_keeps_size_and_modification_time_is_seen(
     tmp_path: Path, in_git: bool
 ) -> None:
-    root = _tangled(tmp_path / "repo")
-    if in_git:
-        _in_git(root)
+    root = _registry(tmp_path, in_git)
     _same(root)
     target = root / "accounts/library/copy-two.yaml"
     before = target.stat()
@@ -569,9 +567,7 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(
 @pytest.mark.usefixtures("trusted_at_once")
 @pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
 def test_folders_swapped_with_their_times_kept_are_read_again(tmp_path: Path, in_git: bool) -> None:
-    root = _tangled(tmp_path / "repo")
-    if in_git:
-        _in_git(root)
+    root = _registry(tmp_path, in_git)
     _same(root)
     library, communications = root / "accounts/library", root / "accounts/communications"
     times = {folder: folder.stat() for folder in (library, communications)}

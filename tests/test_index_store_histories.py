@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from socialreg.load import discover
 from socialreg.load import index_cache as cache
 from tests.rules.casefiles import git
 from tests.test_index_store import _account, _everything_indexed, _few, _in_git, _tangled
@@ -137,7 +136,6 @@ def test_random_histories_find_what_the_files_say(
 ) -> None:
     # As if every check ran long after the change before it: folders and files are trusted
     # by their stamps, so the paths that skip reading them are the ones tested.
-    monkeypatch.setattr(discover, "_RECENT_NS", 0)
     monkeypatch.setattr(cache, "RECENT_NS", 0)
     rng = random.Random(seed)
     root = _tangled(tmp_path / "repo")

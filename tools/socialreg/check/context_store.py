@@ -11,9 +11,7 @@ that share a key with them (rules/relations.py); a larger one reads them all.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import stat
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
@@ -22,11 +20,11 @@ from typing import Any
 from socialreg import __version__
 from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint
 from socialreg.load.discover import (
-    RECORD_FOLDERS,
     Discovered,
     Job,
     discover_changes,
-    is_checked_path,
+    is_record_path,
+    record_kind,
     record_place,
 )
 from socialreg.load.git_view import GitFacts
@@ -131,7 +129,7 @@ class ContextStore:
             candidates.update(self._store.paths_in(unsure))
             self._known = self._store.files(candidates)
             present = [
-                (path, RECORD_FOLDERS[path.split("/", 1)[0]])
+                (path, record_kind(path))
                 for path in candidates
                 if path in found.files
                 or (path in self._known and folder_of(path) not in unsure and is_record_path(path))
@@ -269,7 +267,7 @@ class ContextStore:
         for path, entry in self._store.entries_with_keys(twins):
             if path not in leave_out and is_record_path(path):
                 found.setdefault(path, entry)
-        kinds = {path: RECORD_FOLDERS[path.split("/", 1)[0]] for path in found}
+        kinds = {path: record_kind(path) for path in found}
         return self._summaries(found.items(), kinds)
 
     def _summaries(
@@ -339,36 +337,6 @@ def _digest(folders: Mapping[str, int]) -> int:
 def _changed(folders: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:
     """The folders whose stamps are new (25,000 rows are not written again on every run)."""
     return {folder: stamp for folder, stamp in folders.items() if before.get(folder) != stamp}
-
-
-def is_record_path(path: str) -> bool:
-    """Whether discover_records would find a file at `path` (relative, with /)."""
-    return path.split("/", 1)[0] in RECORD_FOLDERS and is_checked_path(path)
-
-
-def is_record_file(root: Path, path: str) -> bool:
-    """Whether discover_records finds a file at `path` (relative to `root`, with /): under
-    real folders (it follows a link only for accounts/ and campaigns/ themselves), and not a
-    folder itself."""
-    if not is_record_path(path):
-        return False
-    parts = path.split("/")
-    for depth in range(1, len(parts)):
-        look = os.stat if depth == 1 else os.lstat
-        try:
-            if not stat.S_ISDIR(look(f"{root}/{'/'.join(parts[:depth])}").st_mode):
-                return False
-        except OSError:
-            return False
-    return _is_file(f"{root}/{path}")
-
-
-def _is_file(path: str) -> bool:
-    """Whether there is something at `path` that discovery takes for a file: not a folder."""
-    try:
-        return not stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def _entry(

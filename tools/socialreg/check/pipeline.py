@@ -39,7 +39,6 @@ from socialreg.check.context_store import (
     ContextLoaded,
     ContextStore,
     WalkedFolders,
-    is_record_file,
     stored_form,
     walk_folders,
 )
@@ -60,10 +59,11 @@ from socialreg.identity.keys import IdentityKeys, identity_keys
 from socialreg.load.apart import load_large_file
 from socialreg.load.discover import (
     FILE_PLACE,
-    RECORD_FOLDERS,
     Job,
+    is_record_file,
     place_problem,
     plan_jobs,
+    record_kind,
     record_place,
 )
 from socialreg.load.documents import (
@@ -199,7 +199,7 @@ def check_few(root: Path, paths: Iterable[str], today: datetime.date) -> CheckRe
             git.close()
             walked = walking()
         jobs = [
-            Job(path, RECORD_FOLDERS[path.split("/", 1)[0]], True)
+            Job(path, record_kind(path), True)
             for path in sorted(wanted)
             if is_record_file(root, path)
         ]

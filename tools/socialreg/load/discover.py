@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from socialreg.codes import FILE_PLACE
+from socialreg.load import index_cache
 from socialreg.load.model import ORG_FILES, RecordKind
 from socialreg.wording import a_or_an
 
@@ -84,6 +85,36 @@ def is_checked_path(path: str) -> bool:
     )
 
 
+def is_record_path(path: str) -> bool:
+    """Whether discover_records would find a file at `path` (relative, with /)."""
+    return path.split("/", 1)[0] in RECORD_FOLDERS and is_checked_path(path)
+
+
+def record_kind(path: str) -> RecordKind:
+    """The kind of record its folder gives a path for which `is_record_path` holds."""
+    return RECORD_FOLDERS[path.split("/", 1)[0]]
+
+
+def is_record_file(root: Path, path: str) -> bool:
+    """Whether discover_records finds a file at `path` (relative to `root`, with /): under
+    real folders (it follows a link only for accounts/ and campaigns/ themselves), and not a
+    folder itself."""
+    if not is_record_path(path):
+        return False
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        look = os.stat if depth == 1 else os.lstat
+        try:
+            if not stat.S_ISDIR(look(f"{root}/{'/'.join(parts[:depth])}").st_mode):
+                return False
+        except OSError:
+            return False
+    try:
+        return not stat.S_ISDIR(os.lstat(f"{root}/{path}").st_mode)
+    except OSError:
+        return False
+
+
 def _files_below(folder: str, prefix: str) -> Iterator[str]:
     """Paths of the files below `folder`, skipping hidden folders; half the time of os.walk."""
     files, subfolders = _listing(folder, prefix)
@@ -107,9 +138,6 @@ def _listing(folder: str, prefix: str) -> tuple[list[str], list[str]]:
     return files, subfolders
 
 
-# A folder changed this recently may change again within the same tick of the file system's
-# clock without its stamp changing: its listing is not trusted next time.
-_RECENT_NS = 2_000_000_000
 UNTRUSTED = -1  # never a hash of a tuple (Python makes -1 into -2)
 
 
@@ -118,7 +146,8 @@ def folder_stamp(status: os.stat_result, now: int) -> int:
     its place is another one) and its change and modification times (a name added, removed or
     renamed in it changes them; a copy that keeps modification times cannot keep the change
     time). UNTRUSTED when it changed too recently to tell."""
-    if max(status.st_mtime_ns, status.st_ctime_ns) >= now - _RECENT_NS:
+    # Changed too recently to tell a later change by its stamp (index_cache.RECENT_NS).
+    if max(status.st_mtime_ns, status.st_ctime_ns) >= now - index_cache.RECENT_NS:
         return UNTRUSTED
     # Hashes of integers are the same in every process (unlike those of strings).
     return hash((status.st_ino, status.st_ctime_ns, status.st_mtime_ns))

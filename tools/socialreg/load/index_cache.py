@@ -35,7 +35,7 @@ Stamp = tuple[int, int]  # size in bytes, modification time in nanoseconds
 # size, modification and change times in nanoseconds, inode: what `lstat` says of a file that
 # changes when its content does, even when a copy keeps the modification time (`cp -a`)
 ExactStamp = tuple[int, int, int, int]
-# A file changed this recently may change again within the same tick of the file system's
+# A file or folder changed this recently may change again within the same tick of the file system's
 # clock without its stamp changing: a stamp this young is never trusted later.
 RECENT_NS = 2_000_000_000
 
