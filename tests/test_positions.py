@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialreg.load.documents import Document, load_text
-from socialreg.load.positions import UNSURE, find_position
+from socialreg.load.positions import UNSURE, _walked_position, find_position
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -146,3 +146,69 @@ def test_generated_block_yaml_agrees_with_the_parser(text: str) -> None:
 )
 def test_text_that_is_not_plain_block_yaml_is_left_to_the_parser(text: str) -> None:
     assert find_position(text, ("a",)) is UNSURE
+
+
+# --- the fast start (a top-level key found by searching the text) says what the walk says ---
+
+TEST_FILES = [file for file in FILES if file.is_relative_to(PROJECT / "tests")]
+
+
+def _paths_to_ask(document: Document) -> list[tuple[str | int, ...]]:
+    """Every path the parser places, and a missing key under each (a finding about a key that
+    is missing asks for it, then for its parents)."""
+    paths = list(_careful(document))
+    return paths + [(*path, "no-such-key") for path in paths] + [(1,), ("a b",), ("-",)]
+
+
+@pytest.mark.parametrize("file", TEST_FILES, ids=lambda path: str(path.relative_to(PROJECT)))
+def test_the_fast_start_says_what_the_walk_says(file: Path) -> None:
+    text = file.read_text(encoding="utf-8")
+    document = _parsed(text)
+    if document is None:
+        return
+    for path in _paths_to_ask(document):
+        assert find_position(text, path) == _walked_position(text, path), path
+
+
+_TOP_LINES = st.sampled_from(
+    [
+        "a: 1",
+        "b:",
+        "  c: 2",
+        "  - x",
+        "- item",
+        "-",
+        "# note",
+        "",
+        "   ",
+        "a.b: 3",
+        "a:b",
+        "a : 4",
+        "'q': 5",
+        "name: x # c",
+        "name:",
+        "x-y: [1]",
+        "k_1: |",
+        "  text",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TOP_LINES, max_size=8), st.booleans())
+def test_the_fast_start_agrees_on_any_lines(lines: list[str], final_break: bool) -> None:
+    """Lines of every kind at the margin and under it, parsable or not: both ways agree."""
+    text = "\n".join(lines) + ("\n" if final_break else "")
+    for part in ("a", "b", "c", "name", "a.b", "x-y", "k_1", "q"):
+        for path in ((part,), (part, "c"), (part, 0), (part, "no")):
+            assert find_position(text, path) == _walked_position(text, path), (path, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_block_yaml())
+def test_the_fast_start_agrees_on_generated_block_yaml(text: str) -> None:
+    document = _parsed(text + "\n")
+    if document is None:
+        return
+    for path in _paths_to_ask(document):
+        assert find_position(text, path) == _walked_position(text, path), (path, text)

@@ -582,8 +582,12 @@ def _load_records(
     record, in path order."""
     entries: list[IndexEntry] = []
     keys_of = _identity_keys_maker(repository)
+    if load is None:
+        # A record handed to `take` is checked at once: its findings' places come from the
+        # parser's nodes, kept until then, not from reading the text again.
+        load = _load_job if take is None else _load_job_with_nodes
     for job in jobs:
-        document, findings = (load or _load_job)(repository, job)
+        document, findings = load(repository, job)
         if job.check_in_full:
             # A link, pipe or device is never opened (load_file says so for .yaml names);
             # it is reported once, as unreadable, not also as misplaced.
@@ -611,16 +615,22 @@ def _load_records(
                 repository.records.append(record)
             else:
                 take(record)
+                document.forget_nodes()
         summary = RecordSummary(job.kind, place.id, job.path, unit, fields, identity)
         entries.append((summary, job.check_in_full))
     return entries
 
 
-def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loaded:
+def _load_job(
+    repository: Repository, job: Job, raw: bytes | None = None, keep_nodes: bool = False
+) -> Loaded:
     """Load and schema-check a record file: from disk, or from `raw` (a file at a commit)."""
     if not job.path.endswith((".yaml", ".yml")):
         return None, []
-    result = load_file(repository.root, job.path) if raw is None else load_bytes(raw, job.path)
+    if raw is None:
+        result = load_file(repository.root, job.path, keep_nodes=keep_nodes and job.check_in_full)
+    else:
+        result = load_bytes(raw, job.path)
     if not job.check_in_full or result.document is None:
         return result.document, result.findings
     schema_findings = repository.schemas.check(result.document, job.kind)
@@ -629,6 +639,10 @@ def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loa
         keys = repository.schemas.schema(job.kind).get("properties", {})
         findings = explain_yaml(result.document.text, findings, frozenset(keys))
     return result.document, findings
+
+
+def _load_job_with_nodes(repository: Repository, job: Job) -> Loaded:
+    return _load_job(repository, job, keep_nodes=True)
 
 
 T = TypeVar("T")

@@ -63,7 +63,7 @@ class Document:
     most files in a large repository have no findings and tracking every value costs time.
     """
 
-    __slots__ = ("_plain_scalars", "_positions", "data", "path", "text")
+    __slots__ = ("_nodes", "_plain_scalars", "_positions", "data", "path", "text")
 
     def __init__(
         self,
@@ -72,12 +72,20 @@ class Document:
         text: str = "",
         positions: dict[JsonPath, Position] | None = None,
         plain_scalars: dict[JsonPath, str] | None = None,
+        nodes: yaml.Node | None = None,
     ) -> None:
         self.path = path
         self.data = data
         self.text = text
         self._positions = positions
         self._plain_scalars = plain_scalars
+        # The parser's node graph, kept (when the loader was asked to) while the record's own
+        # rules run: a finding's place is then a walk down a few nodes (`forget_nodes`).
+        self._nodes = nodes
+
+    def forget_nodes(self) -> None:
+        """Let the node graph go (a record kept after its first check holds only its data)."""
+        self._nodes = None
 
     @property
     def positions(self) -> dict[JsonPath, Position]:
@@ -109,6 +117,8 @@ class Document:
 
     def locate(self, path: JsonPath) -> Position:
         """The position of `path`, or of its nearest ancestor that exists (for missing keys)."""
+        if self._positions is None and self._nodes is not None:
+            return _node_position(self._nodes, path, self.text)
         if self._positions is None:  # read it off the text when that is certain (positions.py)
             for end in range(len(path), -1, -1):
                 found = find_position(self.text, path[:end])
@@ -172,7 +182,7 @@ class DetachedDocument(Document):
 
     def _read_again(self) -> str:
         try:
-            text = read_plain_file(Path(self._root) / self.path, MAX_FILE_BYTES).decode("utf-8-sig")
+            text = read_plain_file(f"{self._root}/{self.path}", MAX_FILE_BYTES).decode("utf-8-sig")
         except (OSError, UnicodeError):
             return ""
         return text if hash(text) == self._text_hash else ""
@@ -214,8 +224,11 @@ class _LoadError(Exception):
         self.position = position
 
 
-def load_file(root: Path, relative_path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
-    """Load `root / relative_path`; the path in findings is `relative_path`."""
+def load_file(
+    root: Path, relative_path: str, max_bytes: int = MAX_FILE_BYTES, keep_nodes: bool = False
+) -> LoadResult:
+    """Load `root / relative_path`; the path in findings is `relative_path`. With `keep_nodes`,
+    the document keeps the parser's nodes for its findings' places (`Document.forget_nodes`)."""
     try:
         raw = read_plain_file(root / relative_path, max_bytes + 1)
     except NotAPlainFile as error:
@@ -223,10 +236,12 @@ def load_file(root: Path, relative_path: str, max_bytes: int = MAX_FILE_BYTES) -
     except OSError as error:
         reason = error.strerror or str(error)
         return _failed(relative_path, UNREADABLE, f"The file cannot be read: {reason}.")
-    return load_bytes(raw, relative_path, max_bytes)
+    return load_bytes(raw, relative_path, max_bytes, keep_nodes)
 
 
-def load_bytes(raw: bytes, path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
+def load_bytes(
+    raw: bytes, path: str, max_bytes: int = MAX_FILE_BYTES, keep_nodes: bool = False
+) -> LoadResult:
     """Load YAML from bytes, turning every kind of bad input into one finding."""
     if len(raw) > max_bytes:
         return _failed(
@@ -250,10 +265,10 @@ def load_bytes(raw: bytes, path: str, max_bytes: int = MAX_FILE_BYTES) -> LoadRe
             "'Save as' or the encoding menu).",
             (line, 1),
         )
-    return load_text(text, path)
+    return load_text(text, path, keep_nodes)
 
 
-def load_text(text: str, path: str) -> LoadResult:
+def load_text(text: str, path: str, keep_nodes: bool = False) -> LoadResult:
     try:
         node = _compose(text)
         if node is None:
@@ -266,7 +281,8 @@ def load_text(text: str, path: str) -> LoadResult:
                 _mark(node),
             )
         try:
-            return LoadResult(Document(path, _fast_build(node), text), [])
+            data = _fast_build(node)
+            return LoadResult(Document(path, data, text, nodes=node if keep_nodes else None), [])
         except (_Unusual, RecursionError):
             pass  # something needs a message with a place: build again, tracking every place
         builder = _CarefulBuilder(path)
@@ -411,6 +427,34 @@ def _with_quoting(text: str, error: _LoadError) -> str:
 def _line(text: str, number: int) -> str:
     lines = line_breaks.editor_lines(text)
     return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _node_position(root: yaml.Node, path: JsonPath, text: str) -> Position:
+    """`Document.locate` from the node graph of a document built the fast way (no duplicate
+    keys, aliases of collections or merge keys): what the careful builder's positions say."""
+    node = root
+    mark = None
+    for part in path:
+        child = None
+        kind = node.__class__
+        if kind is _MAPPING and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    mark, child = key_node.start_mark, value_node
+                    break
+        elif kind is _SEQUENCE and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+            mark = child.start_mark
+        if child is None:
+            break
+        node = child
+    if mark is None:
+        return _position_of(root.start_mark)
+    position = (mark.line + 1, mark.column + 1)
+    # A node starts on a line of the file, unless the file ends without a line break (within).
+    if "\r" not in text and position[0] <= text.count("\n"):
+        return position
+    return within(text, position) if text else position
 
 
 def within(text: str, position: Position) -> Position:

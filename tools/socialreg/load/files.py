@@ -23,6 +23,7 @@ _KINDS = {
     stat.S_IFBLK: "a device",
     stat.S_IFDIR: "a folder",
 }
+_CHUNK = 65_536
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
@@ -52,11 +53,21 @@ def read_plain_file(path: str | Path, limit: int) -> bytes:
         raise NotAPlainFile(problem)
     descriptor = os.open(path, _OPEN_FLAGS)
     try:
-        problem = entry_problem(os.fstat(descriptor).st_mode)  # the entry may have changed
+        status = os.fstat(descriptor)
+        problem = entry_problem(status.st_mode)  # the entry may have changed
         if problem is not None:
             raise NotAPlainFile(problem)
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            return handle.read(limit)
+        # Reads of the size the file has (and one byte more, to see one that grew), not a
+        # buffered file object: a run reads every record, and a finding's line reads one again.
+        chunks = []
+        left = limit
+        while left > 0:
+            chunk = os.read(descriptor, min(left, max(status.st_size + 1, _CHUNK)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
     finally:
         os.close(descriptor)
 

@@ -31,16 +31,19 @@ UNSURE: Final = _Unsure()
 # \n (the parser counts them as lines), tabs, anchors, aliases, tags, merge keys, directives.
 _UNUSUAL_CHARACTERS = ("\r", "\t", "\x85", "\u2028", "\u2029", "\ufeff", "&", "*", "!", "<<")
 _UNUSUAL_LINE_STARTS = ("---", "...", "%")
+_UNUSUAL_ASCII = tuple(character for character in _UNUSUAL_CHARACTERS if len(character) == 1)
+_UNUSUAL_LINE_START = re.compile(r"\n(?:---|\.\.\.|%)")
 
 
 def _is_unusual(text: str) -> bool:
-    # A search for each, not one regular expression: `in` scans a string in C at memory speed,
-    # and the expression with alternatives and line anchors took 70 µs for a 3 KB record.
-    if any(character in text for character in _UNUSUAL_CHARACTERS):
+    # A search for each character, not one regular expression: `in` scans a string in C at
+    # memory speed, and the expression with alternatives and line anchors took 70 µs for a 3 KB
+    # record. A search for two characters or more is slower: "<<" is looked for only after "<".
+    if any(character in text for character in _UNUSUAL_ASCII):
         return True
-    if text.startswith(_UNUSUAL_LINE_STARTS):
+    if "<" in text and "<<" in text:
         return True
-    return any(f"\n{start}" in text for start in _UNUSUAL_LINE_STARTS)
+    return text.startswith(_UNUSUAL_LINE_STARTS) or _UNUSUAL_LINE_START.search(text) is not None
 
 
 _PLAIN_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*)[ ]*:(?:[ ]|$)")
@@ -50,6 +53,19 @@ def find_position(text: str, path: JsonPath) -> Position | _Unsure | None:
     """Where the parser would say `path` starts: for a mapping value, where its key starts;
     for a list item, where the item starts. None when the path is not in the text, and
     `UNSURE` when the text is not plain enough to tell without the parser."""
+    if path and type(path[0]) is str and _PLAIN_PART.fullmatch(path[0]):
+        found = _top_key(text, path[0])
+        if not isinstance(found, _NotFast):
+            if found is None or isinstance(found, _Unsure):
+                return found
+            position, block = found
+            return _descend(position, block, path[1:])
+    return _walked_position(text, path)
+
+
+def _walked_position(text: str, path: JsonPath) -> Position | _Unsure | None:
+    """`find_position` line by line from the top: the reference the fast start agrees with
+    (tests/test_positions.py compares them)."""
     prepared = _prepared(text)
     if prepared is None:
         return UNSURE
@@ -58,6 +74,10 @@ def find_position(text: str, path: JsonPath) -> Position | _Unsure | None:
     position = block.start()
     if position is None:
         return None
+    return _descend(position, block, path)
+
+
+def _descend(position: Position, block: _Block, path: JsonPath) -> Position | _Unsure | None:
     for part in path:
         found = block.child(part)
         if found is None or isinstance(found, _Unsure):
@@ -66,17 +86,88 @@ def find_position(text: str, path: JsonPath) -> Position | _Unsure | None:
     return position
 
 
+# --- The fast start: a key at the top of the file, found by searching the text. A finding's
+# path nearly always starts with a top-level key, and working out the indent of each of the
+# file's lines to find that key's line took most of a finding's time (in a run where every
+# record has one); searching the text in C for the few lines that matter does not. The answers
+# are `_walked_position`'s (tests/test_positions.py checks every path both ways).
+
+
+class _NotFast:
+    """The fast start does not apply: walk line by line."""
+
+
+_NOT_FAST: Final = _NotFast()
+_PLAIN_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+# The searches run on the text after a line break ("\n" + text), and each pattern starts with
+# one: the engine then skips from line break to line break in C, where `^` tries every character.
+_FIRST_CONTENT = re.compile(r"\n( *)[^ \n#]")
+# A line at the left margin that is neither a list item nor a plain `key:`.
+_ODD_TOP_LINE = re.compile(r"\n(?!- |-$|[A-Za-z0-9_][A-Za-z0-9_.-]*[ ]*:(?:[ ]|$))[^ \n#]", re.M)
+_KEY_TOP_LINE = re.compile(r"\n(?!- |-$)[^ \n#]", re.M)  # a line at the margin, not an item
+
+
+@functools.lru_cache(maxsize=64)
+def _key_line(part: str) -> re.Pattern[str]:
+    return re.compile(f"\\n{re.escape(part)}[ ]*:(?:[ ]|$)", re.M)
+
+
+def _top_key(text: str, part: str) -> tuple[Position, _Block] | _Unsure | _NotFast | None:
+    """What `_Block.child(part)` says of the whole file, when the file's first line with
+    content starts at the margin (else `_NOT_FAST`)."""
+    prepared = _prepared(text)
+    if prepared is None:
+        return UNSURE
+    lines, indents = prepared
+    text = "\n" + text  # offsets below are one more than in the file
+    first = _FIRST_CONTENT.search(text)
+    if first is None or first.group(1):
+        return _NOT_FAST  # no content, or indented: the walk knows what to say
+    number = text.count("\n", 0, first.start() + 1) - 1
+    if _is_item(lines[number]):
+        # A list (no keys), or a mapping that starts with an item (not plain enough).
+        return None if _KEY_TOP_LINE.search(text) is None else UNSURE
+    key = _key_line(part).search(text)
+    if _ODD_TOP_LINE.search(text, 0, key.start() + 1 if key else len(text)) is not None:
+        return UNSURE  # a key this module cannot read comes first
+    if key is None:
+        return None
+    number = text.count("\n", 0, key.start() + 1) - 1
+    following = _KEY_TOP_LINE.search(text, key.end())
+    end = text.count("\n", 0, following.start() + 1) - 1 if following else len(lines)
+    block = _Block(lines, 0, len(lines), None, indents)
+    return block.value_at(number, [number, end], 0, key.end() - key.start() - 1)
+
+
 @functools.lru_cache(maxsize=4)
-def _prepared(text: str) -> tuple[list[str], list[int | None]] | None:
-    """The lines of `text` and the indent of each (None for a blank or comment line), worked
-    out once for all the findings of a record; None when the text is not plain enough."""
+def _prepared(text: str) -> tuple[list[str], _Indents] | None:
+    """The lines of `text` and their indents, for all the findings of a record; None when the
+    text is not plain enough."""
     if _is_unusual(text):
         return None
     lines = text.split("\n")
-    return lines, [
-        len(line) - len(stripped) if (stripped := line.lstrip(" ")) and stripped[0] != "#" else None
-        for line in lines
-    ]
+    return lines, _Indents(lines)
+
+
+class _Indents:
+    """The indent of each line (None for a blank or comment line), worked out when asked for:
+    after the fast start, only the lines under the key it found are."""
+
+    __slots__ = ("_known", "_lines")
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        self._known: dict[int, int | None] = {}
+
+    def __getitem__(self, number: int) -> int | None:
+        known = self._known
+        if number in known:
+            return known[number]
+        line = self._lines[number]
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped) if stripped and stripped[0] != "#" else None
+        known[number] = indent
+        return indent
 
 
 class _Block:
@@ -88,7 +179,7 @@ class _Block:
         start: int,
         end: int,
         first_line_indent: int | None,
-        indents: list[int | None],
+        indents: _Indents,
     ):
         self.lines = lines
         self.start_line = start
@@ -132,7 +223,7 @@ class _Block:
         if isinstance(part, int):
             if not is_list:
                 return UNSURE if any(_is_item(text) for text in text_of.values()) else None
-            if part >= len(tops):
+            if not 0 <= part < len(tops):  # the parser places no negative index
                 return None
             number = tops[part]
             return self._item(number, tops, block_indent)
@@ -147,10 +238,10 @@ class _Block:
             if match is None:
                 return UNSURE  # a quoted or complex key, or a line this module cannot read
             if match.group(1) == part:
-                return self._value(number, keys, block_indent, match.end())
+                return self.value_at(number, keys, block_indent, match.end())
         return None
 
-    def _value(
+    def value_at(
         self, number: int, tops: list[int], block_indent: int, after_colon: int
     ) -> tuple[Position, _Block]:
         rest = self.lines[number][block_indent + after_colon :].strip()

@@ -60,7 +60,67 @@ def render(report: Report) -> str:
         counts["existing"] = len(report.existing_findings)
         counts["fixed"] = len(baseline.fixed)
         document["fixed"] = [finding.as_dict() for finding in baseline.fixed]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(document)
+
+
+def indented_json(document: dict[str, Any]) -> str:
+    """`json.dumps(document, indent=2, ensure_ascii=False)` and a line break, the same text.
+
+    Python's JSON encoder runs in C only without `indent`; with it, 14,000 findings took
+    0.35 s. A report's lists hold flat objects (texts and numbers), which are written here
+    with the encoder's own C function for texts; anything else goes to `json.dumps`.
+    """
+    try:
+        parts = [
+            f"  {_text(key)}: {_flat_list(value) if type(value) is list else _nested(value)}"
+            for key, value in document.items()
+        ]
+    except _NotFlat:
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return "{\n" + ",\n".join(parts) + "\n}\n" if parts else "{}\n"
+
+
+class _NotFlat(Exception):
+    """A value that `indented_json` leaves to `json.dumps`."""
+
+
+_text = json.encoder.encode_basestring  # what json.dumps writes a text with (ensure_ascii=False)
+
+
+def _flat_list(items: list[Any]) -> str:
+    if not items:
+        return "[]"
+    templates: dict[tuple[str, ...], str] = {}
+    written = []
+    for item in items:
+        if type(item) is not dict or not item:
+            raise _NotFlat
+        keys = tuple(item)
+        template = templates.get(keys) or templates.setdefault(keys, _template(keys))
+        written.append(template % tuple(map(_scalar, item.values())))
+    return "[\n" + ",\n".join(written) + "\n  ]"
+
+
+def _template(keys: tuple[str, ...]) -> str:
+    """How json.dumps lays out an object with these keys in a list of the document, with a
+    `%s` for each value."""
+    if not all(type(key) is str for key in keys):
+        raise _NotFlat
+    fields = ",\n".join("      " + _text(key).replace("%", "%%") + ": %s" for key in keys)
+    return "    {\n" + fields + "\n    }"
+
+
+def _scalar(value: Any) -> str:
+    if type(value) is str:
+        return _text(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    raise _NotFlat
+
+
+def _nested(value: Any) -> str:
+    """`value` as json.dumps writes it one level down (its texts hold no line break)."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
 
 
 def parse(text: str) -> Report:
