@@ -43,7 +43,9 @@ def _write(root: Path, relative: str, text: str) -> None:
 
 def _account(handle: str, **fields: Any) -> str:
     data = _template("account")
-    data.update(handle=f"@{handle}.example.org", url=f"https://bsky.app/profile/{handle}.example.org")
+    data.update(
+        handle=f"@{handle}.example.org", url=f"https://bsky.app/profile/{handle}.example.org"
+    )
     data.update(fields)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -159,7 +161,19 @@ def test_the_nodes_are_used_and_then_let_go(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 _LINES = st.sampled_from(
-    ["a: 1", "b:", "  c: 2", "  - x", "  - d: 3", "    e: 4", "- item", "# note", "", "f: [1,", " 2]"]
+    [
+        "a: 1",
+        "b:",
+        "  c: 2",
+        "  - x",
+        "  - d: 3",
+        "    e: 4",
+        "- item",
+        "# note",
+        "",
+        "f: [1,",
+        " 2]",
+    ]
 )
 
 
@@ -187,7 +201,9 @@ _TEXT = st.text(
 
 def _cleaned(text: str, message: bool) -> str:
     """What a finding's text was made into before the fast way (findings.Finding)."""
-    shown = visible(text.replace("\t", " ").replace("\n", " ").replace("\r", " ") if message else text)
+    shown = visible(
+        text.replace("\t", " ").replace("\n", " ").replace("\r", " ") if message else text
+    )
     return shortened(shown, MAX_MESSAGE) if message else shown
 
 

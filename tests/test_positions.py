@@ -148,7 +148,7 @@ def test_text_that_is_not_plain_block_yaml_is_left_to_the_parser(text: str) -> N
     assert find_position(text, ("a",)) is UNSURE
 
 
-# --- the fast start (a top-level key found by searching the text) says what the walk says ---
+# --- keys found by searching the text are where the line by line walk finds them ---
 
 TEST_FILES = [file for file in FILES if file.is_relative_to(PROJECT / "tests")]
 
@@ -161,7 +161,7 @@ def _paths_to_ask(document: Document) -> list[tuple[str | int, ...]]:
 
 
 @pytest.mark.parametrize("file", TEST_FILES, ids=lambda path: str(path.relative_to(PROJECT)))
-def test_the_fast_start_says_what_the_walk_says(file: Path) -> None:
+def test_searching_the_text_says_what_the_walk_says(file: Path) -> None:
     text = file.read_text(encoding="utf-8")
     document = _parsed(text)
     if document is None:
@@ -196,7 +196,7 @@ _TOP_LINES = st.sampled_from(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_TOP_LINES, max_size=8), st.booleans())
-def test_the_fast_start_agrees_on_any_lines(lines: list[str], final_break: bool) -> None:
+def test_searching_the_text_agrees_on_any_lines(lines: list[str], final_break: bool) -> None:
     """Lines of every kind at the margin and under it, parsable or not: both ways agree."""
     text = "\n".join(lines) + ("\n" if final_break else "")
     for part in ("a", "b", "c", "name", "a.b", "x-y", "k_1", "q"):
@@ -206,7 +206,7 @@ def test_the_fast_start_agrees_on_any_lines(lines: list[str], final_break: bool)
 
 @settings(max_examples=200, deadline=None)
 @given(_block_yaml())
-def test_the_fast_start_agrees_on_generated_block_yaml(text: str) -> None:
+def test_searching_the_text_agrees_on_generated_block_yaml(text: str) -> None:
     document = _parsed(text + "\n")
     if document is None:
         return

@@ -32,6 +32,10 @@ class IdentityKeys:
     series: str | None  # series_key of the handle: the same with its digits kept
     addresses: tuple[str, ...]  # address keys of the url and of the addresses made with the id
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # As its fields (see RecordSummary.__reduce__): a worker sends one for every account.
+        return (IdentityKeys, (self.handle, self.series, self.addresses))
+
     def as_list(self) -> list[Any]:
         """For the index store (JSON)."""
         return [self.handle, self.series, list(self.addresses)]

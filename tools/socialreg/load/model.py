@@ -72,6 +72,13 @@ class RecordSummary:
     def get(self, key: str) -> Any:
         return self.fields.get(key)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled (a worker sends every record's entry) as its fields, made again by the
+        # constructor: the dataclass's own way sets each frozen field by hand, several times
+        # slower for 100,000 entries.
+        fields = (self.kind, self.id, self.path, self.folder_unit, self.fields, self.identity)
+        return (RecordSummary, fields)
+
 
 @dataclass(slots=True)
 class Repository:

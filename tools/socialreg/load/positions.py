@@ -53,14 +53,21 @@ def find_position(text: str, path: JsonPath) -> Position | _Unsure | None:
     """Where the parser would say `path` starts: for a mapping value, where its key starts;
     for a list item, where the item starts. None when the path is not in the text, and
     `UNSURE` when the text is not plain enough to tell without the parser."""
-    if path and type(path[0]) is str and _PLAIN_PART.fullmatch(path[0]):
-        found = _top_key(text, path[0])
-        if not isinstance(found, _NotFast):
-            if found is None or isinstance(found, _Unsure):
-                return found
-            position, block = found
-            return _descend(position, block, path[1:])
-    return _walked_position(text, path)
+    if not path or not all(type(part) is str and _PLAIN_PART.fullmatch(part) for part in path):
+        return _walked_position(text, path)
+    if _unusual(text):
+        return UNSURE
+    marked = "\n" + text  # see _key_in: offsets there are one more than in the file
+    span: tuple[int, int] | None = (0, len(marked))
+    position = None
+    for part in path:
+        if span is None:
+            return UNSURE  # below a value written on its key's line (_Flow)
+        found = _key_in(marked, span, part)  # type: ignore[arg-type]
+        if found is None or isinstance(found, _Unsure):
+            return found
+        position, span = found
+    return position
 
 
 def _walked_position(text: str, path: JsonPath) -> Position | _Unsure | None:
@@ -86,64 +93,81 @@ def _descend(position: Position, block: _Block, path: JsonPath) -> Position | _U
     return position
 
 
-# --- The fast start: a key at the top of the file, found by searching the text. A finding's
-# path nearly always starts with a top-level key, and working out the indent of each of the
-# file's lines to find that key's line took most of a finding's time (in a run where every
-# record has one); searching the text in C for the few lines that matter does not. The answers
-# are `_walked_position`'s (tests/test_positions.py checks every path both ways).
+# --- Keys found by searching the text. A finding's path is nearly always a few plain keys
+# (`monitoring.response_time_hours`), and working out the indent of each of the file's lines to
+# find them took most of a finding's time (in a run where every record has one); searching the
+# text in C for the few lines that matter does not. The answers are `_walked_position`'s, the
+# line by line reading above (tests/test_positions.py checks every path both ways).
 
-
-class _NotFast:
-    """The fast start does not apply: walk line by line."""
-
-
-_NOT_FAST: Final = _NotFast()
 _PLAIN_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 # The searches run on the text after a line break ("\n" + text), and each pattern starts with
 # one: the engine then skips from line break to line break in C, where `^` tries every character.
 _FIRST_CONTENT = re.compile(r"\n( *)[^ \n#]")
-# A line at the left margin that is neither a list item nor a plain `key:`.
-_ODD_TOP_LINE = re.compile(r"\n(?!- |-$|[A-Za-z0-9_][A-Za-z0-9_.-]*[ ]*:(?:[ ]|$))[^ \n#]", re.M)
-_KEY_TOP_LINE = re.compile(r"\n(?!- |-$)[^ \n#]", re.M)  # a line at the margin, not an item
 
 
 @functools.lru_cache(maxsize=64)
-def _key_line(part: str) -> re.Pattern[str]:
-    return re.compile(f"\\n{re.escape(part)}[ ]*:(?:[ ]|$)", re.M)
+def _lines_at(indent: int) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """At `indent`, a line that is not a list item; and (for an indent over 0) a line with
+    content indented less."""
+    return (
+        re.compile(f"\\n {{{indent}}}" + r"(?!- |-$)[^ \n#]", re.M),
+        re.compile(f"\\n {{0,{indent - 1}}}[^ \\n#]") if indent else None,
+    )
 
 
-def _top_key(text: str, part: str) -> tuple[Position, _Block] | _Unsure | _NotFast | None:
-    """What `_Block.child(part)` says of the whole file, when the file's first line with
-    content starts at the margin (else `_NOT_FAST`)."""
-    prepared = _prepared(text)
-    if prepared is None:
-        return UNSURE
-    lines, indents = prepared
-    text = "\n" + text  # offsets below are one more than in the file
-    first = _FIRST_CONTENT.search(text)
-    if first is None or first.group(1):
-        return _NOT_FAST  # no content, or indented: the walk knows what to say
-    number = text.count("\n", 0, first.start() + 1) - 1
-    if _is_item(lines[number]):
+@functools.lru_cache(maxsize=256)
+def _key_line(indent: int, part: str) -> re.Pattern[str]:
+    """At `indent`, the line of the key `part` (group 1), or a line before it that is neither
+    an item nor a plain `key:`, whichever comes first: one search for both."""
+    return re.compile(
+        f"\\n {{{indent}}}(?:({re.escape(part)}[ ]*:(?:[ ]|$))"
+        r"|(?!- |-$|[A-Za-z0-9_][A-Za-z0-9_.-]*[ ]*:(?:[ ]|$))[^ \n#])",
+        re.M,
+    )
+
+
+def _key_in(
+    marked: str, span: tuple[int, int], part: str
+) -> tuple[Position, tuple[int, int] | None] | _Unsure | None:
+    """What `_Block.child(part)` says of the block of lines in `span` of `marked` (the text
+    after a line break; the span runs from the line break before the block's first line to the
+    one after its last), with the span of the key's value (None when the value is written on
+    the key's line: nothing below it is found by indentation)."""
+    begin, end = span
+    first = _FIRST_CONTENT.search(marked, begin, end)
+    if first is None:
+        return None
+    indent = len(first.group(1))
+    not_item, less_indented = _lines_at(indent)
+    if less_indented is not None and less_indented.search(marked, begin, end) is not None:
+        return UNSURE  # not one block: the parser knows better
+    line_end = marked.find("\n", first.start() + 1)
+    if _is_item(marked[first.end() - 1 : line_end if 0 <= line_end < end else end]):
         # A list (no keys), or a mapping that starts with an item (not plain enough).
-        return None if _KEY_TOP_LINE.search(text) is None else UNSURE
-    key = _key_line(part).search(text)
-    if _ODD_TOP_LINE.search(text, 0, key.start() + 1 if key else len(text)) is not None:
-        return UNSURE  # a key this module cannot read comes first
+        return None if not_item.search(marked, begin, end) is None else UNSURE
+    key = _key_line(indent, part).search(marked, begin, end)
     if key is None:
         return None
-    number = text.count("\n", 0, key.start() + 1) - 1
-    following = _KEY_TOP_LINE.search(text, key.end())
-    end = text.count("\n", 0, following.start() + 1) - 1 if following else len(lines)
-    block = _Block(lines, 0, len(lines), None, indents)
-    return block.value_at(number, [number, end], 0, key.end() - key.start() - 1)
+    if key.group(1) is None:
+        return UNSURE  # a key this module cannot read comes first
+    position = (marked.count("\n", 0, key.start() + 1), indent + 1)
+    line_end = marked.find("\n", key.start() + 1)
+    line_end = line_end if 0 <= line_end < end else end
+    rest = marked[key.end() : line_end].strip()
+    if rest and not rest.startswith("#"):
+        return position, None  # a scalar, a flow collection, a block scalar's header
+    following = not_item.search(marked, key.end(), end)
+    return position, (line_end, following.start() if following else end)
+
+
+_unusual = functools.lru_cache(maxsize=4)(_is_unusual)  # asked again for each finding's path
 
 
 @functools.lru_cache(maxsize=4)
 def _prepared(text: str) -> tuple[list[str], _Indents] | None:
     """The lines of `text` and their indents, for all the findings of a record; None when the
     text is not plain enough."""
-    if _is_unusual(text):
+    if _unusual(text):
         return None
     lines = text.split("\n")
     return lines, _Indents(lines)
