@@ -25,6 +25,8 @@ from socialreg import parallel
 from socialreg.characters import visible
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.findings import MAX_MESSAGE, Finding, Severity, shortened
+from socialreg.identity import text as identity_text
+from socialreg.identity.lookalike import LookalikeIndex
 from socialreg.load import positions
 from socialreg.load.documents import Document, load_file, load_text
 from socialreg.reporters import reporters
@@ -246,3 +248,60 @@ _DOCUMENTS = st.dictionaries(
 @given(_DOCUMENTS)
 def test_the_json_report_is_written_as_json_dumps_writes_it(document: dict[str, Any]) -> None:
     assert indented_json(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- the look-alike test, made cheaper for half a million pairs, decides as before ------------
+
+
+def _one_edit_apart_as_before(first: str, second: str) -> bool:
+    """identity.text._one_edit_apart before it compared texts of ASCII as numbers."""
+    if first == second or abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) > len(second):
+        first, second = second, first
+    start = 0
+    while start < len(first) and first[start] == second[start]:
+        start += 1
+    if len(first) < len(second):
+        return first[start:] == second[start + 1 :] and not second[start].isdigit()
+    changed = first[start] + second[start]
+    if first[start + 1 :] == second[start + 1 :]:
+        return not changed.isdigit()
+    return (
+        start + 1 < len(first)
+        and first[start] == second[start + 1]
+        and first[start + 1] == second[start]
+        and first[start + 2 :] == second[start + 2 :]
+        and not changed.isdigit()
+    )
+
+
+_HANDLE_TEXT = st.text(st.sampled_from("ab1l0o._-é ő"), max_size=9)
+
+
+@settings(max_examples=1_000, deadline=None)
+@given(_HANDLE_TEXT, st.data())
+def test_one_edit_apart_decides_as_before(first: str, data: st.DataObject) -> None:
+    # Mostly near neighbours of the first text, which is what the test is about.
+    edits = st.builds(
+        lambda at, text: first[:at] + text + first[at + data.draw(st.integers(0, 2)) :],
+        st.integers(0, max(len(first), 0)),
+        st.text(st.sampled_from("ab1l0o._-é ő"), max_size=2),
+    )
+    second = data.draw(st.one_of(edits, _HANDLE_TEXT))
+    assert identity_text._one_edit_apart(first, second) == _one_edit_apart_as_before(first, second)
+    assert identity_text._one_edit_apart(second, first) == _one_edit_apart_as_before(second, first)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_HANDLE_TEXT, _HANDLE_TEXT)
+def test_a_handles_facts_give_the_reason_its_keys_give(first: str, second: str) -> None:
+    keys = [
+        (identity_text.identity_key(handle), identity_text.series_key(handle))
+        for handle in (first, second)
+    ]
+    expected = identity_text.reason_for_facts(*map(identity_text.handle_facts, keys))
+    assert identity_text.lookalike_reason(first, second) == expected
+    index: LookalikeIndex[str] = LookalikeIndex([(second, "second")])
+    found = [reason for _, _, reason in index.resembling(first)]
+    assert found == [] if expected is None else found in ([], [expected])

@@ -16,9 +16,11 @@ from typing import Generic, TypeVar
 
 from socialreg.identity.text import (
     MIN_LOOKALIKE_LENGTH,
+    HandleFacts,
+    handle_facts,
     identity_key,
     plain_key,
-    reason_for_keys,
+    reason_for_facts,
     series_key,
     without_bait_words,
 )
@@ -50,7 +52,7 @@ class LookalikeIndex(Generic[T]):
     """
 
     def __init__(self, entries: Iterable[tuple[str, T]] = ()) -> None:
-        self._entries: list[tuple[str, tuple[str, str], T]] = []
+        self._entries: list[tuple[str, HandleFacts, T]] = []
         self._buckets: dict[int, array[int]] = {}
         self._first: dict[str, int] = {}  # an identity key -> the first entry that has it
         # After the join: a first entry -> the entries sharing a search key with it.
@@ -68,7 +70,8 @@ class LookalikeIndex(Generic[T]):
         number = len(self._entries)
         if number > _NUMBER_MASK:
             raise OverflowError("more official handles on one platform than an index holds")
-        self._entries.append((handle, keys, value))
+        # Its plain key and the rest are most often the identity key itself: no more memory.
+        self._entries.append((handle, handle_facts(keys), value))
         self._first.setdefault(keys[0], number)
         self._alike = None
         buckets = self._buckets
@@ -93,9 +96,10 @@ class LookalikeIndex(Generic[T]):
         # An entry with this identity key has the same search keys: the same candidates.
         candidates = alike.get(first, ()) if first is not None else self._search(key)
         result: list[tuple[str, T, str]] = []
+        facts = handle_facts(keys)
         for number in sorted(candidates):  # in the order the officials were added
-            official, official_keys, value = self._entries[number]
-            reason = reason_for_keys(keys, official_keys)
+            official, official_facts, value = self._entries[number]
+            reason = reason_for_facts(facts, official_facts)
             if reason is not None:
                 result.append((official, value, reason))
         return result
@@ -139,7 +143,7 @@ class LookalikeIndex(Generic[T]):
 
 def _share(
     run: list[int],
-    entries: Sequence[tuple[str, tuple[str, str], object]],
+    entries: Sequence[tuple[str, HandleFacts, object]],
     first: dict[str, int],
     sharing: dict[int, set[int]],
 ) -> None:
