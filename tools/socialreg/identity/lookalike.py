@@ -41,11 +41,11 @@ class LookalikeIndex(Generic[T]):
     handles: 1.6 million search keys, which took 130 MB as a dict from their hashes to entry
     numbers (an int object and a dict slot each). So a search key is packed with its entry's
     number into one 8-byte number (39 bits of the key's hash above 24 bits of the number) in
-    arrays, one per bucket of the hash's last 12 bits: 13 MB. Two keys whose hashes agree in
-    the bits kept only make an extra candidate, which `reason_for_keys` turns down.
+    one array: 13 MB. Two keys whose hashes agree in the bits kept only make an extra
+    candidate, which `reason_for_keys` turns down (a few among 1.6 million keys).
 
-    Handles are added first and searched after. The first search sorts each bucket and joins
-    it with itself, once for all: which entries share a search key with which. A handle that
+    Handles are added first and searched after. The first search sorts the array and joins it
+    with itself, once for all: which entries share a search key with which. A handle that
     is itself in the index (every handle, in a check of the whole repository) then finds its
     candidates in one lookup instead of making and looking up its dozen search keys; any
     other handle is searched for in the sorted buckets.
@@ -53,7 +53,7 @@ class LookalikeIndex(Generic[T]):
 
     def __init__(self, entries: Iterable[tuple[str, T]] = ()) -> None:
         self._entries: list[tuple[str, HandleFacts, T]] = []
-        self._buckets: dict[int, array[int]] = {}
+        self._packed: array[int] = array("q")
         self._first: dict[str, int] = {}  # an identity key -> the first entry that has it
         # After the join: a first entry -> the entries sharing a search key with it.
         self._alike: dict[int, array[int]] | None = None
@@ -74,13 +74,12 @@ class LookalikeIndex(Generic[T]):
         self._entries.append((handle, handle_facts(keys), value))
         self._first.setdefault(keys[0], number)
         self._alike = None
-        buckets = self._buckets
-        for search_key in search_keys(keys[0]):
-            hashed = hash(search_key)
-            found = buckets.get(hashed & _BUCKET_MASK)
-            if found is None:
-                found = buckets[hashed & _BUCKET_MASK] = array("q")
-            found.append(((hashed >> _BUCKET_BITS) & _REST_MASK) << _NUMBER_BITS | number)
+        self._packed.extend(
+            [
+                (hash(search_key) & _HASH_MASK) << _NUMBER_BITS | number
+                for search_key in search_keys(keys[0])
+            ]
+        )
 
     def resembling(
         self, handle: str, keys: tuple[str, str] | None = None
@@ -105,38 +104,34 @@ class LookalikeIndex(Generic[T]):
         return result
 
     def _search(self, key: str) -> set[int]:
-        """The entries that share a search key with `key` (the buckets are sorted)."""
+        """The entries that share a search key with `key` (the array is sorted)."""
         candidates: set[int] = set()
+        packed = self._packed
         for search_key in search_keys(key):
-            hashed = hash(search_key)
-            found = self._buckets.get(hashed & _BUCKET_MASK)
-            if found is None:
-                continue
-            low = ((hashed >> _BUCKET_BITS) & _REST_MASK) << _NUMBER_BITS
-            at = bisect_left(found, low)
-            while at < len(found) and found[at] <= low | _NUMBER_MASK:
-                candidates.add(found[at] & _NUMBER_MASK)
+            low = (hash(search_key) & _HASH_MASK) << _NUMBER_BITS
+            at = bisect_left(packed, low)
+            while at < len(packed) and packed[at] <= low | _NUMBER_MASK:
+                candidates.add(packed[at] & _NUMBER_MASK)
                 at += 1
         return candidates
 
     def _join(self) -> dict[int, array[int]]:
-        """Sort each bucket, and find the entries that share a search key with each entry."""
+        """Sort the array, and find the entries that share a search key with each entry."""
         entries, first = self._entries, self._first
         sharing: dict[int, set[int]] = {}
-        for bucket, packed in self._buckets.items():
-            ordered = sorted(packed)
-            self._buckets[bucket] = array("q", ordered)
-            run: list[int] = []  # the entries of one search key (one run of equal hashes)
-            run_hash = -1
-            for value in ordered:
-                if value >> _NUMBER_BITS == run_hash:
-                    run.append(value & _NUMBER_MASK)
-                    continue
-                if len(run) > 1:
-                    _share(run, entries, first, sharing)
-                run, run_hash = [value & _NUMBER_MASK], value >> _NUMBER_BITS
+        ordered = sorted(self._packed)
+        self._packed = array("q", ordered)
+        run: list[int] = []  # the entries of one search key (one run of equal hashes)
+        run_hash = -1
+        for value in ordered:
+            if value >> _NUMBER_BITS == run_hash:
+                run.append(value & _NUMBER_MASK)
+                continue
             if len(run) > 1:
                 _share(run, entries, first, sharing)
+            run, run_hash = [value & _NUMBER_MASK], value >> _NUMBER_BITS
+        if len(run) > 1:
+            _share(run, entries, first, sharing)
         self._alike = {number: array("l", sorted(found)) for number, found in sharing.items()}
         return self._alike
 
@@ -161,12 +156,10 @@ def _share(
 
 
 # A packed search key: 39 bits of its hash above 24 bits of an entry's number, a positive
-# 8-byte number; the hash's last 12 bits choose its bucket.
+# 8-byte number.
 _NUMBER_BITS = 24
 _NUMBER_MASK = (1 << _NUMBER_BITS) - 1
-_BUCKET_BITS = 12
-_BUCKET_MASK = (1 << _BUCKET_BITS) - 1
-_REST_MASK = (1 << (63 - _NUMBER_BITS)) - 1
+_HASH_MASK = (1 << (63 - _NUMBER_BITS)) - 1
 
 
 def search_keys(key: str) -> set[str]:
