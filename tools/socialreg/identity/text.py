@@ -238,14 +238,3 @@ def reason_for_facts(first_facts: HandleFacts, second_facts: HandleFacts) -> str
             return None
         return "it differs by a single character"
     return None
-    plain_first, plain_second = plain_key(first), plain_key(second)
-    if plain_first == plain_second:
-        return "only the dots, underscores or hyphens differ"
-    if without_bait_words(plain_first) == without_bait_words(plain_second):
-        return 'a word like "official", "real" or "team" was added or left out'
-    if _one_edit_apart(first, second) or _one_edit_apart(plain_first, plain_second):
-        # Only digits apart once 0 and 1 are read as digits: a numbered series.
-        if _only_digits_apart(first_series, second_series):
-            return None
-        return "it differs by a single character"
-    return None
