@@ -16,10 +16,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialreg.check import pipeline
 from socialreg.check.pipeline import ValidateOptions, check_few, check_repository, validate
 from socialreg.identity.lookalike import bait_key, may_share_search_key, search_keys, sketch
-from socialreg.load import index_store
+from socialreg.load import index_store, look_ahead
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore
 from tests.rules.casefiles import _template, git, make_repository
@@ -390,7 +389,7 @@ def test_every_relation_of_the_rules_is_in_the_store(monkeypatch: pytest.MonkeyP
 
     comparing = {rule.code for rule in all_rules() if rule.compares_records}
     assert comparing == {"SR108", "SR121", "SR203", "SR204"}
-    assert pipeline.FEW_RECORDS <= 64
+    assert look_ahead.FEW_RECORDS <= 64
 
 
 def test_org_files_come_from_the_cache_only_while_they_and_the_schemas_are_unchanged(
@@ -683,6 +682,6 @@ def test_the_folders_are_walked_by_another_process_meanwhile(
     monkeypatch.setattr(context_store, "discover_changes", counted)
     assert _few(root, checked) == expected
     assert walks == []  # the forked process walked (its calls are not counted here)
-    monkeypatch.setattr(pipeline, "walk_folders", lambda root: None)
+    monkeypatch.setattr(look_ahead, "walk_folders", lambda root: None)
     assert _few(root, checked) == expected
     assert len(walks) == 1

@@ -11,16 +11,13 @@ that share a key with them (rules/relations.py); a larger one reads them all.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from socialreg import __version__
 from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint
 from socialreg.load.discover import (
-    Discovered,
     Job,
     discover_changes,
     is_record_path,
@@ -30,13 +27,13 @@ from socialreg.load.discover import (
 from socialreg.load.git_view import GitFacts
 from socialreg.load.index_cache import ExactStamp, exact_stamp, trustworthy
 from socialreg.load.index_store import (
-    STORE_FILE,
     FileRow,
     IndexStore,
     StoredFile,
     encoded,
     folder_of,
 )
+from socialreg.load.look_ahead import WalkedFolders, folders_digest
 from socialreg.load.model import INDEX_KEYS, RecordKind, RecordSummary, Repository
 from socialreg.rules.relations import Near, id_key, record_keys
 
@@ -118,7 +115,7 @@ class ContextStore:
         folders = self._store.folders()
         blobs = None
         if isinstance(earlier, bytes) and isinstance(loose, str) and folders:
-            if walked is not None and walked[0] == _digest(folders):
+            if walked is not None and walked[0] == folders_digest(folders):
                 found = walked[1]
             else:
                 found = discover_changes(self._root_path, folders, {})  # changed folders' files
@@ -305,33 +302,6 @@ class ContextStore:
 
 _LISTING = "git-listing"  # Git's listing at the last sync_with_git
 _LOOSE = "git-loose"  # the files Git did not vouch for then (JSON list)
-
-
-# What `walk_folders` found, and from which folders (their digest).
-WalkedFolders = tuple[int, Discovered]
-
-
-def walk_folders(root: Path) -> WalkedFolders | None:
-    """The folders that changed since the store recorded them, as `sync_with_git` finds them,
-    for another process to find at the same time as the check reads the org/ files (one
-    `lstat` for each of 25,000 folders is the largest part of a one-file check at 50,000
-    records)."""
-    file = root / STORE_FILE
-    if not file.is_file():
-        return None
-    try:
-        database = sqlite3.connect(f"{file.absolute().as_uri()}?mode=ro", uri=True)
-        try:
-            folders = dict(database.execute("SELECT path, stamp FROM folders").fetchall())
-        finally:
-            database.close()
-    except sqlite3.Error:
-        return None
-    return _digest(folders), discover_changes(root, folders, {})
-
-
-def _digest(folders: Mapping[str, int]) -> int:
-    return hash(frozenset(folders.items()))  # a forked process hashes strings alike
 
 
 def _changed(folders: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:
