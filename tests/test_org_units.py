@@ -1,5 +1,6 @@
 """org/units.yaml from the cache, one unit at a time (load/org_units.py), and the questions a
-one-file check asks before its code is imported (load/look_ahead.py)."""
+one-file check asks before its code is imported (load/look_ahead.py) and how it reads Git's
+answer (load/git_view.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialreg.check.pipeline import check_few, check_repository
 from socialreg.load import look_ahead
+from socialreg.load.git_view import GitFacts
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.org_units import CachedUnits, contact_emails, supervisor_logins, units_of
 from tests.rules.casefiles import make_repository
@@ -181,3 +185,36 @@ def test_a_look_ahead_without_fork_still_finds_everything(
     with look_ahead.LookAhead(registry) as look:
         assert look.walked() is None
         assert _findings(check_few(registry, (CHECKED,), TODAY, look)) == expected
+
+
+_LINES = st.lists(
+    st.tuples(st.sampled_from("HSh"), st.sampled_from(["a", "b", "c" * 40]), st.integers(0, 3)),
+    unique_by=lambda line: (line[1], line[2]),
+    max_size=12,
+)
+
+
+def _listing(lines: list[tuple[str, str, int]], paths: list[str]) -> bytes:
+    """An `ls-files -v --stage -z` listing: one line per (path, stage), in path order."""
+    return b"".join(
+        f"{tag} 100644 {blob} {stage}\t{path}\0".encode()
+        for (tag, blob, stage), path in sorted(zip(lines, paths, strict=False), key=lambda x: x[1])
+    )
+
+
+@given(
+    st.lists(st.text("ab/é", min_size=1, max_size=6), unique=True, max_size=12),
+    _LINES,
+    _LINES,
+    st.integers(0, 12),
+)
+@settings(max_examples=300, deadline=None)
+def test_lines_differing_reads_only_where_the_listings_differ(
+    paths: list[str], before: Any, after: Any, shift: int
+) -> None:
+    """The same lines as comparing both listings whole (git_view._differing_part)."""
+    earlier = _listing(before, paths)
+    now = _listing(after, paths[shift:] + paths[:shift])
+    whole = set(now.split(b"\0")) ^ set(earlier.split(b"\0"))
+    expected = {line.split(b"\t", 1)[1].decode() for line in whole if b"\t" in line}
+    assert GitFacts(now, frozenset(), False).lines_differing(earlier) == expected
