@@ -15,20 +15,19 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from socialreg.load.discover import Discovered, discover_changes
+from socialreg.load.discover import discover_changes
 from socialreg.load.git_view import GitFacts, GitView
-from socialreg.load.index_store import STORE_FILE
+from socialreg.load.index_store import FOLDERS_TOKEN, STORE_FILE
+from socialreg.load.kinds import RecordKind
 from socialreg.parallel import Channel, WorkerError, forked_workers
 
 # Up to this many files, `validate` checks them against the index store's rows of the others
 # (check/pipeline.py, `check_few`), instead of indexing every record.
 FEW_RECORDS = 64
-
-# What `walk_folders` found, and from which folders (their digest).
-WalkedFolders = tuple[int, Discovered]
 
 
 def is_few(paths: tuple[str, ...], base: str | None) -> bool:
@@ -57,13 +56,13 @@ class LookAhead:
             self._git.close()
         return self._facts
 
-    def walked(self) -> WalkedFolders | None:
+    def walked(self) -> FolderChanges | None:
         """The walk's result, or None when it could not be made."""
         if self._walk is None:
             return None
         channel, self._walk = self._walk, None
         try:
-            walked: WalkedFolders | None = channel.receive()
+            walked: FolderChanges | None = channel.receive()
         except WorkerError:
             return None
         return walked
@@ -88,25 +87,50 @@ def _folder_walker(channel: Channel, root: Path) -> None:
     channel.send(walk_folders(root))
 
 
-def walk_folders(root: Path) -> WalkedFolders | None:
-    """The folders that changed since the store recorded them, as the store's `sync_with_git`
-    finds them (check/context_store.py), for another process to find at the same time (one
-    `lstat` for each of 25,000 folders is a large part of a one-file check at 50,000
-    records)."""
+@dataclass(frozen=True, slots=True)
+class FolderChanges:
+    """How the record folders differ from those the index store recorded, and which record
+    that was (FOLDERS_TOKEN: None when the store had none)."""
+
+    token: str | None
+    known: bool  # the store had recorded folders
+    changed: dict[str, int]  # the folders that are new or changed -> their stamps now
+    gone: list[str]  # the folders recorded that are no longer there
+    scanned: set[str]  # the folders listed again (changed or new)
+    files: dict[str, RecordKind]  # the record files in them
+
+
+def folder_changes(root: Path, folders: Mapping[str, int], token: str | None) -> FolderChanges:
+    """What changed since `folders` (folder -> stamp) were recorded: one `lstat` per folder,
+    and a listing of those that changed (load/discover.py, `discover_changes`)."""
+    found = discover_changes(root, folders, {})
+    changed = {
+        folder: stamp for folder, stamp in found.folders.items() if folders.get(folder) != stamp
+    }
+    gone = [folder for folder in folders if folder not in found.folders]
+    return FolderChanges(token, bool(folders), changed, gone, found.scanned, found.files)
+
+
+def walk_folders(root: Path) -> FolderChanges | None:
+    """`folder_changes` since the store's folders, for another process to find at the same
+    time as the check imports its code and reads the org/ files (one `lstat` for each of
+    25,000 folders is a large part of a one-file check at 50,000 records). Only the changes
+    travel back, with the token that says which folders they are changes of."""
     file = root / STORE_FILE
     if not file.is_file():
         return None
     try:
         database = sqlite3.connect(f"{file.absolute().as_uri()}?mode=ro", uri=True)
         try:
-            folders = dict(database.execute("SELECT path, stamp FROM folders").fetchall())
+            with database:  # one read: the token and the folders it stands for
+                database.execute("BEGIN")
+                tokens = database.execute(
+                    "SELECT value FROM meta WHERE name = ?", (f"value:{FOLDERS_TOKEN}",)
+                ).fetchall()
+                folders = dict(database.execute("SELECT path, stamp FROM folders").fetchall())
         finally:
             database.close()
     except sqlite3.Error:
         return None
-    return folders_digest(folders), discover_changes(root, folders, {})
-
-
-def folders_digest(folders: Mapping[str, int]) -> int:
-    """Which folders a walk started from (a forked process hashes strings alike)."""
-    return hash(frozenset(folders.items()))
+    token = tokens[0][0] if tokens and isinstance(tokens[0][0], str) else None
+    return folder_changes(root, folders, token)
