@@ -5,6 +5,7 @@ answer (load/git_view.py)."""
 from __future__ import annotations
 
 import datetime
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -218,3 +219,15 @@ def test_lines_differing_reads_only_where_the_listings_differ(
     whole = set(now.split(b"\0")) ^ set(earlier.split(b"\0"))
     expected = {line.split(b"\t", 1)[1].decode() for line in whole if b"\t" in line}
     assert GitFacts(now, frozenset(), False).lines_differing(earlier) == expected
+
+
+def test_a_units_cache_of_another_shape_is_parsed_again(registry: Path) -> None:
+    """A cache with this version but not the fields this code reads (written by a development
+    version, say) is a cache miss, never an internal error."""
+    expected = _findings(check_few(registry, (CHECKED,), TODAY))
+    cache = registry / org_cache_file("units")
+    head, _, body = cache.read_bytes().partition(b"\n")
+    header = json.loads(head)
+    del header["ends"]
+    cache.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    assert _findings(check_few(registry, (CHECKED,), TODAY)) == expected

@@ -259,7 +259,7 @@ class IndexStore:
                 database.executemany(
                     "DELETE FROM folders WHERE path = ?", ((path,) for path in removed_folders)
                 )
-                if folders or removed_folders:
+                if folders or removed_folders or self.value(FOLDERS_TOKEN) is None:
                     values = {**(values or {}), FOLDERS_TOKEN: secrets.token_hex(8)}
                 database.executemany(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)",

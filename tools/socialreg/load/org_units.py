@@ -13,11 +13,13 @@ the parsed file's dict and on `CachedUnits` alike.
 
 from __future__ import annotations
 
+import itertools
 import json
+import mmap
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from socialreg import __version__
 from socialreg.load.index_cache import Stamp, cache_folder_usable, local_key
@@ -51,38 +53,46 @@ def contact_emails(units: Mapping[str, Any]) -> list[Any]:
 
 
 class CachedUnits(Mapping[str, Any]):
-    """The units of a cached units.yaml: the ids at once, a unit's data when looked up."""
+    """The units of a cached units.yaml: the ids at once, a unit's data when looked up (from
+    the file's pages, mapped into memory: nothing is read or copied for the other units)."""
 
     def __init__(
-        self, lines: list[bytes], ids: list[str], logins: list[Any], mailboxes: list[Any]
-    ) -> None:
-        self._lines = dict(zip(ids, lines, strict=True))
+        self, content: bytes | mmap.mmap, start: int, ids: list[str], ends: list[int],
+        logins: list[Any], mailboxes: list[Any],
+    ) -> None:  # fmt: skip
+        self._content = content
+        self._start = start  # where the first unit's JSON starts in `content`
+        self._ends = ends  # where each unit's JSON ends after `start` (the next starts there)
+        self._numbers = {unit_id: number for number, unit_id in enumerate(ids)}
         self._decoded: dict[str, Any] = {}
         self.logins = logins
         self.mailboxes = mailboxes
 
     def __getitem__(self, unit_id: str) -> Any:
         if unit_id not in self._decoded:
-            self._decoded[unit_id] = json.loads(self._lines[unit_id])
+            number = self._numbers[unit_id]
+            start = self._start + (self._ends[number - 1] if number else 0)
+            end = self._start + self._ends[number]
+            self._decoded[unit_id] = json.loads(self._content[start:end])
         return self._decoded[unit_id]
 
     def __contains__(self, unit_id: object) -> bool:
-        return unit_id in self._lines
+        return unit_id in self._numbers
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._lines)
+        return iter(self._numbers)
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._numbers)
 
 
 class UnitsCache:
     """The cache of a valid org/units.yaml, with the same questions as `IndexCache`.
 
     The file: a first line of JSON (the version, the path and stamp of units.yaml, its data
-    other than `units`, the unit ids and the facts `supervisor_logins` and `contact_emails`
-    give), then one line of JSON per unit, in the order of the ids. JSON writes line breaks
-    inside strings as escapes, so a unit is always one line.
+    other than `units`, the unit ids, where each unit's JSON ends after that line, and the facts
+    `supervisor_logins` and `contact_emails` give), then each unit's JSON, in the order of the
+    ids.
     """
 
     def __init__(self, root: Path, fingerprint: str, file: Path, lazy: bool) -> None:
@@ -97,10 +107,11 @@ class UnitsCache:
         if not self._usable:
             return False, None
         try:
-            content = self._file.read_bytes()
-            head, _, body = content.partition(b"\n")
-            header = json.loads(head)
-        except (OSError, ValueError):
+            with open(self._file, "rb") as file:
+                content = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            head_end = content.find(b"\n")
+            header = json.loads(content[:head_end]) if head_end >= 0 else None
+        except (OSError, ValueError):  # no file, an empty one, not JSON
             return False, None
         if not isinstance(header, dict) or [
             header.get("version"),
@@ -108,12 +119,20 @@ class UnitsCache:
             header.get("stamp"),
         ] != [self._version, path, list(current)]:
             return False, None
-        ids, lines = header["ids"], body.split(b"\n") if body else []
-        if len(ids) != len(lines):
-            return False, None  # cut short: parse the file again
-        units = CachedUnits(lines, ids, header["logins"], header["mailboxes"])
-        data = {**header["rest"], "units": units if self._lazy else dict(units.items())}
-        return True, data
+        start = head_end + 1
+        lists = [header.get(name) for name in ("ids", "ends", "logins", "mailboxes")]
+        rest = header.get("rest")
+        if not all(isinstance(value, list) for value in lists) or not isinstance(rest, dict):
+            return False, None  # another shape: parse the file again
+        ids, ends, logins, mailboxes = cast(list[list[Any]], lists)
+        if len(ids) != len(ends) or (ends[-1] if ends else 0) != len(content) - start:
+            return False, None  # cut short, or more: parse the file again
+        units = CachedUnits(content, start, ids, ends, logins, mailboxes)
+        try:
+            every = None if self._lazy else dict(units.items())
+        except ValueError:
+            return False, None  # a unit that is not JSON (the lazy check reads it later)
+        return True, {**rest, "units": units if every is None else every}
 
     def put(self, path: str, current: Stamp, data: Any) -> None:
         self._new = (path, current, data)
@@ -125,24 +144,28 @@ class UnitsCache:
         units = data.get("units") if isinstance(data, dict) else None
         if not isinstance(units, dict):
             return  # the schema let another shape through: parsed again next time
-        header = {
-            "version": self._version,
-            "path": path,
-            "stamp": list(current),
-            "rest": {key: value for key, value in data.items() if key != "units"},
-            "ids": list(units),
-            "logins": supervisor_logins(units),
-            "mailboxes": contact_emails(units),
-        }
         try:
-            lines = [json.dumps(header), *(json.dumps(unit) for unit in units.values())]
+            parts = [json.dumps(unit).encode() for unit in units.values()]
+            rest = {key: value for key, value in data.items() if key != "units"}
+            ends = list(itertools.accumulate(len(part) for part in parts))
+            header = {
+                "version": self._version,
+                "path": path,
+                "stamp": list(current),
+                "rest": rest,
+                "ids": list(units),
+                "ends": ends,
+                "logins": supervisor_logins(units),
+                "mailboxes": contact_emails(units),
+            }
+            content = b"".join([json.dumps(header).encode(), b"\n", *parts])
         except (TypeError, ValueError):
             return  # a value JSON cannot hold (a date): parsed again next time
         try:
             self._file.parent.mkdir(exist_ok=True)
             (self._file.parent / ".gitignore").write_text("*\n", encoding="utf-8")
             temporary = self._file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text("\n".join(lines), encoding="utf-8")
+            temporary.write_bytes(content)
             os.replace(temporary, self._file)
         except OSError:
             pass  # a read-only checkout: the next run parses again, nothing else changes
