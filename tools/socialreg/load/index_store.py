@@ -152,7 +152,7 @@ class IndexStore:
     def folders(self) -> dict[str, int]:
         """Every record folder listed before (relative to the root), with its stamp then
         (load/discover.folder_stamp)."""
-        return dict(self._query("SELECT path, stamp FROM folders"))
+        return dict(self._query("SELECT path, stamp FROM folders ORDER BY path"))
 
     def value(self, name: str) -> Any:
         """A value stored with `set_value`, or None."""

@@ -127,7 +127,9 @@ def walk_folders(root: Path) -> FolderChanges | None:
                 tokens = database.execute(
                     "SELECT value FROM meta WHERE name = ?", (f"value:{FOLDERS_TOKEN}",)
                 ).fetchall()
-                folders = dict(database.execute("SELECT path, stamp FROM folders").fetchall())
+                folders = dict(
+                    database.execute("SELECT path, stamp FROM folders ORDER BY path").fetchall()
+                )
         finally:
             database.close()
     except sqlite3.Error:
