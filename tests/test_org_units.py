@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from socialreg.check.pipeline import check_few, check_repository
 from socialreg.load import look_ahead
-from socialreg.load.git_view import GitFacts
+from socialreg.load.git_view import GitFacts, GitView
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.org_units import CachedUnits, contact_emails, supervisor_logins, units_of
-from tests.rules.casefiles import make_repository
+from tests.rules.casefiles import git, make_repository
 
 TODAY = datetime.date(2026, 11, 21)
 CHECKED = "accounts/library/library-facebook.yaml"
@@ -231,3 +231,24 @@ def test_a_units_cache_of_another_shape_is_parsed_again(registry: Path) -> None:
     del header["ends"]
     cache.write_bytes(json.dumps(header).encode() + b"\n" + body)
     assert _findings(check_few(registry, (CHECKED,), TODAY)) == expected
+
+
+def test_git_writes_its_listing_while_nobody_asks_for_it(tmp_path: Path) -> None:
+    """`git ls-files` of many files writes more than a pipe holds (64 KB): its output is read
+    as it comes, so that Git finishes while the check imports its code, not when asked."""
+    root = tmp_path / "repo"
+    for number in range(1200):
+        account = root / "accounts" / f"unit-{number % 40}" / f"account-{number}.yaml"
+        account.parent.mkdir(parents=True, exist_ok=True)
+        account.write_text("platform: bluesky\n", encoding="utf-8")
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "registry"]):
+        git(root, *command)
+    view = GitView(root)
+    try:
+        listing = view._processes[0]  # the first command: ls-files
+        listing.wait(timeout=30)  # before the fix: stuck on a full pipe until facts()
+        facts = view.facts()
+        assert facts is not None and facts.listing.count(b"\0") == 1200
+        assert len(facts.listing) > 64 * 1024
+    finally:
+        view.close()
