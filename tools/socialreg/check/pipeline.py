@@ -200,8 +200,7 @@ def _check_few(
     wanted = {PurePosixPath(path).as_posix() for path in paths}
     with collector_paused():
         load_org_files(repository, lazy_units=True)
-        facts = look.git_facts()
-        walked = look.walked()
+        # The files checked are read while Git and the folder walk may still be at work.
         jobs = [
             Job(path, record_kind(path), True)
             for path in sorted(wanted)
@@ -216,6 +215,8 @@ def _check_few(
         ]
         keys, near = wanted_keys(records, repository.org_data("policy"))
         senders = policy_senders(repository.org_data("policy"))
+        facts = look.git_facts()
+        walked = look.walked()
 
         def related(store: ContextStore) -> tuple[list[IndexEntry], frozenset[str] | None]:
             if facts is None:
