@@ -17,8 +17,10 @@ work tree, a Git that fails) is checked with `lstat` instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +57,8 @@ class GitFacts:
         added, removed, staged with other content, or in conflict."""
         if self.listing == earlier:
             return set()  # the usual case when nothing was staged or committed since
-        differing = set(self.listing.split(b"\0")).symmetric_difference(earlier.split(b"\0"))
+        new, old = _differing_part(self.listing, earlier)
+        differing = set(new.split(b"\0")).symmetric_difference(old.split(b"\0"))
         return {os.fsdecode(line.split(b"\t", 1)[1]) for line in differing if b"\t" in line}
 
 
@@ -64,6 +67,7 @@ class GitView:
 
     def __init__(self, root: Path) -> None:
         self._processes: list[subprocess.Popen[bytes]] = []
+        self._outputs: list[_Output] = []
         folders = list(RECORD_FOLDERS)
         environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never write Git's index
         # Paths relative to `root` (which may be a folder inside a larger work tree).
@@ -73,16 +77,16 @@ class GitView:
         ]
         try:
             for command in commands:
-                self._processes.append(
-                    subprocess.Popen(
-                        command,
-                        cwd=root,
-                        stdin=subprocess.DEVNULL,
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.DEVNULL,
-                        env=environment,
-                    )
+                process = subprocess.Popen(
+                    command,
+                    cwd=root,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=environment,
                 )
+                self._processes.append(process)
+                self._outputs.append(_Output(process))
         except OSError:  # no git
             self.close()
 
@@ -91,11 +95,11 @@ class GitView:
         if len(self._processes) != 2:
             return None
         outputs = []
-        for process in self._processes:
-            output, _ = process.communicate()
-            if process.returncode != 0:
+        for process, output in zip(self._processes, self._outputs, strict=True):
+            output.join()
+            if process.wait() != 0 or output.data is None:
                 return None
-            outputs.append(output)
+            outputs.append(output.data)
         staged, changed = outputs
         cache = CACHE_FOLDER.as_posix().encode()
         # The folder itself (a committed link) or anything in it.
@@ -109,9 +113,71 @@ class GitView:
             if process.poll() is None:
                 process.kill()
             process.wait()
+        for output in self._outputs:
+            output.join()
+        for process in self._processes:
             if process.stdout is not None:
                 process.stdout.close()
-        self._processes = []
+        self._processes, self._outputs = [], []
+
+
+class _Output(threading.Thread):
+    """A process's output, read as it comes. Git's listing is 7 MB at 60,000 files; written
+    into a pipe that nobody reads, it would stop at the pipe's 64 KB until `facts` is called,
+    instead of running while this process imports its code and reads the org/ files."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        super().__init__(daemon=True)
+        self._stream = process.stdout
+        self.data: bytes | None = None  # None until read, or when it could not be read
+        self.start()
+
+    def run(self) -> None:
+        # An exception here would print a traceback: a read that fails is an answer unknown.
+        with contextlib.suppress(OSError, ValueError):
+            self.data = self._stream.read() if self._stream is not None else None
+
+
+def _differing_part(new: bytes, old: bytes) -> tuple[bytes, bytes]:
+    """The whole lines of two listings between their common start and common end.
+
+    Staging one file changes one line of a 7 MB listing (60,000 files); splitting both whole
+    took 0.05 s. The lines outside these parts are the same in both, in the same places, and
+    a listing names each (path, stage) once, so no line outside can match one inside: the lines
+    that differ are those that differ between the parts.
+    """
+    shortest = min(len(new), len(old))
+    start = _common_start(new, old, shortest)
+    tail = _common_end(new, old, shortest - start)
+    begin = new.rfind(b"\0", 0, start) + 1  # the start of the line where they first differ
+    new_end = new.find(b"\0", len(new) - tail)  # the end of the line where they last differ
+    new_end = len(new) if new_end < 0 else new_end
+    old_end = new_end - len(new) + len(old)
+    return new[begin:new_end], old[begin:old_end]
+
+
+def _common_start(one: bytes, other: bytes, limit: int) -> int:
+    """How many bytes, at most `limit`, the two share at their start: compared in large
+    pieces first (each one comparison in C), then in smaller ones where they differ."""
+    length = 0
+    for size in (1 << 16, 1 << 10, 1):
+        while length + size <= limit and (
+            one[length : length + size] == other[length : length + size]
+        ):
+            length += size
+    return length
+
+
+def _common_end(one: bytes, other: bytes, limit: int) -> int:
+    """How many bytes, at most `limit`, the two share at their end (as `_common_start`)."""
+    length = 0
+    for size in (1 << 16, 1 << 10, 1):
+        while length + size <= limit and (
+            one[len(one) - length - size : len(one) - length]
+            == other[len(other) - length - size : len(other) - length]
+        ):
+            length += size
+    return length
 
 
 def _blobs(output: bytes) -> dict[str, str]:
