@@ -126,10 +126,11 @@ def _paths_to_ask(document: Document) -> list[tuple[str | int, ...]]:
     ]
 
 
-def _by_parsing_again(document: Document, path: tuple[str | int, ...]) -> tuple[int, int]:
+def _parsed_again(document: Document) -> Document:
+    """The same document with every place from parsing again (locate then reads no text)."""
     again = Document(document.path, document.data, document.text)
-    again.positions  # noqa: B018 - parse now, so that locate does not read the text
-    return again.locate(path)
+    again.positions  # noqa: B018 - parse now
+    return again
 
 
 @pytest.mark.parametrize("file", FILES, ids=lambda path: str(path.relative_to(PROJECT)))
@@ -142,8 +143,9 @@ def test_the_nodes_place_every_path_where_parsing_again_does(file: Path) -> None
     if document is None or document._positions is not None:
         return  # not loaded, or loaded the careful way: places known already
     assert document._nodes is not None
+    again = _parsed_again(document)
     for path in _paths_to_ask(document):
-        assert document.locate(path) == _by_parsing_again(document, path), path
+        assert document.locate(path) == again.locate(path), path
 
 
 def test_the_nodes_are_used_and_then_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -186,8 +188,9 @@ def test_the_nodes_agree_on_any_lines(lines: list[str], final_break: bool) -> No
     document = load_text(text, "x.yaml", keep_nodes=True).document
     if document is None or document._nodes is None:
         return
+    again = _parsed_again(document)
     for path in _paths_to_ask(document):
-        assert document.locate(path) == _by_parsing_again(document, path), (path, text)
+        assert document.locate(path) == again.locate(path), (path, text)
         found = positions.find_position(text, path)
         if found is not positions.UNSURE and found is not None:
             assert found == document.locate(path), (path, text)
