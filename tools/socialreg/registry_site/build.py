@@ -110,6 +110,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=_compiled_templates(),
+        # The templates do not change while a site is built; checking their files' dates on
+        # every page cost two system calls a page.
+        auto_reload=False,
     )
     return environment
 
