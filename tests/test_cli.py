@@ -147,7 +147,7 @@ def test_unexpected_exception_is_one_line_unless_debug(
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr("socialreg.commands.validate.validate", explode)
+    monkeypatch.setattr("socialreg.check.pipeline.validate", explode)
     quiet = CliRunner().invoke(main, ["--root", str(example_repo), "validate"])
     assert quiet.exit_code == 2
     assert quiet.output.strip() == (

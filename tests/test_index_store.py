@@ -3,6 +3,7 @@ while reading only the entries that matter, and never trusts a row its file no l
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import shutil
@@ -16,10 +17,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialreg.check import pipeline
 from socialreg.check.pipeline import ValidateOptions, check_few, check_repository, validate
 from socialreg.identity.lookalike import bait_key, may_share_search_key, search_keys, sketch
-from socialreg.load import index_store
+from socialreg.load import index_store, look_ahead
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore
 from tests.rules.casefiles import _template, git, make_repository
@@ -390,7 +390,7 @@ def test_every_relation_of_the_rules_is_in_the_store(monkeypatch: pytest.MonkeyP
 
     comparing = {rule.code for rule in all_rules() if rule.compares_records}
     assert comparing == {"SR108", "SR121", "SR203", "SR204"}
-    assert pipeline.FEW_RECORDS <= 64
+    assert look_ahead.FEW_RECORDS <= 64
 
 
 def test_org_files_come_from_the_cache_only_while_they_and_the_schemas_are_unchanged(
@@ -662,6 +662,27 @@ def test_a_cache_folder_that_is_a_link_is_never_used(tmp_path: Path) -> None:
     assert (root / "docs-cache" / STORE_FILE.name).read_bytes() == before  # never written
 
 
+def test_a_walk_of_folders_the_store_no_longer_holds_is_not_used(tmp_path: Path) -> None:
+    """The forked walk reports changes since the folders it read, with the store's token for
+    them; a walk with another token (another run wrote the folders since) is not used: this
+    process walks them itself."""
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    checked = "accounts/communications/copy-one.yaml"  # its id is also in accounts/library
+    expected = _everything_indexed(root, checked)
+    assert any("accounts/library/copy-one.yaml" in finding[5] for finding in expected)
+    _few(root, checked)
+    library, away = root / "accounts" / "library", tmp_path / "away"
+    library.rename(away)
+    walked = look_ahead.walk_folders(root)  # made while the library's folder was away
+    away.rename(library)
+    assert walked is not None and walked.token is not None and "accounts/library" in walked.gone
+    outdated = dataclasses.replace(walked, token="another run's")
+    with look_ahead.LookAhead(root) as look:
+        look.walked = lambda: outdated  # type: ignore[method-assign]
+        assert _as_tuples(check_few(root, (checked,), TODAY, look).findings) == expected
+
+
 def test_the_folders_are_walked_by_another_process_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -681,8 +702,9 @@ def test_the_folders_are_walked_by_another_process_meanwhile(
         return walk(*arguments)
 
     monkeypatch.setattr(context_store, "discover_changes", counted)
+    monkeypatch.setattr(look_ahead, "discover_changes", counted)
     assert _few(root, checked) == expected
     assert walks == []  # the forked process walked (its calls are not counted here)
-    monkeypatch.setattr(pipeline, "walk_folders", lambda root: None)
+    monkeypatch.setattr(look_ahead, "walk_folders", lambda root: None)
     assert _few(root, checked) == expected
     assert len(walks) == 1

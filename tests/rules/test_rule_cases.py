@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from casefiles import Case, collect, make_repository, write_case
 
-from socialreg.commands.validate import ValidateOptions, validate
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.findings import Severity
 
 CASES = collect()

@@ -9,8 +9,8 @@ import yaml
 from casefiles import PROJECT, make_repository
 from click.testing import CliRunner
 
+from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
-from socialreg.commands.validate import ValidateOptions, validate
 from socialreg.rules import all_rules
 
 

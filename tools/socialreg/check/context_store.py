@@ -11,16 +11,13 @@ that share a key with them (rules/relations.py); a larger one reads them all.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from socialreg import __version__
 from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint
 from socialreg.load.discover import (
-    Discovered,
     Job,
     discover_changes,
     is_record_path,
@@ -30,13 +27,14 @@ from socialreg.load.discover import (
 from socialreg.load.git_view import GitFacts
 from socialreg.load.index_cache import ExactStamp, exact_stamp, trustworthy
 from socialreg.load.index_store import (
-    STORE_FILE,
+    FOLDERS_TOKEN,
     FileRow,
     IndexStore,
     StoredFile,
     encoded,
     folder_of,
 )
+from socialreg.load.look_ahead import FolderChanges, folder_changes
 from socialreg.load.model import INDEX_KEYS, RecordKind, RecordSummary, Repository
 from socialreg.rules.relations import Near, id_key, record_keys
 
@@ -105,49 +103,53 @@ class ContextStore:
         gone = [folder for folder in folders if folder not in found.folders]
         self._write(rows, removed, vouched, _changed(found.folders, folders), gone)
 
-    def sync_with_git(self, facts: GitFacts, walked: WalkedFolders | None = None) -> None:
+    def sync_with_git(self, facts: GitFacts, walked: FolderChanges | None = None) -> None:
         """Make every row current, with what Git says of the files.
 
         New and removed files show as folders that changed (an `lstat` each,
-        load/discover.py). After the first time, only the files of those folders, the files
+        load/discover.py; `walked` when another process already looked, since the folders
+        the store holds now). After the first time, only the files of those folders, the files
         whose line in Git's listing changed since the last run, and those Git does not vouch
         for now or did not then (changed, untracked or not compared) are looked at: every other
         row was current then, and its file has not changed since.
         """
         earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
-        folders = self._store.folders()
+        token = self._store.value(FOLDERS_TOKEN)
+        if walked is None or walked.token is None or walked.token != token:
+            walked = folder_changes(self._root_path, self._store.folders(), token)
         blobs = None
-        if isinstance(earlier, bytes) and isinstance(loose, str) and folders:
-            if walked is not None and walked[0] == _digest(folders):
-                found = walked[1]
-            else:
-                found = discover_changes(self._root_path, folders, {})  # changed folders' files
-            gone = [folder for folder in folders if folder not in found.folders]
-            unsure = found.scanned | set(gone)  # whose rows may be of removed files
-            candidates = facts.lines_differing(earlier) | facts.changed | set(found.files)
+        if isinstance(earlier, bytes) and isinstance(loose, str) and walked.known:
+            changed_folders, gone = walked.changed, walked.gone
+            unsure = walked.scanned | set(gone)  # whose rows may be of removed files
+            candidates = facts.lines_differing(earlier) | facts.changed | set(walked.files)
             candidates.update(json.loads(loose))
             candidates.update(self._store.paths_in(unsure))
             self._known = self._store.files(candidates)
             present = [
                 (path, record_kind(path))
                 for path in candidates
-                if path in found.files
+                if path in walked.files
                 or (path in self._known and folder_of(path) not in unsure and is_record_path(path))
             ]
             kept = {path for path, _ in present}
             removed = [path for path in candidates if path in self._known and path not in kept]
         else:  # the first time (or after a run that did not keep Git's view): read every folder
-            found = discover_changes(self._root_path, {}, {})
-            gone = [folder for folder in folders if folder not in found.folders]
+            if walked.known:
+                walked = folder_changes(self._root_path, {}, token)
+                folders = self._store.folders()
+                gone = [folder for folder in folders if folder not in walked.changed]
+                changed_folders = _changed(walked.changed, folders)
+            else:  # no folders recorded: the walk already listed them all
+                changed_folders, gone = walked.changed, walked.gone
             blobs = facts.blobs()
             self._known = self._store.files()
-            present = list(found.files.items())
-            removed = [path for path in self._known if path not in found.files]
+            present = list(walked.files.items())
+            removed = [path for path in self._known if path not in walked.files]
         rows, vouched, unvouched = self._read_again(present, facts, blobs)
         values = {_LISTING: facts.listing, _LOOSE: json.dumps(sorted(unvouched))}
         if [earlier, loose] == list(values.values()):
             values = {}  # megabytes: written only when changed
-        self._write(rows, removed, vouched, _changed(found.folders, folders), gone, values)
+        self._write(rows, removed, vouched, changed_folders, gone, values)
 
     def _read_again(
         self,
@@ -305,33 +307,6 @@ class ContextStore:
 
 _LISTING = "git-listing"  # Git's listing at the last sync_with_git
 _LOOSE = "git-loose"  # the files Git did not vouch for then (JSON list)
-
-
-# What `walk_folders` found, and from which folders (their digest).
-WalkedFolders = tuple[int, Discovered]
-
-
-def walk_folders(root: Path) -> WalkedFolders | None:
-    """The folders that changed since the store recorded them, as `sync_with_git` finds them,
-    for another process to find at the same time as the check reads the org/ files (one
-    `lstat` for each of 25,000 folders is the largest part of a one-file check at 50,000
-    records)."""
-    file = root / STORE_FILE
-    if not file.is_file():
-        return None
-    try:
-        database = sqlite3.connect(f"{file.absolute().as_uri()}?mode=ro", uri=True)
-        try:
-            folders = dict(database.execute("SELECT path, stamp FROM folders").fetchall())
-        finally:
-            database.close()
-    except sqlite3.Error:
-        return None
-    return _digest(folders), discover_changes(root, folders, {})
-
-
-def _digest(folders: Mapping[str, int]) -> int:
-    return hash(frozenset(folders.items()))  # a forked process hashes strings alike
 
 
 def _changed(folders: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:

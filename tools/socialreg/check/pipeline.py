@@ -31,17 +31,11 @@ import datetime
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from socialreg.check.context_store import (
-    ContextLoaded,
-    ContextStore,
-    WalkedFolders,
-    stored_form,
-    walk_folders,
-)
+from socialreg.check.context_store import ContextLoaded, ContextStore, stored_form
 from socialreg.check.engine import (
     RecordChecker,
     kept_keys,
@@ -73,11 +67,11 @@ from socialreg.load.documents import (
     load_bytes,
     load_file,
 )
-from socialreg.load.files import entry_problem, read_plain_file
-from socialreg.load.git_view import GitView
+from socialreg.load.files import entry_problem
 from socialreg.load.gitbase import BaseTree, read_base
 from socialreg.load.index_cache import IndexCache, Stamp, exact_stamp, org_cache_file, stamp
 from socialreg.load.index_store import StoreBroken
+from socialreg.load.look_ahead import LookAhead, is_few
 from socialreg.load.model import (
     INDEX_KEYS,
     ORG_FILES,
@@ -87,6 +81,7 @@ from socialreg.load.model import (
     Repository,
     Schemas,
 )
+from socialreg.load.org_units import UnitsCache
 from socialreg.load.yaml_hints import explain as explain_yaml
 from socialreg.parallel import (
     Channel,
@@ -97,7 +92,6 @@ from socialreg.parallel import (
     interleaved,
     worker_count,
 )
-from socialreg.rules.platform_identity import FEW_RECORDS
 from socialreg.rules.relations import policy_senders, wanted_keys
 from socialreg.wording import FEW, first_few
 
@@ -131,13 +125,14 @@ class ValidateOptions:
     base: str | None = None
 
 
-def validate(options: ValidateOptions) -> Report:
+def validate(options: ValidateOptions, look: LookAhead | None = None) -> Report:
     """Load, check and collect the findings; the command decides what to print.
 
+    A check of a few files uses `look` (started for them by the caller) when given.
     Raises `gitbase.BaseError` when `options.base` cannot be read.
     """
-    if options.base is None and 0 < len(options.paths) <= FEW_RECORDS:
-        result = check_few(options.root, options.paths, options.today)
+    if is_few(options.paths, options.base):
+        result = check_few(options.root, options.paths, options.today, look)
     else:
         result = check_repository(options.root, options.paths or None, options.today, options.base)
     findings = sorted_findings(result.findings)
@@ -180,24 +175,33 @@ def check_repository(
     return _run(root, jobs, _Rules(today, base, publish))
 
 
-def check_few(root: Path, paths: Iterable[str], today: datetime.date) -> CheckResult:
+def check_few(
+    root: Path, paths: Iterable[str], today: datetime.date, look: LookAhead | None = None
+) -> CheckResult:
     """Check a few files (the pre-commit hook's), with the findings a whole check has for them.
 
     The other records are context, as with `check_repository(only=paths)`, but only those a
     check of these files can read (rules/relations.py) are indexed, from the index store; the
     files that changed since the store last saw them are read again. Finding the record files
     needs an `lstat` per folder (load/discover.py, `discover_changes`), and knowing they are
-    unchanged needs none where Git vouches for them (load/git_view.py).
+    unchanged needs none where Git vouches for them (load/git_view.py). Both are asked in other
+    processes (load/look_ahead.py), by `look` when the caller started it, else here.
     """
-    git = GitView(root)  # runs on another core while the org/ files are read
+    with contextlib.ExitStack() as stack:
+        if look is None:  # both run on the other core while the org/ files are read
+            look = stack.enter_context(LookAhead(root))
+        return _check_few(root, paths, today, look)
+
+
+def _check_few(
+    root: Path, paths: Iterable[str], today: datetime.date, look: LookAhead
+) -> CheckResult:
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
     wanted = {PurePosixPath(path).as_posix() for path in paths}
     with collector_paused():
-        with _walking_folders(root) as walking:
-            load_org_files(repository)
-            facts = git.facts()
-            git.close()
-            walked = walking()
+        load_org_files(repository, lazy_units=True)
+        facts = look.git_facts()
+        walked = look.walked()
         jobs = [
             Job(path, record_kind(path), True)
             for path in sorted(wanted)
@@ -497,9 +501,12 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 # --- loading the org/ files -------------------------------------------------------------------
 
 
-def load_org_files(repository: Repository, names: Iterable[str] = tuple(ORG_FILES)) -> None:
+def load_org_files(
+    repository: Repository, names: Iterable[str] = tuple(ORG_FILES), lazy_units: bool = False
+) -> None:
     """Load and schema-check the org/ files (all three unless `names` says which), the context
-    of every rule."""
+    of every rule. With `lazy_units`, units from the cache are decoded one by one as the rules
+    look them up (load/org_units.py: a check of a few files reads few of them)."""
     root = repository.root
     for name in names:
         path = ORG_FILES[name]
@@ -517,7 +524,11 @@ def load_org_files(repository: Repository, names: Iterable[str] = tuple(ORG_FILE
             continue
         # What was found valid is remembered with the schemas it was checked against.
         schemas = getattr(repository.schemas, "fingerprint", None)
-        cache = IndexCache(root, f"org:{schemas}", org_cache_file(name))
+        cache: IndexCache | UnitsCache = (
+            UnitsCache(root, f"org:{schemas}", org_cache_file(name), lazy_units)
+            if name == "units"
+            else IndexCache(root, f"org:{schemas}", org_cache_file(name))
+        )
         current = stamp(f"{root}/{path}")
         cached = _cached_org_file(root, path, cache, current) if schemas else None
         repository.files_checked += 1
@@ -549,23 +560,19 @@ def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:
 
 
 def _cached_org_file(
-    root: Path, path: str, cache: IndexCache, current: Stamp | None
+    root: Path, path: str, cache: IndexCache | UnitsCache, current: Stamp | None
 ) -> Document | None:
     """An org/ file from the cache, when it has not changed since it was stored.
 
     An organisation with thousands of units has a units.yaml of megabytes, which takes longer
     to parse and schema-check than the rest of a one-file check. Only files without findings
-    (loading or schema) are cached, as their data; the text is read again, for positions of
-    later findings.
+    (loading or schema) are cached, as their data; the text is read again if a later finding
+    needs a position in it.
     """
     known, data = cache.get(path, current) if current else (False, None)
     if not known:
         return None
-    try:
-        text = read_plain_file(root / path, MAX_ORG_FILE_BYTES).decode("utf-8-sig")
-    except (OSError, UnicodeError):
-        return None  # changed under us: load it properly, with a message if it is broken
-    return Document(path, data, text)
+    return DetachedDocument(path, data, str(root), None, MAX_ORG_FILE_BYTES)
 
 
 # --- loading the records --------------------------------------------------------------------
@@ -632,31 +639,6 @@ def _load_job(repository: Repository, job: Job, raw: bytes | None = None) -> Loa
 
 
 T = TypeVar("T")
-
-
-@contextlib.contextmanager
-def _walking_folders(root: Path) -> Iterator[Callable[[], WalkedFolders | None]]:
-    """Walk the record folders in a forked process while this one does other work; the
-    function yielded waits for the walk (None when it could not be made)."""
-    with contextlib.ExitStack() as stack:
-        try:
-            channels = stack.enter_context(forked_workers([root], _folder_walker))
-        except (OSError, ValueError):  # no fork here: the check walks the folders itself
-            yield lambda: None
-            return
-        yield lambda: _walk_result(channels[0])
-
-
-def _walk_result(channel: Channel) -> WalkedFolders | None:
-    try:
-        walked: WalkedFolders | None = channel.receive()
-    except WorkerError:
-        return None
-    return walked
-
-
-def _folder_walker(channel: Channel, root: Path) -> None:
-    channel.send(walk_folders(root))
 
 
 def _with_store(repository: Repository, trusted: bool, work: Callable[[ContextStore], T]) -> T:

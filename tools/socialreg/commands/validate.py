@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import sys
 from pathlib import Path
@@ -9,14 +10,11 @@ from pathlib import Path
 import click
 
 from socialreg.check import publishable
-from socialreg.check.differential import differential_report
-from socialreg.check.pipeline import ValidateOptions, validate
-from socialreg.check.schemas import SchemaError
 from socialreg.commands.dates import with_today
 from socialreg.commands.output import write_output
 from socialreg.errors import InternalError
 from socialreg.load.discover import is_checked_path
-from socialreg.load.gitbase import BaseError
+from socialreg.load.look_ahead import LookAhead, is_few
 from socialreg.reporters import Report, reporters
 
 
@@ -102,16 +100,13 @@ def command(
 
     Exit code 0: no errors; 1: errors (or warnings with --strict); 2: usage or internal error.
     """
-    options = ValidateOptions(root, relative_paths(root, paths), today, strict, base)
-    try:
-        if base is None:
-            report = validate(options)
-        else:  # new findings apart from those already on the base
-            report = differential_report(root, options.paths or None, today, base)
-    except SchemaError as error:
-        raise InternalError(f"the schemas cannot be used: {error}") from error
-    except BaseError as error:
-        raise _UsageProblem(f"--base: {error}") from error
+    relative = relative_paths(root, paths)
+    with contextlib.ExitStack() as stack:
+        # The pre-commit hook's check of a file or two asks Git and the file system before the
+        # checking code is imported, so that the answers are ready when it needs them (a
+        # third of the hook's time at 50,000 records; see load/look_ahead.py).
+        look = stack.enter_context(LookAhead(root)) if is_few(relative, base) else None
+        report = _report(root, relative, today, strict, base, look)
     text = reporters()[output_format](report)
     if output is None:
         sys.stdout.write(text)
@@ -123,3 +118,29 @@ def command(
             sys.stderr.write(reason + "\n")
         sys.exit(code)
     sys.exit(exit_code(report, strict))
+
+
+def _report(
+    root: Path,
+    paths: tuple[str, ...],
+    today: datetime.date,
+    strict: bool,
+    base: str | None,
+    look: LookAhead | None,
+) -> Report:
+    # Imported here, after the look ahead started: YAML, the schemas and the rules.
+    from socialreg.check.pipeline import ValidateOptions, validate
+    from socialreg.check.schemas import SchemaError
+    from socialreg.load.gitbase import BaseError
+
+    try:
+        if base is None:
+            return validate(ValidateOptions(root, paths, today, strict, base), look)
+        from socialreg.check.differential import differential_report
+
+        # new findings apart from those already on the base
+        return differential_report(root, paths or None, today, base)
+    except SchemaError as error:
+        raise InternalError(f"the schemas cannot be used: {error}") from error
+    except BaseError as error:
+        raise _UsageProblem(f"--base: {error}") from error

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from socialreg.codes import FILE_PLACE
 from socialreg.load import index_cache
-from socialreg.load.model import ORG_FILES, RecordKind
+from socialreg.load.kinds import ORG_FILES, RecordKind
 from socialreg.wording import a_or_an
 
 __all__ = ["FILE_PLACE", "RECORD_FOLDERS"]

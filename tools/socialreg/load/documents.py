@@ -143,20 +143,27 @@ class DetachedDocument(Document):
     of them finds something and needs a line number. `text_hash` is the hash of the text that
     was checked (same process family: forked workers share the hash seed); if the file has
     changed since, its positions are not trusted and the finding stands at the top of the file.
+
+    An org/ file whose data came from the cache is one too, with no hash: its stamp was just
+    found unchanged, and the 6 MB of a large units.yaml are read only if a finding needs them.
     """
 
-    __slots__ = ("_root", "_text_hash", "_text_read")
+    __slots__ = ("_limit", "_root", "_text_hash", "_text_read")
 
-    def __init__(self, path: str, data: Any, root: str, text_hash: int) -> None:
+    def __init__(
+        self, path: str, data: Any, root: str, text_hash: int | None, limit: int = MAX_FILE_BYTES
+    ) -> None:
         super().__init__(path, data)
         self._root = root
         self._text_hash = text_hash
+        self._limit = limit
         self._text_read = False
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Not the default of a class with slots, which would read every slot, `text` included,
         # and so read the file in the worker that is about to send the record away.
-        return (DetachedDocument, (self.path, self.data, self._root, self._text_hash))
+        arguments = (self.path, self.data, self._root, self._text_hash, self._limit)
+        return (DetachedDocument, arguments)
 
     @property
     def text(self) -> str:
@@ -172,10 +179,10 @@ class DetachedDocument(Document):
 
     def _read_again(self) -> str:
         try:
-            text = read_plain_file(Path(self._root) / self.path, MAX_FILE_BYTES).decode("utf-8-sig")
+            text = read_plain_file(Path(self._root) / self.path, self._limit).decode("utf-8-sig")
         except (OSError, UnicodeError):
             return ""
-        return text if hash(text) == self._text_hash else ""
+        return text if self._text_hash in (None, hash(text)) else ""
 
 
 _TEXT_SLOT = Document.__dict__["text"]  # the slot a DetachedDocument fills when it reads again

@@ -55,7 +55,8 @@ class GitFacts:
         added, removed, staged with other content, or in conflict."""
         if self.listing == earlier:
             return set()  # the usual case when nothing was staged or committed since
-        differing = set(self.listing.split(b"\0")).symmetric_difference(earlier.split(b"\0"))
+        new, old = _differing_part(self.listing, earlier)
+        differing = set(new.split(b"\0")).symmetric_difference(old.split(b"\0"))
         return {os.fsdecode(line.split(b"\t", 1)[1]) for line in differing if b"\t" in line}
 
 
@@ -112,6 +113,48 @@ class GitView:
             if process.stdout is not None:
                 process.stdout.close()
         self._processes = []
+
+
+def _differing_part(new: bytes, old: bytes) -> tuple[bytes, bytes]:
+    """The whole lines of two listings between their common start and common end.
+
+    Staging one file changes one line of a 7 MB listing (60,000 files); splitting both whole
+    took 0.05 s. The lines outside these parts are the same in both, in the same places, and
+    a listing names each (path, stage) once, so no line outside can match one inside: the lines
+    that differ are those that differ between the parts.
+    """
+    shortest = min(len(new), len(old))
+    start = _common_start(new, old, shortest)
+    tail = _common_end(new, old, shortest - start)
+    begin = new.rfind(b"\0", 0, start) + 1  # the start of the line where they first differ
+    new_end = new.find(b"\0", len(new) - tail)  # the end of the line where they last differ
+    new_end = len(new) if new_end < 0 else new_end
+    old_end = new_end - len(new) + len(old)
+    return new[begin:new_end], old[begin:old_end]
+
+
+def _common_start(one: bytes, other: bytes, limit: int) -> int:
+    """How many bytes, at most `limit`, the two share at their start: compared in large
+    pieces first (each one comparison in C), then in smaller ones where they differ."""
+    length = 0
+    for size in (1 << 16, 1 << 10, 1):
+        while length + size <= limit and (
+            one[length : length + size] == other[length : length + size]
+        ):
+            length += size
+    return length
+
+
+def _common_end(one: bytes, other: bytes, limit: int) -> int:
+    """How many bytes, at most `limit`, the two share at their end (as `_common_start`)."""
+    length = 0
+    for size in (1 << 16, 1 << 10, 1):
+        while length + size <= limit and (
+            one[len(one) - length - size : len(one) - length]
+            == other[len(other) - length - size : len(other) - length]
+        ):
+            length += size
+    return length
 
 
 def _blobs(output: bytes) -> dict[str, str]:

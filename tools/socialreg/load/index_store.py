@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,6 +37,9 @@ from socialreg.load.index_cache import (
 )
 
 STORE_FILE = CACHE_FOLDER / "index.sqlite"
+# A value that changes whenever the folders table does: whoever read the folders with it knows,
+# by reading it again, whether they still are what it read (load/look_ahead.py).
+FOLDERS_TOKEN = "folders-token"
 _FORMAT = "6"  # the tables' layout; another one makes the store start again
 _CHUNK = 500  # parameters per statement (SQLite allows 999 in old builds)
 
@@ -148,7 +152,7 @@ class IndexStore:
     def folders(self) -> dict[str, int]:
         """Every record folder listed before (relative to the root), with its stamp then
         (load/discover.folder_stamp)."""
-        return dict(self._query("SELECT path, stamp FROM folders"))
+        return dict(self._query("SELECT path, stamp FROM folders ORDER BY path"))
 
     def value(self, name: str) -> Any:
         """A value stored with `set_value`, or None."""
@@ -211,6 +215,7 @@ class IndexStore:
         blobs Git now vouches for, the folders listed and named values, all at once or not at
         all."""
         rows, removed = list(rows), list(removed)
+        folders, removed_folders = list(folders), list(removed_folders)
         self.files(
             [path for path in [*removed, *(row.path for row in rows)] if path not in self._ids]
         )
@@ -254,6 +259,8 @@ class IndexStore:
                 database.executemany(
                     "DELETE FROM folders WHERE path = ?", ((path,) for path in removed_folders)
                 )
+                if folders or removed_folders or self.value(FOLDERS_TOKEN) is None:
+                    values = {**(values or {}), FOLDERS_TOKEN: secrets.token_hex(8)}
                 database.executemany(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                     ((f"value:{name}", value) for name, value in (values or {}).items()),

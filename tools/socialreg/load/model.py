@@ -11,18 +11,22 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from socialreg.findings import Finding
 from socialreg.identity.keys import IdentityKeys
 from socialreg.load.documents import Document
+from socialreg.load.kinds import ORG_FILES, RecordKind
 
-RecordKind = Literal["account", "campaign"]
-ORG_FILES = {
-    "organization": "org/organization.yaml",
-    "units": "org/units.yaml",
-    "policy": "org/policy.yaml",
-}
+__all__ = [
+    "INDEX_KEYS",
+    "ORG_FILES",
+    "Record",
+    "RecordKind",
+    "RecordSummary",
+    "Repository",
+    "Schemas",
+]
 # The keys of a record that other records refer to; the index keeps just these.
 INDEX_KEYS = ("platform", "handle", "url", "name", "unit", "status", "sender", "platform_id")
 

@@ -25,7 +25,6 @@ from urllib.parse import quote
 from socialreg import __version__
 from socialreg.findings import Finding, Severity
 from socialreg.reporters import Report
-from socialreg.rules import all_rules
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -49,6 +48,10 @@ class RuleHelp:
 
 def rule_help() -> dict[str, RuleHelp]:
     """Every rule socialreg can report, by code, in code order."""
+    # Imported when a SARIF report is written: `socialreg validate` imports every reporter to
+    # list the formats, and the rules only after it asked Git (load/look_ahead.py).
+    from socialreg.rules import all_rules
+
     helps = {}
     for rule in all_rules():
         rationale = " ".join(rule.rationale.split())

@@ -17,6 +17,7 @@ from socialreg import codes
 from socialreg.findings import Severity
 from socialreg.load.documents import Document, JsonPath
 from socialreg.load.model import Record, Repository
+from socialreg.load.org_units import units_of
 from socialreg.wording import FEW
 
 if TYPE_CHECKING:
@@ -69,9 +70,8 @@ class RuleContext:
         return value
 
     @property
-    def units(self) -> dict[str, Any]:
-        units: dict[str, Any] = self.repository.org_data("units").get("units", {})
-        return units
+    def units(self) -> Mapping[str, Any]:
+        return units_of(self.repository.org_data("units"))
 
 
 Check = Callable[[Record, RuleContext], Iterator[Problem]]

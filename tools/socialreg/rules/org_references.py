@@ -18,6 +18,7 @@ from socialreg.codes import ORG_REFERENCES
 from socialreg.findings import Finding
 from socialreg.load.documents import Document
 from socialreg.load.model import Repository
+from socialreg.load.org_units import supervisor_logins, units_of
 from socialreg.rules.base import mapping, register_input
 from socialreg.sources import RECORD_FORMAT
 
@@ -117,11 +118,7 @@ def _known_people(repository: Repository) -> set[str]:
         *_items(organization, ("communications", "reviewers")),
         *_items(organization, ("maintainers",)),
     ]
-    units = mapping(repository.org_data("units"), "units")
-    for unit in units.values():
-        for person in unit.get("supervisors") or [] if isinstance(unit, dict) else []:
-            if isinstance(person, dict):
-                people.append(person.get("github"))
+    people.extend(supervisor_logins(units_of(repository.org_data("units"))))
     return {login.lower() for login in people if isinstance(login, str)}
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialreg.load.model import Record, Repository
+from socialreg.load.org_units import contact_emails, units_of
 from socialreg.rules.base import Problem, RuleContext, listed_choices, mapping, register
 from socialreg.sources import KI, STOCKHOLM_NEW
 
@@ -21,10 +22,9 @@ def _same_person(first: dict[str, Any], second: dict[str, Any]) -> bool:
 def _shared_mailboxes(repository: Repository) -> set[str]:
     """Addresses of units and offices: an owner must be a person, not a shared mailbox."""
     addresses = set()
-    units = repository.org_data("units").get("units", {})
-    for unit in units.values() if isinstance(units, dict) else ():
-        if isinstance(unit, dict) and isinstance(unit.get("contact_email"), str):
-            addresses.add(unit["contact_email"].casefold())
+    for address in contact_emails(units_of(repository.org_data("units"))):
+        if isinstance(address, str):
+            addresses.add(address.casefold())
     organization = repository.org_data("organization")
     for value in (
         mapping(organization, "communications").get("email"),

@@ -15,6 +15,7 @@ from socialreg.findings import Severity
 from socialreg.identity.catalogue import Catalogue, catalogue_from_policy
 from socialreg.identity.lookalike import LookalikeIndex, Wanted
 from socialreg.identity.text import bare_handle, identity_key, is_invisible, series_key
+from socialreg.load.look_ahead import FEW_RECORDS
 from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.parallel import collector_paused
 from socialreg.rules.base import Problem, RuleContext, register, register_input
@@ -135,13 +136,10 @@ class _Officials:
             index.add_keys(handle, (key, series), summary)
 
 
-# Up to this many records checked in full, only the official handles that could resemble one of
-# theirs are indexed (a one-file check, the pre-commit hook); a larger run indexes them all.
-FEW_RECORDS = 64
-
-
 def _wanted(repository: Repository) -> dict[str, Wanted] | None:
-    """Per platform, what the few records checked in full could resemble; None for many."""
+    """Per platform, what the few records checked in full could resemble; None for many (up
+    to FEW_RECORDS, a one-file check, only the official handles that could resemble one of
+    theirs are indexed; a larger run indexes them all)."""
     records = repository.records
     if repository.checked_in_full > FEW_RECORDS or len(records) < repository.checked_in_full:
         return None  # many records, or records held elsewhere (a parallel run): index them all

@@ -1,0 +1,138 @@
+"""What a check of a few files asks Git and the file system, started before the checking code
+is imported.
+
+A one-file check (the pre-commit hook) of a registry of 50,000 records waits for two answers:
+Git's view of the tracked files (load/git_view.py: `git diff-files` compares 60,000 files with
+Git's index) and which record folders changed since the index store saw them (one `lstat` per
+folder, `walk_folders`). Each takes about as long as importing the checking code (YAML, the
+schemas, the rules), so `LookAhead` asks first: Git in two background processes, the walk in a
+forked one, and `socialreg validate` imports the rest meanwhile. This module imports only what
+those two need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from socialreg.load.discover import discover_changes
+from socialreg.load.git_view import GitFacts, GitView
+from socialreg.load.index_store import FOLDERS_TOKEN, STORE_FILE
+from socialreg.load.kinds import RecordKind
+from socialreg.parallel import Channel, WorkerError, forked_workers
+
+# Up to this many files, `validate` checks them against the index store's rows of the others
+# (check/pipeline.py, `check_few`), instead of indexing every record.
+FEW_RECORDS = 64
+
+
+def is_few(paths: tuple[str, ...], base: str | None) -> bool:
+    """Whether `validate` of these paths is a check of a few files (no comparison with a base)."""
+    return base is None and 0 < len(paths) <= FEW_RECORDS
+
+
+class LookAhead:
+    """Git's view and the folder walk, running while the caller does other work."""
+
+    def __init__(self, root: Path) -> None:
+        self._git = GitView(root)
+        self._facts: GitFacts | None = None
+        self._git_read = False
+        self._stack = contextlib.ExitStack()
+        self._walk: Channel | None = None
+        # Without fork, the check walks the folders itself.
+        with contextlib.suppress(OSError, ValueError):
+            self._walk = self._stack.enter_context(forked_workers([root], _folder_walker))[0]
+
+    def git_facts(self) -> GitFacts | None:
+        """What Git says (None when it cannot say: not a work tree, no git, an error)."""
+        if not self._git_read:
+            self._facts = self._git.facts()
+            self._git_read = True
+            self._git.close()
+        return self._facts
+
+    def walked(self) -> FolderChanges | None:
+        """The walk's result, or None when it could not be made."""
+        if self._walk is None:
+            return None
+        channel, self._walk = self._walk, None
+        try:
+            walked: FolderChanges | None = channel.receive()
+        except WorkerError:
+            return None
+        return walked
+
+    def close(self) -> None:
+        self._git.close()
+        self._stack.close()
+
+    def __enter__(self) -> LookAhead:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _folder_walker(channel: Channel, root: Path) -> None:
+    channel.send(walk_folders(root))
+
+
+@dataclass(frozen=True, slots=True)
+class FolderChanges:
+    """How the record folders differ from those the index store recorded, and which record
+    that was (FOLDERS_TOKEN: None when the store had none)."""
+
+    token: str | None
+    known: bool  # the store had recorded folders
+    changed: dict[str, int]  # the folders that are new or changed -> their stamps now
+    gone: list[str]  # the folders recorded that are no longer there
+    scanned: set[str]  # the folders listed again (changed or new)
+    files: dict[str, RecordKind]  # the record files in them
+
+
+def folder_changes(root: Path, folders: Mapping[str, int], token: str | None) -> FolderChanges:
+    """What changed since `folders` (folder -> stamp) were recorded: one `lstat` per folder,
+    and a listing of those that changed (load/discover.py, `discover_changes`)."""
+    found = discover_changes(root, folders, {})
+    changed = {
+        folder: stamp for folder, stamp in found.folders.items() if folders.get(folder) != stamp
+    }
+    gone = [folder for folder in folders if folder not in found.folders]
+    return FolderChanges(token, bool(folders), changed, gone, found.scanned, found.files)
+
+
+def walk_folders(root: Path) -> FolderChanges | None:
+    """`folder_changes` since the store's folders, for another process to find at the same
+    time as the check imports its code and reads the org/ files (one `lstat` for each of
+    25,000 folders is a large part of a one-file check at 50,000 records). Only the changes
+    travel back, with the token that says which folders they are changes of."""
+    file = root / STORE_FILE
+    if not file.is_file():
+        return None
+    try:
+        database = sqlite3.connect(f"{file.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            with database:  # one read: the token and the folders it stands for
+                database.execute("BEGIN")
+                tokens = database.execute(
+                    "SELECT value FROM meta WHERE name = ?", (f"value:{FOLDERS_TOKEN}",)
+                ).fetchall()
+                folders = dict(
+                    database.execute("SELECT path, stamp FROM folders ORDER BY path").fetchall()
+                )
+        finally:
+            database.close()
+    except sqlite3.Error:
+        return None
+    token = tokens[0][0] if tokens and isinstance(tokens[0][0], str) else None
+    return folder_changes(root, folders, token)
