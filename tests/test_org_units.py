@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,11 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialreg.check.pipeline import check_few, check_repository
-from socialreg.load import look_ahead
-from socialreg.load.git_view import GitFacts
+from socialreg.load import index_cache, look_ahead
+from socialreg.load.git_view import GitFacts, GitView
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.org_units import CachedUnits, contact_emails, supervisor_logins, units_of
-from tests.rules.casefiles import make_repository
+from tests.rules.casefiles import git, make_repository
 
 TODAY = datetime.date(2026, 11, 21)
 CHECKED = "accounts/library/library-facebook.yaml"
@@ -74,7 +75,9 @@ def _findings(result: Any) -> list[tuple[str, int, int, str, str]]:
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Path:
+def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # The files were written just now: trust their stamps at once, as after two seconds.
+    monkeypatch.setattr(index_cache, "RECENT_NS", 0)
     return _many_units(make_repository(tmp_path / "repo"))
 
 
@@ -231,3 +234,50 @@ def test_a_units_cache_of_another_shape_is_parsed_again(registry: Path) -> None:
     del header["ends"]
     cache.write_bytes(json.dumps(header).encode() + b"\n" + body)
     assert _findings(check_few(registry, (CHECKED,), TODAY)) == expected
+
+
+def test_git_writes_its_listing_while_nobody_asks_for_it(tmp_path: Path) -> None:
+    """`git ls-files` of many files writes more than a pipe holds (64 KB): its output is read
+    as it comes, so that Git finishes while the check imports its code, not when asked."""
+    root = tmp_path / "repo"
+    for number in range(1200):
+        account = root / "accounts" / f"unit-{number % 40}" / f"account-{number}.yaml"
+        account.parent.mkdir(parents=True, exist_ok=True)
+        account.write_text("platform: bluesky\n", encoding="utf-8")
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "registry"]):
+        git(root, *command)
+    view = GitView(root)
+    try:
+        listing = view._processes[0]  # the first command: ls-files
+        listing.wait(timeout=30)  # before the fix: stuck on a full pipe until facts()
+        facts = view.facts()
+        assert facts is not None and facts.listing.count(b"\0") == 1200
+        assert len(facts.listing) > 64 * 1024
+    finally:
+        view.close()
+
+
+@pytest.mark.parametrize("name", ["units", "organization"])
+def test_an_org_file_edited_to_the_same_size_and_time_is_read_again(
+    registry: Path, name: str
+) -> None:
+    """An edit that keeps the size and puts the modification time back (a tool restoring
+    times, a checkout) changes the change time: the cached data is not used."""
+    check_few(registry, (CHECKED,), TODAY)
+    assert check_few(registry, (CHECKED,), TODAY).repository.org_data(name)  # from the cache
+    path = registry / "org" / f"{name}.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = (
+        text.replace("chief-7", "chief-x")
+        if name == "units"
+        else text.replace("nobody-at-all", "nobody-at-alx")
+    )
+    assert edited != text and len(edited) == len(text)
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    found = [f.message for f in check_few(registry, (CHECKED,), TODAY).findings]
+    if name == "units":  # chief-7, the branding approver, is no longer anyone's login
+        assert any("chief-7" in message for message in found)
+    else:
+        assert any("nobody-at-alx" in message for message in found)

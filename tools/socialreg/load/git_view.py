@@ -17,8 +17,10 @@ work tree, a Git that fails) is checked with `lstat` instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +67,7 @@ class GitView:
 
     def __init__(self, root: Path) -> None:
         self._processes: list[subprocess.Popen[bytes]] = []
+        self._outputs: list[_Output] = []
         folders = list(RECORD_FOLDERS)
         environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never write Git's index
         # Paths relative to `root` (which may be a folder inside a larger work tree).
@@ -74,16 +77,16 @@ class GitView:
         ]
         try:
             for command in commands:
-                self._processes.append(
-                    subprocess.Popen(
-                        command,
-                        cwd=root,
-                        stdin=subprocess.DEVNULL,
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.DEVNULL,
-                        env=environment,
-                    )
+                process = subprocess.Popen(
+                    command,
+                    cwd=root,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=environment,
                 )
+                self._processes.append(process)
+                self._outputs.append(_Output(process))
         except OSError:  # no git
             self.close()
 
@@ -92,11 +95,11 @@ class GitView:
         if len(self._processes) != 2:
             return None
         outputs = []
-        for process in self._processes:
-            output, _ = process.communicate()
-            if process.returncode != 0:
+        for process, output in zip(self._processes, self._outputs, strict=True):
+            output.join()
+            if process.wait() != 0 or output.data is None:
                 return None
-            outputs.append(output)
+            outputs.append(output.data)
         staged, changed = outputs
         cache = CACHE_FOLDER.as_posix().encode()
         # The folder itself (a committed link) or anything in it.
@@ -110,9 +113,29 @@ class GitView:
             if process.poll() is None:
                 process.kill()
             process.wait()
+        for output in self._outputs:
+            output.join()
+        for process in self._processes:
             if process.stdout is not None:
                 process.stdout.close()
-        self._processes = []
+        self._processes, self._outputs = [], []
+
+
+class _Output(threading.Thread):
+    """A process's output, read as it comes. Git's listing is 7 MB at 60,000 files; written
+    into a pipe that nobody reads, it would stop at the pipe's 64 KB until `facts` is called,
+    instead of running while this process imports its code and reads the org/ files."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        super().__init__(daemon=True)
+        self._stream = process.stdout
+        self.data: bytes | None = None  # None until read, or when it could not be read
+        self.start()
+
+    def run(self) -> None:
+        # An exception here would print a traceback: a read that fails is an answer unknown.
+        with contextlib.suppress(OSError, ValueError):
+            self.data = self._stream.read() if self._stream is not None else None
 
 
 def _differing_part(new: bytes, old: bytes) -> tuple[bytes, bytes]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from socialreg import __version__
-from socialreg.load.index_cache import Stamp, cache_folder_usable, local_key
+from socialreg.load.index_cache import ExactStamp, cache_folder_usable, local_key
 
 
 def units_of(data: Any) -> Mapping[str, Any]:
@@ -61,8 +61,8 @@ class CachedUnits(Mapping[str, Any]):
         logins: list[Any], mailboxes: list[Any],
     ) -> None:  # fmt: skip
         self._content = content
-        self._start = start  # where the first unit's JSON starts in `content`
-        self._ends = ends  # where each unit's JSON ends after `start` (the next starts there)
+        self._start = start  # where the JSON list of the units starts in `content`
+        self._ends = ends  # where each unit's JSON ends in that list (a comma or ] follows)
         self._numbers = {unit_id: number for number, unit_id in enumerate(ids)}
         self._decoded: dict[str, Any] = {}
         self.logins = logins
@@ -71,7 +71,7 @@ class CachedUnits(Mapping[str, Any]):
     def __getitem__(self, unit_id: str) -> Any:
         if unit_id not in self._decoded:
             number = self._numbers[unit_id]
-            start = self._start + (self._ends[number - 1] if number else 0)
+            start = self._start + (self._ends[number - 1] + 1 if number else 1)  # past , or [
             end = self._start + self._ends[number]
             self._decoded[unit_id] = json.loads(self._content[start:end])
         return self._decoded[unit_id]
@@ -91,8 +91,8 @@ class UnitsCache:
 
     The file: a first line of JSON (the version, the path and stamp of units.yaml, its data
     other than `units`, the unit ids, where each unit's JSON ends after that line, and the facts
-    `supervisor_logins` and `contact_emails` give), then each unit's JSON, in the order of the
-    ids.
+    `supervisor_logins` and `contact_emails` give), then a JSON list of the units, in the order
+    of the ids: decoded at once when every unit is wanted, one by one when few are.
     """
 
     def __init__(self, root: Path, fingerprint: str, file: Path, lazy: bool) -> None:
@@ -100,9 +100,9 @@ class UnitsCache:
         self._usable = cache_folder_usable(root)
         self._version = f"{__version__}:{fingerprint}:{local_key()}:units"
         self._lazy = lazy  # CachedUnits; else a dict, for code that wants every unit
-        self._new: tuple[str, Stamp, Any] | None = None
+        self._new: tuple[str, ExactStamp, Any] | None = None
 
-    def get(self, path: str, current: Stamp) -> tuple[bool, Any]:
+    def get(self, path: str, current: ExactStamp) -> tuple[bool, Any]:
         """(True, data) when the cache holds `path` at this stamp."""
         if not self._usable:
             return False, None
@@ -125,16 +125,21 @@ class UnitsCache:
         if not all(isinstance(value, list) for value in lists) or not isinstance(rest, dict):
             return False, None  # another shape: parse the file again
         ids, ends, logins, mailboxes = cast(list[list[Any]], lists)
-        if len(ids) != len(ends) or (ends[-1] if ends else 0) != len(content) - start:
+        if len(ids) != len(ends) or (ends[-1] if ends else 1) + 1 != len(content) - start:
             return False, None  # cut short, or more: parse the file again
-        units = CachedUnits(content, start, ids, ends, logins, mailboxes)
-        try:
-            every = None if self._lazy else dict(units.items())
-        except ValueError:
-            return False, None  # a unit that is not JSON (the lazy check reads it later)
-        return True, {**rest, "units": units if every is None else every}
+        if self._lazy:
+            units: Mapping[str, Any] = CachedUnits(content, start, ids, ends, logins, mailboxes)
+        else:  # every unit, decoded at once
+            try:
+                every = json.loads(content[start:])
+            except ValueError:
+                return False, None
+            if not isinstance(every, list) or len(every) != len(ids):
+                return False, None
+            units = dict(zip(ids, every, strict=True))
+        return True, {**rest, "units": units}
 
-    def put(self, path: str, current: Stamp, data: Any) -> None:
+    def put(self, path: str, current: ExactStamp, data: Any) -> None:
         self._new = (path, current, data)
 
     def save(self) -> None:
@@ -147,7 +152,10 @@ class UnitsCache:
         try:
             parts = [json.dumps(unit).encode() for unit in units.values()]
             rest = {key: value for key, value in data.items() if key != "units"}
-            ends = list(itertools.accumulate(len(part) for part in parts))
+            # After "[", each part and a comma (or the closing "]").
+            ends = [
+                1 + end + number for number, end in enumerate(itertools.accumulate(map(len, parts)))
+            ]
             header = {
                 "version": self._version,
                 "path": path,
@@ -158,7 +166,7 @@ class UnitsCache:
                 "logins": supervisor_logins(units),
                 "mailboxes": contact_emails(units),
             }
-            content = b"".join([json.dumps(header).encode(), b"\n", *parts])
+            content = b"".join([json.dumps(header).encode(), b"\n[", b",".join(parts), b"]"])
         except (TypeError, ValueError):
             return  # a value JSON cannot hold (a date): parsed again next time
         try:
