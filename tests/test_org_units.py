@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialreg.check.pipeline import check_few, check_repository
-from socialreg.load import look_ahead
+from socialreg.load import index_cache, look_ahead
 from socialreg.load.git_view import GitFacts, GitView
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.org_units import CachedUnits, contact_emails, supervisor_logins, units_of
@@ -74,7 +75,9 @@ def _findings(result: Any) -> list[tuple[str, int, int, str, str]]:
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Path:
+def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # The files were written just now: trust their stamps at once, as after two seconds.
+    monkeypatch.setattr(index_cache, "RECENT_NS", 0)
     return _many_units(make_repository(tmp_path / "repo"))
 
 
@@ -252,3 +255,29 @@ def test_git_writes_its_listing_while_nobody_asks_for_it(tmp_path: Path) -> None
         assert len(facts.listing) > 64 * 1024
     finally:
         view.close()
+
+
+@pytest.mark.parametrize("name", ["units", "organization"])
+def test_an_org_file_edited_to_the_same_size_and_time_is_read_again(
+    registry: Path, name: str
+) -> None:
+    """An edit that keeps the size and puts the modification time back (a tool restoring
+    times, a checkout) changes the change time: the cached data is not used."""
+    check_few(registry, (CHECKED,), TODAY)
+    assert check_few(registry, (CHECKED,), TODAY).repository.org_data(name)  # from the cache
+    path = registry / "org" / f"{name}.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = (
+        text.replace("chief-7", "chief-x")
+        if name == "units"
+        else text.replace("nobody-at-all", "nobody-at-alx")
+    )
+    assert edited != text and len(edited) == len(text)
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    found = [f.message for f in check_few(registry, (CHECKED,), TODAY).findings]
+    if name == "units":  # chief-7, the branding approver, is no longer anyone's login
+        assert any("chief-7" in message for message in found)
+    else:
+        assert any("nobody-at-alx" in message for message in found)

@@ -202,72 +202,59 @@ def steps(registry: Path, capsys: pytest.CaptureFixture[str], spies: Spies) -> I
 
 
 def test_a_rebuild_gives_what_a_full_build_gives(steps: Steps, processes: str) -> None:
-    one_process = processes != "forked workers"
-
-    def assert_checks(whole: int) -> None:
-        """Whether every record was checked (1) or only the changed ones (0). Forked, a whole
-        check that can be foreseen runs in a process of its own, where the spy does not see
-        it; a check of the changed records runs here."""
-        if one_process or whole == 0:
-            assert spies.whole_checks == whole
-
     root, spies = steps.root, steps.spies
+    one_process = processes != "forked workers"
     clone = root / LIBRARY / "reading-circle-03.yaml"
-    clone_page = "accounts/reading-circle-03.html"
+    clone_pages = {"accounts/reading-circle-03.html", "sv/accounts/reading-circle-03.html"}
 
-    assert steps.build() == 0  # the first: everything
-    assert_checks(1)
+    def rebuilt(whole: int | None = None, pages: set[str] | None = None) -> None:
+        """Build over the last build, as a full build would; then, when given, whether every
+        record was checked (`whole`: 1) or only the changed ones (0), and which account
+        `pages` were rendered. Forked, a whole check that can be foreseen runs in a process of
+        its own, and so do most account pages, where the spies do not see them."""
+        assert steps.build() == 0
+        if whole is not None and (one_process or whole == 0):
+            assert spies.whole_checks == whole
+        if pages is not None and one_process:
+            assert spies.account_pages() == pages
 
-    assert steps.build() == 0  # nothing changed: nothing checked in full, nothing rendered
-    assert_checks(0)
-    if one_process:
-        assert spies.account_pages() == set()
+    rebuilt(whole=1)  # the first: everything
+    rebuilt(whole=0, pages=set())  # nothing changed: nothing checked in full, nothing rendered
 
     _edit(clone, r"^purpose: >-$", "purpose: >-\n  Now with reading circles for children.")
-    assert steps.build() == 0
-    assert_checks(0)
-    if one_process:
-        assert spies.account_pages() == {clone_page, f"sv/{clone_page}"}
+    rebuilt(whole=0, pages=clone_pages)
 
     _edit(clone, r"^  name: Lina Berg$", "  name: Lina Berg-Ek")  # not public: no page changes
-    assert steps.build() == 0
-    assert_checks(0)
-    if one_process:
-        assert spies.account_pages() == set()
+    rebuilt(whole=0, pages=set())
 
     # A handle other records are compared with: the records that the rules comparing records
     # now judge otherwise are checked again, not every record; only the pages that show the
     # account are rendered.
     _edit(clone, r'^handle: "@reading.circle.03"$', 'handle: "@reading.circles"')
-    assert steps.build() == 0
-    assert_checks(0)
-    if one_process:
-        assert spies.account_pages() == {clone_page, f"sv/{clone_page}"}
+    rebuilt(whole=0, pages=clone_pages)
 
     # The same handle as another account: both records get an error, neither file changed
     # but one; then set right again.
     _edit(clone, r'^handle: "@reading.circles"$', 'handle: "@reading.circle.04"')
-    assert steps.build() == 0
+    rebuilt()
     _edit(clone, r'^handle: "@reading.circle.04"$', 'handle: "@reading.circle.03"')
-    assert steps.build() == 0
+    rebuilt()
 
     # Added and deleted: the library's accounts on Instagram each get a warning that names the
     # others, so here most records change their findings, and every record is checked again
     # (tests/registry_site/test_incremental_records.py has a registry where few do).
     _clone(root, 20)  # added
-    assert steps.build() == 0
-    assert_checks(1)
+    rebuilt(whole=1)
 
     (root / LIBRARY / "reading-circle-05.yaml").unlink()  # deleted
-    assert steps.build() == 0
-    assert_checks(1)
+    rebuilt(whole=1)
     assert not (steps.out / "accounts/reading-circle-05.html").exists()
 
     renamed = root / "accounts" / "communications" / "reading-circle-06.yaml"
     (root / LIBRARY / "reading-circle-06.yaml").rename(renamed)  # moved to another unit
-    assert steps.build() == 0
+    rebuilt()
     renamed.rename(root / LIBRARY / "reading-circle-60.yaml")  # and renamed
-    assert steps.build() == 0
+    rebuilt()
 
     _edit(
         clone,
@@ -275,11 +262,10 @@ def test_a_rebuild_gives_what_a_full_build_gives(steps: Steps, processes: str) -
         "status: archived\narchived:\n  date: 2026-11-20\n  reason: Merged.",
     )
     _edit(clone, r"^pilot:\n  ends: 2027-04-30\n", "")
-    assert steps.build() == 0
+    rebuilt()
 
     _edit(root / "org" / "units.yaml", r"name: .*Library.*$", "name: The Library of Norrvik")
-    assert steps.build() == 0
-    assert_checks(1)
+    rebuilt(whole=1)
 
     broken = root / LIBRARY / "reading-circle-07.yaml"
     before = _files(steps.out)
@@ -287,17 +273,24 @@ def test_a_rebuild_gives_what_a_full_build_gives(steps: Steps, processes: str) -
     assert steps.build() == 1  # not built, and the site before is left as it was
     assert _files(steps.out) == before
     _edit(broken, r"^platform: \[instagram$", "platform: instagram")
-    assert steps.build() == 0
-    assert_checks(0)
-    if one_process:
-        assert spies.account_pages() == set()
+    rebuilt(whole=0, pages=set())
+
+
+def _built(registry: Path, capsys: pytest.CaptureFixture[str], out: str = "site") -> Path:
+    """The site of `registry` built into `out` beside it, which must succeed."""
+    site = registry.parent / out
+    assert _build(registry, site, capsys)[0] == 0
+    return site
+
+
+def _assert_as_a_full_build(registry: Path, site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _assert_same_sites(site, _built(registry, capsys, "full"))
 
 
 def test_a_page_changed_by_hand_is_rendered_again(
     registry: Path, capsys: pytest.CaptureFixture[str], spies: Spies
 ) -> None:
-    out = registry.parent / "site"
-    assert _build(registry, out, capsys)[0] == 0
+    out = _built(registry, capsys)
     page = out / "accounts" / "reading-circle-01.html"
     page.write_text("changed by hand", encoding="utf-8")
     (out / "accounts" / "reading-circle-02.html").unlink()
@@ -307,16 +300,13 @@ def test_a_page_changed_by_hand_is_rendered_again(
         "accounts/reading-circle-01.html",
         "accounts/reading-circle-02.html",
     }
-    full = registry.parent / "full"
-    assert _build(registry, full, capsys)[0] == 0
-    _assert_same_sites(out, full)
+    _assert_as_a_full_build(registry, out, capsys)
 
 
 def test_a_changed_day_checks_everything_again(
     registry: Path, capsys: pytest.CaptureFixture[str], spies: Spies
 ) -> None:
-    out = registry.parent / "site"
-    assert _build(registry, out, capsys)[0] == 0
+    out = _built(registry, capsys)
     spies.reset()
     options = build_command.BuildOptions(registry, out, TODAY + datetime.timedelta(days=1), False)
     code, _ = build_command.checked_build(options)
@@ -332,14 +322,13 @@ def test_a_record_changed_moments_before_a_build_is_checked_again(
 ) -> None:
     """A change within the same tick of the file system's clock, keeping the size, keeps the
     stamp: such files are checked again, not trusted."""
-    out = registry.parent / "site"
     clone = registry / LIBRARY / "reading-circle-01.yaml"
     os.utime(clone)  # just now
-    assert _build(registry, out, capsys)[0] == 0
+    out = _built(registry, capsys)
     status = clone.stat()
     _edit(clone, r"Reading circle 01", "Reading circle 99")  # the same size
     os.utime(clone, ns=(status.st_atime_ns, status.st_mtime_ns))  # and the same time
-    assert _build(registry, out, capsys)[0] == 0
+    assert _built(registry, capsys) == out
     assert "Reading circle 99" in (out / "accounts" / "reading-circle-01.html").read_text(
         encoding="utf-8"
     )
@@ -386,8 +375,7 @@ def test_a_forced_build_leaves_nothing_to_trust(
 ) -> None:
     """A build with --force over records with errors keeps no snapshot of its check: a
     snapshot is relied on only when every record was readable and had an id of its own."""
-    out = registry.parent / "site"
-    assert _build(registry, out, capsys)[0] == 0
+    out = _built(registry, capsys)
     assert read_check(registry, out) is not None
     broken = registry / LIBRARY / "reading-circle-02.yaml"
     _edit(broken, r"^  response_time_hours: 24$", "  response_time_hours: soon")
@@ -400,6 +388,4 @@ def test_a_forced_build_leaves_nothing_to_trust(
     spies.reset()
     assert _build(registry, out, capsys)[0] == 0
     assert spies.whole_checks == 1
-    full = registry.parent / "full"
-    assert _build(registry, full, capsys)[0] == 0
-    _assert_same_sites(out, full)
+    _assert_as_a_full_build(registry, out, capsys)

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.registry_site.small_registry import make_registry
 
 from socialreg import parallel
+from socialreg.check.pipeline import load_repository
 from socialreg.cli import main
-from socialreg.registry_site.build import MARKER
+from socialreg.registry_site.build import MARKER, build_site
 from socialreg.registry_site.i18n import STRINGS
 
 OFFICIAL = {
@@ -238,3 +242,17 @@ def test_pages_rendered_in_several_processes_are_the_pages_of_one(
     assert files == sorted(path.relative_to(forked) for path in forked.rglob("*") if path.is_file())
     for relative in files:
         assert (serial / relative).read_bytes() == (forked / relative).read_bytes(), relative
+
+
+def test_built_files_are_made_as_open_makes_them(tmp_path: Path) -> None:
+    """The build writes its files with os.open (registry_site/build._written): each must be
+    a plain file that anyone may read and no one may run, as open() makes one."""
+    root = make_registry(tmp_path / "registry")
+    out = tmp_path / "site"
+    generated = datetime.datetime(2026, 11, 21, tzinfo=datetime.UTC)
+    build_site(load_repository(root), out, datetime.date(2026, 11, 21), generated)
+    reference = tmp_path / "made-by-open"
+    reference.write_bytes(b"")
+    modes = {stat.S_IMODE(path.stat().st_mode) for path in out.rglob("*") if path.is_file()}
+    assert modes == {stat.S_IMODE(reference.stat().st_mode)}
+    assert (out / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")

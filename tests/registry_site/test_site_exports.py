@@ -12,10 +12,12 @@ from typing import Any
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, FormatChecker
 
 from socialreg.registry_site.exports.calendar import escape_text, fold
-from socialreg.registry_site.exports.registry_csv import COLUMNS, spreadsheet_safe
+from socialreg.registry_site.exports.registry_csv import COLUMNS, _row, spreadsheet_safe
 from socialreg.registry_site.exports.registry_json import SCHEMA_VERSION
 from socialreg.registry_site.verify_data import address_key, handle_key
 
@@ -95,6 +97,26 @@ def test_registry_csv_has_one_row_per_published_account(built_site: Path) -> Non
 )
 def test_csv_values_cannot_run_as_spreadsheet_formulas(value: str, expected: str) -> None:
     assert spreadsheet_safe(value) == expected
+
+
+# Text of any kind, with more of what csv quotes (commas, quotes, line breaks) than chance gives;
+# at least two fields (a line of registry.csv has 15), as csv.writer quotes a lone empty field.
+_FIELDS = st.lists(
+    st.text(st.one_of(st.sampled_from(',"\r\n '), st.characters(codec="utf-8")), max_size=12),
+    min_size=2,
+    max_size=6,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(values=_FIELDS)
+def test_csv_rows_are_written_as_the_csv_module_writes_them(values: list[str]) -> None:
+    """registry.csv writes its lines itself (the csv module is slow at 50,000 accounts): they
+    must be what csv.writer writes, and read back as the values."""
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\r\n").writerow(values)
+    assert _row(values) == expected.getvalue()
+    assert next(csv.reader(io.StringIO(_row(values), newline=""))) == values
 
 
 def test_campaigns_ics_parses_with_a_real_icalendar_parser(built_site: Path) -> None:

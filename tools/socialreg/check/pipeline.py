@@ -69,7 +69,13 @@ from socialreg.load.documents import (
 )
 from socialreg.load.files import entry_problem
 from socialreg.load.gitbase import BaseTree, read_base
-from socialreg.load.index_cache import IndexCache, Stamp, exact_stamp, org_cache_file, stamp
+from socialreg.load.index_cache import (
+    ExactStamp,
+    IndexCache,
+    exact_stamp,
+    org_cache_file,
+    trustworthy,
+)
 from socialreg.load.index_store import StoreBroken
 from socialreg.load.look_ahead import LookAhead, is_few
 from socialreg.load.model import (
@@ -530,7 +536,9 @@ def load_org_files(
             if name == "units"
             else IndexCache(root, f"org:{schemas}", org_cache_file(name))
         )
-        current = stamp(f"{root}/{path}")
+        # Size, times and inode: an edit that keeps the size and puts the modification time
+        # back still changes the change time.
+        current = exact_stamp(f"{root}/{path}")
         cached = _cached_org_file(root, path, cache, current) if schemas else None
         repository.files_checked += 1
         if cached is not None:
@@ -543,7 +551,7 @@ def load_org_files(
             repository.findings.extend(_deduplicated(schema_findings, result.findings))
             setattr(repository, name, result.document)
             if current and schemas and not result.findings and not schema_findings:
-                cache.put(path, current, result.document.data)
+                cache.put(path, trustworthy(current), result.document.data)
                 cache.save()
 
 
@@ -561,7 +569,7 @@ def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:
 
 
 def _cached_org_file(
-    root: Path, path: str, cache: IndexCache | UnitsCache, current: Stamp | None
+    root: Path, path: str, cache: IndexCache | UnitsCache, current: ExactStamp | None
 ) -> Document | None:
     """An org/ file from the cache, when it has not changed since it was stored.
 

@@ -32,7 +32,13 @@ from socialreg.commands.dates import with_today
 from socialreg.errors import InternalError
 from socialreg.findings import Finding, Summary, sorted_findings
 from socialreg.load.model import Repository
-from socialreg.parallel import Channel, WorkerError, forked_workers, worker_count
+from socialreg.parallel import (
+    Channel,
+    WorkerError,
+    collector_paused,
+    forked_workers,
+    worker_count,
+)
 from socialreg.registry_site.build import (
     BuildResult,
     PageWorkers,
@@ -66,6 +72,15 @@ def checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     A build over an earlier build into the same folder checks again only the records that
     changed and renders again only the pages that depend on them (registry_site/build_manifest.py).
     """
+    # A build holds hundreds of thousands of small values (the last build's snapshot, the
+    # published registry, its pages' inputs), none in a reference cycle, and Python's cyclic
+    # collector scanned them all again and again: a sixth of a rebuild after one change. It is
+    # paused as the check and every worker pause it (the workers render most pages so).
+    with collector_paused():
+        return _checked_build(options)
+
+
+def _checked_build(options: BuildOptions) -> tuple[int, BuildResult | None]:
     root, out = options.root, options.out
     previous = read_check(root, out)
     before = stamps_now(root, options.today)  # before the check reads the files

@@ -24,6 +24,7 @@ from socialreg.identity.text import without_invisible
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _SUBDOMAIN_PREFIX = re.compile(r"^(www|m|mobile|web)\.")
+_SLASHES = re.compile(r"/{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,12 @@ def address_key(text: str, hosts: dict[str, Any] | None = None) -> str:
     host = host.rpartition("@")[2]  # no user:password@ part
     host = _bare_host(host)
     host = aliases.get(host, host)
-    path = re.sub(r"/{2,}", "/", path).strip("/")
-    kept = sorted((name, item) for name, item in parse_qsl(query) if name in keep.get(host, ()))
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
+    path = path.strip("/")
+    # Most hosts keep no query parameter: their query is not even parsed (a site's build asks
+    # for the key of every account's address).
+    names = keep.get(host)
+    kept = sorted((name, item) for name, item in parse_qsl(query) if name in names) if names else []
     key = f"{host}/{path}" if path else host
     return f"{key}?{urlencode(kept)}" if kept else key

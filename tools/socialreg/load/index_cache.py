@@ -126,14 +126,14 @@ class IndexCache:
         entries = content.get("entries")
         return entries if isinstance(entries, dict) else {}
 
-    def get(self, path: str, current: Stamp) -> tuple[bool, Any]:
+    def get(self, path: str, current: ExactStamp) -> tuple[bool, Any]:
         """(True, value) when the cache holds `path` at this stamp; value may be None."""
         entry = self._entries.get(path)
-        if isinstance(entry, list) and len(entry) == 3 and tuple(entry[:2]) == current:
-            return True, entry[2]
+        if isinstance(entry, list) and entry[:-1] == list(current):
+            return True, entry[-1]
         return False, None
 
-    def put(self, path: str, current: Stamp, value: Any) -> None:
+    def put(self, path: str, current: ExactStamp, value: Any) -> None:
         entry = [*current, value]
         if self._entries.get(path) != entry:
             self._entries[path] = entry

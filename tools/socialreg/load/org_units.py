@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from socialreg import __version__
-from socialreg.load.index_cache import Stamp, cache_folder_usable, local_key
+from socialreg.load.index_cache import ExactStamp, cache_folder_usable, local_key
 
 
 def units_of(data: Any) -> Mapping[str, Any]:
@@ -100,9 +100,9 @@ class UnitsCache:
         self._usable = cache_folder_usable(root)
         self._version = f"{__version__}:{fingerprint}:{local_key()}:units"
         self._lazy = lazy  # CachedUnits; else a dict, for code that wants every unit
-        self._new: tuple[str, Stamp, Any] | None = None
+        self._new: tuple[str, ExactStamp, Any] | None = None
 
-    def get(self, path: str, current: Stamp) -> tuple[bool, Any]:
+    def get(self, path: str, current: ExactStamp) -> tuple[bool, Any]:
         """(True, data) when the cache holds `path` at this stamp."""
         if not self._usable:
             return False, None
@@ -139,7 +139,7 @@ class UnitsCache:
             units = dict(zip(ids, every, strict=True))
         return True, {**rest, "units": units}
 
-    def put(self, path: str, current: Stamp, data: Any) -> None:
+    def put(self, path: str, current: ExactStamp, data: Any) -> None:
         self._new = (path, current, data)
 
     def save(self) -> None:

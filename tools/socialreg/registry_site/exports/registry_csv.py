@@ -7,9 +7,8 @@ plain handles such as `@example.library` are left as they are.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Sequence
 
 from socialreg.registry_site.model import Registry
 
@@ -41,10 +40,7 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def render(registry: Registry) -> str:
-    output = io.StringIO()
-    output.write("\ufeff")
-    writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    lines = ["\ufeff" + _row(COLUMNS)]
     for account in registry.accounts:
         row = (
             account.id,
@@ -63,5 +59,22 @@ def render(registry: Registry) -> str:
             account.archived_on,
             registry.absolute(account.page) or account.page,
         )
-        writer.writerow([spreadsheet_safe(value) for value in row])
-    return output.getvalue()
+        lines.append(_row([spreadsheet_safe(value) for value in row]))
+    return "".join(lines)
+
+
+# What makes csv.writer quote a field in the excel dialect with "\r\n" line ends.
+_QUOTED = re.compile('[,"\r\n]')
+
+
+def _row(values: Sequence[str]) -> str:
+    """A line of the file as csv.writer writes it (the excel dialect, "\r\n" line ends): a
+    field with a comma, a quote or a line break in quotes, its quotes doubled. The csv module
+    reads every character of every field in C one at a time: a tenth of a rebuild at 10,000
+    accounts (tests/registry_site/test_site_exports.py compares the two)."""
+    fields = [_quoted(value) if _QUOTED.search(value) else value for value in values]
+    return ",".join(fields) + "\r\n"
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
