@@ -34,7 +34,7 @@ from socialreg.load.index_store import (
     encoded,
     folder_of,
 )
-from socialreg.load.look_ahead import FolderChanges, folder_changes
+from socialreg.load.look_ahead import FolderChanges, folder_changes, new_stamps
 from socialreg.load.model import INDEX_KEYS, RecordKind, RecordSummary, Repository
 from socialreg.rules.relations import Near, id_key, record_keys
 
@@ -101,7 +101,7 @@ class ContextStore:
         removed = [path for path in self._known if path not in found.files]
         rows, vouched, _ = self._read_again(found.files.items())
         gone = [folder for folder in folders if folder not in found.folders]
-        self._write(rows, removed, vouched, _changed(found.folders, folders), gone)
+        self._write(rows, removed, vouched, new_stamps(found.folders, folders), gone)
 
     def sync_with_git(self, facts: GitFacts, walked: FolderChanges | None = None) -> None:
         """Make every row current, with what Git says of the files.
@@ -138,7 +138,7 @@ class ContextStore:
                 walked = folder_changes(self._root_path, {}, token)
                 folders = self._store.folders()
                 gone = [folder for folder in folders if folder not in walked.changed]
-                changed_folders = _changed(walked.changed, folders)
+                changed_folders = new_stamps(walked.changed, folders)
             else:  # no folders recorded: the walk already listed them all
                 changed_folders, gone = walked.changed, walked.gone
             blobs = facts.blobs()
@@ -307,11 +307,6 @@ class ContextStore:
 
 _LISTING = "git-listing"  # Git's listing at the last sync_with_git
 _LOOSE = "git-loose"  # the files Git did not vouch for then (JSON list)
-
-
-def _changed(folders: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:
-    """The folders whose stamps are new (25,000 rows are not written again on every run)."""
-    return {folder: stamp for folder, stamp in folders.items() if before.get(folder) != stamp}
 
 
 def _entry(

@@ -147,8 +147,8 @@ def _differing_part(new: bytes, old: bytes) -> tuple[bytes, bytes]:
     that differ are those that differ between the parts.
     """
     shortest = min(len(new), len(old))
-    start = _common_start(new, old, shortest)
-    tail = _common_end(new, old, shortest - start)
+    start = _common_length(new, old, shortest)
+    tail = _common_length(new, old, shortest - start, at_end=True)
     begin = new.rfind(b"\0", 0, start) + 1  # the start of the line where they first differ
     new_end = new.find(b"\0", len(new) - tail)  # the end of the line where they last differ
     new_end = len(new) if new_end < 0 else new_end
@@ -156,28 +156,23 @@ def _differing_part(new: bytes, old: bytes) -> tuple[bytes, bytes]:
     return new[begin:new_end], old[begin:old_end]
 
 
-def _common_start(one: bytes, other: bytes, limit: int) -> int:
-    """How many bytes, at most `limit`, the two share at their start: compared in large
-    pieces first (each one comparison in C), then in smaller ones where they differ."""
+def _common_length(one: bytes, other: bytes, limit: int, at_end: bool = False) -> int:
+    """How many bytes, at most `limit`, the two share at their start (or end): compared in
+    large pieces first (each one comparison in C), then in smaller ones where they differ."""
     length = 0
     for size in (1 << 16, 1 << 10, 1):
         while length + size <= limit and (
-            one[length : length + size] == other[length : length + size]
+            _piece(one, length, size, at_end) == _piece(other, length, size, at_end)
         ):
             length += size
     return length
 
 
-def _common_end(one: bytes, other: bytes, limit: int) -> int:
-    """How many bytes, at most `limit`, the two share at their end (as `_common_start`)."""
-    length = 0
-    for size in (1 << 16, 1 << 10, 1):
-        while length + size <= limit and (
-            one[len(one) - length - size : len(one) - length]
-            == other[len(other) - length - size : len(other) - length]
-        ):
-            length += size
-    return length
+def _piece(text: bytes, skipped: int, size: int, at_end: bool) -> bytes:
+    """`size` bytes after the first `skipped` (or before the last `skipped`)."""
+    if at_end:
+        return text[len(text) - skipped - size : len(text) - skipped]
+    return text[skipped : skipped + size]
 
 
 def _blobs(output: bytes) -> dict[str, str]:

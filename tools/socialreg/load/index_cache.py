@@ -145,16 +145,19 @@ class IndexCache:
             self._changed = True
 
     def save(self) -> None:
-        if not self._changed or not self._usable:
-            return
-        try:
-            self._file.parent.mkdir(exist_ok=True)
-            (self._file.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            temporary = self._file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(
-                json.dumps({"version": self._version, "entries": self._entries}),
-                encoding="utf-8",
-            )
-            os.replace(temporary, self._file)
-        except OSError:
-            pass  # a read-only checkout: the next run parses again, nothing else changes
+        if self._changed and self._usable:
+            content = json.dumps({"version": self._version, "entries": self._entries})
+            write_cache_file(self._file, content.encode())
+
+
+def write_cache_file(file: Path, content: bytes) -> None:
+    """Replace a file of the cache folder at once (never half-written), the folder kept out of
+    Git; a read-only checkout writes nothing, and the next run does the work again."""
+    try:
+        file.parent.mkdir(exist_ok=True)
+        (file.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        temporary = file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(content)
+        os.replace(temporary, file)
+    except OSError:
+        pass

@@ -104,11 +104,14 @@ def folder_changes(root: Path, folders: Mapping[str, int], token: str | None) ->
     """What changed since `folders` (folder -> stamp) were recorded: one `lstat` per folder,
     and a listing of those that changed (load/discover.py, `discover_changes`)."""
     found = discover_changes(root, folders, {})
-    changed = {
-        folder: stamp for folder, stamp in found.folders.items() if folders.get(folder) != stamp
-    }
+    changed = new_stamps(found.folders, folders)
     gone = [folder for folder in folders if folder not in found.folders]
     return FolderChanges(token, bool(folders), changed, gone, found.scanned, found.files)
+
+
+def new_stamps(folders: Mapping[str, int], before: Mapping[str, int]) -> dict[str, int]:
+    """The folders whose stamps are new (25,000 rows are not written again on every run)."""
+    return {folder: stamp for folder, stamp in folders.items() if before.get(folder) != stamp}
 
 
 def walk_folders(root: Path) -> FolderChanges | None:

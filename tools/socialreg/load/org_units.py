@@ -16,13 +16,17 @@ from __future__ import annotations
 import itertools
 import json
 import mmap
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
 from socialreg import __version__
-from socialreg.load.index_cache import ExactStamp, cache_folder_usable, local_key
+from socialreg.load.index_cache import (
+    ExactStamp,
+    cache_folder_usable,
+    local_key,
+    write_cache_file,
+)
 
 
 def units_of(data: Any) -> Mapping[str, Any]:
@@ -169,11 +173,4 @@ class UnitsCache:
             content = b"".join([json.dumps(header).encode(), b"\n[", b",".join(parts), b"]"])
         except (TypeError, ValueError):
             return  # a value JSON cannot hold (a date): parsed again next time
-        try:
-            self._file.parent.mkdir(exist_ok=True)
-            (self._file.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            temporary = self._file.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(content)
-            os.replace(temporary, self._file)
-        except OSError:
-            pass  # a read-only checkout: the next run parses again, nothing else changes
+        write_cache_file(self._file, content)
