@@ -1,6 +1,10 @@
 """Random histories of a registry (edits, adds, deletes, moves, Git operations): after each
 step, a check of a few files from the index store finds what a check with every record read
-from a copy of the files finds. (A hostile review's fuzzer, kept as a test.)"""
+from a copy of the files finds. (A hostile review's fuzzer, kept as a test.)
+
+The same histories check `validate --staged` too, in turns with checks of the work tree (both
+keep their state in the one store): it must find what a check of a copy of Git's index finds,
+with the files checked as they are in the work tree."""
 
 from __future__ import annotations
 
@@ -13,9 +17,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from socialreg.check.pipeline import check_few
 from socialreg.load import index_cache as cache
 from tests.rules.casefiles import git
-from tests.test_index_store import _account, _everything_indexed, _few, _in_git, _tangled
+from tests.test_index_store import (
+    TODAY,
+    _account,
+    _as_tuples,
+    _everything_indexed,
+    _few,
+    _in_git,
+    _tangled,
+)
 
 HANDLES = [
     "@library.example.org",
@@ -130,6 +143,35 @@ def _what_the_files_say(root: Path, paths: list[str], copy: Path) -> dict[str, l
     return {path: list(_everything_indexed(copy, path)) for path in paths}
 
 
+def _what_the_index_says(root: Path, paths: list[str], copy: Path) -> dict[str, list[object]]:
+    """Checks with every record read, on a copy of what Git's index holds (what a commit would
+    hold: no untracked file, no merge conflict), with the files checked as the work tree has
+    them."""
+    shutil.rmtree(copy, ignore_errors=True)
+    copy.mkdir()
+    # Unmerged paths are left out (and said so on standard error, with exit code 1).
+    subprocess.run(
+        ["git", "checkout-index", "-a", "-f", f"--prefix={copy}/"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+    )
+    for path in paths:
+        target = copy / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / path, target)
+    return {path: list(_everything_indexed(copy, path)) for path in paths}
+
+
+def _under_a_staged_file(root: Path, path: str) -> bool:
+    staged = set(git(root, "ls-files", "-z").split("\0"))
+    return any(parent.as_posix() in staged for parent in Path(path).parents)
+
+
+def _few_staged(root: Path, path: str) -> list[object]:
+    return list(_as_tuples(check_few(root, [path], TODAY, staged=True).findings))
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_random_histories_find_what_the_files_say(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
@@ -149,3 +191,38 @@ def test_random_histories_find_what_the_files_say(
         expected = _what_the_files_say(root, checked, tmp_path / "copy")
         for path in checked:
             assert list(_few(root, path)) == expected[path], (path, history)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_histories_staged_find_what_the_index_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    monkeypatch.setattr(cache, "RECENT_NS", 0)
+    rng = random.Random(100 + seed)
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    history: list[str] = []
+    compared = 0
+    for step in range(12):
+        if step:
+            history.extend(_step(root, rng) for _ in range(rng.choice((1, 2))))
+        files = _records(root)
+        checked = rng.sample(files, min(2, len(files)))
+        # Each file checked alone: the other one is compared with as it is staged. A file in
+        # a folder that Git holds as a file cannot be in the same registry as that file.
+        comparable = [path for path in checked if not _under_a_staged_file(root, path)]
+        staged = {
+            path: _what_the_index_says(root, [path], tmp_path / "index")[path]
+            for path in comparable
+        }
+        # Both kinds of check, in either order, on the one store.
+        for kind in rng.sample(["staged", "work tree"], 2):
+            if kind == "staged":
+                compared += len(comparable)
+                for path in comparable:
+                    assert _few_staged(root, path) == staged[path], (kind, path, history)
+            else:
+                in_files = _what_the_files_say(root, checked, tmp_path / "copy")
+                for path in checked:
+                    assert list(_few(root, path)) == in_files[path], (kind, path, history)
+    assert compared >= 18, compared  # of 24: few files are under a folder Git holds as a file

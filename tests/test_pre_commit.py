@@ -49,7 +49,8 @@ def test_the_hooks_cover_what_the_issue_asks_for() -> None:
     expected = {"socialreg-validate", "socialreg-validate-all", "socialreg-codeowners"}
     assert expected | {"ruff", "ruff-format", "mypy"} <= set(hooks)
     validate = hooks["socialreg-validate"]
-    assert validate["entry"].endswith(" validate")
+    # the other records as the commit will hold them (pre-commit stashed the rest)
+    assert validate["entry"].endswith(" validate --staged")
     assert validate.get("pass_filenames", True) is True  # only the changed records
     assert re.match(validate["files"], "accounts/library/x.yaml")
     assert not re.match(validate["files"], "tools/socialreg/cli.py")
@@ -160,3 +161,27 @@ def test_pre_commit_run_all_files_in_a_clone(tmp_path: Path) -> None:
     stale = _pre_commit(clone, "socialreg-codeowners", "--files", "org/units.yaml")
     assert stale.returncode == 1
     assert "CODEOWNERS is out of date" in stale.stdout
+
+    # The validate hook compares with what the commit will hold (--staged): a draft copy of a
+    # record that was never added is no clash, where a check of the work tree finds one; and
+    # pre-commit gives back the change it set aside while the hook ran.
+    units.write_text(
+        units.read_text("utf-8").replace("github: per-nystrom-2", "github: per-nystrom"), "utf-8"
+    )
+    record.write_text(text, "utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    author = ["-c", "user.name=Test", "-c", "user.email=test@norrvik.example"]
+    commit = ["git", *author, "commit", "-q", "--no-verify", "-m", "the registry"]
+    subprocess.run(commit, cwd=clone, check=True)
+    draft = clone / "accounts/library/norrvik-library-draft.yaml"
+    shutil.copy(record, draft)
+    record.write_text(text + "# reviewed\n", "utf-8")
+    subprocess.run(["git", "add", str(record)], cwd=clone, check=True)
+    record.write_text(text + "# reviewed\n# not staged yet\n", "utf-8")
+    hook = _pre_commit(clone, "socialreg-validate")
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+    assert "not staged yet" in record.read_text("utf-8")
+    work_tree = CliRunner().invoke(
+        main, ["--root", str(clone), "validate", str(record)], env={"SOCIALREG_ROOT": ""}
+    )
+    assert work_tree.exit_code == 1 and "already registered" in work_tree.output

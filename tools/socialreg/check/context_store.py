@@ -6,6 +6,10 @@ one's index entry is kept in the index store (load/index_store.py) with how the 
 was read, and read again only when the file changed: Git says so (load/git_view.py) or its size
 or modification time does. A check of a few files then reads from the store only the entries
 that share a key with them (rules/relations.py); a larger one reads them all.
+
+`validate --staged` compares with the records as Git's index holds them instead
+(`sync_staged`): a row made from the blob a record's line names is current for it, whatever
+the work tree holds.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from socialreg.load.discover import (
     record_place,
 )
 from socialreg.load.git_view import GitFacts
+from socialreg.load.gitbase import read_objects
 from socialreg.load.index_cache import ExactStamp, exact_stamp, trustworthy
 from socialreg.load.index_store import (
     FOLDERS_TOKEN,
@@ -43,7 +48,13 @@ from socialreg.rules.relations import Near, id_key, record_keys
 # (the entry as the store keeps it (JSON), the keys it is found by, its sketches)
 StoredForm = tuple[str | None, list[str], list[Near]]
 ContextLoaded = tuple[str, dict[str, Any] | None, IdentityKeys | None, StoredForm]
-Loader = Callable[[list[Job]], list[ContextLoaded]]
+# Loads the jobs' files, or the contents given for them (path -> bytes).
+Loader = Callable[[list[Job], Mapping[str, bytes] | None], list[ContextLoaded]]
+# The stamp of a row made from a blob, not from a file: it matches no file.
+NO_STAMP: ExactStamp = (-1, -1, -1, -1)
+# Up to this many paths to look at, each is found in Git's listing on its own; more, and the
+# listing is split once.
+_FEW_PATHS = 32
 
 
 def stored_form(
@@ -88,8 +99,8 @@ class ContextStore:
         or `sync_by_folders` starts from scratch."""
         self._known = self._store.files()
         removed = [path for path in self._known if path not in present]
-        rows, vouched, _ = self._read_again(files)
-        self._write(rows, removed, vouched, forget_folders=True)
+        rows, vouched, _, gone = self._read_again(files)
+        self._write(rows, [*removed, *gone], vouched, forget_folders=True)
 
     def sync_by_folders(self) -> None:
         """Make every row current, finding the record files by the folders that changed and
@@ -99,9 +110,10 @@ class ContextStore:
         folders = self._store.folders()
         found = discover_changes(self._root_path, folders, known)
         removed = [path for path in self._known if path not in found.files]
-        rows, vouched, _ = self._read_again(found.files.items())
+        rows, vouched, _, vanished = self._read_again(found.files.items())
         gone = [folder for folder in folders if folder not in found.folders]
-        self._write(rows, removed, vouched, new_stamps(found.folders, folders), gone)
+        changed = new_stamps(found.folders, folders)
+        self._write(rows, [*removed, *vanished], vouched, changed, gone)
 
     def sync_with_git(self, facts: GitFacts, walked: FolderChanges | None = None) -> None:
         """Make every row current, with what Git says of the files.
@@ -113,6 +125,8 @@ class ContextStore:
         for now or did not then (changed, untracked or not compared) are looked at: every other
         row was current then, and its file has not changed since.
         """
+        if not facts.compared:
+            raise ValueError("the work tree can only be synced with Git's diff-files")
         earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
         token = self._store.value(FOLDERS_TOKEN)
         if walked is None or walked.token is None or walked.token != token:
@@ -145,23 +159,74 @@ class ContextStore:
             self._known = self._store.files()
             present = list(walked.files.items())
             removed = [path for path in self._known if path not in walked.files]
-        rows, vouched, unvouched = self._read_again(present, facts, blobs)
-        values = {_LISTING: facts.listing, _LOOSE: json.dumps(sorted(unvouched))}
-        if [earlier, loose] == list(values.values()):
-            values = {}  # megabytes: written only when changed
-        self._write(rows, removed, vouched, changed_folders, gone, values)
+        rows, vouched, unvouched, vanished = self._read_again(present, facts, blobs)
+        # With the files Git's index holds that the work tree does not (deleted, say): they
+        # have no row, and a check with `--staged` must look at them (sync_staged).
+        unvouched.extend(path for path in facts.changed if is_record_path(path))
+        view = _view(facts, set(unvouched), earlier, loose)
+        self._write(rows, [*removed, *vanished], vouched, changed_folders, gone, view)
+
+    def sync_staged(self, facts: GitFacts, checked: Collection[str]) -> frozenset[str] | None:
+        """Make the rows of the records Git's index holds current with its blobs (the records
+        as the commit will hold them), and return the paths of the other rows (files Git does
+        not track, merge conflicts, links), which a check of `checked` must leave out. None
+        when the store holds no Git view yet: the caller syncs with the work tree first.
+
+        It starts from the view the last sync kept, as `sync_with_git` does: a record whose line
+        in Git's listing is the same, and which Git vouched for then, has a row made from the
+        blob its line names. The others are looked at, and each whose row is not of its blob
+        now is read from Git (`git cat-file`), never from the work tree. Rows are never removed
+        (the work tree's files are still there for the next check without `--staged`), and the
+        files not vouched for stay in the view's list of them, with `checked` (whose rows the
+        caller writes from the work tree), so that every sync looks at them again.
+        """
+        earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
+        if not isinstance(earlier, bytes) or not isinstance(loose, str):
+            return None
+        candidates = {
+            path
+            for path in facts.lines_differing(earlier).union(json.loads(loose), checked)
+            if is_record_path(path)
+        }
+        self._known = self._store.files(candidates)
+        blob_of = facts.staged_blob if len(candidates) <= _FEW_PATHS else facts.staged_blobs().get
+        staged = {path: blob for path in candidates if (blob := blob_of(path)) is not None}
+        stale = [
+            (path, blob)
+            for path, blob in sorted(staged.items())
+            if path not in checked and ((row := self._known.get(path)) is None or row.blob != blob)
+        ]
+        found = read_objects(self._root_path, [blob for _, blob in stale])
+        contents = {path: raw for (path, _), raw in zip(stale, found, strict=True) if raw}
+        loaded = {
+            path: (fields, identity, form)
+            for path, fields, identity, form in self._load(
+                [Job(path, record_kind(path), False) for path in contents], contents
+            )
+        }
+        rows = [
+            self._row(path, blob, NO_STAMP, *loaded[path]) for path, blob in stale if path in loaded
+        ]
+        current = {path for path in staged if path not in checked} - {
+            path for path, _ in stale if path not in loaded
+        }
+        self._write(rows, [], [], values=_view(facts, candidates - current, earlier, loose))
+        return frozenset(path for path in self._known if path not in current)
 
     def _read_again(
         self,
         files: Iterable[tuple[str, RecordKind]],
         facts: GitFacts | None = None,
         blobs: dict[str, str] | None = None,
-    ) -> tuple[list[FileRow], list[tuple[str, str]], list[str]]:
+    ) -> tuple[list[FileRow], list[tuple[str, str]], list[str], list[str]]:
         """The new rows of the files of `files` whose row is not current (read again), the
-        blobs Git now vouches for of rows that are, and the files Git does not vouch for."""
+        blobs Git now vouches for of rows that are, the files Git does not vouch for, and
+        those that are gone (their rows are removed: one `validate --staged` made may be of
+        a file the work tree no longer has)."""
         stale: list[tuple[Job, str | None, ExactStamp]] = []
         vouched: list[tuple[str, str]] = []
         unvouched: list[str] = []
+        gone: list[str] = []
         for path, kind in files:
             row = self._known.get(path)
             blob = facts.blob_if_unchanged(path, blobs) if facts is not None else None
@@ -171,6 +236,8 @@ class ContextStore:
                 continue  # Git vouches the file is what the row was made from
             current = exact_stamp(self._root + path)
             if current is None:
+                if row is not None:
+                    gone.append(path)
                 continue  # gone meanwhile: no entry, as if never found
             if row is not None and row.stamp == current and (blob is None or row.blob is None):
                 if blob is not None:
@@ -179,14 +246,14 @@ class ContextStore:
             stale.append((Job(path, kind, False), blob, current))
         loaded = {
             path: (fields, identity, form)
-            for path, fields, identity, form in self._load([job for job, _, _ in stale])
+            for path, fields, identity, form in self._load([job for job, _, _ in stale], None)
         }
         now = time.time_ns()
         rows = [
             self._row(job.path, blob, trustworthy(current, now), *loaded[job.path])
             for job, blob, current in stale
         ]
-        return rows, vouched, unvouched
+        return rows, vouched, unvouched, gone
 
     def _write(
         self,
@@ -285,16 +352,19 @@ class ContextStore:
                 continue
             entries.extend(_entry(path, kind, *cached))
         # A row the store could not give back as it was written: the file is read instead.
-        for path, fields, identity, _ in self._load(unusable) if unusable else []:
+        for path, fields, identity, _ in self._load(unusable, None) if unusable else []:
             entries.extend(_entry(path, kinds[path], fields, identity))
         return entries
 
-    def account_ids(self) -> frozenset[str]:
-        """The id of every account with an index entry (for a suggestion among them all)."""
+    def account_ids(self, leave_out: Collection[str] = ()) -> frozenset[str]:
+        """The id of every account with an index entry, but those of `leave_out` (for a
+        suggestion among them all)."""
         return frozenset(
             place.id
-            for place in map(record_place, self._store.paths_with_entries("accounts/"))
-            if place is not None and place.kind == "account"
+            for path in self._store.paths_with_entries("accounts/")
+            if path not in leave_out
+            and (place := record_place(path)) is not None
+            and place.kind == "account"
         )
 
     def discard(self) -> None:
@@ -307,6 +377,15 @@ class ContextStore:
 
 _LISTING = "git-listing"  # Git's listing at the last sync_with_git
 _LOOSE = "git-loose"  # the files Git did not vouch for then (JSON list)
+
+
+def _view(facts: GitFacts, unvouched: Iterable[str], earlier: Any, loose: Any) -> dict[str, Any]:
+    """Git's view to keep for the next sync, or nothing when it is the one kept (`earlier`,
+    `loose`)."""
+    values = {_LISTING: facts.listing, _LOOSE: json.dumps(sorted(unvouched))}
+    if [earlier, loose] == list(values.values()):
+        return {}  # megabytes: written only when changed
+    return values
 
 
 def _entry(

@@ -31,7 +31,7 @@ import datetime
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -68,7 +68,8 @@ from socialreg.load.documents import (
     load_file,
 )
 from socialreg.load.files import entry_problem
-from socialreg.load.gitbase import BaseTree, read_base
+from socialreg.load.git_view import GitFacts, GitView
+from socialreg.load.gitbase import BaseError, BaseTree, read_base
 from socialreg.load.index_cache import (
     ExactStamp,
     IndexCache,
@@ -129,6 +130,9 @@ class ValidateOptions:
     strict: bool
     # A Git revision to compare with (the pull request's base); None skips the change rules.
     base: str | None = None
+    # A check of a few files compares with the other records as Git's index holds them (what
+    # the commit will hold), not as the work tree does: the pre-commit hook's check.
+    staged: bool = False
 
 
 def validate(options: ValidateOptions, look: LookAhead | None = None) -> Report:
@@ -138,7 +142,7 @@ def validate(options: ValidateOptions, look: LookAhead | None = None) -> Report:
     Raises `gitbase.BaseError` when `options.base` cannot be read.
     """
     if is_few(options.paths, options.base):
-        result = check_few(options.root, options.paths, options.today, look)
+        result = check_few(options.root, options.paths, options.today, look, options.staged)
     else:
         result = check_repository(options.root, options.paths or None, options.today, options.base)
     findings = sorted_findings(result.findings)
@@ -182,7 +186,11 @@ def check_repository(
 
 
 def check_few(
-    root: Path, paths: Iterable[str], today: datetime.date, look: LookAhead | None = None
+    root: Path,
+    paths: Iterable[str],
+    today: datetime.date,
+    look: LookAhead | None = None,
+    staged: bool = False,
 ) -> CheckResult:
     """Check a few files (the pre-commit hook's), with the findings a whole check has for them.
 
@@ -192,10 +200,15 @@ def check_few(
     needs an `lstat` per folder (load/discover.py, `discover_changes`), and knowing they are
     unchanged needs none where Git vouches for them (load/git_view.py). Both are asked in other
     processes (load/look_ahead.py), by `look` when the caller started it, else here.
+
+    With `staged` (or a `look` started for it), the other records are those Git's index holds,
+    as it holds them: what the commit will hold (pre-commit stashes the changes that are not
+    staged before it runs its hooks). The files checked are read from the work tree. Outside a
+    Git work tree, the work tree is all there is.
     """
     with contextlib.ExitStack() as stack:
         if look is None:  # both run on the other core while the org/ files are read
-            look = stack.enter_context(LookAhead(root))
+            look = stack.enter_context(LookAhead(root, staged))
         return _check_few(root, paths, today, look)
 
 
@@ -225,15 +238,18 @@ def _check_few(
         walked = look.walked()
 
         def related(store: ContextStore) -> tuple[list[IndexEntry], frozenset[str] | None]:
+            outside: frozenset[str] = frozenset()  # rows that are not of the records compared
             if facts is None:
                 store.sync_by_folders()
-            else:
+            elif facts.compared:
                 store.sync_with_git(facts, walked)
+            else:
+                outside = _sync_staged(root, store, facts, wanted)
             store.remember(jobs, {p: s for p, s in stamps.items() if s is not None}, entries)
-            found = store.entries_with_keys(keys, near, wanted)
+            found = store.entries_with_keys(keys, near, wanted | outside)
             ids = {summary.id for summary, _ in [*entries, *found] if summary.kind == "account"}
             # A sender that is no account is told the closest of all the accounts' ids.
-            every_id = store.account_ids() if not senders <= ids else None
+            every_id = store.account_ids(outside) if not senders <= ids else None
             return found, every_id
 
         trusted = facts is None or not facts.store_tracked
@@ -245,6 +261,27 @@ def _check_few(
             *run_record_rules(repository, today, None),
         ]
     return CheckResult(_unique(findings), repository.files_checked, repository)
+
+
+def _sync_staged(
+    root: Path, store: ContextStore, facts: GitFacts, checked: set[str]
+) -> frozenset[str]:
+    """`store.sync_staged`, after a sync with the work tree the first time (the store has no
+    Git view to start from yet: every record is read, from the work tree where Git vouches
+    that it is its blob, as any other first check does). Should Git fail half-way, the
+    records are compared as the work tree holds them, as outside Git."""
+    try:
+        outside = store.sync_staged(facts, checked)
+        if outside is not None:
+            return outside
+        compared = GitView(root).facts()
+        if compared is not None:
+            store.sync_with_git(compared)
+            return store.sync_staged(facts, checked) or frozenset()
+    except BaseError:  # git cat-file failed
+        pass
+    store.sync_by_folders()
+    return frozenset()
 
 
 def check_at_base(
@@ -699,29 +736,39 @@ def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry
     return _with_store(repository, True, context)
 
 
-def _context_loaded(repository: Repository, jobs: list[Job]) -> list[ContextLoaded]:
-    """(path, index fields, identity keys) of context records, loaded here or in workers."""
+def _context_loaded(
+    repository: Repository, jobs: list[Job], contents: Mapping[str, bytes] | None = None
+) -> list[ContextLoaded]:
+    """(path, index fields, identity keys) of context records, loaded here or in workers: from
+    their files, or from `contents` (path -> bytes: blobs Git gave)."""
     workers = worker_count(len(jobs))
     if workers == 1:
-        return _load_context(repository, jobs)
+        return _load_context(repository, jobs, contents)
     loaded: list[ContextLoaded] = []
-    work = functools.partial(_context_worker, repository)
+    work = functools.partial(_context_worker, repository, contents)
     with forked_workers(interleaved(jobs, workers), work) as channels:
         for answer in answers(channels):
             loaded.extend(answer)
     return loaded
 
 
-def _context_worker(repository: Repository, channel: Channel, jobs: list[Job]) -> None:
-    channel.send(_load_context(repository, jobs))
+def _context_worker(
+    repository: Repository,
+    contents: Mapping[str, bytes] | None,
+    channel: Channel,
+    jobs: list[Job],
+) -> None:
+    channel.send(_load_context(repository, jobs, contents))
     channel.send(None)
 
 
-def _load_context(repository: Repository, jobs: list[Job]) -> list[ContextLoaded]:
+def _load_context(
+    repository: Repository, jobs: list[Job], contents: Mapping[str, bytes] | None = None
+) -> list[ContextLoaded]:
     keys_of = _identity_keys_maker(repository)
     loaded: list[ContextLoaded] = []
     for job in jobs:
-        document, _ = _load_job(repository, job)
+        document, _ = _load_job(repository, job, None if contents is None else contents[job.path])
         # Only the keys other records refer to: a record that is context is never checked.
         fields = _summary_fields(job, document, INDEX_KEYS)
         identity = keys_of(fields) if fields is not None and job.kind == "account" else None

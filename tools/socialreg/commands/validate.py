@@ -14,7 +14,7 @@ from socialreg.commands.dates import with_today
 from socialreg.commands.output import write_output
 from socialreg.errors import InternalError
 from socialreg.load.discover import is_checked_path
-from socialreg.load.look_ahead import LookAhead, is_few
+from socialreg.load.look_ahead import FEW_RECORDS, LookAhead, is_few
 from socialreg.reporters import Report, reporters
 
 
@@ -81,6 +81,16 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     "and deleted accounts, re-opened accounts and new accounts during a moratorium are caught.",
 )
 @click.option(
+    "--staged",
+    is_flag=True,
+    help="Compare the files given with the other records as they are staged for the commit "
+    "(Git's index), not as they are in the work tree; files Git does not track are not "
+    "compared with. For the pre-commit hook: pre-commit sets aside the changes that are not "
+    "staged, so the two are the same there, and this skips comparing every file with Git's "
+    "index. The files given are checked as they are on disk; with no files or more than "
+    f"{FEW_RECORDS}, the whole work tree is checked.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
@@ -94,6 +104,7 @@ def command(
     strict: bool,
     fail_on: str,
     base: str | None,
+    staged: bool,
     output: Path | None,
 ) -> None:
     """Check the records (all of them, or the files given) against the schemas and the policy.
@@ -101,11 +112,17 @@ def command(
     Exit code 0: no errors; 1: errors (or warnings with --strict); 2: usage or internal error.
     """
     relative = relative_paths(root, paths)
+    if staged and base is not None:
+        raise _UsageProblem(
+            "--staged compares with the commit being made and --base with an earlier one: "
+            "give one of them."
+        )
     with contextlib.ExitStack() as stack:
         # The pre-commit hook's check of a file or two asks Git and the file system before the
         # checking code is imported, so that the answers are ready when it needs them (a
         # third of the hook's time at 50,000 records; see load/look_ahead.py).
-        look = stack.enter_context(LookAhead(root)) if is_few(relative, base) else None
+        few = is_few(relative, base)
+        look = stack.enter_context(LookAhead(root, staged)) if few else None
         report = _report(root, relative, today, strict, base, look)
     text = reporters()[output_format](report)
     if output is None:
@@ -135,7 +152,8 @@ def _report(
 
     try:
         if base is None:
-            return validate(ValidateOptions(root, paths, today, strict, base), look)
+            staged = look is not None and look.staged
+            return validate(ValidateOptions(root, paths, today, strict, base, staged), look)
         from socialreg.check.differential import differential_report
 
         # new findings apart from those already on the base

@@ -85,22 +85,29 @@ def _load_blobs(root: Path, commit: str, prefix: str, paths: list[str]) -> dict[
 def read_blobs(root: Path, commit: str, prefix: str, paths: list[str]) -> dict[str, bytes]:
     """The contents of `paths` (relative to `root`, which is `prefix` in the Git repository) at
     `commit`, with one `git cat-file`; paths missing there are left out."""
-    if not paths:
-        return {}
-    request = "".join(f"{commit}:{prefix}{path}\n" for path in paths).encode()
-    output = _run(root, ["git", "cat-file", "--batch"], request)
-    blobs: dict[str, bytes] = {}
+    found = read_objects(root, [f"{commit}:{prefix}{path}" for path in paths])
+    return {path: raw for path, raw in zip(paths, found, strict=True) if raw is not None}
+
+
+def read_objects(root: Path, names: list[str]) -> list[bytes | None]:
+    """The contents of Git objects (blob ids, or "<commit>:<path>"), with one `git cat-file`;
+    None for each that Git does not have."""
+    if not names:
+        return []
+    output = _run(root, ["git", "cat-file", "--batch"], "".join(f"{n}\n" for n in names).encode())
+    contents: list[bytes | None] = []
     position = 0
-    for path in paths:
+    for _ in names:
         header_end = output.index(b"\n", position)
         header = output[position:header_end].split()
         position = header_end + 1
         if len(header) != 3:  # "<object> missing"
+            contents.append(None)
             continue
         size = int(header[2])
-        blobs[path] = output[position : position + size]
+        contents.append(output[position : position + size])
         position += size + 1
-    return blobs
+    return contents
 
 
 def _git(root: Path, *arguments: str) -> str:

@@ -8,6 +8,9 @@ folder, `walk_folders`). Each takes about as long as importing the checking code
 schemas, the rules), so `LookAhead` asks first: Git in two background processes, the walk in a
 forked one, and `socialreg validate` imports the rest meanwhile. This module imports only what
 those two need.
+
+`validate --staged` compares with the records as Git's index holds them: it needs neither
+`diff-files` nor the walk (files Git does not track are not part of a commit), only the listing.
 """
 
 from __future__ import annotations
@@ -36,14 +39,18 @@ def is_few(paths: tuple[str, ...], base: str | None) -> bool:
 
 
 class LookAhead:
-    """Git's view and the folder walk, running while the caller does other work."""
+    """Git's view and the folder walk, running while the caller does other work (with
+    `staged`, Git's listing alone)."""
 
-    def __init__(self, root: Path) -> None:
-        self._git = GitView(root)
+    def __init__(self, root: Path, staged: bool = False) -> None:
+        self.staged = staged
+        self._git = GitView(root, compare=not staged)
         self._facts: GitFacts | None = None
         self._git_read = False
         self._stack = contextlib.ExitStack()
         self._walk: Channel | None = None
+        if staged:
+            return
         # Without fork, the check walks the folders itself.
         with contextlib.suppress(OSError, ValueError):
             self._walk = self._stack.enter_context(forked_workers([root], _folder_walker))[0]

@@ -1,0 +1,172 @@
+"""`validate --staged`: a check of a few files that compares them with the other records as Git's
+index holds them (what the commit will hold), for the pre-commit hook."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from socialreg.check.context_store import ContextStore
+from socialreg.check.pipeline import check_few
+from socialreg.check.schemas import SchemaSet
+from socialreg.cli import main
+from socialreg.load import index_cache
+from socialreg.load.git_view import GitView
+from socialreg.load.model import Repository
+from tests.rules.casefiles import git
+from tests.test_index_store import TODAY, _account, _as_tuples, _few, _in_git, _tangled
+from tests.test_index_store_histories import _what_the_files_say, _what_the_index_says
+
+CHECKED = "accounts/library/fresh.yaml"
+OTHER = "accounts/communications/same-address.yaml"
+HANDLE = "@fresh.example.org"
+
+
+@pytest.fixture(autouse=True)
+def trusted_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As if each check ran long after the change before it (load/index_cache.py).
+    monkeypatch.setattr(index_cache, "RECENT_NS", 0)
+
+
+def _staged(root: Path, *paths: str) -> list[tuple[str, int, int, str, str, str]]:
+    return _as_tuples(check_few(root, paths, TODAY, staged=True).findings)
+
+
+def _clash(found: list[object]) -> bool:
+    """Whether CHECKED's handle is said to be registered already (SR108)."""
+    return any(
+        isinstance(finding, tuple) and finding[0] == CHECKED and "already registered" in finding[5]
+        for finding in found
+    )
+
+
+def _registry(tmp_path: Path) -> Path:
+    """The tangled registry in Git, with a new account staged for the commit."""
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    _account(root, CHECKED, handle=HANDLE, url="https://bsky.app/profile/fresh.example.org")
+    git(root, "add", CHECKED)
+    return root
+
+
+def _expected(root: Path, tmp_path: Path) -> tuple[list[object], list[object]]:
+    """What a check of every record finds for CHECKED: in Git's index, and in the work tree."""
+    in_index = _what_the_index_says(root, [CHECKED], tmp_path / "index")[CHECKED]
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    return in_index, in_files
+
+
+def test_the_other_records_are_taken_as_staged_not_as_in_the_work_tree(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    assert not _clash(_staged(root, CHECKED)) and not _clash(_few(root, CHECKED))  # both warm
+
+    # A change that is not staged gives the other record the same handle: the work tree has a
+    # clash, the commit does not.
+    other = root / OTHER
+    committed = other.read_text(encoding="utf-8")
+    _account(root, OTHER, handle=HANDLE)
+    in_index, in_files = _expected(root, tmp_path)
+    assert _clash(_few(root, CHECKED)) and _few(root, CHECKED) == in_files
+    assert not _clash(_staged(root, CHECKED)) and _staged(root, CHECKED) == in_index
+
+    # Staged, then taken back in the work tree only: the commit has the clash, the work tree not.
+    git(root, "add", OTHER)
+    other.write_text(committed, encoding="utf-8")
+    in_index, in_files = _expected(root, tmp_path)
+    assert _clash(_staged(root, CHECKED)) and _staged(root, CHECKED) == in_index
+    assert not _clash(_few(root, CHECKED)) and _few(root, CHECKED) == in_files
+
+
+def test_files_git_does_not_track_are_not_compared_with(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    _account(root, "accounts/library/draft.yaml", handle=HANDLE)  # never added
+    in_index, in_files = _expected(root, tmp_path)
+    assert _clash(_few(root, CHECKED)) and _few(root, CHECKED) == in_files
+    assert not _clash(_staged(root, CHECKED)) and _staged(root, CHECKED) == in_index
+
+
+def test_an_account_git_no_longer_tracks_is_no_sender_of_the_policy(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    git(root, "rm", "-q", "--cached", "accounts/communications/uni-youtube.yaml")
+    in_index, in_files = _expected(root, tmp_path)
+    missing = [finding for finding in in_index if "uni-youtube" in finding[5]]
+    assert [finding[3] for finding in missing] == ["SR017"]  # org/policy.yaml names it
+    assert _staged(root, CHECKED) == in_index
+    assert _few(root, CHECKED) == in_files and not any("uni-youtube" in f[5] for f in in_files)
+
+
+def test_a_record_deleted_but_not_staged_is_still_compared_with(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    assert _clash(_staged(root, CHECKED))
+    assert _clash(_few(root, CHECKED))
+    (root / OTHER).unlink()  # the commit still holds it
+    in_index, in_files = _expected(root, tmp_path)
+    assert _clash(in_index) and not _clash(in_files)
+    assert _few(root, CHECKED) == in_files  # the work tree's check removes the file's row
+    assert _staged(root, CHECKED) == in_index  # so this one reads the blob
+    assert _few(root, CHECKED) == in_files
+    assert _staged(root, CHECKED) == in_index
+
+
+def test_a_row_read_from_git_never_stands_for_the_work_tree(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _few(root, CHECKED)
+    # Staged: the clash. In the work tree: another handle, of the same size.
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    _account(root, OTHER, handle=HANDLE.replace("fresh", "fresk"))
+    assert _clash(_staged(root, CHECKED))  # the row of OTHER is now its blob's
+    in_index, in_files = _expected(root, tmp_path)
+    assert _few(root, CHECKED) == in_files and not _clash(in_files)
+    git(root, "checkout", "--", OTHER)  # now the work tree holds the blob
+    in_index, in_files = _expected(root, tmp_path)
+    assert _few(root, CHECKED) == in_files and _clash(in_files)
+    assert _staged(root, CHECKED) == in_index
+
+
+def test_the_first_staged_check_builds_the_store(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)  # in the work tree only
+    in_index, _ = _expected(root, tmp_path)
+    shutil.rmtree(root / ".socialreg-cache", ignore_errors=True)
+    assert _staged(root, CHECKED) == in_index
+    assert (root / ".socialreg-cache").is_dir()
+    assert _staged(root, CHECKED) == in_index  # and from the store
+
+
+def test_outside_git_the_work_tree_is_all_there_is(tmp_path: Path) -> None:
+    root = _tangled(tmp_path / "repo")
+    _account(root, CHECKED, handle=HANDLE)
+    _account(root, OTHER, handle=HANDLE)
+    assert _staged(root, CHECKED) == _few(root, CHECKED)
+    assert _clash(_staged(root, CHECKED))
+
+
+def test_a_view_without_diff_files_cannot_sync_the_work_tree(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    facts = GitView(root, compare=False).facts()
+    assert facts is not None and not facts.compared
+    assert facts.staged_blob(CHECKED) is not None
+    repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
+    with pytest.raises(ValueError, match="diff-files"):
+        ContextStore(repository, lambda jobs, contents: []).sync_with_git(facts)
+
+
+def test_the_command_takes_staged_and_refuses_it_with_base(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)  # not staged
+    runner = CliRunner()
+    arguments = ["--root", str(root), "validate", "--today", "2026-11-21", "--format", "json"]
+    staged = runner.invoke(main, [*arguments, "--staged", str(root / CHECKED)])
+    plain = runner.invoke(main, [*arguments, str(root / CHECKED)])
+    assert "already registered" not in staged.output and "already registered" in plain.output
+    both = runner.invoke(main, [*arguments, "--staged", "--base", "HEAD", str(root / CHECKED)])
+    assert both.exit_code == 2
+    assert "--staged compares with the commit being made" in both.output
