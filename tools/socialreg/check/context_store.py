@@ -29,7 +29,7 @@ from socialreg.load.discover import (
     record_place,
 )
 from socialreg.load.git_view import GitFacts
-from socialreg.load.gitbase import read_objects
+from socialreg.load.gitbase import BaseError, read_objects
 from socialreg.load.index_cache import ExactStamp, exact_stamp, trustworthy
 from socialreg.load.index_store import (
     FOLDERS_TOKEN,
@@ -179,6 +179,7 @@ class ContextStore:
         (the work tree's files are still there for the next check without `--staged`), and the
         files not vouched for stay in the view's list of them, with `checked` (whose rows the
         caller writes from the work tree), so that every sync looks at them again.
+        Raises `gitbase.BaseError` when Git cannot give a blob.
         """
         earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
         if not isinstance(earlier, bytes) or not isinstance(loose, str):
@@ -197,7 +198,14 @@ class ContextStore:
             if path not in checked and ((row := self._known.get(path)) is None or row.blob != blob)
         ]
         found = read_objects(self._root_path, [blob for _, blob in stale])
-        contents = {path: raw for (path, _), raw in zip(stale, found, strict=True) if raw}
+        contents = {
+            path: raw for (path, _), raw in zip(stale, found, strict=True) if raw is not None
+        }
+        if len(contents) < len(stale):
+            # Git lacks a blob its index names (`cat-file` says "missing" of a corrupt one
+            # too): left out, the record would not be compared with, and nothing would say so.
+            missing = next(path for path, _ in stale if path not in contents)
+            raise BaseError(f"Git cannot read the staged {missing}")
         loaded = {
             path: (fields, identity, form)
             for path, fields, identity, form in self._load(

@@ -1,0 +1,280 @@
+"""Attacks on `validate --staged` (a hostile review): Git states that make the index differ from
+the work tree, in every way Git can, where the check must find what a check of a copy of Git's
+index finds, and a later check of the work tree what a check of a copy of the files finds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from socialreg.load import index_cache
+from tests.rules.casefiles import git
+from tests.test_index_store import _account, _everything_indexed, _few, _in_git, _tangled
+from tests.test_index_store_histories import _what_the_files_say, _what_the_index_says
+from tests.test_staged_check import CHECKED, HANDLE, OTHER, _clash, _staged
+
+
+@pytest.fixture(autouse=True)
+def trusted_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_cache, "RECENT_NS", 0)
+
+
+def _registry(tmp_path: Path) -> Path:
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    _account(root, CHECKED, handle=HANDLE, url="https://bsky.app/profile/fresh.example.org")
+    git(root, "add", CHECKED)
+    return root
+
+
+def _agree(root: Path, tmp_path: Path) -> None:
+    """Both checks, twice each and in both orders, find what their copies find."""
+    in_index = _what_the_index_says(root, [CHECKED], tmp_path / "index")[CHECKED]
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    for _ in range(2):
+        assert _staged(root, CHECKED) == in_index
+        assert _few(root, CHECKED) == in_files
+    assert _staged(root, CHECKED) == in_index
+
+
+def test_a_link_committed_as_a_record(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    _account(root, OTHER, handle=HANDLE)
+    link = root / "accounts/library/linked.yaml"
+    link.symlink_to("../communications/same-address.yaml")
+    git(root, "add", str(link))
+    git(root, "commit", "-q", "-m", "link")
+    _agree(root, tmp_path)
+
+
+def test_a_submodule_in_a_unit_folder(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    inner = _tangled(tmp_path / "inner")
+    _in_git(inner)
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner),
+        "accounts/library/sub.yaml")  # fmt: skip
+    _agree(root, tmp_path)
+
+
+def test_a_merge_conflict_on_another_record(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    git(root, "commit", "-q", "-m", "fresh")
+    _staged(root, CHECKED)
+    git(root, "checkout", "-q", "-b", "other")
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "commit", "-q", "-am", "clash")
+    git(root, "checkout", "-q", "main")
+    _account(root, OTHER, handle="@third.example.org")
+    git(root, "commit", "-q", "-am", "third")
+    _staged(root, CHECKED)
+    subprocess.run(["git", "merge", "-q", "other"], cwd=root, capture_output=True, check=False)
+    assert "U" in git(root, "status", "--porcelain")
+    _agree(root, tmp_path)
+
+
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_a_record_git_does_not_compare(tmp_path: Path, flag: str) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    git(root, "update-index", flag, OTHER)
+    _account(root, OTHER, handle=HANDLE)  # not staged, and Git does not see it
+    _agree(root, tmp_path)
+    (root / OTHER).unlink()
+    _agree(root, tmp_path)
+
+
+def test_a_sparse_checkout_leaves_a_record_out_of_the_work_tree(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "commit", "-q", "-am", "clash")
+    _staged(root, CHECKED)
+    git(root, "sparse-checkout", "set", "--no-cone", "/*", "!/accounts/communications/")
+    assert not (root / OTHER).exists()
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    assert _few(root, CHECKED) == in_files
+    # The commit holds the record the sparse checkout leaves out (checkout-index would not
+    # write it: compared by hand).
+    assert _clash(_staged(root, CHECKED)) and not _clash(in_files)
+
+
+@pytest.mark.parametrize(
+    "name", ["two words.yaml", "new\nline.yaml", 'quo"te.yaml', "tab\there.yaml", "caf\udce9.yaml"]
+)
+def test_odd_names_in_the_listing(tmp_path: Path, name: str) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    path = root / "accounts/communications" / name
+    _account(root, f"accounts/communications/{name}", handle=HANDLE)
+    git(root, "add", os.fsencode(path).decode("utf-8", "surrogateescape"))
+    _agree(root, tmp_path)
+    path.unlink()
+    _agree(root, tmp_path)
+    git(root, "add", "-A")
+    _agree(root, tmp_path)
+
+
+def test_a_record_that_is_a_file_in_the_index_and_a_folder_in_the_work_tree(
+    tmp_path: Path,
+) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    _staged(root, CHECKED)
+    (root / OTHER).unlink()
+    _account(root, f"{OTHER}/inner.yaml", handle="@inner.example.org")
+    _agree(root, tmp_path)
+
+
+def test_staged_then_deleted_then_removed_from_the_index(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    _agree(root, tmp_path)
+    (root / OTHER).unlink()
+    _agree(root, tmp_path)
+    git(root, "rm", "-q", "--cached", OTHER)
+    _agree(root, tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    _agree(root, tmp_path)
+
+
+def test_a_rename_across_units(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "commit", "-q", "-am", "clash")
+    _agree(root, tmp_path)
+    git(root, "mv", OTHER, "accounts/library/same-address.yaml")
+    _agree(root, tmp_path)
+    git(root, "mv", "accounts/library/same-address.yaml", "campaigns/library/same-address.yaml")
+    _agree(root, tmp_path)
+
+
+def test_an_empty_record_staged(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    _agree(root, tmp_path)
+    (root / OTHER).write_bytes(b"")
+    git(root, "add", OTHER)
+    _agree(root, tmp_path)
+
+
+def test_a_repository_with_no_commit_yet(tmp_path: Path) -> None:
+    root = _tangled(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    _account(root, CHECKED, handle=HANDLE)
+    git(root, "add", "-A")
+    _account(root, OTHER, handle=HANDLE)  # not staged
+    _agree(root, tmp_path)
+    git(root, "add", "-A")
+    _agree(root, tmp_path)
+
+
+def test_a_registry_in_a_folder_of_a_larger_repository(tmp_path: Path) -> None:
+    top = tmp_path / "top"
+    root = _tangled(top / "registry")
+    _account(top, "accounts/library/outer.yaml", handle=HANDLE)  # outside the registry
+    _in_git(top)
+    _account(root, CHECKED, handle=HANDLE, url="https://bsky.app/profile/fresh.example.org")
+    git(root, "add", CHECKED)
+    _staged(root, CHECKED)
+
+    def index_says() -> list[object]:
+        # Git's index of the whole repository, of which the registry is a folder.
+        copy = tmp_path / "index"
+        shutil.rmtree(copy, ignore_errors=True)
+        git(top, "checkout-index", "-a", "-f", f"--prefix={copy}/")
+        shutil.copy2(root / CHECKED, copy / "registry" / CHECKED)
+        return list(_everything_indexed(copy / "registry", CHECKED))
+
+    _account(root, OTHER, handle=HANDLE)
+    assert _staged(root, CHECKED) == index_says() and not _clash(index_says())
+    git(root, "add", OTHER)
+    assert _staged(root, CHECKED) == index_says() and _clash(index_says())
+    (root / OTHER).unlink()
+    assert _staged(root, CHECKED) == index_says()
+    assert _few(root, CHECKED) == _what_the_files_say(root, [CHECKED], tmp_path / "f")[CHECKED]
+
+
+def test_a_blob_git_cannot_read(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    blob = git(root, "rev-parse", f":{OTHER}").strip()
+    (root / ".git/objects" / blob[:2] / blob[2:]).unlink()
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    found = _staged(root, CHECKED)
+    assert found == in_files, found
+    assert _few(root, CHECKED) == in_files
+
+
+def test_a_blob_that_is_corrupt(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    blob = git(root, "rev-parse", f":{OTHER}").strip()
+    loose = root / ".git/objects" / blob[:2] / blob[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(b"not zlib at all")
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    found = _staged(root, CHECKED)
+    assert found == in_files, found
+    assert _few(root, CHECKED) == in_files
+
+
+def test_a_store_a_staged_check_wrote_read_without_git(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    _few(root, CHECKED)
+    (root / OTHER).unlink()
+    _account(root, "accounts/library/new-one.yaml", handle="@x.example.org")
+    git(root, "add", "-A")
+    _account(root, "accounts/library/new-one.yaml", handle=HANDLE)  # staged: another handle
+    assert _staged(root, CHECKED) == _what_the_index_says(root, [CHECKED], tmp_path / "i")[CHECKED]
+    shutil.rmtree(root / ".git")
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    assert _clash(in_files)
+    assert _few(root, CHECKED) == in_files
+    assert _staged(root, CHECKED) == in_files
+
+
+def test_a_store_a_staged_check_wrote_read_by_a_check_of_many_files(tmp_path: Path) -> None:
+    from socialreg.check.pipeline import check_repository
+    from tests.test_index_store import TODAY, _as_tuples
+
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    _account(root, OTHER, handle="@other.example.org")  # not staged
+    assert _clash(_staged(root, CHECKED))
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    assert _as_tuples(check_repository(root, [CHECKED], TODAY).findings) == in_files
+    _agree(root, tmp_path)
+
+
+def test_org_files_given_with_staged(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from socialreg.cli import main
+
+    root = _registry(tmp_path)
+    runner = CliRunner()
+    arguments = ["--root", str(root), "validate", "--today", "2026-11-21", "--format", "json"]
+    given = [str(root / "org/policy.yaml"), str(root / CHECKED)]
+    staged = runner.invoke(main, [*arguments, "--staged", *given])
+    plain = runner.invoke(main, [*arguments, *given])
+    assert '"path": "accounts/library/fresh.yaml"' in plain.output
+    assert staged.exit_code == plain.exit_code, (staged.output, plain.output)
+    assert staged.output == plain.output
+
