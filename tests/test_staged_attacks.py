@@ -278,3 +278,17 @@ def test_org_files_given_with_staged(tmp_path: Path) -> None:
     assert staged.exit_code == plain.exit_code, (staged.output, plain.output)
     assert staged.output == plain.output
 
+
+
+def test_a_unit_folder_whose_name_is_not_utf_8(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _agree(root, tmp_path)
+    folder = "accounts/caf\udce9"  # os.fsdecode of the Latin-1 byte \xe9
+    _account(root, f"{folder}/same-handle.yaml", handle=HANDLE)
+    _agree(root, tmp_path)
+    git(root, "add", "-A")
+    _agree(root, tmp_path)
+    assert _clash(_staged(root, CHECKED))
+    shutil.rmtree(root / ".git")  # the folders the store keeps, without Git
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    assert _few(root, CHECKED) == in_files == _few(root, CHECKED)

@@ -40,7 +40,7 @@ STORE_FILE = CACHE_FOLDER / "index.sqlite"
 # A value that changes whenever the folders table does: whoever read the folders with it knows,
 # by reading it again, whether they still are what it read (load/look_ahead.py).
 FOLDERS_TOKEN = "folders-token"
-_FORMAT = "6"  # the tables' layout; another one makes the store start again
+_FORMAT = "7"  # the tables' layout; another one makes the store start again
 _CHUNK = 500  # parameters per statement (SQLite allows 999 in old builds)
 
 # Keys are stored as 63-bit hashes: a tenth of the size of the strings, and two keys with the
@@ -70,6 +70,18 @@ _BULK = 5_000
 def _hashed(key: str) -> int:
     data = key.encode("utf-8", "surrogatepass")
     return (zlib.adler32(data) << 31) ^ zlib.crc32(data)  # < 2**63: an SQLite integer
+
+
+def _stored(path: str) -> str:
+    """A path (or folder) as the store keeps it. SQLite's text is UTF-8, and a file name that
+    is not (os.fsdecode made its bytes lone surrogates, which Python will not encode) would
+    stop every check: a path that is not ASCII is kept as its bytes, one character each."""
+    return path if path.isascii() else os.fsencode(path).decode("latin-1")
+
+
+def path_from_store(text: str) -> str:
+    """The path (or folder) that `_stored` kept as `text`."""
+    return text if text.isascii() else os.fsdecode(text.encode("latin-1"))
 
 
 def _differ_in_few_bits(first: int, second: int) -> bool:
@@ -122,13 +134,15 @@ class IndexStore:
         else:
             rows = [
                 row
-                for chunk in _chunks(sorted(paths))
+                for chunk in _chunks(sorted(map(_stored, paths)))
                 for row in self._query(
                     f"{columns} WHERE path IN ({','.join('?' * len(chunk))})", chunk
                 )
             ]
         found = {
-            path: StoredFile(number, folder, blob, (size, mtime, ctime, inode))
+            path_from_store(path): StoredFile(
+                number, path_from_store(folder), blob, (size, mtime, ctime, inode)
+            )
             for number, path, folder, blob, size, mtime, ctime, inode in rows
         }
         self._ids.update((path, row.id) for path, row in found.items())
@@ -137,8 +151,8 @@ class IndexStore:
     def paths_in(self, folders: Iterable[str]) -> set[str]:
         """The paths of the rows of files directly in `folders`."""
         return {
-            path
-            for chunk in _chunks(sorted(folders))
+            path_from_store(path)
+            for chunk in _chunks(sorted(map(_stored, folders)))
             for (path,) in self._query(
                 f"SELECT path FROM files WHERE folder IN ({','.join('?' * len(chunk))})", chunk
             )
@@ -147,12 +161,14 @@ class IndexStore:
     def paths_with_entries(self, prefix: str) -> list[str]:
         """The paths under `prefix` (a folder and its /) of the rows with an entry."""
         sql = "SELECT path FROM files WHERE entry IS NOT NULL AND substr(path, 1, ?) = ?"
-        return [path for (path,) in self._query(sql, (len(prefix), prefix))]
+        found = self._query(sql, (len(prefix), prefix))  # the prefix is ASCII
+        return [path_from_store(path) for (path,) in found]
 
     def folders(self) -> dict[str, int]:
         """Every record folder listed before (relative to the root), with its stamp then
         (load/discover.folder_stamp)."""
-        return dict(self._query("SELECT path, stamp FROM folders ORDER BY path"))
+        found = self._query("SELECT path, stamp FROM folders ORDER BY path")
+        return {path_from_store(path): stamp for path, stamp in found}
 
     def value(self, name: str) -> Any:
         """A value stored with `set_value`, or None."""
@@ -171,11 +187,13 @@ class IndexStore:
             return
         decoded = _decoded(entries)
         names = paths.split("\0")
+        if not paths.isascii():
+            names = [path_from_store(name) for name in names]
         if isinstance(decoded, list) and len(decoded) == len(names):
             yield from zip(names, decoded, strict=True)
         else:  # a row that is not JSON: each on its own, so only it is read again
             for path, text in self._query("SELECT path, entry FROM files WHERE entry IS NOT NULL"):
-                yield path, _decoded(text)
+                yield path_from_store(path), _decoded(text)
 
     def entries_with_keys(
         self, keys: Iterable[str], near: Iterable[tuple[str, int]] = ()
@@ -198,7 +216,7 @@ class IndexStore:
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT path, entry FROM files WHERE entry IS NOT NULL AND id IN ({marks})"
             for path, text in self._query(sql, chunk):
-                yield path, _decoded(text)
+                yield path_from_store(path), _decoded(text)
 
     # --- writing ------------------------------------------------------------------------
 
@@ -247,17 +265,24 @@ class IndexStore:
                     database.executemany(f"DELETE FROM {table} WHERE file = ?", replaced)
                 database.executemany(
                     "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ((ids[r.path], r.path, r.folder, r.blob, *r.stamp, r.entry) for r in rows),
+                    (
+                        (ids[r.path], _stored(r.path), _stored(r.folder), r.blob, *r.stamp, r.entry)
+                        for r in rows
+                    ),
                 )
                 database.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", keys)
                 database.executemany("INSERT INTO near VALUES (?, ?, ?)", near)
                 database.executemany(
                     "UPDATE files SET blob = ? WHERE path = ?",
-                    ((blob, path) for path, blob in blobs),
+                    ((blob, _stored(path)) for path, blob in blobs),
                 )
-                database.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", folders)
                 database.executemany(
-                    "DELETE FROM folders WHERE path = ?", ((path,) for path in removed_folders)
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?)",
+                    ((_stored(path), stamp) for path, stamp in folders),
+                )
+                database.executemany(
+                    "DELETE FROM folders WHERE path = ?",
+                    ((_stored(path),) for path in removed_folders),
                 )
                 if folders or removed_folders or self.value(FOLDERS_TOKEN) is None:
                     values = {**(values or {}), FOLDERS_TOKEN: secrets.token_hex(8)}

@@ -24,7 +24,7 @@ from types import TracebackType
 
 from socialreg.load.discover import discover_changes
 from socialreg.load.git_view import GitFacts, GitView
-from socialreg.load.index_store import FOLDERS_TOKEN, STORE_FILE
+from socialreg.load.index_store import FOLDERS_TOKEN, STORE_FILE, path_from_store
 from socialreg.load.kinds import RecordKind
 from socialreg.parallel import Channel, WorkerError, forked_workers
 
@@ -137,9 +137,8 @@ def walk_folders(root: Path) -> FolderChanges | None:
                 tokens = database.execute(
                     "SELECT value FROM meta WHERE name = ?", (f"value:{FOLDERS_TOKEN}",)
                 ).fetchall()
-                folders = dict(
-                    database.execute("SELECT path, stamp FROM folders ORDER BY path").fetchall()
-                )
+                found = database.execute("SELECT path, stamp FROM folders ORDER BY path")
+                folders = {path_from_store(path): stamp for path, stamp in found.fetchall()}
         finally:
             database.close()
     except sqlite3.Error:
