@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from socialreg.load import index_cache
+from socialreg.load import index_cache, index_store
+from socialreg.load.index_store import FileRow, IndexStore
 from tests.rules.casefiles import git
 from tests.test_index_store import _account, _everything_indexed, _few, _in_git, _tangled
 from tests.test_index_store_histories import _what_the_files_say, _what_the_index_says
@@ -279,7 +280,6 @@ def test_org_files_given_with_staged(tmp_path: Path) -> None:
     assert staged.output == plain.output
 
 
-
 def test_a_unit_folder_whose_name_is_not_utf_8(tmp_path: Path) -> None:
     root = _registry(tmp_path)
     _agree(root, tmp_path)
@@ -292,3 +292,43 @@ def test_a_unit_folder_whose_name_is_not_utf_8(tmp_path: Path) -> None:
     shutil.rmtree(root / ".git")  # the folders the store keeps, without Git
     in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
     assert _few(root, CHECKED) == in_files == _few(root, CHECKED)
+
+
+def _work_of_update(store: IndexStore, rows: list[FileRow]) -> int:
+    """How much SQLite works to write `rows`: its virtual machine's steps, in thousands (not a
+    time: the same on every machine)."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0  # go on
+
+    store._database.set_progress_handler(count, 1000)
+    store.update(rows)
+    store._database.set_progress_handler(None, 0)
+    return steps[0]
+
+
+def test_replacing_many_rows_is_as_much_work_as_writing_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A check of the work tree after a staged one (or a pull) writes again the rows of every
+    # record that changed: more than _BULK of them drops the indexes, which the deletion of the
+    # replaced rows' keys needs (25,000 records took 70 seconds instead of 8).
+    monkeypatch.setattr(index_store, "_BULK", 100)
+    store = IndexStore(tmp_path, "test")
+    store.files()
+
+    def rows(version: int) -> list[FileRow]:
+        return [
+            FileRow(
+                f"a/{n}.yaml", "a", None, (version, 1, 1, n), "{}", [f"k{n}-{m}" for m in range(8)]
+            )
+            for n in range(3000)
+        ]
+
+    written = _work_of_update(store, rows(1))
+    replaced = _work_of_update(store, rows(2))
+    assert replaced < 3 * written, (written, replaced)
+    assert set(dict(store.entries_with_keys(["k5-3"]))) == {"a/5.yaml"}
+    store.close()
