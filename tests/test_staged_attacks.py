@@ -332,3 +332,18 @@ def test_replacing_many_rows_is_as_much_work_as_writing_them(
     assert replaced < 3 * written, (written, replaced)
     assert set(dict(store.entries_with_keys(["k5-3"]))) == {"a/5.yaml"}
     store.close()
+
+
+def test_a_policy_sender_spelt_like_the_account_checked(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    policy = root / "org/policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    policy.write_text(text.replace("  senders:\n", "  senders:\n    - fresj\n", 1), "utf-8")
+    git(root, "add", "-A")
+    in_index = _what_the_index_says(root, [CHECKED], tmp_path / "index")[CHECKED]
+    assert any("Did you mean fresh?" in finding[5] for finding in in_index)
+    # The file checked has a row (the first staged check builds the store from the work
+    # tree): its account is still one of all the accounts, as in a whole check.
+    assert _staged(root, CHECKED) == in_index
+    assert _staged(root, CHECKED) == in_index
+    assert _few(root, CHECKED) == in_index

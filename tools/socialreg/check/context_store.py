@@ -219,7 +219,10 @@ class ContextStore:
             path for path, _ in stale if path not in loaded
         }
         self._write(rows, [], [], values=_view(facts, candidates - current, earlier, loose))
-        return frozenset(path for path in self._known if path not in current)
+        # The rows of `checked` are the caller's (written from the work tree): they count, as
+        # accounts for a suggestion among all of them, say.
+        counted = current.union(checked)
+        return frozenset(path for path in self._known if path not in counted)
 
     def _read_again(
         self,
