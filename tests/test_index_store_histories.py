@@ -149,9 +149,10 @@ def _what_the_index_says(root: Path, paths: list[str], copy: Path) -> dict[str, 
     them."""
     shutil.rmtree(copy, ignore_errors=True)
     copy.mkdir()
-    # Unmerged paths are left out (and said so on standard error, with exit code 1).
+    # Unmerged paths are left out (and said so on standard error, with exit code 1). A commit
+    # holds the files a sparse checkout (or `update-index --skip-worktree`) leaves out.
     subprocess.run(
-        ["git", "checkout-index", "-a", "-f", f"--prefix={copy}/"],
+        ["git", "checkout-index", "-a", "-f", "--ignore-skip-worktree-bits", f"--prefix={copy}/"],
         cwd=root,
         capture_output=True,
         check=False,

@@ -8,10 +8,11 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from socialreg.load import index_cache, index_store
+from socialreg.load import git_view, index_cache, index_store
 from socialreg.load.index_store import FileRow, IndexStore
 from tests.rules.casefiles import git
 from tests.test_index_store import _account, _everything_indexed, _few, _in_git, _tangled
@@ -97,11 +98,9 @@ def test_a_sparse_checkout_leaves_a_record_out_of_the_work_tree(tmp_path: Path) 
     _staged(root, CHECKED)
     git(root, "sparse-checkout", "set", "--no-cone", "/*", "!/accounts/communications/")
     assert not (root / OTHER).exists()
-    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
-    assert _few(root, CHECKED) == in_files
-    # The commit holds the record the sparse checkout leaves out (checkout-index would not
-    # write it: compared by hand).
-    assert _clash(_staged(root, CHECKED)) and not _clash(in_files)
+    _agree(root, tmp_path)
+    # The commit holds the record the sparse checkout leaves out; the work tree does not.
+    assert _clash(_staged(root, CHECKED)) and not _clash(_few(root, CHECKED))
 
 
 @pytest.mark.parametrize(
@@ -347,3 +346,47 @@ def test_a_policy_sender_spelt_like_the_account_checked(tmp_path: Path) -> None:
     assert _staged(root, CHECKED) == in_index
     assert _staged(root, CHECKED) == in_index
     assert _few(root, CHECKED) == in_index
+
+
+def test_a_record_the_work_tree_made_a_link(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    _agree(root, tmp_path)
+    (root / OTHER).unlink()
+    (root / OTHER).symlink_to("copy-one.yaml")  # a typechange Git sees, not staged
+    _agree(root, tmp_path)
+
+
+def test_a_record_added_with_intent_to_add(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _agree(root, tmp_path)
+    _account(root, OTHER.replace("same-address", "intent"), handle=HANDLE)
+    git(root, "add", "-N", OTHER.replace("same-address", "intent"))
+    _agree(root, tmp_path)
+
+
+def test_many_files_to_look_at_are_found_in_one_reading_of_the_listing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Untracked drafts stay among the files a check of the work tree looks at (Git does not
+    # vouch for them); each one looked up alone in Git's listing read all of it: 4 of the
+    # 4.3 seconds of `validate FILE` at 25,000 records with 5,000 drafts.
+    root = _registry(tmp_path)
+    for number in range(100):
+        _account(root, f"accounts/drafts/draft-{number}.yaml", handle=f"@d{number}.example.org")
+    _few(root, CHECKED)
+    lookups = [0]
+    one_lookup = git_view._blob_of
+
+    def counted(*arguments: Any) -> str | None:
+        lookups[0] += 1
+        return one_lookup(*arguments)
+
+    monkeypatch.setattr(git_view, "_blob_of", counted)
+    for _ in range(2):
+        assert _few(root, CHECKED) == _what_the_files_say(root, [CHECKED], tmp_path / "f")[CHECKED]
+        assert (
+            _staged(root, CHECKED) == _what_the_index_says(root, [CHECKED], tmp_path / "i")[CHECKED]
+        )
+    assert lookups[0] <= 4 * 32, lookups[0]

@@ -139,6 +139,8 @@ class ContextStore:
             candidates.update(json.loads(loose))
             candidates.update(self._store.paths_in(unsure))
             self._known = self._store.files(candidates)
+            if len(candidates) > _FEW_PATHS:  # each found alone reads the listing (3 MB) again
+                blobs = facts.blobs()
             present = [
                 (path, record_kind(path))
                 for path in candidates
