@@ -4,33 +4,35 @@ index finds, and a later check of the work tree what a check of a copy of the fi
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from socialreg.check.pipeline import check_repository
+from socialreg.cli import main
 from socialreg.load import git_view, index_cache, index_store
 from socialreg.load.index_store import FileRow, IndexStore
 from tests.rules.casefiles import git
-from tests.test_index_store import _account, _everything_indexed, _few, _in_git, _tangled
+from tests.test_index_store import (
+    TODAY,
+    _account,
+    _as_tuples,
+    _everything_indexed,
+    _few,
+    _in_git,
+    _tangled,
+)
 from tests.test_index_store_histories import _what_the_files_say, _what_the_index_says
-from tests.test_staged_check import CHECKED, HANDLE, OTHER, _clash, _staged
+from tests.test_staged_check import CHECKED, HANDLE, OTHER, _clash, _registry, _staged
 
 
 @pytest.fixture(autouse=True)
 def trusted_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index_cache, "RECENT_NS", 0)
-
-
-def _registry(tmp_path: Path) -> Path:
-    root = _tangled(tmp_path / "repo")
-    _in_git(root)
-    _account(root, CHECKED, handle=HANDLE, url="https://bsky.app/profile/fresh.example.org")
-    git(root, "add", CHECKED)
-    return root
 
 
 def _agree(root: Path, tmp_path: Path) -> None:
@@ -111,7 +113,7 @@ def test_odd_names_in_the_listing(tmp_path: Path, name: str) -> None:
     _staged(root, CHECKED)
     path = root / "accounts/communications" / name
     _account(root, f"accounts/communications/{name}", handle=HANDLE)
-    git(root, "add", os.fsencode(path).decode("utf-8", "surrogateescape"))
+    git(root, "add", "accounts/communications")
     _agree(root, tmp_path)
     path.unlink()
     _agree(root, tmp_path)
@@ -249,9 +251,6 @@ def test_a_store_a_staged_check_wrote_read_without_git(tmp_path: Path) -> None:
 
 
 def test_a_store_a_staged_check_wrote_read_by_a_check_of_many_files(tmp_path: Path) -> None:
-    from socialreg.check.pipeline import check_repository
-    from tests.test_index_store import TODAY, _as_tuples
-
     root = _registry(tmp_path)
     _staged(root, CHECKED)
     _account(root, OTHER, handle=HANDLE)
@@ -264,10 +263,6 @@ def test_a_store_a_staged_check_wrote_read_by_a_check_of_many_files(tmp_path: Pa
 
 
 def test_org_files_given_with_staged(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from socialreg.cli import main
-
     root = _registry(tmp_path)
     runner = CliRunner()
     arguments = ["--root", str(root), "validate", "--today", "2026-11-21", "--format", "json"]
