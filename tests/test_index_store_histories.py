@@ -143,6 +143,26 @@ def _what_the_files_say(root: Path, paths: list[str], copy: Path) -> dict[str, l
     return {path: list(_everything_indexed(copy, path)) for path in paths}
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_random_histories_outside_git_find_what_the_files_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # Without Git, each file is vouched for by its stamp alone (load/look_ahead.py,
+    # `stale_files`); the Git steps of a history are refused here.
+    monkeypatch.setattr(cache, "RECENT_NS", 0)
+    rng = random.Random(200 + seed)
+    root = _tangled(tmp_path / "repo")
+    history: list[str] = []
+    for step in range(12):
+        if step:
+            history.extend(_step(root, rng) for _ in range(rng.choice((1, 2))))
+        files = _records(root)
+        checked = rng.sample(files, min(2, len(files)))
+        expected = _what_the_files_say(root, checked, tmp_path / "copy")
+        for path in checked:
+            assert list(_few(root, path)) == expected[path], (path, history)
+
+
 def _what_the_index_says(root: Path, paths: list[str], copy: Path) -> dict[str, list[object]]:
     """Checks with every record read, on a copy of what Git's index holds (what a commit would
     hold: no untracked file, no merge conflict), with the files checked as the work tree has

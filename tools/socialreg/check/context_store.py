@@ -39,7 +39,7 @@ from socialreg.load.index_store import (
     encoded,
     folder_of,
 )
-from socialreg.load.look_ahead import FolderChanges, folder_changes, new_stamps
+from socialreg.load.look_ahead import FolderChanges, StaleFiles, folder_changes, new_stamps
 from socialreg.load.model import INDEX_KEYS, RecordKind, RecordSummary, Repository
 from socialreg.rules.relations import Near, id_key, record_keys
 
@@ -102,9 +102,38 @@ class ContextStore:
         rows, vouched, _, gone = self._read_again(files)
         self._write(rows, [*removed, *gone], vouched, forget_folders=True)
 
-    def sync_by_folders(self) -> None:
+    def sync_by_folders(
+        self, walked: FolderChanges | None = None, stale: StaleFiles | None = None
+    ) -> None:
         """Make every row current, finding the record files by the folders that changed and
-        knowing each is unchanged by its stamp."""
+        knowing each is unchanged by its stamp.
+
+        With the folders that changed (`walked`) and the rows whose file's stamp is not theirs
+        (`stale`), both found by other processes since the folders the store holds now, only
+        the files of those folders and those rows are looked at here.
+        """
+        token = self._store.value(FOLDERS_TOKEN)
+        if (
+            walked is not None
+            and stale is not None
+            and walked.known
+            and walked.token is not None
+            and walked.token == stale.token == token
+        ):
+            unsure = walked.scanned | set(walked.gone)  # whose rows may be of removed files
+            candidates = {*stale.paths, *walked.files, *self._store.paths_in(unsure)}
+            self._known = self._store.files(candidates)
+            present = [
+                (path, record_kind(path))
+                for path in candidates
+                if path in walked.files
+                or (path in self._known and folder_of(path) not in unsure and is_record_path(path))
+            ]
+            kept = {path for path, _ in present}
+            removed = [path for path in candidates if path in self._known and path not in kept]
+            rows, vouched, _, vanished = self._read_again(present)
+            self._write(rows, [*removed, *vanished], vouched, walked.changed, walked.gone)
+            return
         self._known = self._store.files()
         known = {path: row.folder for path, row in self._known.items()}
         folders = self._store.folders()

@@ -240,7 +240,7 @@ def _check_few(
         def related(store: ContextStore) -> tuple[list[IndexEntry], frozenset[str] | None]:
             outside: frozenset[str] = frozenset()  # rows that are not of the records compared
             if facts is None:
-                store.sync_by_folders()
+                store.sync_by_folders(walked, look.stale())
             elif facts.compared:
                 store.sync_with_git(facts, walked)
             else:
