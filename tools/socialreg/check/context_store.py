@@ -120,17 +120,7 @@ class ContextStore:
             and walked.token is not None
             and walked.token == stale.token == token
         ):
-            unsure = walked.scanned | set(walked.gone)  # whose rows may be of removed files
-            candidates = {*stale.paths, *walked.files, *self._store.paths_in(unsure)}
-            self._known = self._store.files(candidates)
-            present = [
-                (path, record_kind(path))
-                for path in candidates
-                if path in walked.files
-                or (path in self._known and folder_of(path) not in unsure and is_record_path(path))
-            ]
-            kept = {path for path, _ in present}
-            removed = [path for path in candidates if path in self._known and path not in kept]
+            present, removed = self._look_at(set(stale.paths), walked)
             rows, vouched, _, vanished = self._read_again(present)
             self._write(rows, [*removed, *vanished], vouched, walked.changed, walked.gone)
             return
@@ -163,19 +153,9 @@ class ContextStore:
         blobs = None
         if isinstance(earlier, bytes) and isinstance(loose, str) and walked.known:
             changed_folders, gone = walked.changed, walked.gone
-            unsure = walked.scanned | set(gone)  # whose rows may be of removed files
-            candidates = facts.lines_differing(earlier) | facts.changed | set(walked.files)
+            candidates = facts.lines_differing(earlier) | facts.changed
             candidates.update(json.loads(loose))
-            candidates.update(self._store.paths_in(unsure))
-            self._known = self._store.files(candidates)
-            present = [
-                (path, record_kind(path))
-                for path in candidates
-                if path in walked.files
-                or (path in self._known and folder_of(path) not in unsure and is_record_path(path))
-            ]
-            kept = {path for path, _ in present}
-            removed = [path for path in candidates if path in self._known and path not in kept]
+            present, removed = self._look_at(candidates, walked)
         else:  # the first time (or after a run that did not keep Git's view): read every folder
             if walked.known:
                 walked = folder_changes(self._root_path, {}, token)
@@ -194,6 +174,24 @@ class ContextStore:
         unvouched.extend(path for path in facts.changed if is_record_path(path))
         view = _view(facts, set(unvouched), earlier, loose)
         self._write(rows, [*removed, *vanished], vouched, changed_folders, gone, view)
+
+    def _look_at(
+        self, candidates: set[str], walked: FolderChanges
+    ) -> tuple[list[tuple[str, RecordKind]], list[str]]:
+        """Of `candidates`, the files of the folders that changed and the rows of the files
+        in them, which record files are there (to read again where their rows are not
+        current) and which rows are of files no longer there."""
+        unsure = walked.scanned | set(walked.gone)  # whose rows may be of removed files
+        candidates = {*candidates, *walked.files, *self._store.paths_in(unsure)}
+        self._known = self._store.files(candidates)
+        present = [
+            (path, record_kind(path))
+            for path in candidates
+            if path in walked.files
+            or (path in self._known and folder_of(path) not in unsure and is_record_path(path))
+        ]
+        kept = {path for path, _ in present}
+        return present, [path for path in candidates if path in self._known and path not in kept]
 
     def sync_staged(self, facts: GitFacts, checked: Collection[str]) -> frozenset[str] | None:
         """Make the rows of the records Git's index holds current with its blobs (the records
