@@ -66,3 +66,36 @@ def test_a_failing_worker_is_reported_not_hung(
     monkeypatch.setattr(checking.RecordChecker, "local", broken_rules)
     with pytest.raises(checking.WorkerError, match="rule exploded"):
         _run(example_repo)
+
+
+def test_the_second_step_in_workers_finds_each_finding_once(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rules that compare records run in workers forked once the index is built: every
+    # finding comes back once, with every field as one process makes it.
+    _break_some_records(example_repo)
+    library = example_repo / "accounts" / "library"
+    shutil.copy(library / "norrvik-library-instagram.yaml", library / "second-copy.yaml")
+    today = datetime.date.fromisoformat(TODAY)
+    serial = check_repository(example_repo, None, today).findings
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    forked = check_repository(example_repo, None, today).findings
+    assert sorted(map(repr, forked)) == sorted(map(repr, serial))
+    assert any("already registered" in finding.message for finding in forked)  # SR108
+
+
+def test_a_failing_second_step_worker_is_reported_not_hung(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialreg.check import pipeline as checking
+
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+
+    def broken_rules(*args: object) -> None:
+        raise ValueError("a comparing rule exploded")
+
+    monkeypatch.setattr(checking.RecordChecker, "finish", broken_rules)
+    with pytest.raises(checking.WorkerError, match="a comparing rule exploded"):
+        _run(example_repo)

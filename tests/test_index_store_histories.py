@@ -12,6 +12,7 @@ import os
 import random
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,36 @@ def _what_the_files_say(root: Path, paths: list[str], copy: Path) -> dict[str, l
     return {path: list(_everything_indexed(copy, path)) for path in paths}
 
 
+def _history(root: Path, rng: random.Random, steps: int) -> Iterator[tuple[list[str], list[str]]]:
+    """After each of `steps` random steps (none before the first), what happened so far and
+    two record files to check."""
+    history: list[str] = []
+    for step in range(steps):
+        if step:
+            history.extend(_step(root, rng) for _ in range(rng.choice((1, 2))))
+        files = _records(root)
+        yield history, rng.sample(files, min(2, len(files)))
+
+
+def _files_agree(root: Path, checked: list[str], copy: Path, history: list[str]) -> None:
+    """A check of each file of `checked` alone finds what `_what_the_files_say`."""
+    expected = _what_the_files_say(root, checked, copy)
+    for path in checked:
+        assert list(_few(root, path)) == expected[path], (path, history)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_histories_outside_git_find_what_the_files_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # Without Git, each file is vouched for by its stamp alone (load/look_ahead.py,
+    # `stale_files`); the Git steps of a history are refused here.
+    monkeypatch.setattr(cache, "RECENT_NS", 0)
+    root = _tangled(tmp_path / "repo")
+    for history, checked in _history(root, random.Random(200 + seed), 12):
+        _files_agree(root, checked, tmp_path / "copy", history)
+
+
 def _what_the_index_says(root: Path, paths: list[str], copy: Path) -> dict[str, list[object]]:
     """Checks with every record read, on a copy of what Git's index holds (what a commit would
     hold: no untracked file, no merge conflict), with the files checked as the work tree has
@@ -180,18 +211,10 @@ def test_random_histories_find_what_the_files_say(
     # As if every check ran long after the change before it: folders and files are trusted
     # by their stamps, so the paths that skip reading them are the ones tested.
     monkeypatch.setattr(cache, "RECENT_NS", 0)
-    rng = random.Random(seed)
     root = _tangled(tmp_path / "repo")
     _in_git(root)
-    history: list[str] = []
-    for step in range(10):
-        if step:
-            history.extend(_step(root, rng) for _ in range(rng.choice((1, 2))))
-        files = _records(root)
-        checked = rng.sample(files, min(2, len(files)))
-        expected = _what_the_files_say(root, checked, tmp_path / "copy")
-        for path in checked:
-            assert list(_few(root, path)) == expected[path], (path, history)
+    for history, checked in _history(root, random.Random(seed), 10):
+        _files_agree(root, checked, tmp_path / "copy", history)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -202,13 +225,8 @@ def test_random_histories_staged_find_what_the_index_says(
     rng = random.Random(100 + seed)
     root = _tangled(tmp_path / "repo")
     _in_git(root)
-    history: list[str] = []
     compared = 0
-    for step in range(12):
-        if step:
-            history.extend(_step(root, rng) for _ in range(rng.choice((1, 2))))
-        files = _records(root)
-        checked = rng.sample(files, min(2, len(files)))
+    for history, checked in _history(root, rng, 12):
         # Each file checked alone: the other one is compared with as it is staged. A file in
         # a folder that Git holds as a file cannot be in the same registry as that file.
         comparable = [path for path in checked if not _under_a_staged_file(root, path)]
@@ -223,7 +241,5 @@ def test_random_histories_staged_find_what_the_index_says(
                 for path in comparable:
                     assert _few_staged(root, path) == staged[path], (kind, path, history)
             else:
-                in_files = _what_the_files_say(root, checked, tmp_path / "copy")
-                for path in checked:
-                    assert list(_few(root, path)) == in_files[path], (kind, path, history)
+                _files_agree(root, checked, tmp_path / "copy", history)
     assert compared >= 18, compared  # of 24: few files are under a folder Git holds as a file

@@ -170,3 +170,15 @@ def test_the_command_takes_staged_and_refuses_it_with_base(tmp_path: Path) -> No
     both = runner.invoke(main, [*arguments, "--staged", "--base", "HEAD", str(root / CHECKED)])
     assert both.exit_code == 2
     assert "--staged compares with the commit being made" in both.output
+
+
+def test_rows_read_from_git_are_read_again_once_git_is_gone(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    _account(root, OTHER, handle=HANDLE.replace("fresh", "fresk"))  # not staged
+    assert _clash(_staged(root, CHECKED))  # the store has OTHER's row from its blob
+    shutil.rmtree(root / ".git")
+    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    assert not _clash(in_files)
+    assert _few(root, CHECKED) == in_files

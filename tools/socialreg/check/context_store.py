@@ -39,7 +39,7 @@ from socialreg.load.index_store import (
     encoded,
     folder_of,
 )
-from socialreg.load.look_ahead import FolderChanges, folder_changes, new_stamps
+from socialreg.load.look_ahead import FolderChanges, StaleFiles, folder_changes, new_stamps
 from socialreg.load.model import INDEX_KEYS, RecordKind, RecordSummary, Repository
 from socialreg.rules.relations import Near, id_key, record_keys
 
@@ -102,9 +102,28 @@ class ContextStore:
         rows, vouched, _, gone = self._read_again(files)
         self._write(rows, [*removed, *gone], vouched, forget_folders=True)
 
-    def sync_by_folders(self) -> None:
+    def sync_by_folders(
+        self, walked: FolderChanges | None = None, stale: StaleFiles | None = None
+    ) -> None:
         """Make every row current, finding the record files by the folders that changed and
-        knowing each is unchanged by its stamp."""
+        knowing each is unchanged by its stamp.
+
+        With the folders that changed (`walked`) and the rows whose file's stamp is not theirs
+        (`stale`), both found by other processes since the folders the store holds now, only
+        the files of those folders and those rows are looked at here.
+        """
+        token = self._store.value(FOLDERS_TOKEN)
+        if (
+            walked is not None
+            and stale is not None
+            and walked.known
+            and walked.token is not None
+            and walked.token == stale.token == token
+        ):
+            present, removed = self._look_at(set(stale.paths), walked)
+            rows, vouched, _, vanished = self._read_again(present)
+            self._write(rows, [*removed, *vanished], vouched, walked.changed, walked.gone)
+            return
         self._known = self._store.files()
         known = {path: row.folder for path, row in self._known.items()}
         folders = self._store.folders()
@@ -134,21 +153,11 @@ class ContextStore:
         blobs = None
         if isinstance(earlier, bytes) and isinstance(loose, str) and walked.known:
             changed_folders, gone = walked.changed, walked.gone
-            unsure = walked.scanned | set(gone)  # whose rows may be of removed files
-            candidates = facts.lines_differing(earlier) | facts.changed | set(walked.files)
+            candidates = facts.lines_differing(earlier) | facts.changed
             candidates.update(json.loads(loose))
-            candidates.update(self._store.paths_in(unsure))
-            self._known = self._store.files(candidates)
-            if len(candidates) > _FEW_PATHS:  # each found alone reads the listing (3 MB) again
+            present, removed = self._look_at(candidates, walked)
+            if len(present) > _FEW_PATHS:  # each found alone reads the listing (3 MB) again
                 blobs = facts.blobs()
-            present = [
-                (path, record_kind(path))
-                for path in candidates
-                if path in walked.files
-                or (path in self._known and folder_of(path) not in unsure and is_record_path(path))
-            ]
-            kept = {path for path, _ in present}
-            removed = [path for path in candidates if path in self._known and path not in kept]
         else:  # the first time (or after a run that did not keep Git's view): read every folder
             if walked.known:
                 walked = folder_changes(self._root_path, {}, token)
@@ -167,6 +176,24 @@ class ContextStore:
         unvouched.extend(path for path in facts.changed if is_record_path(path))
         view = _view(facts, set(unvouched), earlier, loose)
         self._write(rows, [*removed, *vanished], vouched, changed_folders, gone, view)
+
+    def _look_at(
+        self, candidates: set[str], walked: FolderChanges
+    ) -> tuple[list[tuple[str, RecordKind]], list[str]]:
+        """Of `candidates`, the files of the folders that changed and the rows of the files
+        in them, which record files are there (to read again where their rows are not
+        current) and which rows are of files no longer there."""
+        unsure = walked.scanned | set(walked.gone)  # whose rows may be of removed files
+        candidates = {*candidates, *walked.files, *self._store.paths_in(unsure)}
+        self._known = self._store.files(candidates)
+        present = [
+            (path, record_kind(path))
+            for path in candidates
+            if path in walked.files
+            or (path in self._known and folder_of(path) not in unsure and is_record_path(path))
+        ]
+        kept = {path for path, _ in present}
+        return present, [path for path in candidates if path in self._known and path not in kept]
 
     def sync_staged(self, facts: GitFacts, checked: Collection[str]) -> frozenset[str] | None:
         """Make the rows of the records Git's index holds current with its blobs (the records

@@ -11,19 +11,26 @@ those two need.
 
 `validate --staged` compares with the records as Git's index holds them: it needs neither
 `diff-files` nor the walk (files Git does not track are not part of a commit), only the listing.
+
+Outside a Git work tree nothing vouches for the files, so a third process compares each file
+the store has a row of with the stamp of that row (`stale_files`, one `lstat` each), and sends
+back only the files that differ.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from socialreg.load.discover import discover_changes
 from socialreg.load.git_view import GitFacts, GitView
+from socialreg.load.index_cache import exact_stamp
 from socialreg.load.index_store import FOLDERS_TOKEN, STORE_FILE, path_from_store
 from socialreg.load.kinds import RecordKind
 from socialreg.parallel import Channel, WorkerError, forked_workers
@@ -49,11 +56,14 @@ class LookAhead:
         self._git_read = False
         self._stack = contextlib.ExitStack()
         self._walk: Channel | None = None
+        self._stamps: Channel | None = None
         if staged:
             return
         # Without fork, the check walks the folders itself.
         with contextlib.suppress(OSError, ValueError):
             self._walk = self._stack.enter_context(forked_workers([root], _folder_walker))[0]
+            if _outside_git(root):
+                self._stamps = self._stack.enter_context(forked_workers([root], _stamper))[0]
 
     def git_facts(self) -> GitFacts | None:
         """What Git says (None when it cannot say: not a work tree, no git, an error)."""
@@ -65,14 +75,15 @@ class LookAhead:
 
     def walked(self) -> FolderChanges | None:
         """The walk's result, or None when it could not be made."""
-        if self._walk is None:
-            return None
         channel, self._walk = self._walk, None
-        try:
-            walked: FolderChanges | None = channel.receive()
-        except WorkerError:
-            return None
+        walked: FolderChanges | None = _received(channel)
         return walked
+
+    def stale(self) -> StaleFiles | None:
+        """`stale_files`, or None when it was not asked (in Git) or could not be made."""
+        channel, self._stamps = self._stamps, None
+        stale: StaleFiles | None = _received(channel)
+        return stale
 
     def close(self) -> None:
         self._git.close()
@@ -92,6 +103,28 @@ class LookAhead:
 
 def _folder_walker(channel: Channel, root: Path) -> None:
     channel.send(walk_folders(root))
+
+
+def _stamper(channel: Channel, root: Path) -> None:
+    channel.send(stale_files(root))
+
+
+def _received(channel: Channel | None) -> Any:
+    if channel is None:
+        return None
+    try:
+        return channel.receive()
+    except WorkerError:
+        return None
+
+
+def _outside_git(root: Path) -> bool:
+    """Whether Git will not vouch for the files here: no `.git` here or above (as Git looks
+    for one). A wrong guess costs time, not findings: the stamps are only used without Git."""
+    if "GIT_DIR" in os.environ:
+        return False
+    root = root.absolute()
+    return not any(os.path.lexists(folder / ".git") for folder in (root, *root.parents))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,27 +154,57 @@ def new_stamps(folders: Mapping[str, int], before: Mapping[str, int]) -> dict[st
     return {folder: stamp for folder, stamp in folders.items() if before.get(folder) != stamp}
 
 
-def walk_folders(root: Path) -> FolderChanges | None:
-    """`folder_changes` since the store's folders, for another process to find at the same
-    time as the check imports its code and reads the org/ files (one `lstat` for each of
-    25,000 folders is a large part of a one-file check at 50,000 records). Only the changes
-    travel back, with the token that says which folders they are changes of."""
+@dataclass(frozen=True, slots=True)
+class StaleFiles:
+    """The store's rows whose file does not have the row's stamp (changed, gone, or a row
+    not made from the file), and the FOLDERS_TOKEN of the store they were read from."""
+
+    token: str | None
+    paths: list[str]
+
+
+def stale_files(root: Path) -> StaleFiles | None:
+    """`StaleFiles` of the store at `root`, for another process to find while the check
+    imports its code (an `lstat` for each of 60,000 files takes longer than the rest of a
+    one-file check outside Git). None when there is no store to read."""
+    read = _read_store(root, "SELECT path, size, mtime, ctime, inode FROM files")
+    if read is None:
+        return None
+    token, rows = read
+    paths = [(path_from_store(path), tuple(stamp)) for path, *stamp in rows]
+    stale = [path for path, stamp in paths if exact_stamp(f"{root}/{path}") != stamp]
+    return StaleFiles(token, stale)
+
+
+def _read_store(root: Path, query: str) -> tuple[str | None, list[Any]] | None:
+    """The store's FOLDERS_TOKEN and the rows of `query`, in one read; None without a store."""
     file = root / STORE_FILE
     if not file.is_file():
         return None
     try:
         database = sqlite3.connect(f"{file.absolute().as_uri()}?mode=ro", uri=True)
         try:
-            with database:  # one read: the token and the folders it stands for
+            with database:  # one read: the token and the rows it stands for
                 database.execute("BEGIN")
                 tokens = database.execute(
                     "SELECT value FROM meta WHERE name = ?", (f"value:{FOLDERS_TOKEN}",)
                 ).fetchall()
-                found = database.execute("SELECT path, stamp FROM folders ORDER BY path")
-                folders = {path_from_store(path): stamp for path, stamp in found.fetchall()}
+                rows = database.execute(query).fetchall()
         finally:
             database.close()
     except sqlite3.Error:
         return None
     token = tokens[0][0] if tokens and isinstance(tokens[0][0], str) else None
-    return folder_changes(root, folders, token)
+    return token, rows
+
+
+def walk_folders(root: Path) -> FolderChanges | None:
+    """`folder_changes` since the store's folders, for another process to find at the same
+    time as the check imports its code and reads the org/ files (one `lstat` for each of
+    25,000 folders is a large part of a one-file check at 50,000 records). Only the changes
+    travel back, with the token that says which folders they are changes of."""
+    read = _read_store(root, "SELECT path, stamp FROM folders ORDER BY path")
+    if read is None:
+        return None
+    token, rows = read
+    return folder_changes(root, {path_from_store(path): stamp for path, stamp in rows}, token)
