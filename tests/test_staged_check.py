@@ -182,3 +182,22 @@ def test_rows_read_from_git_are_read_again_once_git_is_gone(tmp_path: Path) -> N
     in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
     assert not _clash(in_files)
     assert _few(root, CHECKED) == in_files
+
+
+def test_many_files_staged_are_not_compared_with_untracked_ones_either(tmp_path: Path) -> None:
+    # More than FEW_RECORDS files are checked with every record read from disk; a draft Git
+    # does not track is still no part of the commit.
+    root = _registry(tmp_path)
+    many = [f"accounts/library/new-{number}.yaml" for number in range(70)]
+    for number, path in enumerate(many):
+        handle = f"new{number}.example.org"
+        _account(root, path, handle=f"@{handle}", url=f"https://bsky.app/profile/{handle}")
+    git(root, "add", "--", *many)
+    _account(root, "accounts/library/draft.yaml", handle=HANDLE)  # never added
+    runner = CliRunner()
+    arguments = ["--root", str(root), "validate", "--today", "2026-11-21", "--format", "json"]
+    files = [str(root / path) for path in (CHECKED, *many)]
+    staged = runner.invoke(main, [*arguments, "--staged", *files])
+    plain = runner.invoke(main, [*arguments, *files])
+    assert "draft.yaml" not in staged.output
+    assert "is already registered in accounts/library/draft.yaml" in plain.output

@@ -68,7 +68,7 @@ from socialreg.load.documents import (
     load_file,
 )
 from socialreg.load.files import entry_problem
-from socialreg.load.git_view import GitFacts, GitView
+from socialreg.load.git_view import GitFacts, git_facts
 from socialreg.load.gitbase import BaseError, BaseTree, read_base
 from socialreg.load.index_cache import (
     ExactStamp,
@@ -144,7 +144,11 @@ def validate(options: ValidateOptions, look: LookAhead | None = None) -> Report:
     if is_few(options.paths, options.base):
         result = check_few(options.root, options.paths, options.today, look, options.staged)
     else:
-        result = check_repository(options.root, options.paths or None, options.today, options.base)
+        only = options.paths or None
+        if options.staged:
+            result = check_repository(options.root, only, options.today, tracked_only=True)
+        else:
+            result = check_repository(options.root, only, options.today, options.base)
     findings = sorted_findings(result.findings)
     return Report(findings, Summary.of(findings, result.files_checked))
 
@@ -172,15 +176,22 @@ def check_repository(
     today: datetime.date,
     base_ref: str | None = None,
     publish: Publish | None = None,
+    tracked_only: bool = False,
 ) -> CheckResult:
     """Check the repository at `root`; with `base_ref`, compare with that Git commit too;
     with `publish`, also return what it keeps of each record checked in full.
 
     With `only` (paths relative to `root`), just those records are checked in full; the others
-    are still indexed, because cross-file rules compare against them.
+    are still indexed, because cross-file rules compare against them. With `tracked_only`
+    (`validate --staged` of many files), the files Git does not track are left out, but those
+    of `only`: a commit does not hold them (the others are read from disk, which under
+    pre-commit holds what is staged).
     Raises `gitbase.BaseError` when `base_ref` cannot be read.
     """
     jobs = plan_jobs(root, only)
+    if tracked_only and (facts := git_facts(root, compare=False)) is not None:
+        staged = facts.staged_blobs()
+        jobs = [job for job in jobs if job.check_in_full or job.path in staged]
     base = None if base_ref is None else read_base(root, base_ref, _checked_records(jobs))
     return _run(root, jobs, _Rules(today, base, publish))
 
@@ -274,7 +285,7 @@ def _sync_staged(
         outside = store.sync_staged(facts, checked)
         if outside is not None:
             return outside
-        compared = GitView(root).facts()
+        compared = git_facts(root)
         if compared is not None:
             store.sync_with_git(compared)
             return store.sync_staged(facts, checked) or frozenset()

@@ -87,8 +87,9 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     "(Git's index), not as they are in the work tree; files Git does not track are not "
     "compared with. For the pre-commit hook: pre-commit sets aside the changes that are not "
     "staged, so the two are the same there, and this skips comparing every file with Git's "
-    "index. The files given are checked as they are on disk; with no files or more than "
-    f"{FEW_RECORDS}, the whole work tree is checked.",
+    "index. The files given are checked as they are on disk. With more than "
+    f"{FEW_RECORDS} files, the other records are read from disk, but those Git does not "
+    "track are still left out; with no files, the whole work tree is checked.",
 )
 @click.option(
     "--output",
@@ -123,7 +124,7 @@ def command(
         # third of the hook's time at 50,000 records; see load/look_ahead.py).
         few = is_few(relative, base)
         look = stack.enter_context(LookAhead(root, staged)) if few else None
-        report = _report(root, relative, today, strict, base, look)
+        report = _report(root, relative, today, strict, base, staged, look)
     text = reporters()[output_format](report)
     if output is None:
         sys.stdout.write(text)
@@ -143,6 +144,7 @@ def _report(
     today: datetime.date,
     strict: bool,
     base: str | None,
+    staged: bool,
     look: LookAhead | None,
 ) -> Report:
     # Imported here, after the look ahead started: YAML, the schemas and the rules.
@@ -152,7 +154,6 @@ def _report(
 
     try:
         if base is None:
-            staged = look is not None and look.staged
             return validate(ValidateOptions(root, paths, today, strict, base, staged), look)
         from socialreg.check.differential import differential_report
 

@@ -78,6 +78,15 @@ class GitFacts:
         return {os.fsdecode(line.split(b"\t", 1)[1]) for line in differing if b"\t" in line}
 
 
+def git_facts(root: Path, compare: bool = True) -> GitFacts | None:
+    """`GitView(root, compare).facts()`, asked now and waited for."""
+    view = GitView(root, compare)
+    try:
+        return view.facts()
+    finally:
+        view.close()
+
+
 class GitView:
     """The two Git commands (one without `compare`), started now and read when `facts` is
     called."""
