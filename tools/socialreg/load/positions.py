@@ -7,9 +7,9 @@ are written in YAML's block style (`key: value` lines, `- ` items), where a valu
 follows from indentation alone, so this module walks the lines along the finding's path.
 
 It answers only when it is sure: anything it does not fully understand (flow collections on
-the path, anchors, tags, quoted or complex keys, unusual line breaks, tabs, several documents)
-makes it return `UNSURE`, and the caller asks the parser. Its answers are the parser's
-(tests/test_positions.py compares them on every path of every test record).
+the path or over several lines, anchors, tags, quoted or complex keys, unusual line breaks,
+tabs, several documents) makes it return `UNSURE`, and the caller asks the parser. Its answers
+are the parser's (tests/test_positions.py compares them on every path of every test record).
 """
 
 from __future__ import annotations
@@ -43,7 +43,32 @@ def _is_unusual(text: str) -> bool:
         return True
     if "<" in text and "<<" in text:
         return True
-    return text.startswith(_UNUSUAL_LINE_STARTS) or _UNUSUAL_LINE_START.search(text) is not None
+    if text.startswith(_UNUSUAL_LINE_STARTS) or _UNUSUAL_LINE_START.search(text) is not None:
+        return True
+    return ("[" in text or "{" in text) and _flow_may_run_on(text)
+
+
+def _flow_may_run_on(text: str) -> bool:
+    """Whether a flow collection (`[...]`, `{...}`) may run on past its first line: the lines
+    inside it then say nothing by their indent (`f: [1,` then `a: 1` is no key of the top).
+    A line is taken as whole only when its brackets close in order and no quote or comment
+    could hide one."""
+    for line in text.split("\n"):
+        if "[" not in line and "{" not in line:
+            continue
+        if '"' in line or "'" in line or "#" in line:
+            return True
+        depth = 0
+        for character in line:
+            if character in "[{":
+                depth += 1
+            elif character in "]}":
+                depth -= 1
+                if depth < 0:
+                    return True
+        if depth:
+            return True
+    return False
 
 
 _PLAIN_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*)[ ]*:(?:[ ]|$)")
