@@ -78,7 +78,7 @@ from socialreg.load.index_cache import (
     trustworthy,
 )
 from socialreg.load.index_store import StoreBroken
-from socialreg.load.look_ahead import LookAhead, is_few
+from socialreg.load.look_ahead import FolderChanges, LookAhead, is_few
 from socialreg.load.model import (
     INDEX_KEYS,
     ORG_FILES,
@@ -252,10 +252,10 @@ def _check_few(
             outside: frozenset[str] = frozenset()  # rows that are not of the records compared
             if facts is None:
                 store.sync_by_folders(walked, look.stale())
-            elif facts.compared:
+            elif not look.staged:
                 store.sync_with_git(facts, walked)
             else:
-                outside = _sync_staged(root, store, facts, wanted)
+                outside = _sync_staged(root, store, facts, walked, wanted)
             store.remember(jobs, {p: s for p, s in stamps.items() if s is not None}, entries)
             found = store.entries_with_keys(keys, near, wanted | outside)
             ids = {summary.id for summary, _ in [*entries, *found] if summary.kind == "account"}
@@ -275,13 +275,20 @@ def _check_few(
 
 
 def _sync_staged(
-    root: Path, store: ContextStore, facts: GitFacts, checked: set[str]
+    root: Path,
+    store: ContextStore,
+    facts: GitFacts,
+    walked: FolderChanges | None,
+    checked: set[str],
 ) -> frozenset[str]:
     """`store.sync_staged`, after a sync with the work tree the first time (the store has no
     Git view to start from yet: every record is read, from the work tree where Git vouches
-    that it is its blob, as any other first check does). Should Git fail half-way, the
+    that it is its blob, as any other first check does; with `facts` and `walked` when the
+    look ahead asked for them, there being no store). Should Git fail half-way, the
     records are compared as the work tree holds them, as outside Git."""
     try:
+        if facts.compared:
+            store.sync_with_git(facts, walked)
         outside = store.sync_staged(facts, checked)
         if outside is not None:
             return outside

@@ -51,13 +51,16 @@ class LookAhead:
 
     def __init__(self, root: Path, staged: bool = False) -> None:
         self.staged = staged
-        self._git = GitView(root, compare=not staged)
+        # The first staged check makes the store from the work tree, as any first check does:
+        # it needs both answers too.
+        listing_only = staged and (root / STORE_FILE).is_file()
+        self._git = GitView(root, compare=not listing_only)
         self._facts: GitFacts | None = None
         self._git_read = False
         self._stack = contextlib.ExitStack()
         self._walk: Channel | None = None
         self._stamps: Channel | None = None
-        if staged:
+        if listing_only:
             return
         # Without fork, the check walks the folders itself.
         with contextlib.suppress(OSError, ValueError):
