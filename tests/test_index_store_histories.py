@@ -162,18 +162,6 @@ def _files_agree(root: Path, checked: list[str], copy: Path, history: list[str])
         assert list(_few(root, path)) == expected[path], (path, history)
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_random_histories_outside_git_find_what_the_files_say(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
-) -> None:
-    # Without Git, each file is vouched for by its stamp alone (load/look_ahead.py,
-    # `stale_files`); the Git steps of a history are refused here.
-    monkeypatch.setattr(cache, "RECENT_NS", 0)
-    root = _tangled(tmp_path / "repo")
-    for history, checked in _history(root, random.Random(200 + seed), 12):
-        _files_agree(root, checked, tmp_path / "copy", history)
-
-
 def _what_the_index_says(root: Path, paths: list[str], copy: Path) -> dict[str, list[object]]:
     """Checks with every record read, on a copy of what Git's index holds (what a commit would
     hold: no untracked file, no merge conflict), with the files checked as the work tree has
@@ -204,16 +192,22 @@ def _few_staged(root: Path, path: str) -> list[object]:
     return list(_as_tuples(check_few(root, [path], TODAY, staged=True).findings))
 
 
-@pytest.mark.parametrize("seed", range(4))
+# (in Git, seed, steps): 4 histories in Git, and 3 outside it, where each file is vouched
+# for by its stamp alone (load/look_ahead.py, `stale_files`) and the Git steps are refused.
+_HISTORIES = [(True, seed, 10) for seed in range(4)] + [(False, 200 + s, 12) for s in range(3)]
+
+
+@pytest.mark.parametrize(("in_git", "seed", "steps"), _HISTORIES)
 def test_random_histories_find_what_the_files_say(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool, seed: int, steps: int
 ) -> None:
     # As if every check ran long after the change before it: folders and files are trusted
     # by their stamps, so the paths that skip reading them are the ones tested.
     monkeypatch.setattr(cache, "RECENT_NS", 0)
     root = _tangled(tmp_path / "repo")
-    _in_git(root)
-    for history, checked in _history(root, random.Random(seed), 10):
+    if in_git:
+        _in_git(root)
+    for history, checked in _history(root, random.Random(seed), steps):
         _files_agree(root, checked, tmp_path / "copy", history)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -204,28 +205,23 @@ def test_a_registry_in_a_folder_of_a_larger_repository(tmp_path: Path) -> None:
     assert _few(root, CHECKED) == _what_the_files_say(root, [CHECKED], tmp_path / "f")[CHECKED]
 
 
-def test_a_blob_git_cannot_read(tmp_path: Path) -> None:
-    root = _registry(tmp_path)
-    _staged(root, CHECKED)
-    _account(root, OTHER, handle=HANDLE)
-    git(root, "add", OTHER)
-    blob = git(root, "rev-parse", f":{OTHER}").strip()
-    (root / ".git/objects" / blob[:2] / blob[2:]).unlink()
-    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
-    found = _staged(root, CHECKED)
-    assert found == in_files, found
-    assert _few(root, CHECKED) == in_files
+def _removed(loose: Path) -> None:
+    loose.unlink()
 
 
-def test_a_blob_that_is_corrupt(tmp_path: Path) -> None:
-    root = _registry(tmp_path)
-    _staged(root, CHECKED)
-    _account(root, OTHER, handle=HANDLE)
-    git(root, "add", OTHER)
-    blob = git(root, "rev-parse", f":{OTHER}").strip()
-    loose = root / ".git/objects" / blob[:2] / blob[2:]
+def _corrupted(loose: Path) -> None:
     loose.chmod(0o644)
     loose.write_bytes(b"not zlib at all")
+
+
+@pytest.mark.parametrize("damage", [_removed, _corrupted], ids=["missing", "corrupt"])
+def test_a_blob_git_cannot_read(tmp_path: Path, damage: Callable[[Path], None]) -> None:
+    root = _registry(tmp_path)
+    _staged(root, CHECKED)
+    _account(root, OTHER, handle=HANDLE)
+    git(root, "add", OTHER)
+    blob = git(root, "rev-parse", f":{OTHER}").strip()
+    damage(root / ".git/objects" / blob[:2] / blob[2:])
     in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
     found = _staged(root, CHECKED)
     assert found == in_files, found
