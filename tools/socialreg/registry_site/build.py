@@ -35,11 +35,12 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 import jinja2
@@ -47,7 +48,7 @@ from markupsafe import Markup, escape
 
 from socialreg.check.incremental import tool_fingerprint
 from socialreg.load.model import Repository
-from socialreg.parallel import Channel, WorkerError, forked_workers, interleaved, worker_count
+from socialreg.parallel import Channel, WorkerError, forked_workers, worker_count
 from socialreg.registry_site import identity_proofs
 from socialreg.registry_site.build_manifest import PageStates
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
@@ -69,6 +70,8 @@ from socialreg.registry_site.verify_data import (
     shard_count,
     verify_shards,
 )
+
+T = TypeVar("T")
 
 # Written into every built site; only a folder that holds it is rebuilt (and so changed).
 MARKER = ".socialreg-site"
@@ -373,11 +376,18 @@ class PageWorkers:
     processes render most of them. A process forked after the check shares this process's
     memory and copies every part of it that it touches: at 50,000 accounts that added hundreds
     of megabytes. A process forked first holds only what it is sent: the site's settings and
-    its share of the accounts, as plain tuples (pickled as dataclasses, they take seconds).
+    the accounts, as plain tuples (pickled as dataclasses, they take seconds).
+
+    Who renders which account is settled as they go (`AccountClaims`): the processes take
+    accounts from the front of the list and this one, once it has written everything else,
+    from the back. A fixed share could not be right at every size: at 10,000 accounts the
+    other pages cost half as much as the account pages, at 50,000 a fifth, and a share made
+    for the one left a process idle for ten seconds at the other.
     """
 
-    def __init__(self, channels: list[Channel]) -> None:
+    def __init__(self, channels: list[Channel], claims: AccountClaims | None = None) -> None:
         self._channels = channels
+        self._claims = claims
 
     @classmethod
     @contextlib.contextmanager
@@ -386,8 +396,10 @@ class PageWorkers:
         if count <= 0:
             yield cls([])
             return
-        with forked_workers(range(count), _render_when_asked) as channels:
-            workers = cls(channels)
+        claims = AccountClaims()  # before the fork, so that every process shares it
+        work = functools.partial(_render_when_asked, claims)
+        with forked_workers(range(count), work) as channels:
+            workers = cls(channels, claims)
             try:
                 yield workers
             finally:
@@ -395,24 +407,25 @@ class PageWorkers:
 
     def render(
         self, registry: Registry, accounts: list[Account], output: _Output
-    ) -> tuple[list[Account], Callable[[], list[tuple[set[str], PageStates]]]]:
-        """Send the processes their shares of `accounts`. Returns the accounts left for this
-        process (which also writes everything else: see `_own_share`) and a function that
-        waits for the others and returns what each wrote: the paths, and the states of the
-        pages (for the next build)."""
+    ) -> tuple[Iterable[Account], Callable[[], list[tuple[set[str], PageStates]]]]:
+        """Send the processes `accounts`. Returns the accounts left for this process (which
+        also writes everything else), claimed one chunk at a time as they are taken, and a
+        function that waits for the others and returns what each wrote: the paths, and the
+        states of the pages (for the next build)."""
         channels, self._channels = self._channels, []
-        if not channels or worker_count(len(accounts)) == 1:
+        if not channels or self._claims is None or worker_count(len(accounts)) == 1:
             for channel in channels:
                 channel.send_bytes(pickle.dumps(None))
             return list(accounts), lambda: []
-        every = _own_share(len(channels))
-        mine = list(accounts[0::every]) if every else []
-        theirs = [account for index, account in enumerate(accounts) if not every or index % every]
+        claims = self._claims
+        claims.open(len(accounts))
         settings = dataclasses.replace(registry, accounts=[], campaigns=[], requested=[])
-        for channel, share in zip(channels, interleaved(theirs, len(channels)), strict=True):
-            rows = [tuple(getattr(account, name) for name in _ACCOUNT_FIELDS) for account in share]
-            task = (settings, rows, output.out, output.fresh)
-            channel.send_bytes(pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
+        rows = [tuple(getattr(account, name) for name in _ACCOUNT_FIELDS) for account in accounts]
+        # Pickled once for all of them: any process may render any account.
+        task = pickle.dumps((settings, rows, output.out, output.fresh), pickle.HIGHEST_PROTOCOL)
+        del rows
+        for channel in channels:
+            channel.send_bytes(task)
 
         def wait_for_the_others() -> list[tuple[set[str], PageStates]]:
             try:
@@ -420,7 +433,7 @@ class PageWorkers:
             except WorkerError as error:
                 raise SiteError(f"writing the account pages failed: {error}") from error
 
-        return mine, wait_for_the_others
+        return claims.from_the_back(accounts), wait_for_the_others
 
     def _release(self) -> None:
         """Tell the processes that were given nothing to do that there is nothing (a build that
@@ -431,31 +444,64 @@ class PageWorkers:
         self._channels = []
 
 
+# Accounts taken at a time: a few tens of milliseconds of pages, so that the lock is taken
+# seldom and the processes still finish close together.
+CLAIM_SIZE = 32
+
+
+class AccountClaims:
+    """Which of a list of accounts are taken, shared by forked processes: two numbers in shared
+    memory, the first account not taken from the front and the end of the accounts not taken
+    from the back, changed under one lock. The page workers take chunks from the front, the
+    process that also writes the other pages takes chunks from the back, and every process
+    stops where the two meet; so all finish within a chunk of each other."""
+
+    def __init__(self) -> None:
+        self._bounds = get_context("fork").Array("q", 2)  # [front, back], with its lock
+
+    def open(self, count: int) -> None:
+        with self._bounds.get_lock():
+            self._bounds[0], self._bounds[1] = 0, count
+
+    def take_front(self, size: int = CLAIM_SIZE) -> range:
+        """The next accounts from the front (empty when none is left)."""
+        with self._bounds.get_lock():
+            front, back = self._bounds[0], self._bounds[1]
+            end = min(front + size, back)
+            self._bounds[0] = end
+        return range(front, end)
+
+    def take_back(self, size: int = CLAIM_SIZE) -> range:
+        """The last accounts not taken yet (empty when none is left)."""
+        with self._bounds.get_lock():
+            front, back = self._bounds[0], self._bounds[1]
+            start = max(back - size, front)
+            self._bounds[1] = start
+        return range(start, back)
+
+    def from_the_front(self, accounts: Sequence[T]) -> Iterator[T]:
+        while taken := self.take_front():
+            yield from (accounts[number] for number in taken)
+
+    def from_the_back(self, accounts: Sequence[T]) -> Iterator[T]:
+        while taken := self.take_back():
+            yield from (accounts[number] for number in taken)
+
+
 _ACCOUNT_FIELDS = tuple(field.name for field in dataclasses.fields(Account))
-# The pages and files besides the account pages (the list pages, the search index, the verify
-# shards, the exports) cost about 0.55 times what the account pages cost, measured at 10,000
-# accounts in two languages; both grow with the number of accounts. With one other process,
-# this one then renders every fourth account; with more, none.
-OTHER_WORK = 0.55
 
 
-def _own_share(workers: int) -> int:
-    """Every how many accounts this process renders itself, besides everything else, so that
-    it finishes with the `workers` (0: none)."""
-    share = (1 + OTHER_WORK) / (workers + 1) - OTHER_WORK
-    return round(1 / share) if share > 0.05 else 0
-
-
-def _render_when_asked(channel: Channel, number: int) -> None:
-    """A PageWorkers process: wait for a share of accounts, render their pages, say what was
-    written."""
+def _render_when_asked(claims: AccountClaims, channel: Channel, number: int) -> None:
+    """A PageWorkers process: wait for the accounts, render the pages of those it claims, say
+    what was written."""
     task = pickle.loads(channel.receive_bytes())
     if task is None:
         return
     settings, rows, out, fresh = task
     accounts = [Account(*row) for row in rows]
     output = _Output(out, fresh=fresh)
-    _Site(dataclasses.replace(settings, accounts=accounts), output).account_pages(accounts)
+    site = _Site(dataclasses.replace(settings, accounts=accounts), output)
+    site.account_pages(claims.from_the_front(accounts))
     channel.send((output.written, output.page_states))
 
 

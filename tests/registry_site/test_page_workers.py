@@ -1,0 +1,92 @@
+"""Who renders which account page in a build with several processes (build.PageWorkers):
+every page exactly once, and no process left idle while another still has pages to render."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.registry_site.small_registry import make_registry
+
+from socialreg.check.pipeline import load_repository
+from socialreg.parallel import Channel, forked_workers
+from socialreg.registry_site import build as site_build
+from socialreg.registry_site.build import (
+    AccountClaims,
+    PageWorkers,
+    _Output,
+    prepare_output,
+    published_registry_or_error,
+)
+
+TODAY = datetime.date(2026, 11, 21)
+GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    count=st.integers(min_value=0, max_value=300),
+    takes=st.lists(st.tuples(st.booleans(), st.integers(min_value=1, max_value=40))),
+)
+def test_claims_from_both_ends_take_every_account_once(
+    count: int, takes: list[tuple[bool, int]]
+) -> None:
+    claims = AccountClaims()
+    claims.open(count)
+    taken: list[int] = []
+    for from_the_front, size in takes:
+        taken.extend(claims.take_front(size) if from_the_front else claims.take_back(size))
+    # Then both ends drain what is left, as the processes of a build do.
+    taken.extend(claims.take_front(count + 1))
+    taken.extend(claims.take_back(count + 1))
+    assert sorted(taken) == list(range(count))
+    assert not claims.take_front() and not claims.take_back()
+
+
+def _take_from_the_front(claims: AccountClaims, channel: Channel, _: int) -> None:
+    taken: list[int] = []
+    while numbers := claims.take_front(1):
+        taken.extend(numbers)
+    channel.send(taken)
+
+
+def test_forked_processes_and_this_one_share_the_claims() -> None:
+    """Two forked processes take one account at a time from the front while this one takes
+    from the back: together they take each account once, whoever was quicker."""
+    count = 20_000
+    claims = AccountClaims()  # made before the fork, as PageWorkers.started makes it
+    claims.open(count)
+    work = functools.partial(_take_from_the_front, claims)
+    with forked_workers(range(2), work) as channels:
+        mine = list(claims.from_the_back(range(count)))
+        theirs = [channel.receive() for channel in channels]
+    taken = mine + theirs[0] + theirs[1]
+    assert sorted(taken) == list(range(count))
+
+
+def test_accounts_this_process_has_not_started_on_are_left_to_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process that also writes the other pages takes accounts only once it is done with
+    them: accounts the workers rendered meanwhile are not rendered again. A fixed share (every
+    fourth account, at the last stop) left this process rendering while a worker was idle,
+    or the other way round, depending on the size of the registry."""
+    monkeypatch.setattr(site_build, "worker_count", lambda jobs: 2)
+    root = make_registry(tmp_path / "registry", languages="[en]", extra_accounts=40)
+    registry = published_registry_or_error(load_repository(root), TODAY, GENERATED)
+    out = tmp_path / "site"
+    prepare_output(out)
+    output = _Output(out)
+    with PageWorkers.started(1) as workers:
+        mine, wait_for_the_others = workers.render(registry, registry.accounts, output)
+        written = [paths for paths, _ in wait_for_the_others()]
+    assert list(mine) == []  # the worker was given time to render them all
+    pages = {account.page for account in registry.accounts}
+    assert len(pages) > 40
+    assert written == [pages]
+    for page in pages:
+        assert (out / page).is_file()
