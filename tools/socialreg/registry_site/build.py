@@ -303,7 +303,7 @@ def write_site(
         if workers is None:
             workers = stack.enter_context(PageWorkers.started(worker_count(len(pending)) - 1))
         # Account pages are most of the work; other processes start on them while this one
-        # writes the other pages and the exports, then its own share of accounts.
+        # writes the other pages and the exports, then takes the accounts they have not taken.
         mine, wait_for_the_others = workers.render(registry, pending, output)
         if not apart:
             site.shared_files()
