@@ -27,45 +27,65 @@ TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     count=st.integers(min_value=0, max_value=300),
-    takes=st.lists(st.tuples(st.booleans(), st.integers(min_value=1, max_value=40))),
+    workers=st.integers(min_value=1, max_value=4),
+    takes=st.lists(
+        st.tuples(st.integers(min_value=-1, max_value=3), st.integers(min_value=1, max_value=40))
+    ),
 )
 def test_claims_from_both_ends_take_every_account_once(
-    count: int, takes: list[tuple[bool, int]]
+    count: int, workers: int, takes: list[tuple[int, int]]
 ) -> None:
-    claims = AccountClaims()
-    claims.open(count)
+    claims = AccountClaims(workers)
+    blocks = claims.open(count)
+    assert [number for block in blocks for number in block] == list(range(count))
     taken: list[int] = []
-    for from_the_front, size in takes:
-        taken.extend(claims.take_front(size) if from_the_front else claims.take_back(size))
-    # Then both ends drain what is left, as the processes of a build do.
-    taken.extend(claims.take_front(count + 1))
-    taken.extend(claims.take_back(count + 1))
+    for who, size in takes:  # -1: the process that writes the other pages
+        if who < 0:
+            taken.extend(claims.take_back(size))
+        elif who < workers:
+            claimed = claims.take_front(who, size)
+            assert set(claimed) <= set(blocks[who])  # a worker holds only its block
+            taken.extend(claimed)
+    # Then every process drains what is left, as in a build.
+    for worker in range(workers):
+        taken.extend(claims.take_front(worker, count + 1))
+    taken.extend(number for _ in range(workers) for number in claims.take_back(count + 1))
     assert sorted(taken) == list(range(count))
-    assert not claims.take_front() and not claims.take_back()
+    assert not claims.take_back()
+    assert not any(claims.take_front(worker) for worker in range(workers))
 
 
-def _take_from_the_front(claims: AccountClaims, channel: Channel, _: int) -> None:
+def test_the_back_is_taken_from_the_block_with_the_most_left() -> None:
+    claims = AccountClaims(2)
+    assert claims.open(100) == [range(50), range(50, 100)]
+    assert claims.take_front(1, 30) == range(50, 80)
+    assert claims.take_back(10) == range(40, 50)  # block 0 has 50 left, block 1 has 20
+    assert claims.take_front(0, 35) == range(35)
+    assert claims.take_back(10) == range(90, 100)  # block 0 has 5 left, block 1 has 20
+
+
+def _take_from_the_front(claims: AccountClaims, channel: Channel, worker: int) -> None:
     taken: list[int] = []
-    while numbers := claims.take_front(1):
+    while numbers := claims.take_front(worker, 1):
         taken.extend(numbers)
     channel.send(taken)
 
 
 def test_forked_processes_and_this_one_share_the_claims() -> None:
-    """Two forked processes take one account at a time from the front while this one takes
-    from the back: together they take each account once, whoever was quicker."""
+    """Two forked processes take one account at a time from the front of their blocks while
+    this one takes from the back: together they take each account once, whoever was quicker."""
     count = 20_000
-    claims = AccountClaims()  # made before the fork, as PageWorkers.started makes it
+    claims = AccountClaims(2)  # made before the fork, as PageWorkers.started makes it
     claims.open(count)
     work = functools.partial(_take_from_the_front, claims)
     with forked_workers(range(2), work) as channels:
         mine = list(claims.from_the_back(range(count)))
         theirs = [channel.receive() for channel in channels]
-    taken = mine + theirs[0] + theirs[1]
-    assert sorted(taken) == list(range(count))
+    assert sorted(mine + theirs[0] + theirs[1]) == list(range(count))
+    assert set(theirs[0]) <= set(range(10_000)) and set(theirs[1]) <= set(range(10_000, count))
 
 
 def test_accounts_this_process_has_not_started_on_are_left_to_the_workers(

@@ -32,6 +32,7 @@ import dataclasses
 import datetime
 import functools
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -396,7 +397,7 @@ class PageWorkers:
         if count <= 0:
             yield cls([])
             return
-        claims = AccountClaims()  # before the fork, so that every process shares it
+        claims = AccountClaims(count)  # before the fork, so that every process shares it
         work = functools.partial(_render_when_asked, claims)
         with forked_workers(range(count), work) as channels:
             workers = cls(channels, claims)
@@ -408,8 +409,8 @@ class PageWorkers:
     def render(
         self, registry: Registry, accounts: list[Account], output: _Output
     ) -> tuple[Iterable[Account], Callable[[], list[tuple[set[str], PageStates]]]]:
-        """Send the processes `accounts`. Returns the accounts left for this process (which
-        also writes everything else), claimed one chunk at a time as they are taken, and a
+        """Send each process its block of `accounts`. Returns the accounts left for this process
+        (which also writes everything else), claimed a chunk at a time as it takes them, and a
         function that waits for the others and returns what each wrote: the paths, and the
         states of the pages (for the next build)."""
         channels, self._channels = self._channels, []
@@ -418,14 +419,15 @@ class PageWorkers:
                 channel.send_bytes(pickle.dumps(None))
             return list(accounts), lambda: []
         claims = self._claims
-        claims.open(len(accounts))
+        blocks = claims.open(len(accounts))
         settings = dataclasses.replace(registry, accounts=[], campaigns=[], requested=[])
-        rows = [tuple(getattr(account, name) for name in _ACCOUNT_FIELDS) for account in accounts]
-        # Pickled once for all of them: any process may render any account.
-        task = pickle.dumps((settings, rows, output.out, output.fresh), pickle.HIGHEST_PROTOCOL)
-        del rows
-        for channel in channels:
-            channel.send_bytes(task)
+        for channel, block in zip(channels, blocks, strict=True):
+            rows = [
+                tuple(getattr(account, name) for name in _ACCOUNT_FIELDS)
+                for account in accounts[block.start : block.stop]
+            ]
+            task = (settings, rows, block.start, output.out, output.fresh)
+            channel.send_bytes(pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
 
         def wait_for_the_others() -> list[tuple[set[str], PageStates]]:
             try:
@@ -450,40 +452,59 @@ CLAIM_SIZE = 32
 
 
 class AccountClaims:
-    """Which of a list of accounts are taken, shared by forked processes: two numbers in shared
-    memory, the first account not taken from the front and the end of the accounts not taken
-    from the back, changed under one lock. The page workers take chunks from the front, the
-    process that also writes the other pages takes chunks from the back, and every process
-    stops where the two meet; so all finish within a chunk of each other."""
+    """Which of a list of accounts are taken, shared by forked processes.
 
-    def __init__(self) -> None:
-        self._bounds = get_context("fork").Array("q", 2)  # [front, back], with its lock
+    The list is cut into one block per page worker, and each worker is sent only its block
+    (a worker holding every account would multiply the memory by the number of workers). Each
+    block has two numbers in shared memory, under one lock: the first account not taken from
+    its front and the end of those not taken from its back. A worker takes chunks from the
+    front of its block; the process that also writes the other pages takes chunks from the
+    back of the block with the most left. Every process stops where the ends meet, so all
+    finish within a chunk or two of each other.
+    """
 
-    def open(self, count: int) -> None:
+    def __init__(self, workers: int) -> None:
+        # [front, back] of each block, with the lock of the whole array
+        self._bounds = get_context("fork").Array("q", 2 * workers)
+        self._workers = workers
+
+    def open(self, count: int) -> list[range]:
+        """Start on a list of `count` accounts; returns each worker's block."""
+        edges = [count * number // self._workers for number in range(self._workers + 1)]
+        blocks = [range(start, end) for start, end in itertools.pairwise(edges)]
         with self._bounds.get_lock():
-            self._bounds[0], self._bounds[1] = 0, count
+            for number, block in enumerate(blocks):
+                self._bounds[2 * number], self._bounds[2 * number + 1] = block.start, block.stop
+        return blocks
 
-    def take_front(self, size: int = CLAIM_SIZE) -> range:
-        """The next accounts from the front (empty when none is left)."""
-        with self._bounds.get_lock():
-            front, back = self._bounds[0], self._bounds[1]
+    def take_front(self, worker: int, size: int = CLAIM_SIZE) -> range:
+        """The next accounts from the front of the worker's block (empty when none is left)."""
+        bounds = self._bounds
+        with bounds.get_lock():
+            front, back = bounds[2 * worker], bounds[2 * worker + 1]
             end = min(front + size, back)
-            self._bounds[0] = end
+            bounds[2 * worker] = end
         return range(front, end)
 
     def take_back(self, size: int = CLAIM_SIZE) -> range:
-        """The last accounts not taken yet (empty when none is left)."""
-        with self._bounds.get_lock():
-            front, back = self._bounds[0], self._bounds[1]
+        """The last accounts not taken yet of the block with the most left (empty when no
+        block has any left)."""
+        bounds = self._bounds
+        with bounds.get_lock():
+            fullest = max(range(self._workers), key=lambda n: bounds[2 * n + 1] - bounds[2 * n])
+            front, back = bounds[2 * fullest], bounds[2 * fullest + 1]
             start = max(back - size, front)
-            self._bounds[1] = start
+            bounds[2 * fullest + 1] = start
         return range(start, back)
 
-    def from_the_front(self, accounts: Sequence[T]) -> Iterator[T]:
-        while taken := self.take_front():
-            yield from (accounts[number] for number in taken)
+    def from_the_front(self, worker: int, accounts: Sequence[T], first: int) -> Iterator[T]:
+        """The worker's accounts as it claims them; `accounts` is its block, which starts at
+        number `first` of the whole list."""
+        while taken := self.take_front(worker):
+            yield from (accounts[number - first] for number in taken)
 
     def from_the_back(self, accounts: Sequence[T]) -> Iterator[T]:
+        """The accounts this process claims, of the whole list `accounts`."""
         while taken := self.take_back():
             yield from (accounts[number] for number in taken)
 
@@ -492,16 +513,16 @@ _ACCOUNT_FIELDS = tuple(field.name for field in dataclasses.fields(Account))
 
 
 def _render_when_asked(claims: AccountClaims, channel: Channel, number: int) -> None:
-    """A PageWorkers process: wait for the accounts, render the pages of those it claims, say
-    what was written."""
+    """PageWorkers process `number`: wait for its block of accounts, render the pages of those
+    it claims, say what was written."""
     task = pickle.loads(channel.receive_bytes())
     if task is None:
         return
-    settings, rows, out, fresh = task
+    settings, rows, first, out, fresh = task
     accounts = [Account(*row) for row in rows]
     output = _Output(out, fresh=fresh)
     site = _Site(dataclasses.replace(settings, accounts=accounts), output)
-    site.account_pages(claims.from_the_front(accounts))
+    site.account_pages(claims.from_the_front(number, accounts, first))
     channel.send((output.written, output.page_states))
 
 
