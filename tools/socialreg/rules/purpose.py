@@ -30,7 +30,7 @@ _NUMBER_WORDS = re.compile(
 
 # A date, or a digit that is not part of one. Scanned from the left, a date is tried first at
 # each place, so the first `digit` found is the first digit outside every date: the same answer
-# as removing the dates and searching what is left, in a third of the time (every goal of every
+# as removing the dates and searching what is left, in a quarter of the time (every goal of every
 # account is asked).
 _DATE_OR_DIGIT = re.compile(rf"{_DATES.pattern}|(?P<digit>\d)", re.IGNORECASE)
 
