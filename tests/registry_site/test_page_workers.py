@@ -1,16 +1,18 @@
 """Who renders which account page in a build with several processes (build.PageWorkers):
-every page exactly once, and no process left idle while another still has pages to render."""
+every page exactly once, and no process left idle while another still has pages to render;
+and the large file written in pieces (registry.json), which is never whole in memory."""
 
 from __future__ import annotations
 
 import datetime
 import functools
+import json
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.registry_site.small_registry import make_registry
+from tests.registry_site.small_registry import account, make_registry
 
 from socialreg.check.pipeline import load_repository
 from socialreg.parallel import Channel, forked_workers
@@ -19,9 +21,11 @@ from socialreg.registry_site.build import (
     AccountClaims,
     PageWorkers,
     _Output,
+    build_site,
     prepare_output,
     published_registry_or_error,
 )
+from socialreg.registry_site.exports import registry_json
 
 TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
@@ -110,3 +114,24 @@ def test_accounts_this_process_has_not_started_on_are_left_to_the_workers(
     assert written == [pages]
     for page in pages:
         assert (out / page).is_file()
+
+
+@pytest.mark.parametrize("over_an_earlier_build", [False, True])
+def test_registry_json_written_in_pieces_is_the_whole_document(
+    tmp_path: Path, over_an_earlier_build: bool
+) -> None:
+    """registry.json is written an account at a time into a new folder, and compared whole
+    with the earlier file over an earlier build; either way it is `json.dumps` of the whole
+    document, to the byte: quotes, backslashes and letters beyond ASCII included."""
+    root = make_registry(tmp_path / "registry", extra_accounts=3)
+    account(root, "culture", "kallio-quotes", 'The "Kallio" \\ Café ÅÄÖ ✓ 😀')
+    registry = published_registry_or_error(load_repository(root), TODAY, GENERATED)
+    out = tmp_path / "site"
+    build_site(load_repository(root), out, TODAY, GENERATED)
+    if over_an_earlier_build:
+        (out / "registry.json").write_text("{}\n", encoding="utf-8")
+        build_site(load_repository(root), out, TODAY, GENERATED)
+    expected = json.dumps(registry_json.registry_document(registry), ensure_ascii=False) + "\n"
+    assert (out / "registry.json").read_text(encoding="utf-8") == expected
+    assert "".join(registry_json.pieces(registry)) == expected
+    assert 'The \\"Kallio\\" \\\\ Café ÅÄÖ ✓ 😀' in expected

@@ -178,11 +178,7 @@ class _Output:
     def write(self, relative: str, content: str | bytes, digest: str | None = None) -> None:
         path = f"{self.out}/{relative}"
         data = content.encode("utf-8") if isinstance(content, str) else content
-        folder = _folder(relative)
-        if folder not in self.folders:
-            os.makedirs(f"{self.out}/{folder}", exist_ok=True)
-            self.folders.add(folder)
-        self.written.add(relative)
+        self._claim(relative)
         if not self.fresh and self._holds(path, data):
             status = os.stat(path) if digest is not None else None
         else:
@@ -190,6 +186,26 @@ class _Output:
         if digest is not None:
             assert status is not None
             self.page_states[relative] = [digest, status.st_size, status.st_mtime_ns]
+
+    def write_pieces(self, relative: str, pieces: Iterable[str]) -> None:
+        """`write` for a large file made in pieces (registry.json). Into a new folder, the
+        pieces are written as they come, and the whole text is never in memory; over an
+        earlier build it is, to be compared with the file there."""
+        if not self.fresh:
+            self.write(relative, "".join(pieces))
+            return
+        self._claim(relative)
+        with open(f"{self.out}/{relative}", "wb") as file:
+            for piece in pieces:
+                file.write(piece.encode("utf-8"))
+
+    def _claim(self, relative: str) -> None:
+        """Note that this build writes `relative`, making its folder first if need be."""
+        folder = _folder(relative)
+        if folder not in self.folders:
+            os.makedirs(f"{self.out}/{folder}", exist_ok=True)
+            self.folders.add(folder)
+        self.written.add(relative)
 
     @staticmethod
     def _holds(path: str, data: bytes) -> bool:
@@ -884,7 +900,7 @@ class _Site:
         )
         for path, proof in identity_proofs.proof_files(registry).items():
             output.write(path, proof)
-        output.write("registry.json", registry_json.render(registry))
+        output.write_pieces("registry.json", registry_json.pieces(registry))
         if not self.exports_apart:
             self.exports()
 
