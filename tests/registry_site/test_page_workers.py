@@ -4,8 +4,10 @@ and the large file written in pieces (registry.json), which is never whole in me
 
 from __future__ import annotations
 
+import csv
 import datetime
 import functools
+import io
 import json
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from socialreg.registry_site.build import (
     prepare_output,
     published_registry_or_error,
 )
-from socialreg.registry_site.exports import registry_json
+from socialreg.registry_site.exports import registry_csv, registry_json
 
 TODAY = datetime.date(2026, 11, 21)
 GENERATED = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
@@ -117,12 +119,13 @@ def test_accounts_this_process_has_not_started_on_are_left_to_the_workers(
 
 
 @pytest.mark.parametrize("over_an_earlier_build", [False, True])
-def test_registry_json_written_in_pieces_is_the_whole_document(
+def test_the_exports_written_in_pieces_are_the_whole_documents(
     tmp_path: Path, over_an_earlier_build: bool
 ) -> None:
-    """registry.json is written an account at a time into a new folder, and compared whole
-    with the earlier file over an earlier build; either way it is `json.dumps` of the whole
-    document, to the byte: quotes, backslashes and letters beyond ASCII included."""
+    """registry.json and registry.csv are written an account at a time into a new folder, and
+    compared whole with the earlier file over an earlier build; either way registry.json is
+    `json.dumps` of the whole document, and registry.csv what the csv module writes, to the
+    byte: quotes, backslashes and letters beyond ASCII included."""
     root = make_registry(tmp_path / "registry", extra_accounts=3)
     account(root, "culture", "kallio-quotes", 'The "Kallio" \\ Café ÅÄÖ ✓ 😀')
     registry = published_registry_or_error(load_repository(root), TODAY, GENERATED)
@@ -130,8 +133,18 @@ def test_registry_json_written_in_pieces_is_the_whole_document(
     build_site(load_repository(root), out, TODAY, GENERATED)
     if over_an_earlier_build:
         (out / "registry.json").write_text("{}\n", encoding="utf-8")
+        (out / "registry.csv").write_text("id\r\n", encoding="utf-8")
         build_site(load_repository(root), out, TODAY, GENERATED)
     expected = json.dumps(registry_json.registry_document(registry), ensure_ascii=False) + "\n"
     assert (out / "registry.json").read_text(encoding="utf-8") == expected
     assert "".join(registry_json.pieces(registry)) == expected
     assert 'The \\"Kallio\\" \\\\ Café ÅÄÖ ✓ 😀' in expected
+    with (out / "registry.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == list(registry_csv.COLUMNS)
+    assert [row[0] for row in rows[1:]] == [account.id for account in registry.accounts]
+    assert 'The "Kallio" \\ Café ÅÄÖ ✓ 😀' in [row[1] for row in rows]
+    written = io.StringIO(newline="")
+    writer = csv.writer(written)  # the excel dialect, "\r\n" line ends
+    writer.writerows(rows)
+    assert (out / "registry.csv").read_bytes() == ("\ufeff" + written.getvalue()).encode("utf-8")

@@ -188,9 +188,9 @@ class _Output:
             self.page_states[relative] = [digest, status.st_size, status.st_mtime_ns]
 
     def write_pieces(self, relative: str, pieces: Iterable[str]) -> None:
-        """`write` for a large file made in pieces (registry.json). Into a new folder, the
-        pieces are written as they come, and the whole text is never in memory; over an
-        earlier build it is, to be compared with the file there."""
+        """`write` for a large file made in pieces (registry.json, registry.csv). Into a new
+        folder, the pieces are written as they come, and the whole text is never in memory;
+        over an earlier build it is, to be compared with the file there."""
         if not self.fresh:
             self.write(relative, "".join(pieces))
             return
@@ -909,7 +909,7 @@ class _Site:
         those are written in another process (`exports_apart`), which they would keep
         waiting."""
         registry, output = self.registry, self.output
-        output.write("registry.csv", registry_csv.render(registry))
+        output.write_pieces("registry.csv", registry_csv.lines(registry))
         output.write("campaigns.ics", calendar.render(registry))
         output.write("feed.xml", feed.render(registry))
         output.write("robots.txt", ROBOTS)
