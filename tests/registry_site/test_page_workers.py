@@ -9,7 +9,9 @@ import datetime
 import functools
 import io
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -148,3 +150,27 @@ def test_the_exports_written_in_pieces_are_the_whole_documents(
     writer = csv.writer(written)  # the excel dialect, "\r\n" line ends
     writer.writerows(rows)
     assert (out / "registry.csv").read_bytes() == ("\ufeff" + written.getvalue()).encode("utf-8")
+
+
+@pytest.mark.parametrize("how", ["raises", "exits"])
+def test_a_page_worker_that_fails_midway_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A worker that fails after claiming accounts leaves pages unwritten that no other
+    process will take: the build must say so, not publish a site without them (or hang)."""
+    monkeypatch.setattr(site_build, "worker_count", lambda jobs: 2)
+    root = make_registry(tmp_path / "registry", languages="[en]", extra_accounts=40)
+    registry = published_registry_or_error(load_repository(root), TODAY, GENERATED)
+    parent = os.getpid()
+    render = site_build._Site.render
+
+    def failing_in_the_worker(site: Any, language: Any, page: Any, keep: bool = False) -> None:
+        if os.getpid() != parent and page.target.endswith("-005.html"):
+            if how == "exits":
+                os._exit(3)
+            raise RuntimeError("the disk is full")
+        render(site, language, page, keep)
+
+    monkeypatch.setattr(site_build._Site, "render", failing_in_the_worker)
+    with pytest.raises(site_build.SiteError, match="writing the account pages failed"):
+        site_build.write_site(registry, tmp_path / "site")
