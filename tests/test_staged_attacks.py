@@ -27,8 +27,17 @@ from tests.test_index_store import (
     _in_git,
     _tangled,
 )
-from tests.test_index_store_histories import _what_the_files_say, _what_the_index_says
-from tests.test_staged_check import CHECKED, HANDLE, OTHER, _clash, _registry, _staged
+from tests.test_staged_check import (
+    CHECKED,
+    HANDLE,
+    OTHER,
+    _clash,
+    _expected,
+    _in_files,
+    _in_index,
+    _registry,
+    _staged,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +47,7 @@ def trusted_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _agree(root: Path, tmp_path: Path) -> None:
     """Both checks, twice each and in both orders, find what their copies find."""
-    in_index = _what_the_index_says(root, [CHECKED], tmp_path / "index")[CHECKED]
-    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    in_index, in_files = _expected(root, tmp_path)
     for _ in range(2):
         assert _staged(root, CHECKED) == in_index
         assert _few(root, CHECKED) == in_files
@@ -202,7 +210,7 @@ def test_a_registry_in_a_folder_of_a_larger_repository(tmp_path: Path) -> None:
     assert _staged(root, CHECKED) == index_says() and _clash(index_says())
     (root / OTHER).unlink()
     assert _staged(root, CHECKED) == index_says()
-    assert _few(root, CHECKED) == _what_the_files_say(root, [CHECKED], tmp_path / "f")[CHECKED]
+    assert _few(root, CHECKED) == _in_files(root, tmp_path)
 
 
 def _removed(loose: Path) -> None:
@@ -222,7 +230,7 @@ def test_a_blob_git_cannot_read(tmp_path: Path, damage: Callable[[Path], None]) 
     git(root, "add", OTHER)
     blob = git(root, "rev-parse", f":{OTHER}").strip()
     damage(root / ".git/objects" / blob[:2] / blob[2:])
-    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    in_files = _in_files(root, tmp_path)
     found = _staged(root, CHECKED)
     assert found == in_files, found
     assert _few(root, CHECKED) == in_files
@@ -238,9 +246,9 @@ def test_a_store_a_staged_check_wrote_read_without_git(tmp_path: Path) -> None:
     _account(root, "accounts/library/new-one.yaml", handle="@x.example.org")
     git(root, "add", "-A")
     _account(root, "accounts/library/new-one.yaml", handle=HANDLE)  # staged: another handle
-    assert _staged(root, CHECKED) == _what_the_index_says(root, [CHECKED], tmp_path / "i")[CHECKED]
+    assert _staged(root, CHECKED) == _in_index(root, tmp_path)
     shutil.rmtree(root / ".git")
-    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    in_files = _in_files(root, tmp_path)
     assert _clash(in_files)
     assert _few(root, CHECKED) == in_files
     assert _staged(root, CHECKED) == in_files
@@ -253,7 +261,7 @@ def test_a_store_a_staged_check_wrote_read_by_a_check_of_many_files(tmp_path: Pa
     git(root, "add", OTHER)
     _account(root, OTHER, handle="@other.example.org")  # not staged
     assert _clash(_staged(root, CHECKED))
-    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    in_files = _in_files(root, tmp_path)
     assert _as_tuples(check_repository(root, [CHECKED], TODAY).findings) == in_files
     _agree(root, tmp_path)
 
@@ -280,7 +288,7 @@ def test_a_unit_folder_whose_name_is_not_utf_8(tmp_path: Path) -> None:
     _agree(root, tmp_path)
     assert _clash(_staged(root, CHECKED))
     shutil.rmtree(root / ".git")  # the folders the store keeps, without Git
-    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+    in_files = _in_files(root, tmp_path)
     assert _few(root, CHECKED) == in_files == _few(root, CHECKED)
 
 
@@ -330,7 +338,7 @@ def test_a_policy_sender_spelt_like_the_account_checked(tmp_path: Path) -> None:
     text = policy.read_text(encoding="utf-8")
     policy.write_text(text.replace("  senders:\n", "  senders:\n    - fresj\n", 1), "utf-8")
     git(root, "add", "-A")
-    in_index = _what_the_index_says(root, [CHECKED], tmp_path / "index")[CHECKED]
+    in_index = _in_index(root, tmp_path)
     assert any("Did you mean fresh?" in finding[5] for finding in in_index)
     # The file checked has a row (the first staged check builds the store from the work
     # tree): its account is still one of all the accounts, as in a whole check.
@@ -376,8 +384,6 @@ def test_many_files_to_look_at_are_found_in_one_reading_of_the_listing(
 
     monkeypatch.setattr(git_view, "_blob_of", counted)
     for _ in range(2):
-        assert _few(root, CHECKED) == _what_the_files_say(root, [CHECKED], tmp_path / "f")[CHECKED]
-        assert (
-            _staged(root, CHECKED) == _what_the_index_says(root, [CHECKED], tmp_path / "i")[CHECKED]
-        )
+        assert _few(root, CHECKED) == _in_files(root, tmp_path)
+        assert _staged(root, CHECKED) == _in_index(root, tmp_path)
     assert lookups[0] <= 4 * 32, lookups[0]

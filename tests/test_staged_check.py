@@ -52,11 +52,19 @@ def _registry(tmp_path: Path) -> Path:
     return root
 
 
+def _in_index(root: Path, tmp_path: Path) -> list[object]:
+    """What a check of every record, as Git's index holds them, finds for CHECKED."""
+    return _what_the_index_says(root, [CHECKED], tmp_path / "index")[CHECKED]
+
+
+def _in_files(root: Path, tmp_path: Path) -> list[object]:
+    """What a check of every record, as the work tree holds them, finds for CHECKED."""
+    return _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
+
+
 def _expected(root: Path, tmp_path: Path) -> tuple[list[object], list[object]]:
     """What a check of every record finds for CHECKED: in Git's index, and in the work tree."""
-    in_index = _what_the_index_says(root, [CHECKED], tmp_path / "index")[CHECKED]
-    in_files = _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
-    return in_index, in_files
+    return _in_index(root, tmp_path), _in_files(root, tmp_path)
 
 
 def test_the_other_records_are_taken_as_staged_not_as_in_the_work_tree(tmp_path: Path) -> None:
