@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 from socialreg.identity import generate_confusables
 from socialreg.identity.catalogue import address_key, catalogue_from_policy
 from socialreg.identity.lookalike import LookalikeIndex
-from socialreg.identity.text import identity_key, lookalike_reason, skeleton
+from socialreg.identity.text import (
+    MIN_LOOKALIKE_LENGTH,
+    _one_edit_apart,
+    identity_key,
+    lookalike_reason,
+    plain_key,
+    series_key,
+    skeleton,
+    without_bait_words,
+)
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_POLICY = HERE / "rules" / "fixture" / "repo" / "org" / "policy.yaml"
@@ -156,3 +165,63 @@ def test_the_index_finds_what_comparing_one_by_one_finds(
     assert all(
         any(character.isdigit() for character in handle + candidate) for handle in expected - found
     )
+
+
+def _reason_by_definition(candidate: str, official: str) -> str | None:
+    """The look-alike test as its rule's rationale states it, in that order, made again from
+    the keys for every pair (the index's facts must answer the same)."""
+    first, second = identity_key(candidate), identity_key(official)
+    if first == second or min(len(first), len(second)) < MIN_LOOKALIKE_LENGTH:
+        return None
+    plain_first, plain_second = plain_key(first), plain_key(second)
+    if plain_first == plain_second:
+        return "only the dots, underscores or hyphens differ"
+    if without_bait_words(plain_first) == without_bait_words(plain_second):
+        return 'a word like "official", "real" or "team" was added or left out'
+    if not (_one_edit_apart(first, second) or _one_edit_apart(plain_first, plain_second)):
+        return None
+    series_first, series_second = series_key(candidate), series_key(official)
+    digits = str.maketrans("", "", "0123456789")
+    if series_first != series_second and series_first.translate(digits) == series_second.translate(
+        digits
+    ):
+        return None  # a numbered series: `course1003` and `course1013` (0 and 1 read as o, l)
+    return "it differs by a single character"
+
+
+# Handles close to each other: a few letters, the digits 0 and 1 (read as o and l), separators
+# and a bait word, so that numbered series, separators and bait words all come up.
+_CLOSE_HANDLE = st.builds(
+    "".join,
+    st.lists(
+        st.sampled_from(["a", "b", "l", "o", "0", "1", "2", ".", "_", "team", "uni"]), max_size=9
+    ),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_CLOSE_HANDLE, _CLOSE_HANDLE)
+def test_the_lookalike_reason_is_its_definition_both_ways(candidate: str, official: str) -> None:
+    expected = _reason_by_definition(candidate, official)
+    assert lookalike_reason(candidate, official) == expected
+    assert lookalike_reason(official, candidate) == expected
+
+
+@pytest.mark.parametrize(
+    ("candidate", "official", "reason"),
+    [
+        ("@uni.course1003", "@uni.course1013", None),  # neighbours in a series
+        ("@uni.course1003", "@uni.courseI003", "it differs by a single character"),
+        ("@uni.course1003", "@uni.course-1003", "only the dots, underscores or hyphens differ"),
+        (
+            "@uni.course1003",
+            "@uni.course1003.team",
+            'a word like "official", "real" or "team" was added or left out',
+        ),
+    ],
+)
+def test_lookalike_reasons_in_a_numbered_series(
+    candidate: str, official: str, reason: str | None
+) -> None:
+    assert lookalike_reason(candidate, official) == reason
+    assert _reason_by_definition(candidate, official) == reason
