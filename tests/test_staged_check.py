@@ -4,6 +4,7 @@ index holds them (what the commit will hold), for the pre-commit hook."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,34 @@ def test_many_files_staged_are_not_compared_with_untracked_ones_either(tmp_path:
     plain = runner.invoke(main, [*arguments, *files])
     assert "draft.yaml" not in staged.output
     assert "is already registered in accounts/library/draft.yaml" in plain.output
+
+
+@pytest.mark.parametrize("run", ["the first run", "a run after a change was staged"])
+def test_a_file_that_changes_after_git_compared_it_is_not_taken_for_its_blob(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: str
+) -> None:
+    """Git says a file is its blob; the file changes before the check reads it (an editor
+    saves, a script writes). A row made from what was read must not stand for the blob, or
+    later `--staged` checks would compare with the work tree's content."""
+    root = _registry(tmp_path)
+    if run == "the first run":  # every file is read
+        shutil.rmtree(root / ".socialreg-cache", ignore_errors=True)
+    else:  # the files whose line in Git's listing changed are read
+        assert not _clash(_few(root, CHECKED))
+        _account(root, OTHER, handle="@other.example.org")
+        git(root, "add", OTHER)
+    asked = GitView.facts
+
+    def then_edited(view: GitView) -> object:
+        facts = asked(view)
+        time.sleep(0.05)  # past the tick of the file system's clock
+        _account(root, OTHER, handle=HANDLE)  # after Git compared it, before it is read
+        return facts
+
+    with monkeypatch.context() as patched:
+        patched.setattr(GitView, "facts", then_edited)
+        assert _clash(_few(root, CHECKED))  # the work tree, as read
+    in_index = _in_index(root, tmp_path)
+    assert not _clash(in_index)  # the commit has no clash: the change is not staged
+    assert _staged(root, CHECKED) == in_index
+    assert _clash(_few(root, CHECKED)) and _few(root, CHECKED) == _in_files(root, tmp_path)

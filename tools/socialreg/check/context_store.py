@@ -30,7 +30,7 @@ from socialreg.load.discover import (
 )
 from socialreg.load.git_view import GitFacts
 from socialreg.load.gitbase import BaseError, read_objects
-from socialreg.load.index_cache import ExactStamp, exact_stamp, trustworthy
+from socialreg.load.index_cache import ExactStamp, changed_since, exact_stamp, trustworthy
 from socialreg.load.index_store import (
     FOLDERS_TOKEN,
     FileRow,
@@ -279,6 +279,12 @@ class ContextStore:
                 if row is not None:
                     gone.append(path)
                 continue  # gone meanwhile: no entry, as if never found
+            if blob is not None and facts is not None and changed_since(current, facts.asked_at):
+                # Changed after Git compared it (or too near that moment to tell): what is read
+                # now may not be its blob, and a row said to be the blob's would make later
+                # `--staged` checks compare with the work tree. Git is asked again next time.
+                blob = None
+                unvouched.append(path)
             if row is not None and row.stamp == current and (blob is None or row.blob is None):
                 if blob is not None:
                     vouched.append((path, blob))  # next time, Git's word will do

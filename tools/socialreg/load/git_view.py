@@ -25,6 +25,7 @@ import contextlib
 import os
 import subprocess
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class GitFacts:
     store_tracked: bool  # someone committed the cache folder: its content is not ours
     # whether `changed` was asked (`diff-files`); without it, only the listing can be used
     compared: bool = True
+    # when Git was asked (time.time_ns()): a file changed since may not be what Git compared
+    asked_at: int = 0
 
     def blobs(self) -> dict[str, str]:
         """Every tracked record file -> its blob (a merge conflict or a submodule has none)."""
@@ -94,6 +97,7 @@ class GitView:
     def __init__(self, root: Path, compare: bool = True) -> None:
         self._processes: list[subprocess.Popen[bytes]] = []
         self._outputs: list[_Output] = []
+        self._asked_at = time.time_ns()
         folders = list(RECORD_FOLDERS)
         environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never write Git's index
         # Paths relative to `root` (which may be a folder inside a larger work tree).
@@ -132,10 +136,9 @@ class GitView:
         # The folder itself (a committed link) or anything in it.
         store_tracked = b"\t" + cache + b"/" in staged or b"\t" + cache + b"\0" in staged
         if not self._compare:
-            return GitFacts(staged, frozenset(), store_tracked, compared=False)
-        return GitFacts(
-            staged, frozenset([*_paths(changed), *_not_compared(staged)]), store_tracked
-        )
+            return GitFacts(staged, frozenset(), store_tracked, False, self._asked_at)
+        changed_files = frozenset([*_paths(changed), *_not_compared(staged)])
+        return GitFacts(staged, changed_files, store_tracked, True, self._asked_at)
 
     def close(self) -> None:
         for process in self._processes:

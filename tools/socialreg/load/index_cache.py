@@ -48,11 +48,16 @@ def exact_stamp(path: str) -> ExactStamp | None:
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
+def changed_since(current: ExactStamp, moment: int) -> bool:
+    """Whether a file with this stamp may have changed at or after `moment` (nanoseconds):
+    within RECENT_NS before it too, as a file system's clock may be that coarse."""
+    return max(current[1], current[2]) >= moment - RECENT_NS
+
+
 def trustworthy(current: ExactStamp, now: int | None = None) -> ExactStamp:
     """The stamp to remember of a file just read: itself, or one that matches nothing when
     the file changed too recently to tell a later change by its stamp."""
-    now = time.time_ns() if now is None else now
-    if max(current[1], current[2]) >= now - RECENT_NS:
+    if changed_since(current, time.time_ns() if now is None else now):
         return (-1, *current[1:])
     return current
 
