@@ -309,6 +309,40 @@ def test_the_store_is_never_committed(tmp_path: Path) -> None:
     assert ".socialreg-cache" not in status
 
 
+def test_a_warm_run_leaves_the_cache_folders_gitignore_as_it_is(tmp_path: Path) -> None:
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    _few(root, checked)
+    ignore = root / STORE_FILE.parent / ".gitignore"
+    assert ignore.read_text(encoding="utf-8") == "*\n"
+    os.utime(ignore, ns=(1_000_000_000, 1_000_000_000))
+    _few(root, checked)
+    assert ignore.stat().st_mtime_ns == 1_000_000_000
+    ignore.write_text("*.sqlite\n", encoding="utf-8")  # not what it must be: written again
+    _few(root, checked)
+    assert ignore.read_text(encoding="utf-8") == "*\n"
+
+
+def test_a_gitignore_that_cannot_be_written_does_not_make_the_store_start_again(
+    tmp_path: Path,
+) -> None:
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    ignore = root / STORE_FILE.parent / ".gitignore"
+    ignore.unlink()
+    ignore.mkdir()  # cannot be written, even by root (the tests run as root)
+    database = sqlite3.connect(root / STORE_FILE)
+    with database:
+        database.execute("INSERT INTO meta VALUES ('left-by-the-test', 1)")
+    database.close()
+    assert _few(root, checked) == expected
+    database = sqlite3.connect(root / STORE_FILE)
+    kept = database.execute("SELECT value FROM meta WHERE name = 'left-by-the-test'").fetchall()
+    database.close()
+    assert kept == [(1,)]  # the same store, not one made anew (each run would read every file)
+
+
 def test_a_whole_check_and_a_large_partial_one_agree_with_the_store(tmp_path: Path) -> None:
     """`check_repository(only=...)` reads every entry from the same store."""
     root = _tangled(tmp_path / "repo")

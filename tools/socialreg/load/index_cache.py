@@ -11,6 +11,7 @@ everything still works, only slower.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -155,12 +156,34 @@ class IndexCache:
             write_cache_file(self._file, content.encode())
 
 
+_IGNORE_ALL = b"*\n"
+
+
+def make_cache_folder(folder: Path) -> None:
+    """Make the cache folder if need be, kept out of Git by a .gitignore of its own.
+
+    The .gitignore is written only when it is not already so: every run opens the folder, and
+    rewriting it each time changed its times for nothing. One that cannot be written is left
+    (a cache that Git shows is still never trusted if committed: `GitFacts.store_tracked`,
+    `local_key`), rather than stopping the cache, which would make every run start again.
+    Raises OSError when the folder cannot be made.
+    """
+    folder.mkdir(exist_ok=True)
+    ignore = folder / ".gitignore"
+    try:
+        if ignore.read_bytes() == _IGNORE_ALL:
+            return
+    except OSError:
+        pass  # not there yet, or not a file
+    with contextlib.suppress(OSError):
+        ignore.write_bytes(_IGNORE_ALL)
+
+
 def write_cache_file(file: Path, content: bytes) -> None:
     """Replace a file of the cache folder at once (never half-written), the folder kept out of
     Git; a read-only checkout writes nothing, and the next run does the work again."""
     try:
-        file.parent.mkdir(exist_ok=True)
-        (file.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        make_cache_folder(file.parent)
         temporary = file.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(content)
         os.replace(temporary, file)

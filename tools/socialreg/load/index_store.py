@@ -34,6 +34,7 @@ from socialreg.load.index_cache import (
     ExactStamp,
     cache_folder_usable,
     local_key,
+    make_cache_folder,
 )
 
 STORE_FILE = CACHE_FOLDER / "index.sqlite"
@@ -316,8 +317,7 @@ class IndexStore:
             try:
                 if attempt == "anew":
                     self._path.unlink(missing_ok=True)
-                self._path.parent.mkdir(exist_ok=True)
-                (self._path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+                make_cache_folder(self._path.parent)
                 database = sqlite3.connect(self._path, timeout=5, isolation_level=None)
                 self._prepare(database)
                 return database

@@ -33,7 +33,7 @@ from socialreg.check.incremental import (
     snapshot_header,
     snapshot_lines,
 )
-from socialreg.load.index_cache import CACHE_FOLDER
+from socialreg.load.index_cache import CACHE_FOLDER, make_cache_folder
 
 FORMAT = 2
 
@@ -119,8 +119,7 @@ def _write_lines(path: Path, *parts: Iterable[str]) -> None:
     """Write the lines of `parts`, each ended by a line break, all at once (a reader never
     sees half); a read-only checkout just goes without."""
     try:
-        path.parent.mkdir(exist_ok=True)
-        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        make_cache_folder(path.parent)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         with temporary.open("w", encoding="utf-8") as file:
             for lines in parts:
