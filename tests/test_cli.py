@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -163,6 +164,56 @@ def test_output_file(example_repo: Path, tmp_path: Path) -> None:
     result = run(example_repo, "validate", "--format", "json", "--output", str(report))
     assert result.exit_code == 0
     assert json.loads(report.read_text())["summary"]["errors"] == 0
+
+
+def test_one_check_writes_every_report_asked_for(
+    example_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = example_repo / LIBRARY
+    record.write_text(record.read_text().replace("  holiday_cover: >-", "  holiday_covr: >-"))
+    alone = {
+        name: run(example_repo, "validate", "--today", TODAY, "--format", name).output
+        for name in ("json", "markdown", "sarif", "github")
+    }
+    import socialreg.check.pipeline as pipeline
+
+    checks = []
+    check = pipeline.validate
+
+    def counted(*arguments: Any, **keywords: Any) -> Any:
+        checks.append(arguments)
+        return check(*arguments, **keywords)
+
+    monkeypatch.setattr(pipeline, "validate", counted)
+    files = {name: tmp_path / f"report.{name}" for name in ("json", "markdown", "sarif")}
+    arguments = [f"--report={name}:{file}" for name, file in files.items()]
+    result = run(example_repo, "validate", "--today", TODAY, "--format", "github", *arguments)
+    assert result.exit_code == 1  # as without --report: the record has errors
+    assert len(checks) == 1
+    assert result.output == alone["github"]
+    for name, file in files.items():
+        assert file.read_text(encoding="utf-8") == alone[name], name
+
+
+@pytest.mark.parametrize("given", ["json", "json:", "jsn:report.json", ":report.json"])
+def test_a_report_without_a_known_format_and_a_file_is_a_usage_error(
+    example_repo: Path, given: str
+) -> None:
+    result = run(example_repo, "validate", "--report", given)
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: --report {given}: give a format and a file, as in --report json:report.json "
+        "(formats: github, json, markdown, sarif, text)."
+    )
+
+
+def test_a_report_file_that_cannot_be_written_is_one_line(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    result = run(example_repo, "validate", "--report", f"json:{tmp_path}/missing/report.json")
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: Cannot write {tmp_path}/missing/report.json:")
+    assert "Traceback" not in result.output
 
 
 def test_the_installed_command_in_a_real_process(example_repo: Path) -> None:

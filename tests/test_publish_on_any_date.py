@@ -63,7 +63,9 @@ def run_publish(root: Path, today: str, summary: Path) -> list[tuple[str, int, s
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
         "SOCIALREG_TODAY": today,
         "GITHUB_STEP_SUMMARY": str(summary),
+        "RUNNER_TEMP": str(summary.parent / "runner-temp"),
     }
+    Path(env["RUNNER_TEMP"]).mkdir(exist_ok=True)
     ran = []
     for name, script in publish_steps():
         result = subprocess.run(
@@ -80,11 +82,16 @@ def run_publish(root: Path, today: str, summary: Path) -> list[tuple[str, int, s
     return ran
 
 
+CHECK_STEP = "Check the records, and stop only if a record cannot be read"
+
+
 def test_the_steps_the_test_runs_are_the_workflow_s_own() -> None:
     names = [name for name, _ in publish_steps()]
     assert names[-1] == "Build the site"
-    assert "Stop only if a record cannot be read" in names
-    assert any("--format sarif" in script for _, script in publish_steps())
+    assert names[0] == CHECK_STEP
+    # One check for code scanning's file, the summary and the decision (not one for each).
+    assert sum(script.count("socialreg validate") for _, script in publish_steps()) == 1
+    assert "--report sarif:socialreg.sarif" in dict(publish_steps())[CHECK_STEP]
 
 
 def test_publishing_two_years_later_lists_the_findings_and_deploys(
@@ -112,7 +119,7 @@ def test_an_unreadable_record_stops_the_deploy_with_one_line(
     summary = tmp_path / "summary.md"
     ran = run_publish(registry, TWO_YEARS_AHEAD, summary)
     name, code, _ = ran[-1]
-    assert name == "Stop only if a record cannot be read" and code == 1
+    assert name == CHECK_STEP and code == 1
     assert not (registry / "site").exists()  # the build never ran
     reasons = [
         line
@@ -131,7 +138,7 @@ def test_a_record_that_breaks_the_schema_stops_the_deploy_too(
     text = record.read_text(encoding="utf-8").replace("status: active", "status: maybe")
     record.write_text(text, encoding="utf-8")
     ran = run_publish(registry, WRITTEN_FOR, tmp_path / "summary.md")
-    assert ran[-1][:2] == ("Stop only if a record cannot be read", 1)
+    assert ran[-1][:2] == (CHECK_STEP, 1)
 
 
 def test_make_registry_in_a_fresh_copy_on_any_date_builds_and_lists_findings(

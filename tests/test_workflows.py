@@ -263,9 +263,12 @@ def test_audit_runs_weekly_and_on_demand() -> None:
 
 def test_workflows_run_the_socialreg_commands() -> None:
     text = {path.name: path.read_text(encoding="utf-8") for path in WORKFLOWS}
+    # One check writes the annotations, the bot's report and the summary.
+    assert text["validate.yml"].count("socialreg validate") == 1
     assert '--base "$BASE_SHA" --format github' in text["validate.yml"]
-    assert '--format markdown >> "$GITHUB_STEP_SUMMARY"' in text["validate.yml"]
-    assert "--format json --output pr-report/report.json" in text["validate.yml"]
+    reports = '--report json:pr-report/report.json --report "markdown:$summary"'
+    assert reports in text["validate.yml"]
+    assert 'cat "$summary" >> "$GITHUB_STEP_SUMMARY"' in text["validate.yml"]
     assert "socialreg generate --check" in text["validate.yml"]
     assert 'socialreg github comment --repo "$REPO" --pr "$PR"' in text["pr-bot.yml"]
     assert "socialreg github approvals" not in text["pr-bot.yml"]
@@ -276,8 +279,9 @@ def test_workflows_run_the_socialreg_commands() -> None:
         == 2
     )
     assert "socialreg build --out site/" in text["publish.yml"]
-    assert "--format sarif" in text["publish.yml"]
+    assert text["publish.yml"].count("socialreg validate") == 1
     assert "socialreg validate --fail-on unreadable" in text["publish.yml"]
+    assert "--report sarif:socialreg.sarif" in text["publish.yml"]
     assert 'socialreg github next-step --repo "$REPO" --commit "$COMMIT"' in text["next-step.yml"]
 
 

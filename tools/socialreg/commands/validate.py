@@ -96,6 +96,16 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )
+@click.option(
+    "--report",
+    "reports",
+    metavar="FORMAT:FILE",
+    multiple=True,
+    callback=lambda _context, _parameter, values: [_report_option(value) for value in values],
+    help="Also write the findings in FORMAT to FILE, from the same check; give it again for "
+    "more. CI writes the bot's JSON report, the job summary and the annotations in one run, "
+    "where a check for each took a minute more at 50,000 records.",
+)
 @click.pass_obj
 def command(
     root: Path,
@@ -107,6 +117,7 @@ def command(
     base: str | None,
     staged: bool,
     output: Path | None,
+    reports: list[tuple[str, Path]],
 ) -> None:
     """Check the records (all of them, or the files given) against the schemas and the policy.
 
@@ -125,6 +136,8 @@ def command(
         few = is_few(relative, base)
         look = stack.enter_context(LookAhead(root, staged)) if few else None
         report = _report(root, relative, today, strict, base, staged, look)
+    for report_format, file in reports:
+        write_output(file, reporters()[report_format](report))
     text = reporters()[output_format](report)
     if output is None:
         sys.stdout.write(text)
@@ -136,6 +149,18 @@ def command(
             sys.stderr.write(reason + "\n")
         sys.exit(code)
     sys.exit(exit_code(report, strict))
+
+
+def _report_option(value: str) -> tuple[str, Path]:
+    """`--report FORMAT:FILE` as (format, file); a usage error (exit 2) before any check."""
+    report_format, colon, file = value.partition(":")
+    formats = sorted(reporters())
+    if not colon or not file or report_format not in formats:
+        raise _UsageProblem(
+            f"--report {value}: give a format and a file, as in --report json:report.json "
+            f"(formats: {', '.join(formats)})."
+        )
+    return report_format, Path(file)
 
 
 def _report(
