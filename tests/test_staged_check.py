@@ -241,3 +241,37 @@ def test_a_file_that_changes_after_git_compared_it_is_not_taken_for_its_blob(
     assert not _clash(in_index)  # the commit has no clash: the change is not staged
     assert _staged(root, CHECKED) == in_index
     assert _clash(_few(root, CHECKED)) and _few(root, CHECKED) == _in_files(root, tmp_path)
+
+
+def _sr014(found: list[object]) -> bool:
+    """Whether CHECKED is told its unit does not exist (SR014)."""
+    return any(isinstance(f, tuple) and f[0] == CHECKED and f[3] == "SR014" for f in found)
+
+
+def test_the_org_files_are_taken_as_staged_too(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    assert not _sr014(_staged(root, CHECKED))  # warm, with the library unit
+    units = root / "org" / "units.yaml"
+    committed = units.read_text(encoding="utf-8")
+    renamed = committed.replace("\n  library:\n", "\n  libraries:\n")
+    assert renamed != committed
+
+    # In the work tree only: the commit still has the library unit.
+    units.write_text(renamed, encoding="utf-8")
+    in_index, in_files = _expected(root, tmp_path)
+    assert _sr014(in_files) and not _sr014(in_index)
+    assert _staged(root, CHECKED) == in_index
+    assert _few(root, CHECKED) == in_files
+
+    # Staged, and then taken back in the work tree: the commit has no library unit.
+    git(root, "add", "org/units.yaml")
+    units.write_text(committed, encoding="utf-8")
+    in_index, in_files = _expected(root, tmp_path)
+    assert _sr014(in_index) and not _sr014(in_files)
+    assert _staged(root, CHECKED) == in_index
+    assert _few(root, CHECKED) == in_files
+
+    # Deleted in the work tree only: the commit keeps it.
+    units.unlink()
+    in_index = _in_index(root, tmp_path)
+    assert _staged(root, CHECKED) == in_index

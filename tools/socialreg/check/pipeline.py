@@ -69,7 +69,7 @@ from socialreg.load.documents import (
 )
 from socialreg.load.files import entry_problem
 from socialreg.load.git_view import GitFacts, git_facts
-from socialreg.load.gitbase import BaseError, BaseTree, read_base
+from socialreg.load.gitbase import BaseError, BaseTree, read_base, staged_versions
 from socialreg.load.index_cache import (
     ExactStamp,
     IndexCache,
@@ -229,7 +229,7 @@ def _check_few(
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
     wanted = {PurePosixPath(path).as_posix() for path in paths}
     with collector_paused():
-        load_org_files(repository, lazy_units=True)
+        _load_org_files_for(repository, look.staged)
         # The files checked are read while Git and the folder walk may still be at work.
         jobs = [
             Job(path, record_kind(path), True)
@@ -648,6 +648,20 @@ def load_org_files(
             if current and schemas and not result.findings and not schema_findings:
                 cache.put(path, trustworthy(current), result.document.data)
                 cache.save()
+
+
+def _load_org_files_for(repository: Repository, staged: bool) -> None:
+    """The org/ files of a check of a few files: with `staged`, those that differ from Git's
+    index as the index holds them (the commit's rules, not the work tree's), the others (and
+    all of them outside Git) from the work tree as always."""
+    try:
+        in_index = staged_versions(repository.root, ORG_FILES.values()) if staged else {}
+    except BaseError:  # not in Git: the work tree is all there is
+        in_index = {}
+    names = [name for name, path in ORG_FILES.items() if path not in in_index]
+    load_org_files(repository, names, lazy_units=True)
+    _load_org_blobs(repository, in_index)
+    repository.files_checked += len(in_index)
 
 
 def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:

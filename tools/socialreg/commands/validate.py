@@ -83,11 +83,11 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
 @click.option(
     "--staged",
     is_flag=True,
-    help="Compare the files given with the other records as they are staged for the commit "
-    "(Git's index), not as they are in the work tree; files Git does not track are not "
-    "compared with. For the pre-commit hook: pre-commit sets aside the changes that are not "
-    "staged, so the two are the same there, and this skips comparing every file with Git's "
-    "index. The files given are checked as they are on disk. With more than "
+    help="Compare the files given with the other records and the org/ files as they are "
+    "staged for the commit (Git's index), not as they are in the work tree; files Git does not "
+    "track are not compared with. For the pre-commit hook: pre-commit sets aside the changes "
+    "that are not staged, so the two are the same there, and this skips comparing every file "
+    "with Git's index. The files given are checked as they are on disk. With more than "
     f"{FEW_RECORDS} files, the other records are read from disk, but those Git does not "
     "track are still left out; with no files, the whole work tree is checked.",
 )
