@@ -229,7 +229,7 @@ def _check_few(
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
     wanted = {PurePosixPath(path).as_posix() for path in paths}
     with collector_paused():
-        _load_org_files_for(repository, look.staged)
+        _load_org_files_for(repository, look)
         # The files checked are read while Git and the folder walk may still be at work.
         jobs = [
             Job(path, record_kind(path), True)
@@ -650,13 +650,14 @@ def load_org_files(
                 cache.save()
 
 
-def _load_org_files_for(repository: Repository, staged: bool) -> None:
-    """The org/ files of a check of a few files: with `staged`, those that differ from Git's
-    index as the index holds them (the commit's rules, not the work tree's), the others (and
-    all of them outside Git) from the work tree as always."""
+def _load_org_files_for(repository: Repository, look: LookAhead) -> None:
+    """The org/ files of a check of a few files: with `look.staged`, those that differ from
+    Git's index as the index holds them (the commit's rules, not the work tree's), the others
+    (and all of them outside Git) from the work tree as always."""
+    changed = look.org_files_changed() or []
     try:
-        in_index = staged_versions(repository.root, ORG_FILES.values()) if staged else {}
-    except BaseError:  # not in Git: the work tree is all there is
+        in_index = staged_versions(repository.root, changed)
+    except BaseError:  # Git failed after all: the work tree is what there is
         in_index = {}
     names = [name for name, path in ORG_FILES.items() if path not in in_index]
     load_org_files(repository, names, lazy_units=True)

@@ -111,19 +111,11 @@ def read_objects(root: Path, names: list[str]) -> list[bytes | None]:
 
 
 def staged_versions(root: Path, paths: Iterable[str]) -> dict[str, bytes]:
-    """Of `paths`, those whose work-tree file differs from Git's index (changed, or deleted),
-    as the index holds them: what a commit would hold. Raises BaseError when Git cannot say
-    (outside a work tree, say); a path the index holds no single file for is left out."""
+    """`paths` as Git's index holds them (what a commit would hold), with one `git cat-file`;
+    a path the index holds no single file for is left out. Raises BaseError when Git fails."""
     wanted = list(paths)
-    changed = [
-        path
-        for path in _run(root, ["git", "diff-files", "--name-only", "-z", "--", *wanted], b"")
-        .decode("utf-8", "surrogateescape")
-        .split("\0")
-        if path in wanted
-    ]
-    contents = read_objects(root, [f":{path}" for path in changed])  # ":path": the index's
-    return {path: raw for path, raw in zip(changed, contents, strict=True) if raw is not None}
+    contents = read_objects(root, [f":{path}" for path in wanted])  # ":path": the index's
+    return {path: raw for path, raw in zip(wanted, contents, strict=True) if raw is not None}
 
 
 def _git(root: Path, *arguments: str) -> str:

@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from socialreg.load.discover import discover_changes
-from socialreg.load.git_view import GitFacts, GitView
+from socialreg.load.git_view import GitFacts, GitView, OrgFilesDiff
 from socialreg.load.index_cache import exact_stamp
 from socialreg.load.index_store import FOLDERS_TOKEN, STORE_FILE, path_from_store
 from socialreg.load.kinds import RecordKind
@@ -55,6 +55,8 @@ class LookAhead:
         # it needs both answers too.
         listing_only = staged and (root / STORE_FILE).is_file()
         self._git = GitView(root, compare=not listing_only)
+        # The commit's org/ files: those that differ from the index are read from it.
+        self._org = OrgFilesDiff(root) if staged else None
         self._facts: GitFacts | None = None
         self._git_read = False
         self._stack = contextlib.ExitStack()
@@ -76,6 +78,11 @@ class LookAhead:
             self._git.close()
         return self._facts
 
+    def org_files_changed(self) -> list[str] | None:
+        """With `staged`, the org/ files that differ from Git's index; else None, as when Git
+        cannot say."""
+        return self._org.changed() if self._org is not None else None
+
     def walked(self) -> FolderChanges | None:
         """The walk's result, or None when it could not be made."""
         channel, self._walk = self._walk, None
@@ -90,6 +97,8 @@ class LookAhead:
 
     def close(self) -> None:
         self._git.close()
+        if self._org is not None:
+            self._org.close()
         self._stack.close()
 
     def __enter__(self) -> LookAhead:
