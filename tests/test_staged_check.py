@@ -275,3 +275,53 @@ def test_the_org_files_are_taken_as_staged_too(tmp_path: Path) -> None:
     units.unlink()
     in_index = _in_index(root, tmp_path)
     assert _staged(root, CHECKED) == in_index
+
+
+def test_the_org_files_are_taken_as_staged_in_a_folder_of_a_larger_work_tree(
+    tmp_path: Path,
+) -> None:
+    """The registry is a folder of a larger repository: Git names files from the top of the
+    work tree unless asked otherwise."""
+    outer = tmp_path / "outer"
+    root = _tangled(outer / "registry")
+    _in_git(outer)
+    _account(root, CHECKED, handle=HANDLE, url="https://bsky.app/profile/fresh.example.org")
+    git(root, "add", CHECKED)
+    units = root / "org" / "units.yaml"
+    committed = units.read_text(encoding="utf-8")
+    units.write_text(committed.replace("\n  library:\n", "\n  libraries:\n"), encoding="utf-8")
+    assert _sr014(_few(root, CHECKED))  # the work tree has no library unit
+    assert not _sr014(_staged(root, CHECKED))  # the commit has
+
+
+@pytest.mark.parametrize("how", ["removed from the index only", "never added"])
+def test_an_org_file_the_commit_lacks_is_missing_for_a_staged_check(
+    tmp_path: Path, how: str
+) -> None:
+    root = _registry(tmp_path)
+    if how == "removed from the index only":
+        git(root, "rm", "-q", "--cached", "org/units.yaml")
+    else:
+        git(root, "rm", "-q", "--cached", "org/units.yaml")
+        git(root, "commit", "-q", "-m", "units.yaml not yet added")
+    in_index, in_files = _expected(root, tmp_path)
+    missing = [f for f in in_index if f[0] == "org/units.yaml"]
+    assert missing and "is missing" in missing[0][5]
+    assert _staged(root, CHECKED) == in_index
+    assert _few(root, CHECKED) == in_files and not any(f[0] == "org/units.yaml" for f in in_files)
+
+
+def test_an_org_file_that_is_a_link_in_the_commit_is_refused_as_on_disk(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    policy = root / "org" / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    (root / "org" / "policy-real.yaml").write_text(text, encoding="utf-8")
+    policy.unlink()
+    policy.symlink_to("policy-real.yaml")
+    git(root, "add", "org")
+    policy.unlink()
+    policy.write_text(text, encoding="utf-8")  # a file in the work tree, a link in the commit
+    in_index = _in_index(root, tmp_path)
+    refused = [f for f in in_index if f[0] == "org/policy.yaml"]
+    assert refused and "symbolic link" in refused[0][5]
+    assert _staged(root, CHECKED) == in_index

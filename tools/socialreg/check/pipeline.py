@@ -613,16 +613,7 @@ def load_org_files(
     for name in names:
         path = ORG_FILES[name]
         if not os.path.lexists(root / path):  # a link or a pipe is not missing: load says why
-            repository.findings.append(
-                Finding(
-                    path,
-                    1,
-                    1,
-                    FILE_PLACE,
-                    Severity.ERROR,
-                    f"{path} is missing. Every registry needs it; copy it from the template.",
-                )
-            )
+            repository.findings.append(_missing_org_file(path))
             continue
         # What was found valid is remembered with the schemas it was checked against.
         schemas = getattr(repository.schemas, "fingerprint", None)
@@ -651,18 +642,35 @@ def load_org_files(
 
 
 def _load_org_files_for(repository: Repository, look: LookAhead) -> None:
-    """The org/ files of a check of a few files: with `look.staged`, those that differ from
-    Git's index as the index holds them (the commit's rules, not the work tree's), the others
-    (and all of them outside Git) from the work tree as always."""
-    changed = look.org_files_changed() or []
+    """The org/ files of a check of a few files: with `look.staged`, those the commit holds
+    otherwise than the work tree as the commit holds them (its rules, not the work tree's), the
+    others (and all of them outside Git) from the work tree as always."""
+    staged = look.staged_org_files() or {}
+    blobs = {path: blob for path, (what, blob) in staged.items() if what == "blob"}
     try:
-        in_index = staged_versions(repository.root, changed)
+        texts = staged_versions(repository.root, blobs)
     except BaseError:  # Git failed after all: the work tree is what there is
-        in_index = {}
-    names = [name for name, path in ORG_FILES.items() if path not in in_index]
+        staged, texts = {}, {}
+    names = [name for name, path in ORG_FILES.items() if path not in staged]
     load_org_files(repository, names, lazy_units=True)
-    _load_org_blobs(repository, in_index)
-    repository.files_checked += len(in_index)
+    for path, (what, detail) in staged.items():
+        repository.files_checked += 1
+        if what == "missing":
+            repository.findings.append(_missing_org_file(path))
+        elif what == "refused":
+            repository.findings.append(Finding(path, 1, 1, UNREADABLE, Severity.ERROR, detail))
+    _load_org_blobs(repository, texts)
+
+
+def _missing_org_file(path: str) -> Finding:
+    return Finding(
+        path,
+        1,
+        1,
+        FILE_PLACE,
+        Severity.ERROR,
+        f"{path} is missing. Every registry needs it; copy it from the template.",
+    )
 
 
 def _load_org_blobs(repository: Repository, texts: dict[str, bytes]) -> None:

@@ -88,8 +88,9 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     "track are not compared with. For the pre-commit hook: pre-commit sets aside the changes "
     "that are not staged, so the two are the same there, and this skips comparing every file "
     "with Git's index. The files given are checked as they are on disk. With more than "
-    f"{FEW_RECORDS} files, the other records are read from disk, but those Git does not "
-    "track are still left out; with no files, the whole work tree is checked.",
+    f"{FEW_RECORDS} files, the other records and the org/ files are read from disk, but the "
+    "records Git does not track are still left out; with no files, the whole work tree is "
+    "checked.",
 )
 @click.option(
     "--output",

@@ -16,7 +16,9 @@ work tree, a Git that fails) is checked with `lstat` instead.
 
 `validate --staged` (the pre-commit hook's check) asks only for the listing: it compares with the
 records as the commit will hold them, which are the blobs the listing names, so nothing in the
-work tree needs comparing (`diff-files` is most of the 85,000 `lstat`s at 60,000 files).
+work tree needs comparing (`diff-files` is most of the 85,000 `lstat`s at 60,000 files). Of the
+three org/ files alone it asks both (`StagedOrgFiles`), to read from Git those the commit holds
+otherwise than the work tree.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socialreg.load.discover import RECORD_FOLDERS
+from socialreg.load.files import entry_problem
 from socialreg.load.index_cache import CACHE_FOLDER
 from socialreg.load.kinds import ORG_FILES
 
@@ -48,7 +51,8 @@ class GitFacts:
     store_tracked: bool  # someone committed the cache folder: its content is not ours
     # whether `changed` was asked (`diff-files`); without it, only the listing can be used
     compared: bool = True
-    # when Git was asked (time.time_ns()): a file changed since may not be what Git compared
+    # when Git was asked (time.time_ns()): a file changed since may not be what Git compared;
+    # facts made without it (0) vouch for no file that is read again
     asked_at: int = 0
 
     def blobs(self) -> dict[str, str]:
@@ -154,42 +158,80 @@ class GitView:
         self._processes, self._outputs = [], []
 
 
-class OrgFilesDiff:
-    """Which org/ files differ from Git's index (`git diff-files` of the three), asked now and
-    read later: a staged check reads those from the index (`validate --staged`). Git reads its
-    whole index to answer (20 ms at 60,000 files), so it runs while the caller imports its code.
+# What a commit would hold at an org/ file's place, when it is not what the work tree holds.
+StagedOrgFile = tuple[str, str]  # ("blob", its id), ("missing", ""), ("refused", why)
+
+
+class StagedOrgFiles:
+    """The org/ files as Git's index holds them where the work tree differs, asked now and read
+    later: a staged check takes those from the index (`validate --staged`). Git reads its whole
+    index to answer (20 ms at 60,000 files), so both commands run while the caller imports its
+    code: `ls-files --stage` says which of the three the index holds, how, and as which blob;
+    `diff-files` which of those the work tree changed or deleted.
     """
 
     def __init__(self, root: Path) -> None:
-        self._process: subprocess.Popen[bytes] | None = None
-        command = ["git", "diff-files", "--name-only", "-z", "--", *ORG_FILES.values()]
-        with contextlib.suppress(OSError):  # no git
-            self._process = subprocess.Popen(
-                command,
-                cwd=root,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,  # three names at most: never fills the pipe
-                stderr=subprocess.DEVNULL,
-                env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
-            )
+        self._processes: list[subprocess.Popen[bytes]] = []
+        paths = list(ORG_FILES.values())
+        commands = [  # paths relative to `root`, which may be a folder in a larger work tree
+            ["git", "ls-files", "--stage", "-z", "--", *paths],
+            ["git", "diff-files", "--name-only", "--relative", "-z", "--", *paths],
+        ]
+        try:
+            for command in commands:
+                self._processes.append(
+                    subprocess.Popen(
+                        command,
+                        cwd=root,
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.PIPE,  # three lines at most: never fills the pipe
+                        stderr=subprocess.DEVNULL,
+                        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+                    )
+                )
+        except OSError:  # no git
+            self.close()
 
-    def changed(self) -> list[str] | None:
-        """The org/ files that differ (changed or deleted in the work tree), or None when Git
-        cannot say (not a work tree, no git, an error)."""
-        process, self._process = self._process, None
-        if process is None:
+    def differing(self) -> dict[str, StagedOrgFile] | None:
+        """For each org/ file whose place in the commit differs from the work tree: its blob,
+        that the commit lacks it (never added, or `git rm --cached`), or why it cannot be read
+        (a link). A file in a merge conflict is left to the work tree (its conflict markers
+        make the finding). None when Git cannot say (not a work tree, no git, an error)."""
+        outputs: list[bytes] = []
+        for process in self._processes:
+            output, _ = process.communicate()
+            if process.returncode != 0:
+                outputs = []
+                break
+            outputs.append(output)
+        self._processes = []
+        if len(outputs) != 2:
             return None
-        output, _ = process.communicate()
-        if process.returncode != 0:
-            return None
-        return [path for path in _paths(output) if path in ORG_FILES.values()]
+        listing, changed = outputs
+        entries: dict[str, list[tuple[str, str, str]]] = {}
+        for line in listing.split(b"\0"):
+            if b"\t" in line:
+                head, name = line.split(b"\t", 1)
+                mode, blob, stage = head.decode("ascii").split(" ")
+                entries.setdefault(os.fsdecode(name), []).append((mode, blob, stage))
+        differing: dict[str, StagedOrgFile] = {}
+        changed_paths = set(_paths(changed))
+        for path in ORG_FILES.values():
+            found = entries.get(path)
+            if not found:
+                differing[path] = ("missing", "")
+            elif len(found) == 1 and found[0][2] == "0" and path in changed_paths:
+                mode, blob, _ = found[0]
+                problem = entry_problem(int(mode, 8))
+                differing[path] = ("blob", blob) if problem is None else ("refused", problem)
+        return differing
 
     def close(self) -> None:
-        process, self._process = self._process, None
-        if process is not None:
+        for process in self._processes:
             if process.poll() is None:
                 process.kill()
             process.communicate()
+        self._processes = []
 
 
 class _Output(threading.Thread):

@@ -110,12 +110,11 @@ def read_objects(root: Path, names: list[str]) -> list[bytes | None]:
     return contents
 
 
-def staged_versions(root: Path, paths: Iterable[str]) -> dict[str, bytes]:
-    """`paths` as Git's index holds them (what a commit would hold), with one `git cat-file`;
-    a path the index holds no single file for is left out. Raises BaseError when Git fails."""
-    wanted = list(paths)
-    contents = read_objects(root, [f":{path}" for path in wanted])  # ":path": the index's
-    return {path: raw for path, raw in zip(wanted, contents, strict=True) if raw is not None}
+def staged_versions(root: Path, blobs: dict[str, str]) -> dict[str, bytes]:
+    """The contents of `blobs` (path -> blob id: files as Git's index holds them), with one
+    `git cat-file`; a blob Git lacks is left out. Raises BaseError when Git fails."""
+    contents = read_objects(root, list(blobs.values()))
+    return {path: raw for path, raw in zip(blobs, contents, strict=True) if raw is not None}
 
 
 def _git(root: Path, *arguments: str) -> str:

@@ -10,7 +10,8 @@ forked one, and `socialreg validate` imports the rest meanwhile. This module imp
 those two need.
 
 `validate --staged` compares with the records as Git's index holds them: it needs neither
-`diff-files` nor the walk (files Git does not track are not part of a commit), only the listing.
+`diff-files` nor the walk (files Git does not track are not part of a commit), only the listing,
+and of the org/ files which the commit holds otherwise than the work tree.
 
 Outside a Git work tree nothing vouches for the files, so a third process compares each file
 the store has a row of with the stamp of that row (`stale_files`, one `lstat` each), and sends
@@ -29,7 +30,7 @@ from types import TracebackType
 from typing import Any
 
 from socialreg.load.discover import discover_changes
-from socialreg.load.git_view import GitFacts, GitView, OrgFilesDiff
+from socialreg.load.git_view import GitFacts, GitView, StagedOrgFile, StagedOrgFiles
 from socialreg.load.index_cache import exact_stamp
 from socialreg.load.index_store import FOLDERS_TOKEN, STORE_FILE, path_from_store
 from socialreg.load.kinds import RecordKind
@@ -55,8 +56,8 @@ class LookAhead:
         # it needs both answers too.
         listing_only = staged and (root / STORE_FILE).is_file()
         self._git = GitView(root, compare=not listing_only)
-        # The commit's org/ files: those that differ from the index are read from it.
-        self._org = OrgFilesDiff(root) if staged else None
+        # The commit's org/ files: those that differ from the work tree are read from Git.
+        self._org = StagedOrgFiles(root) if staged else None
         self._facts: GitFacts | None = None
         self._git_read = False
         self._stack = contextlib.ExitStack()
@@ -78,10 +79,10 @@ class LookAhead:
             self._git.close()
         return self._facts
 
-    def org_files_changed(self) -> list[str] | None:
-        """With `staged`, the org/ files that differ from Git's index; else None, as when Git
-        cannot say."""
-        return self._org.changed() if self._org is not None else None
+    def staged_org_files(self) -> dict[str, StagedOrgFile] | None:
+        """With `staged`, the org/ files the commit holds otherwise than the work tree
+        (`StagedOrgFiles.differing`); else None, as when Git cannot say."""
+        return self._org.differing() if self._org is not None else None
 
     def walked(self) -> FolderChanges | None:
         """The walk's result, or None when it could not be made."""
