@@ -56,6 +56,15 @@ def publish_steps() -> list[tuple[str, str]]:
     ]
 
 
+def run_as_actions(
+    script: str, root: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """A workflow step's `run` script as Actions runs it: `bash -e`, in the checkout."""
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=root, env=env, capture_output=True, text=True, check=False
+    )
+
+
 def run_publish(root: Path, today: str, summary: Path) -> list[tuple[str, int, str]]:
     """Run the steps as Actions does (bash -e, one after another) until one fails."""
     env = {
@@ -68,14 +77,7 @@ def run_publish(root: Path, today: str, summary: Path) -> list[tuple[str, int, s
     Path(env["RUNNER_TEMP"]).mkdir(exist_ok=True)
     ran = []
     for name, script in publish_steps():
-        result = subprocess.run(
-            ["bash", "-e", "-c", script],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run_as_actions(script, root, env)
         ran.append((name, result.returncode, result.stdout + result.stderr))
         if result.returncode:
             break

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 import yaml
 
 from tests.rules.casefiles import git
+from tests.test_publish_on_any_date import run_as_actions
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURE = PROJECT / "tests" / "rules" / "fixture"
@@ -58,14 +58,7 @@ def _run_check_step(root: Path, base: str, tmp_path: Path) -> tuple[int, str, Pa
         "BASE_SHA": base,
         "PR_NUMBER": "7",
     }
-    done = subprocess.run(
-        ["bash", "-e", "-c", script],
-        cwd=root,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_as_actions(script, root, environment)
     return done.returncode, done.stdout + done.stderr, summary, outputs
 
 
