@@ -195,6 +195,19 @@ def test_one_check_writes_every_report_asked_for(
         assert file.read_text(encoding="utf-8") == alone[name], name
 
 
+def test_a_report_to_standard_output_comes_before_the_main_output(
+    example_repo: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.txt"
+    result = run(
+        example_repo, "validate", "--today", TODAY, "--report", "json:-", "--output", str(report)
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.output)["summary"]["errors"] == 0
+    assert report.read_text(encoding="utf-8").strip().endswith("All clear.")
+    assert not Path("-").exists()  # no file of that name where the command ran
+
+
 @pytest.mark.parametrize("given", ["json", "json:", "jsn:report.json", ":report.json"])
 def test_a_report_without_a_known_format_and_a_file_is_a_usage_error(
     example_repo: Path, given: str

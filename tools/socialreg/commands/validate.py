@@ -103,9 +103,9 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     metavar="FORMAT:FILE",
     multiple=True,
     callback=lambda _context, _parameter, values: [_report_option(value) for value in values],
-    help="Also write the findings in FORMAT to FILE, from the same check; give it again for "
-    "more. CI writes the bot's JSON report, the job summary and the annotations in one run, "
-    "where a check for each took a minute more at 50,000 records.",
+    help="Also write the findings in FORMAT to FILE (- for standard output), from the same "
+    "check; give it again for more. CI writes the bot's JSON report, the job summary and the "
+    "annotations in one run, where a check for each took a minute more at 50,000 records.",
 )
 @click.pass_obj
 def command(
@@ -138,7 +138,11 @@ def command(
         look = stack.enter_context(LookAhead(root, staged)) if few else None
         report = _report(root, relative, today, strict, base, staged, look)
     for report_format, file in reports:
-        write_output(file, reporters()[report_format](report))
+        also = reporters()[report_format](report)
+        if file == Path("-"):
+            sys.stdout.write(also)
+        else:
+            write_output(file, also)
     text = reporters()[output_format](report)
     if output is None:
         sys.stdout.write(text)
