@@ -208,6 +208,28 @@ def test_a_report_to_standard_output_comes_before_the_main_output(
     assert not Path("-").exists()  # no file of that name where the command ran
 
 
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--report", "sarif:-"], "the main report (no --output) and --report sarif:-"),
+        (
+            ["--output", "report.txt", "--report", "json:-", "--report", "sarif:-"],
+            "--report json:- and --report sarif:-",
+        ),
+    ],
+)
+def test_two_reports_to_standard_output_are_a_usage_error(
+    example_repo: Path, arguments: list[str], said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(example_repo.parent)  # where report.txt would go, were it written
+    result = run(example_repo, "validate", *arguments)
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"Error: {said} would both go to standard output, one after the other: give one of "
+        "them a file."
+    )
+
+
 @pytest.mark.parametrize("given", ["json", "json:", "jsn:report.json", ":report.json"])
 def test_a_report_without_a_known_format_and_a_file_is_a_usage_error(
     example_repo: Path, given: str

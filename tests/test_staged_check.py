@@ -15,7 +15,7 @@ from socialreg.check.pipeline import check_few
 from socialreg.check.schemas import SchemaSet
 from socialreg.cli import main
 from socialreg.load import index_cache
-from socialreg.load.git_view import GitView
+from socialreg.load.git_view import GitView, StagedOrgFiles
 from socialreg.load.model import Repository
 from tests.rules.casefiles import git
 from tests.test_index_store import TODAY, _account, _as_tuples, _few, _in_git, _tangled
@@ -325,3 +325,67 @@ def test_an_org_file_that_is_a_link_in_the_commit_is_refused_as_on_disk(tmp_path
     refused = [f for f in in_index if f[0] == "org/policy.yaml"]
     assert refused and "symbolic link" in refused[0][5]
     assert _staged(root, CHECKED) == in_index
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_an_org_file_git_does_not_compare_is_taken_from_the_index(
+    tmp_path: Path, flag: str
+) -> None:
+    root = _registry(tmp_path)
+    git(root, "update-index", flag, "org/units.yaml")
+    units = root / "org" / "units.yaml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace("\n  library:\n", "\n  libraries:\n"),
+        encoding="utf-8",
+    )
+    in_index = _in_index(root, tmp_path)
+    assert not _sr014(in_index)
+    assert _staged(root, CHECKED) == in_index
+
+
+def test_an_org_folder_that_is_a_link_is_read_through_it(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    (root / "org").rename(root / "org-real")
+    (root / "org").symlink_to("org-real", target_is_directory=True)
+    git(root, "add", "-A")
+    in_index = _in_index(root, tmp_path)
+    assert not any("is missing" in finding[5] for finding in in_index)
+    assert _staged(root, CHECKED) == in_index
+
+
+def test_an_org_file_the_commit_lacks_is_not_counted_as_checked(tmp_path: Path) -> None:
+    root = _registry(tmp_path)
+    assert check_few(root, (CHECKED,), TODAY, staged=True).files_checked == 4
+    git(root, "rm", "-q", "--cached", "org/units.yaml")
+    assert check_few(root, (CHECKED,), TODAY, staged=True).files_checked == 3  # as if deleted
+    (root / "org" / "units.yaml").unlink()
+    assert check_few(root, (CHECKED,), TODAY).files_checked == 3
+
+
+def test_the_git_commands_about_org_files_are_waited_for_outside_git(tmp_path: Path) -> None:
+    asked = StagedOrgFiles(tmp_path)
+    processes = list(asked._processes)
+    assert len(processes) == 2
+    assert asked.differing() is None
+    assert all(process.returncode is not None for process in processes)  # both reaped
+
+
+def test_git_s_folder_given_relative_to_another_folder_is_still_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`git --git-dir=.git --work-tree=. commit` runs its hooks with these variables relative
+    to the top of the work tree; the registry may be a folder below it."""
+    outer = tmp_path / "outer"
+    root = _tangled(outer / "registry")
+    _in_git(outer)
+    _account(root, CHECKED, handle=HANDLE, url="https://bsky.app/profile/fresh.example.org")
+    git(root, "add", CHECKED)
+    units = root / "org" / "units.yaml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace("\n  library:\n", "\n  libraries:\n"),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(outer)
+    monkeypatch.setenv("GIT_DIR", ".git")
+    monkeypatch.setenv("GIT_WORK_TREE", ".")
+    assert not _sr014(_staged(root, CHECKED))  # the commit still has the library unit

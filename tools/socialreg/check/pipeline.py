@@ -654,10 +654,11 @@ def _load_org_files_for(repository: Repository, look: LookAhead) -> None:
     names = [name for name, path in ORG_FILES.items() if path not in staged]
     load_org_files(repository, names, lazy_units=True)
     for path, (what, detail) in staged.items():
-        repository.files_checked += 1
-        if what == "missing":
+        if what == "missing":  # not counted as checked, as on disk
             repository.findings.append(_missing_org_file(path))
-        elif what == "refused":
+            continue
+        repository.files_checked += 1
+        if what == "refused":
             repository.findings.append(Finding(path, 1, 1, UNREADABLE, Severity.ERROR, detail))
     _load_org_blobs(repository, texts)
 

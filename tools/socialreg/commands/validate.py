@@ -103,9 +103,10 @@ def relative_paths(root: Path, paths: tuple[Path, ...]) -> tuple[str, ...]:
     metavar="FORMAT:FILE",
     multiple=True,
     callback=lambda _context, _parameter, values: [_report_option(value) for value in values],
-    help="Also write the findings in FORMAT to FILE (- for standard output), from the same "
-    "check; give it again for more. CI writes the bot's JSON report, the job summary and the "
-    "annotations in one run, where a check for each took a minute more at 50,000 records.",
+    help="Also write the findings in FORMAT to FILE (- for standard output, when the main "
+    "report goes to --output), from the same check; give it again for more. CI writes the "
+    "bot's JSON report, the job summary and the annotations in one run, where a check for "
+    "each took a minute more at 50,000 records.",
 )
 @click.pass_obj
 def command(
@@ -125,6 +126,14 @@ def command(
     Exit code 0: no errors; 1: errors (or warnings with --strict); 2: usage or internal error.
     """
     relative = relative_paths(root, paths)
+    on_standard_output = [f"--report {name}:-" for name, file in reports if file == Path("-")]
+    if output is None:
+        on_standard_output.insert(0, "the main report (no --output)")
+    if len(on_standard_output) > 1:
+        raise _UsageProblem(
+            f"{' and '.join(on_standard_output)} would both go to standard output, one after "
+            "the other: give one of them a file."
+        )
     if staged and base is not None:
         raise _UsageProblem(
             "--staged compares with the commit being made and --base with an earlier one: "

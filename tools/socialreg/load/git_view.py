@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import subprocess
 import threading
 import time
@@ -38,6 +39,29 @@ from socialreg.load.kinds import ORG_FILES
 
 _GITLINK = b"160000"  # a submodule: no blob of its own
 _REGULAR = (b"100644", b"100755")  # a file (not a link, not a submodule)
+
+
+# Variables through which Git may be told where its folder and files are. Git takes a relative
+# one from the folder it runs in, and these commands run in the registry's folder, which may be
+# a folder below the one the variable was set in (`git --git-dir=.git commit` sets it so).
+_GIT_PATH_VARIABLES = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+)
+
+
+def git_environment() -> dict[str, str]:
+    """This process's environment for a Git command run in another folder: Git's path
+    variables made absolute, and Git told not to refresh its index (never write it)."""
+    environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+    for name in _GIT_PATH_VARIABLES:
+        value = environment.get(name)
+        if value:
+            environment[name] = os.path.abspath(value)
+    return environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +128,7 @@ class GitView:
         self._outputs: list[_Output] = []
         self._asked_at = time.time_ns()
         folders = list(RECORD_FOLDERS)
-        environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never write Git's index
+        environment = git_environment()
         # Paths relative to `root` (which may be a folder inside a larger work tree).
         commands = [
             ["git", "ls-files", "-v", "--stage", "-z", "--", *folders, CACHE_FOLDER.as_posix()],
@@ -163,18 +187,19 @@ StagedOrgFile = tuple[str, str]  # ("blob", its id), ("missing", ""), ("refused"
 
 
 class StagedOrgFiles:
-    """The org/ files as Git's index holds them where the work tree differs, asked now and read
-    later: a staged check takes those from the index (`validate --staged`). Git reads its whole
-    index to answer (20 ms at 60,000 files), so both commands run while the caller imports its
-    code: `ls-files --stage` says which of the three the index holds, how, and as which blob;
-    `diff-files` which of those the work tree changed or deleted.
+    """The org/ files as Git's index holds them where the work tree may differ, asked now and
+    read later: a staged check takes those from the index (`validate --staged`). Git reads its
+    whole index to answer (20 ms at 60,000 files), so both commands run while the caller
+    imports its code: `ls-files -v --stage` says which of the three the index holds, how, as
+    which blob, and whether Git compares it with the work tree; `diff-files` which of those the
+    work tree changed or deleted.
     """
 
     def __init__(self, root: Path) -> None:
         self._processes: list[subprocess.Popen[bytes]] = []
         paths = list(ORG_FILES.values())
         commands = [  # paths relative to `root`, which may be a folder in a larger work tree
-            ["git", "ls-files", "--stage", "-z", "--", *paths],
+            ["git", "ls-files", "-v", "--stage", "-z", "--", *paths],
             ["git", "diff-files", "--name-only", "--relative", "-z", "--", *paths],
         ]
         try:
@@ -186,44 +211,48 @@ class StagedOrgFiles:
                         stdin=subprocess.DEVNULL,
                         stdout=subprocess.PIPE,  # three lines at most: never fills the pipe
                         stderr=subprocess.DEVNULL,
-                        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+                        env=git_environment(),
                     )
                 )
         except OSError:  # no git
             self.close()
 
     def differing(self) -> dict[str, StagedOrgFile] | None:
-        """For each org/ file whose place in the commit differs from the work tree: its blob,
-        that the commit lacks it (never added, or `git rm --cached`), or why it cannot be read
-        (a link). A file in a merge conflict is left to the work tree (its conflict markers
-        make the finding). None when Git cannot say (not a work tree, no git, an error)."""
-        outputs: list[bytes] = []
-        for process in self._processes:
-            output, _ = process.communicate()
-            if process.returncode != 0:
-                outputs = []
-                break
-            outputs.append(output)
+        """For each org/ file whose place in the commit differs from the work tree, or that
+        Git does not compare with it (a sparse checkout, `--assume-unchanged`): its blob, that
+        the commit lacks it (`git rm --cached`), or why it cannot be read (a link). A file in a
+        merge conflict is left to the work tree (its conflict markers make the finding), and so
+        are all three when the index holds none of them (org/ itself a link, a registry not
+        added yet). None when Git cannot say (not a work tree, no git, an error)."""
+        outputs = [process.communicate()[0] for process in self._processes]
+        succeeded = len(outputs) == 2 and all(p.returncode == 0 for p in self._processes)
         self._processes = []
-        if len(outputs) != 2:
+        if not succeeded:
             return None
         listing, changed = outputs
-        entries: dict[str, list[tuple[str, str, str]]] = {}
+        entries: dict[str, list[tuple[str, str, str, str]]] = {}
         for line in listing.split(b"\0"):
-            if b"\t" in line:
-                head, name = line.split(b"\t", 1)
-                mode, blob, stage = head.decode("ascii").split(" ")
-                entries.setdefault(os.fsdecode(name), []).append((mode, blob, stage))
+            head, tab, name = line.partition(b"\t")
+            parts = head.decode("ascii", "replace").split(" ")
+            if tab and len(parts) == 4:  # "<tag> <mode> <blob> <stage>"
+                tag, mode, blob, stage = parts
+                entries.setdefault(os.fsdecode(name), []).append((tag, mode, blob, stage))
+        if not entries:
+            return {}
         differing: dict[str, StagedOrgFile] = {}
         changed_paths = set(_paths(changed))
         for path in ORG_FILES.values():
             found = entries.get(path)
             if not found:
                 differing[path] = ("missing", "")
-            elif len(found) == 1 and found[0][2] == "0" and path in changed_paths:
-                mode, blob, _ = found[0]
-                problem = entry_problem(int(mode, 8))
-                differing[path] = ("blob", blob) if problem is None else ("refused", problem)
+                continue
+            if len(found) != 1 or found[0][3] != "0":
+                continue  # a merge conflict
+            tag, mode, blob, _ = found[0]
+            if tag == "H" and path not in changed_paths:
+                continue  # the work tree holds the blob
+            problem = _entry_problem(mode)
+            differing[path] = ("blob", blob) if problem is None else ("refused", problem)
         return differing
 
     def close(self) -> None:
@@ -232,6 +261,17 @@ class StagedOrgFiles:
                 process.kill()
             process.communicate()
         self._processes = []
+
+
+def _entry_problem(mode: str) -> str | None:
+    """`files.entry_problem` of an entry of Git's index with this mode: a submodule is checked
+    out as a folder."""
+    if mode == _GITLINK.decode():
+        return entry_problem(stat.S_IFDIR)
+    try:
+        return entry_problem(int(mode, 8))
+    except ValueError:
+        return entry_problem(0)
 
 
 class _Output(threading.Thread):

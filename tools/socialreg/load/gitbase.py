@@ -16,6 +16,7 @@ from typing import Any
 
 from socialreg.load.discover import RECORD_FOLDERS
 from socialreg.load.documents import load_bytes
+from socialreg.load.git_view import git_environment
 from socialreg.load.model import RecordKind
 
 
@@ -123,7 +124,14 @@ def _git(root: Path, *arguments: str) -> str:
 
 def _run(root: Path, command: list[str], stdin: bytes) -> bytes:
     try:
-        result = subprocess.run(command, cwd=root, input=stdin, capture_output=True, check=False)
+        result = subprocess.run(
+            command,
+            cwd=root,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            env=git_environment(),
+        )
     except OSError as error:
         raise BaseError(f"git cannot be run: {error.strerror or error}") from error
     if result.returncode != 0:
