@@ -277,19 +277,31 @@ def test_the_org_files_are_taken_as_staged_too(tmp_path: Path) -> None:
     assert _staged(root, CHECKED) == in_index
 
 
-def test_the_org_files_are_taken_as_staged_in_a_folder_of_a_larger_work_tree(
-    tmp_path: Path,
-) -> None:
-    """The registry is a folder of a larger repository: Git names files from the top of the
-    work tree unless asked otherwise."""
+def _registry_in_a_folder(tmp_path: Path) -> Path:
+    """`_registry`, as the folder `registry` of a larger work tree (the returned root)."""
     outer = tmp_path / "outer"
     root = _tangled(outer / "registry")
     _in_git(outer)
     _account(root, CHECKED, handle=HANDLE, url="https://bsky.app/profile/fresh.example.org")
     git(root, "add", CHECKED)
+    return root
+
+
+def _rename_the_library_unit(root: Path) -> None:
+    """Rename CHECKED's unit in org/units.yaml on disk (not staged): SR014 in the work tree."""
     units = root / "org" / "units.yaml"
-    committed = units.read_text(encoding="utf-8")
-    units.write_text(committed.replace("\n  library:\n", "\n  libraries:\n"), encoding="utf-8")
+    text = units.read_text(encoding="utf-8")
+    assert "\n  library:\n" in text
+    units.write_text(text.replace("\n  library:\n", "\n  libraries:\n"), encoding="utf-8")
+
+
+def test_the_org_files_are_taken_as_staged_in_a_folder_of_a_larger_work_tree(
+    tmp_path: Path,
+) -> None:
+    """The registry is a folder of a larger repository: Git names files from the top of the
+    work tree unless asked otherwise."""
+    root = _registry_in_a_folder(tmp_path)
+    _rename_the_library_unit(root)
     assert _sr014(_few(root, CHECKED))  # the work tree has no library unit
     assert not _sr014(_staged(root, CHECKED))  # the commit has
 
@@ -333,11 +345,7 @@ def test_an_org_file_git_does_not_compare_is_taken_from_the_index(
 ) -> None:
     root = _registry(tmp_path)
     git(root, "update-index", flag, "org/units.yaml")
-    units = root / "org" / "units.yaml"
-    units.write_text(
-        units.read_text(encoding="utf-8").replace("\n  library:\n", "\n  libraries:\n"),
-        encoding="utf-8",
-    )
+    _rename_the_library_unit(root)
     in_index = _in_index(root, tmp_path)
     assert not _sr014(in_index)
     assert _staged(root, CHECKED) == in_index
@@ -375,17 +383,9 @@ def test_git_s_folder_given_relative_to_another_folder_is_still_found(
 ) -> None:
     """`git --git-dir=.git --work-tree=. commit` runs its hooks with these variables relative
     to the top of the work tree; the registry may be a folder below it."""
-    outer = tmp_path / "outer"
-    root = _tangled(outer / "registry")
-    _in_git(outer)
-    _account(root, CHECKED, handle=HANDLE, url="https://bsky.app/profile/fresh.example.org")
-    git(root, "add", CHECKED)
-    units = root / "org" / "units.yaml"
-    units.write_text(
-        units.read_text(encoding="utf-8").replace("\n  library:\n", "\n  libraries:\n"),
-        encoding="utf-8",
-    )
-    monkeypatch.chdir(outer)
+    root = _registry_in_a_folder(tmp_path)
+    _rename_the_library_unit(root)
+    monkeypatch.chdir(root.parent)
     monkeypatch.setenv("GIT_DIR", ".git")
     monkeypatch.setenv("GIT_WORK_TREE", ".")
     assert not _sr014(_staged(root, CHECKED))  # the commit still has the library unit
