@@ -7,19 +7,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.rules.casefiles import git
-from tests.test_publish_on_any_date import run_as_actions
+from tests.test_publish_on_any_date import BIN, FIXTURE, PROJECT, run_as_actions
 
-PROJECT = Path(__file__).resolve().parents[1]
-FIXTURE = PROJECT / "tests" / "rules" / "fixture"
 VALIDATE = PROJECT / ".github" / "workflows" / "validate.yml"
-BIN = Path(sys.executable).parent
 CHECK_STEP = "Check the records and write the reports"
 RECORD = "accounts/library/library-facebook.yaml"
 

@@ -31,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from socialreg.load.discover import RECORD_FOLDERS
 from socialreg.load.files import entry_problem
@@ -62,6 +63,19 @@ def git_environment() -> dict[str, str]:
         if value:
             environment[name] = os.path.abspath(value)
     return environment
+
+
+def _start_git(root: Path, command: list[str]) -> subprocess.Popen[bytes]:
+    """`command` started in `root`, its output to be read from a pipe. Raises OSError when Git
+    cannot be run."""
+    return subprocess.Popen(
+        command,
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=git_environment(),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +142,6 @@ class GitView:
         self._outputs: list[_Output] = []
         self._asked_at = time.time_ns()
         folders = list(RECORD_FOLDERS)
-        environment = git_environment()
         # Paths relative to `root` (which may be a folder inside a larger work tree).
         commands = [
             ["git", "ls-files", "-v", "--stage", "-z", "--", *folders, CACHE_FOLDER.as_posix()],
@@ -137,14 +150,7 @@ class GitView:
         self._compare = compare
         try:
             for command in commands:
-                process = subprocess.Popen(
-                    command,
-                    cwd=root,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                    env=environment,
-                )
+                process = _start_git(root, command)
                 self._processes.append(process)
                 self._outputs.append(_Output(process))
         except OSError:  # no git
@@ -183,7 +189,7 @@ class GitView:
 
 
 # What a commit would hold at an org/ file's place, when it is not what the work tree holds.
-StagedOrgFile = tuple[str, str]  # ("blob", its id), ("missing", ""), ("refused", why)
+StagedOrgFile = tuple[Literal["blob", "missing", "refused"], str]  # its id, "", or why
 
 
 class StagedOrgFiles:
@@ -203,17 +209,8 @@ class StagedOrgFiles:
             ["git", "diff-files", "--name-only", "--relative", "-z", "--", *paths],
         ]
         try:
-            for command in commands:
-                self._processes.append(
-                    subprocess.Popen(
-                        command,
-                        cwd=root,
-                        stdin=subprocess.DEVNULL,
-                        stdout=subprocess.PIPE,  # three lines at most: never fills the pipe
-                        stderr=subprocess.DEVNULL,
-                        env=git_environment(),
-                    )
-                )
+            for command in commands:  # three lines at most each: never fills the pipe
+                self._processes.append(_start_git(root, command))
         except OSError:  # no git
             self.close()
 
