@@ -460,7 +460,9 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
         for scenario in SCENARIOS
         if not arguments.scenario or any(text in scenario.name for text in arguments.scenario)
     ]
-    codes: list[tuple[str, Path | None]] = [("now", None)]
+    # This checkout's tools/ by path, not whatever copy of socialreg the interpreter has
+    # installed (from a worktree, that is another checkout's code).
+    codes: list[tuple[str, Path | None]] = [("now", HERE.parent / "tools")]
     if arguments.before is not None:
         codes.insert(0, ("before", arguments.before.resolve() / "tools"))
     for _, tools in codes:
