@@ -28,7 +28,7 @@ from socialreg.findings import MAX_MESSAGE, Finding, Severity, shortened
 from socialreg.identity import text as identity_text
 from socialreg.identity.lookalike import LookalikeIndex
 from socialreg.load import positions
-from socialreg.load.documents import Document, load_file, load_text
+from socialreg.load.documents import Document, load_text, load_text_with_pyyaml
 from socialreg.reporters import reporters
 from socialreg.reporters.json_report import indented_json
 from tests.rules.casefiles import _template, make_repository
@@ -133,13 +133,17 @@ def _parsed_again(document: Document) -> Document:
     return again
 
 
+def _text(file: Path) -> str | None:
+    try:
+        return file.read_bytes().decode("utf-8-sig")
+    except UnicodeError:
+        return None  # load_file says so in a finding instead
+
+
 @pytest.mark.parametrize("file", FILES, ids=lambda path: str(path.relative_to(PROJECT)))
 def test_the_nodes_place_every_path_where_parsing_again_does(file: Path) -> None:
-    try:
-        result = load_file(file.parent, file.name, keep_nodes=True)
-    except UnicodeError:  # pragma: no cover - load_file says so in a finding instead
-        return
-    document = result.document
+    text = _text(file)
+    document = None if text is None else load_text_with_pyyaml(text, file.name, True).document
     if document is None or document._positions is not None:
         return  # not loaded, or loaded the careful way: places known already
     assert document._nodes is not None
@@ -148,8 +152,20 @@ def test_the_nodes_place_every_path_where_parsing_again_does(file: Path) -> None
         assert document.locate(path) == again.locate(path), path
 
 
+@pytest.mark.parametrize("file", FILES, ids=lambda path: str(path.relative_to(PROJECT)))
+def test_a_record_read_without_pyyaml_places_every_path_where_parsing_does(file: Path) -> None:
+    """The block reader keeps no nodes: places are read off the text, or parsed for."""
+    text = _text(file)
+    document = None if text is None else load_text(text, file.name, keep_nodes=True).document
+    if document is None or document._nodes is not None or document._positions is not None:
+        return  # read by PyYAML
+    again = _parsed_again(document)
+    for path in _paths_to_ask(document):
+        assert document.locate(path) == again.locate(path), path
+
+
 def test_the_nodes_are_used_and_then_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
-    document = load_text("a:\n  - b: 1\n  - c: 2\n", "x.yaml", keep_nodes=True).document
+    document = load_text_with_pyyaml("a:\n  - b: 1\n  - c: 2\n", "x.yaml", True).document
     assert document is not None
 
     def refuse(*arguments: object) -> None:
@@ -187,7 +203,7 @@ _LINES = st.sampled_from(
 @example(["f: [1,", "a: 1", " 2]", "a: 1"], False)
 def test_the_nodes_agree_on_any_lines(lines: list[str], final_break: bool) -> None:
     text = "\n".join(lines) + ("\n" if final_break else "")
-    document = load_text(text, "x.yaml", keep_nodes=True).document
+    document = load_text_with_pyyaml(text, "x.yaml", keep_nodes=True).document
     if document is None or document._nodes is None:
         return
     again = _parsed_again(document)

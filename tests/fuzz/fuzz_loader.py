@@ -1,5 +1,8 @@
 """Coverage-guided fuzzing of the loader, the schema check and the reporters (atheris).
 
+The block reader is fuzzed against PyYAML: whatever text it reads, PyYAML must read to the same
+values with no finding.
+
 `make fuzz` runs it for a bounded time (FUZZ_SECONDS, default 120) from the corpus of
 tests/hostile and the schema cases. Any exception, or a finding that points outside the file,
 is a crash: atheris stops and writes the input to crash-<hash> in this folder's work/ folder.
@@ -16,7 +19,8 @@ import atheris
 with atheris.instrument_imports():
     from socialreg.check.schemas import SchemaSet
     from socialreg.findings import Summary, sorted_findings
-    from socialreg.load.documents import Document, load_bytes
+    from socialreg.load import block_reader
+    from socialreg.load.documents import Document, load_bytes, load_text_with_pyyaml
     from socialreg.load.line_breaks import editor_lines
     from socialreg.reporters import Report, reporters
 
@@ -33,6 +37,7 @@ def one_input(data: bytes) -> None:
     result = load_bytes(raw, PATH)
     findings = list(result.findings)
     text = raw.decode("utf-8", "replace")
+    _check_the_block_reader(text)
     if result.document is not None:
         findings += SCHEMAS.check(Document(PATH, result.document.data, result.document.text), kind)
     lines = len(editor_lines(text))
@@ -43,6 +48,17 @@ def one_input(data: bytes) -> None:
     report = Report(ordered, Summary.of(ordered, 1))
     for render in reporters().values():
         render(report).encode("utf-8")
+
+
+def _check_the_block_reader(text: str) -> None:
+    data = block_reader.read(text)
+    if data is None:
+        return
+    oracle = load_text_with_pyyaml(text, PATH)
+    if oracle.findings or oracle.document is None:
+        raise AssertionError(f"the block reader read a text PyYAML refuses: {oracle.findings}")
+    if repr(data) != repr(oracle.document.data):
+        raise AssertionError(f"the block reader read {data!r}, PyYAML {oracle.document.data!r}")
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from socialreg.codes import (
 )
 from socialreg.dates import is_calendar_date
 from socialreg.findings import Finding, Severity
-from socialreg.load import line_breaks, numbers
+from socialreg.load import block_reader, line_breaks, numbers
 from socialreg.load.files import NotAPlainFile, read_plain_file
 from socialreg.load.positions import UNSURE, find_position
 from socialreg.load.yaml_fast import compose, scan
@@ -276,6 +276,14 @@ def load_bytes(
 
 
 def load_text(text: str, path: str, keep_nodes: bool = False) -> LoadResult:
+    data = block_reader.read(text)
+    if data is not None:  # an ordinary record, read without PyYAML: it has no findings
+        return LoadResult(Document(path, data, text), [])
+    return load_text_with_pyyaml(text, path, keep_nodes)
+
+
+def load_text_with_pyyaml(text: str, path: str, keep_nodes: bool = False) -> LoadResult:
+    """`load_text` for any text: PyYAML reads it, and whatever is wrong becomes a finding."""
     try:
         node = _compose(text)
         if node is None:

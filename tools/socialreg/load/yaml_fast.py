@@ -40,6 +40,18 @@ def _resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
     return _RESOLVER.resolve(kind, value, implicit)  # type: ignore[no-untyped-call, no-any-return]
 
 
+# The first characters of the plain values PyYAML may read as something other than text
+# (`yes`, `12`, `~`); a plain value that starts otherwise is text.
+MAY_NOT_BE_TEXT = frozenset(key for key in _RESOLVER.yaml_implicit_resolvers if key)
+# What each one-character escape in double quotes stands for (`\n`, `\_`, ...), as PyYAML has it.
+ESCAPES: dict[str, str] = dict(yaml.scanner.Scanner.ESCAPE_REPLACEMENTS)
+
+
+def resolve_plain(value: str) -> str:
+    """The tag PyYAML gives an unquoted scalar `value` (`tag:yaml.org,2002:bool` for `no`)."""
+    return _resolve(yaml.ScalarNode, value, (True, False))
+
+
 class _Loader(_YamlLoader):
     """PyYAML's loader, with cheaper calls from its C parser back into Python.
 

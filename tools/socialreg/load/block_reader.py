@@ -1,0 +1,319 @@
+"""Read the plain block YAML that records are written in, without PyYAML; it reads the rest.
+
+PyYAML's C parser makes a node for every value, calling back into Python for each, and our
+builder then walks the nodes again; at 60,000 records that was most of a check, and a 12 MB
+units.yaml took PyYAML 8 to 11 s. Records are `key: value` lines, `- ` items, quoted text,
+folded text (`>-`) and short lists (`[en, sv]`), so this module reads exactly that, line by
+line, and builds the values `documents._fast_build` builds from PyYAML's nodes: in about three
+quarters of the time for a record, and a sixth for that units.yaml.
+
+It answers only when it is sure. Anything outside that small grammar returns None, and the
+caller asks PyYAML, which also writes the messages for what is wrong: flow collections of more
+than plain words, anchors, aliases, tags, values over several lines, more-indented or blank-but-
+for-spaces lines in folded text, unknown escapes, unusual characters, a duplicate key, a number
+out of range, an impossible date. Its answers are PyYAML's: tests/test_block_reader.py compares
+the two on every test file and on generated and mutated texts, and the fuzzer
+(tests/fuzz/fuzz_loader.py) on whatever it finds.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from socialreg.dates import is_calendar_date
+from socialreg.load import numbers
+from socialreg.load.yaml_fast import ESCAPES, MAY_NOT_BE_TEXT, resolve_plain
+
+# The characters YAML allows in a file (PyYAML's reader refuses the others), less the ones
+# this module leaves to PyYAML: tabs, other line breaks than \n, and a byte order mark.
+_OUTSIDE_GRAMMAR = re.compile(
+    "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_LINES = re.compile(r"( *)(.*)\n")  # every line of a text that ends with \n: its indent, the rest
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,200}):(?: +|$)")
+_BLOCK_HEADER = re.compile(r"([|>])([-+]?) *(?:#.*)?")
+_COMMENT_AFTER = re.compile(r"(?: +#.*| *)")
+_DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# YAML's escapes in double quotes (a tab after \ never reaches here); any other is PyYAML's.
+_ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+# A list on one line (`[en, sv]`) of words that mean the same in a list as on their own line.
+_FLOW_WORD = r"[A-Za-z0-9_][A-Za-z0-9_.@/+-]*"
+_FLOW_LIST = re.compile(rf"\[ *({_FLOW_WORD}(?: *, *{_FLOW_WORD})*) *\]")
+# A plain value cannot start with these (YAML's indicators); `-` starts a list item.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# Plain values that start with one of these are text whatever follows, unless they hold a
+# comment or a colon.
+_PLAIN_TEXT_STARTS = frozenset(
+    chr(code) for code in range(0x21, 0x7F) if chr(code) not in _INDICATORS | MAY_NOT_BE_TEXT
+)
+_TRUE_WORDS = frozenset({"yes", "true", "on"})
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+
+
+class _NotPlain(Exception):
+    """The text leaves the grammar this module reads."""
+
+
+def read(text: str) -> dict[str, Any] | None:
+    """The values of a record in plain block YAML, or None when PyYAML must read it."""
+    if not text.endswith("\n") or _has_unusual_characters(text) or _has_document_marks(text):
+        return None
+    reader = _Reader(_LINES.findall(text))
+    try:
+        if reader.next_content() != 0:
+            return None
+        data = reader.mapping(0)
+        if reader.next_content() >= 0:
+            return None
+    except (_NotPlain, RecursionError):  # PyYAML says what is wrong, or too deep
+        return None
+    return data
+
+
+def _has_unusual_characters(text: str) -> bool:
+    # `isprintable` answers in C for most records; its "printable" characters are all among
+    # those allowed here, so the expression looks only at texts it turns down.
+    return not text.replace("\n", "").isprintable() and _OUTSIDE_GRAMMAR.search(text) is not None
+
+
+def _has_document_marks(text: str) -> bool:
+    return text.startswith(("---", "...", "%")) or any(
+        mark in text for mark in ("\n---", "\n...", "\n%")
+    )
+
+
+class _Reader:
+    __slots__ = ("at", "lines")
+
+    def __init__(self, lines: list[tuple[str, str]]) -> None:
+        self.lines = lines  # (indent, the rest) for each line
+        self.at = 0
+
+    def next_content(self) -> int:
+        """The indent of the next line with content (not blank, not a comment), without moving
+        past it; -1 at the end."""
+        lines = self.lines
+        at = self.at
+        while at < len(lines):
+            indent, rest = lines[at]
+            if rest and rest[0] != "#":
+                self.at = at
+                return len(indent)
+            at += 1
+        self.at = at
+        return -1
+
+    def mapping(self, indent: int) -> dict[str, Any]:
+        # The hot loop of a check of many records: the search for the next line with content
+        # and the common plain value are written out here, not called.
+        result: dict[str, Any] = {}
+        lines = self.lines
+        count = len(lines)
+        at = self.at
+        while True:
+            while at < count:
+                spaces, line = lines[at]
+                if line and line[0] != "#":
+                    break
+                at += 1
+            else:
+                self.at = at
+                return result
+            if len(spaces) != indent:
+                self.at = at
+                if len(spaces) < indent:
+                    return result
+                raise _NotPlain
+            match = _KEY.match(line)
+            if match is None:
+                raise _NotPlain
+            key = match.group(1)
+            if key in result:
+                raise _NotPlain
+            rest = line[match.end() :]
+            at += 1
+            if not rest or rest[0] == "#":
+                self.at = at
+                result[key] = self.nested(indent, list_may_align=True)
+                at = self.at
+            elif rest[0] in _PLAIN_TEXT_STARTS and " #" not in rest and ":" not in rest:
+                result[key] = rest.rstrip(" ")  # text, by its first character
+            elif rest[0] in "|>":
+                self.at = at
+                result[key] = self.block_scalar(rest, indent)
+                at = self.at
+            else:
+                result[key] = _inline_value(rest)
+
+    def nested(self, indent: int, list_may_align: bool) -> Any:
+        """The value under a key or item with nothing after it on its line: a deeper block,
+        a list at the key's own indent, or null."""
+        own = self.next_content()
+        if own > indent:
+            return self.sequence(own) if _is_item(self.lines[self.at][1]) else self.mapping(own)
+        if own == indent and list_may_align and _is_item(self.lines[self.at][1]):
+            return self.sequence(own)
+        return None
+
+    def sequence(self, indent: int) -> list[Any]:
+        items: list[Any] = []
+        lines = self.lines
+        while True:
+            own = self.next_content()
+            if own < indent:
+                return items
+            if own > indent:
+                raise _NotPlain
+            line = lines[self.at][1]
+            if not _is_item(line):
+                return items
+            rest = line[1:].lstrip(" ")
+            if not rest or rest[0] == "#":
+                self.at += 1
+                items.append(self.nested(indent, list_may_align=False))
+                continue
+            if _KEY.match(rest):
+                # `- key: value` is a mapping whose keys stand where `key` stands.
+                item_indent = indent + len(line) - len(rest)
+                lines[self.at] = (" " * item_indent, rest)
+                items.append(self.mapping(item_indent))
+                continue
+            if rest[0] in "|>":
+                raise _NotPlain
+            self.at += 1
+            items.append(_inline_value(rest))
+
+    def block_scalar(self, header: str, parent_indent: int) -> str:
+        """Folded (`>`) or literal (`|`) text whose lines all stand at one indent."""
+        match = _BLOCK_HEADER.fullmatch(header)
+        if match is None:
+            raise _NotPlain
+        style, chomping = match.groups()
+        lines = self.lines
+        start = self.at
+        if start >= len(lines) or not lines[start][1]:
+            raise _NotPlain  # empty lines before the text, or none: rare, and easy to get wrong
+        indent = len(lines[start][0])
+        if indent <= parent_indent:
+            raise _NotPlain  # an empty value
+        texts: list[str] = []
+        end = start
+        while end < len(lines):
+            spaces, rest = lines[end]
+            if not rest:
+                if spaces:
+                    raise _NotPlain  # a line of spaces only: empty, or text, by its length
+                texts.append("")
+            elif len(spaces) == indent:
+                texts.append(rest)
+            elif len(spaces) < indent:
+                break
+            else:
+                raise _NotPlain  # a more-indented line keeps its breaks in folded text
+            end += 1
+        trailing = 0
+        while texts and not texts[-1]:
+            texts.pop()
+            trailing += 1
+        self.at = end
+        body = "\n".join(texts) if style == "|" else _fold(texts)
+        if chomping == "-":
+            return body
+        if chomping == "+":
+            return body + "\n" * (1 + trailing)
+        return body + "\n"
+
+
+def _is_item(line: str) -> bool:
+    return line[0] == "-" and (len(line) == 1 or line[1] == " ")
+
+
+def _fold(texts: list[str]) -> str:
+    """Folded lines: one break becomes a space; n empty lines between become n breaks."""
+    parts: list[str] = []
+    empty = 0
+    for text in texts:
+        if not text:
+            empty += 1
+            continue
+        if parts:
+            parts.append("\n" * empty if empty else " ")
+        parts.append(text)
+        empty = 0
+    return "".join(parts)
+
+
+def _inline_value(rest: str) -> Any:
+    """A value that ends on its line: quoted text, `[]`, `{}`, or a plain scalar."""
+    first = rest[0]
+    if first == '"':
+        quoted = _DOUBLE_QUOTED.match(rest)
+        if quoted is None or not _COMMENT_AFTER.fullmatch(rest, quoted.end()):
+            raise _NotPlain
+        body = quoted.group(1)
+        return _ESCAPE.sub(_unescape, body) if "\\" in body else body
+    if first == "'":
+        end = 1
+        while True:
+            end = rest.find("'", end)
+            if end < 0:
+                raise _NotPlain
+            if rest.startswith("''", end):
+                end += 2
+                continue
+            break
+        if not _COMMENT_AFTER.fullmatch(rest, end + 1):
+            raise _NotPlain
+        return rest[1:end].replace("''", "'")
+    if first in "[{":
+        if rest[:2] in ("[]", "{}") and _COMMENT_AFTER.fullmatch(rest, 2):
+            return [] if first == "[" else {}
+        flow = _FLOW_LIST.match(rest)
+        if flow is None or not _COMMENT_AFTER.fullmatch(rest, flow.end()):
+            raise _NotPlain
+        return [_plain_value(item.strip(" ")) for item in flow.group(1).split(",")]
+    if first in _INDICATORS:
+        raise _NotPlain
+    comment = rest.find(" #")
+    value = (rest if comment < 0 else rest[:comment]).rstrip(" ")
+    if ": " in value or value.endswith(":"):
+        raise _NotPlain
+    return _plain_value(value)
+
+
+def _unescape(escape: re.Match[str]) -> str:
+    code = escape.group(1) or escape.group(2) or escape.group(3)
+    if code is None:
+        replacement = ESCAPES.get(escape.group(4))
+        if replacement is None:
+            raise _NotPlain
+        return replacement
+    number = int(code, 16)
+    if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF:
+        raise _NotPlain  # libyaml refuses them
+    return chr(number)
+
+
+def _plain_value(value: str) -> Any:
+    if value[0] not in MAY_NOT_BE_TEXT:
+        return value
+    tag = resolve_plain(value)
+    if tag == _STR:
+        return value
+    kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return value.lower() in _TRUE_WORDS
+    if kind in ("int", "float"):
+        try:
+            return numbers.construct(yaml.ScalarNode(tag, value))
+        except numbers.OutOfRange:
+            raise _NotPlain from None
+    if kind == "timestamp" and is_calendar_date(value):
+        return value
+    raise _NotPlain
