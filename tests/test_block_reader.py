@@ -213,6 +213,8 @@ def test_records_with_one_small_edit_read_as_pyyaml_reads_them(name: str) -> Non
         "a: 1.0e+400\n",
         "a: 99999999999999999999\n",
         "a: b: c\n",
+        "a: 0x_\n",  # a number to YAML 1.1, with no digits (the loader crashed on it)
+        "a: [x, +0b__]\n",
     ],
 )
 def test_text_outside_the_grammar_is_left_to_pyyaml(text: str) -> None:

@@ -36,7 +36,14 @@ def construct(node: yaml.ScalarNode) -> int | float:
     construct_number = (
         _CONSTRUCTOR.construct_yaml_int if is_int else _CONSTRUCTOR.construct_yaml_float
     )
-    value = construct_number(node)
+    try:
+        value = construct_number(node)
+    except ValueError:
+        # YAML 1.1 reads `0x_` and `0b_` as numbers, whose digits are all underscores.
+        raise OutOfRange(
+            f"YAML reads `{text}` as a number, but it has no digits. Write the number with "
+            "digits, or put the value in quotes if it is text."
+        ) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise OutOfRange(
             "This number is infinite or not a number (`.inf`, `.nan`, or too large to hold). "
