@@ -188,6 +188,10 @@ def test_records_with_one_small_edit_read_as_pyyaml_reads_them(name: str) -> Non
     "text",
     [
         "a: 1\n---\nb: 2\n",  # two documents
+        "a: 1\n...\n",
+        "a: >-\n  x\n---\n",
+        "a:\n- x\n--- \n",
+        "--- a: 1\n",
         "%YAML 1.1\n---\na: 1\n",
         "a: 1",  # no line break at the end
         "a:\tb\n",

@@ -18,6 +18,7 @@ the two on every test file and on generated and mutated texts, and the fuzzer
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -29,10 +30,9 @@ from socialreg.load.yaml_fast import ESCAPES, MAY_NOT_BE_TEXT, resolve_plain
 
 # The characters YAML allows in a file (PyYAML's reader refuses the others), less the ones
 # this module leaves to PyYAML: tabs, other line breaks than \n, and a byte order mark.
-_OUTSIDE_GRAMMAR = re.compile(
-    "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+_ALLOWED_TEXT = re.compile(
+    "[\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
 )
-_LINES = re.compile(r"( *)(.*)\n")  # every line of a text that ends with \n: its indent, the rest
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,200}):(?: +|$)")
 _BLOCK_HEADER = re.compile(r"([|>])([-+]?) *(?:#.*)?")
 _COMMENT_AFTER = re.compile(r"(?: +#.*| *)")
@@ -54,15 +54,24 @@ _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 
 
+# Dates repeat across records (review dates, decisions): each is looked at once.
+_is_calendar_date = functools.lru_cache(maxsize=4096)(is_calendar_date)
+
+
 class _NotPlain(Exception):
     """The text leaves the grammar this module reads."""
 
 
 def read(text: str) -> dict[str, Any] | None:
     """The values of a record in plain block YAML, or None when PyYAML must read it."""
-    if not text.endswith("\n") or _has_unusual_characters(text) or _has_document_marks(text):
+    if not text.endswith("\n") or _ALLOWED_TEXT.fullmatch(text) is None:
         return None
-    reader = _Reader(_LINES.findall(text))
+    lines = text.split("\n")
+    lines.pop()  # the empty string after the last line break
+    # No search for `---`, `...` or `%`: a line at the left edge must be a key (or an item of
+    # a key's list), so a document marker or directive there is turned down like any other
+    # line that is not.
+    reader = _Reader(lines)
     try:
         if reader.next_content() != 0:
             return None
@@ -74,24 +83,13 @@ def read(text: str) -> dict[str, Any] | None:
     return data
 
 
-def _has_unusual_characters(text: str) -> bool:
-    # `isprintable` answers in C for most records; its "printable" characters are all among
-    # those allowed here, so the expression looks only at texts it turns down.
-    return not text.replace("\n", "").isprintable() and _OUTSIDE_GRAMMAR.search(text) is not None
-
-
-def _has_document_marks(text: str) -> bool:
-    return text.startswith(("---", "...", "%")) or any(
-        mark in text for mark in ("\n---", "\n...", "\n%")
-    )
-
-
 class _Reader:
-    __slots__ = ("at", "lines")
+    __slots__ = ("at", "content", "lines")
 
-    def __init__(self, lines: list[tuple[str, str]]) -> None:
-        self.lines = lines  # (indent, the rest) for each line
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
         self.at = 0
+        self.content = ""  # the line `next_content` found, without its indent
 
     def next_content(self) -> int:
         """The indent of the next line with content (not blank, not a comment), without moving
@@ -99,10 +97,12 @@ class _Reader:
         lines = self.lines
         at = self.at
         while at < len(lines):
-            indent, rest = lines[at]
-            if rest and rest[0] != "#":
+            line = lines[at]
+            content = line.lstrip(" ")
+            if content and content[0] != "#":
                 self.at = at
-                return len(indent)
+                self.content = content
+                return len(line) - len(content)
             at += 1
         self.at = at
         return -1
@@ -116,25 +116,27 @@ class _Reader:
         at = self.at
         while True:
             while at < count:
-                spaces, line = lines[at]
-                if line and line[0] != "#":
+                line = lines[at]
+                content = line.lstrip(" ")
+                if content and content[0] != "#":
                     break
                 at += 1
             else:
                 self.at = at
                 return result
-            if len(spaces) != indent:
+            own = len(line) - len(content)
+            if own != indent:
                 self.at = at
-                if len(spaces) < indent:
+                if own < indent:
                     return result
                 raise _NotPlain
-            match = _KEY.match(line)
+            match = _KEY.match(content)
             if match is None:
                 raise _NotPlain
             key = match.group(1)
             if key in result:
                 raise _NotPlain
-            rest = line[match.end() :]
+            rest = content[match.end() :]
             at += 1
             if not rest or rest[0] == "#":
                 self.at = at
@@ -154,8 +156,8 @@ class _Reader:
         a list at the key's own indent, or null."""
         own = self.next_content()
         if own > indent:
-            return self.sequence(own) if _is_item(self.lines[self.at][1]) else self.mapping(own)
-        if own == indent and list_may_align and _is_item(self.lines[self.at][1]):
+            return self.sequence(own) if _is_item(self.content) else self.mapping(own)
+        if own == indent and list_may_align and _is_item(self.content):
             return self.sequence(own)
         return None
 
@@ -168,7 +170,7 @@ class _Reader:
                 return items
             if own > indent:
                 raise _NotPlain
-            line = lines[self.at][1]
+            line = self.content
             if not _is_item(line):
                 return items
             rest = line[1:].lstrip(" ")
@@ -178,9 +180,8 @@ class _Reader:
                 continue
             if _KEY.match(rest):
                 # `- key: value` is a mapping whose keys stand where `key` stands.
-                item_indent = indent + len(line) - len(rest)
-                lines[self.at] = (" " * item_indent, rest)
-                items.append(self.mapping(item_indent))
+                lines[self.at] = " " * (indent + len(line) - len(rest)) + rest
+                items.append(self.mapping(indent + len(line) - len(rest)))
                 continue
             if rest[0] in "|>":
                 raise _NotPlain
@@ -195,25 +196,28 @@ class _Reader:
         style, chomping = match.groups()
         lines = self.lines
         start = self.at
-        if start >= len(lines) or not lines[start][1]:
+        first = lines[start].lstrip(" ") if start < len(lines) else ""
+        if not first:
             raise _NotPlain  # empty lines before the text, or none: rare, and easy to get wrong
-        indent = len(lines[start][0])
+        indent = len(lines[start]) - len(first)
         if indent <= parent_indent:
             raise _NotPlain  # an empty value
         texts: list[str] = []
         end = start
         while end < len(lines):
-            spaces, rest = lines[end]
-            if not rest:
-                if spaces:
+            line = lines[end]
+            if line:
+                content = line.lstrip(" ")
+                if not content:
                     raise _NotPlain  # a line of spaces only: empty, or text, by its length
-                texts.append("")
-            elif len(spaces) == indent:
-                texts.append(rest)
-            elif len(spaces) < indent:
-                break
+                own = len(line) - len(content)
+                if own < indent:
+                    break
+                if own > indent:
+                    raise _NotPlain  # a more-indented line keeps its breaks in folded text
+                texts.append(content)
             else:
-                raise _NotPlain  # a more-indented line keeps its breaks in folded text
+                texts.append("")
             end += 1
         trailing = 0
         while texts and not texts[-1]:
@@ -314,6 +318,6 @@ def _plain_value(value: str) -> Any:
             return numbers.construct(yaml.ScalarNode(tag, value))
         except numbers.OutOfRange:
             raise _NotPlain from None
-    if kind == "timestamp" and is_calendar_date(value):
+    if kind == "timestamp" and _is_calendar_date(value):
         return value
     raise _NotPlain

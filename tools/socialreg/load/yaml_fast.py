@@ -47,6 +47,7 @@ MAY_NOT_BE_TEXT = frozenset(key for key in _RESOLVER.yaml_implicit_resolvers if 
 ESCAPES: dict[str, str] = dict(yaml.scanner.Scanner.ESCAPE_REPLACEMENTS)
 
 
+@functools.lru_cache(maxsize=8192)
 def resolve_plain(value: str) -> str:
     """The tag PyYAML gives an unquoted scalar `value` (`tag:yaml.org,2002:bool` for `no`)."""
     return _resolve(yaml.ScalarNode, value, (True, False))
