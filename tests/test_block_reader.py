@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from socialreg.load import block_reader
-from socialreg.load.documents import load_text, load_text_with_pyyaml
+from socialreg.load.documents import Document, load_text, load_text_with_pyyaml
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +45,11 @@ def assert_reads_as_pyyaml(text: str) -> bool:
     assert oracle.findings == [], (text, oracle.findings)
     assert oracle.document is not None
     assert repr(data) == repr(oracle.document.data), text
+    places: block_reader.Places = {}
+    placed = block_reader.read(text, places)
+    if placed is not None:  # the same values, and every place as the careful builder has it
+        assert repr(placed) == repr(data)
+        assert places == Document("record.yaml", data, text).positions, text
     return True
 
 

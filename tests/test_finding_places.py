@@ -27,7 +27,7 @@ from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.findings import MAX_MESSAGE, Finding, Severity, shortened
 from socialreg.identity import text as identity_text
 from socialreg.identity.lookalike import LookalikeIndex
-from socialreg.load import positions
+from socialreg.load import block_reader, positions
 from socialreg.load.documents import Document, load_text, load_text_with_pyyaml
 from socialreg.reporters import reporters
 from socialreg.reporters.json_report import indented_json
@@ -154,14 +154,20 @@ def test_the_nodes_place_every_path_where_parsing_again_does(file: Path) -> None
 
 @pytest.mark.parametrize("file", FILES, ids=lambda path: str(path.relative_to(PROJECT)))
 def test_a_record_read_without_pyyaml_places_every_path_where_parsing_does(file: Path) -> None:
-    """The block reader keeps no nodes: places are read off the text, or parsed for."""
+    """The block reader keeps no nodes: it counts the places of a record checked in full
+    (`keep_nodes`), and a record read otherwise finds its places in the text."""
     text = _text(file)
-    document = None if text is None else load_text(text, file.name, keep_nodes=True).document
-    if document is None or document._nodes is not None or document._positions is not None:
+    if text is None or block_reader.read(text) is None:
         return  # read by PyYAML
-    again = _parsed_again(document)
-    for path in _paths_to_ask(document):
-        assert document.locate(path) == again.locate(path), path
+    placed = block_reader.read(text, {}) is not None  # not: a list on a line, an empty item
+    for keep_nodes in (True, False):
+        document = load_text(text, file.name, keep_nodes=keep_nodes).document
+        assert document is not None
+        assert (document._positions is not None) == (keep_nodes and placed)
+        assert (document._nodes is not None) == (keep_nodes and not placed)
+        again = _parsed_again(document)
+        for path in _paths_to_ask(document):
+            assert document.locate(path) == again.locate(path), path
 
 
 def test_the_nodes_are_used_and_then_let_go(monkeypatch: pytest.MonkeyPatch) -> None:

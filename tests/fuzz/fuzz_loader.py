@@ -1,7 +1,7 @@
 """Coverage-guided fuzzing of the loader, the schema check and the reporters (atheris).
 
 The block reader is fuzzed against PyYAML: whatever text it reads, PyYAML must read to the same
-values with no finding.
+values with no finding, and place every value where the reader does.
 
 `make fuzz` runs it for a bounded time (FUZZ_SECONDS, default 120) from the corpus of
 tests/hostile and the schema cases. Any exception, or a finding that points outside the file,
@@ -59,6 +59,11 @@ def _check_the_block_reader(text: str) -> None:
         raise AssertionError(f"the block reader read a text PyYAML refuses: {oracle.findings}")
     if repr(data) != repr(oracle.document.data):
         raise AssertionError(f"the block reader read {data!r}, PyYAML {oracle.document.data!r}")
+    places: block_reader.Places = {}
+    if block_reader.read(text, places) is not None:
+        careful = Document(PATH, data, text).positions
+        if places != careful:
+            raise AssertionError(f"the block reader placed {places!r}, PyYAML {careful!r}")
 
 
 def main() -> None:

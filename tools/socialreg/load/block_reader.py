@@ -4,8 +4,9 @@ PyYAML's C parser makes a node for every value, calling back into Python for eac
 builder then walks the nodes again; at 60,000 records that was most of a check, and a 12 MB
 units.yaml took PyYAML 8 to 11 s. Records are `key: value` lines, `- ` items, quoted text,
 folded text (`>-`) and short lists (`[en, sv]`), so this module reads exactly that, line by
-line, and builds the values `documents._fast_build` builds from PyYAML's nodes: in about three
-quarters of the time for a record, and a sixth for that units.yaml.
+line, and builds the values `documents._fast_build` builds from PyYAML's nodes: in about two
+thirds of the time for a record, and a sixth for that units.yaml. For a record checked in full
+it also counts where each value stands, which a finding then needs (PyYAML's nodes did that).
 
 It answers only when it is sure. Anything outside that small grammar returns None, and the
 caller asks PyYAML, which also writes the messages for what is wrong: flow collections of more
@@ -62,8 +63,16 @@ class _NotPlain(Exception):
     """The text leaves the grammar this module reads."""
 
 
-def read(text: str) -> dict[str, Any] | None:
-    """The values of a record in plain block YAML, or None when PyYAML must read it."""
+Places = dict[tuple[str | int, ...], tuple[int, int]]
+
+
+def read(text: str, places: Places | None = None) -> dict[str, Any] | None:
+    """The values of a record in plain block YAML, or None when PyYAML must read it.
+
+    Given `places`, it fills them in as `documents._CarefulBuilder` does its positions: the
+    line and column of each key for a mapping value, and of each item's start for a list item
+    (and of the first key for the whole file). A text where that takes more than counting
+    (an empty item, a list written on one line) is then left to PyYAML."""
     if not text.endswith("\n") or _ALLOWED_TEXT.fullmatch(text) is None:
         return None
     lines = text.split("\n")
@@ -71,11 +80,13 @@ def read(text: str) -> dict[str, Any] | None:
     # No search for `---`, `...` or `%`: a line at the left edge must be a key (or an item of
     # a key's list), so a document marker or directive there is turned down like any other
     # line that is not.
-    reader = _Reader(lines)
+    reader = _Reader(lines, places)
     try:
         if reader.next_content() != 0:
             return None
-        data = reader.mapping(0)
+        if places is not None:
+            places[()] = (reader.at + 1, 1)
+        data = reader.mapping(0, ())
         if reader.next_content() >= 0:
             return None
     except (_NotPlain, RecursionError):  # PyYAML says what is wrong, or too deep
@@ -84,12 +95,13 @@ def read(text: str) -> dict[str, Any] | None:
 
 
 class _Reader:
-    __slots__ = ("at", "content", "lines")
+    __slots__ = ("at", "content", "lines", "places")
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], places: Places | None) -> None:
         self.lines = lines
         self.at = 0
         self.content = ""  # the line `next_content` found, without its indent
+        self.places = places
 
     def next_content(self) -> int:
         """The indent of the next line with content (not blank, not a comment), without moving
@@ -107,12 +119,13 @@ class _Reader:
         self.at = at
         return -1
 
-    def mapping(self, indent: int) -> dict[str, Any]:
+    def mapping(self, indent: int, path: tuple[str | int, ...]) -> dict[str, Any]:
         # The hot loop of a check of many records: the search for the next line with content
         # and the common plain value are written out here, not called.
         result: dict[str, Any] = {}
         lines = self.lines
         count = len(lines)
+        places = self.places
         at = self.at
         while True:
             while at < count:
@@ -137,10 +150,14 @@ class _Reader:
             if key in result:
                 raise _NotPlain
             rest = content[match.end() :]
+            if places is not None:
+                places[(*path, key)] = (at + 1, indent + 1)
             at += 1
             if not rest or rest[0] == "#":
                 self.at = at
-                result[key] = self.nested(indent, list_may_align=True)
+                result[key] = self.nested(
+                    indent, True, (*path, key) if places is not None else path
+                )
                 at = self.at
             elif rest[0] in _PLAIN_TEXT_STARTS and " #" not in rest and ":" not in rest:
                 result[key] = rest.rstrip(" ")  # text, by its first character
@@ -148,22 +165,27 @@ class _Reader:
                 self.at = at
                 result[key] = self.block_scalar(rest, indent)
                 at = self.at
+            elif places is not None and rest[0] == "[" and rest[:2] != "[]":
+                raise _NotPlain  # the places of a list's words on its line
             else:
                 result[key] = _inline_value(rest)
 
-    def nested(self, indent: int, list_may_align: bool) -> Any:
+    def nested(self, indent: int, list_may_align: bool, path: tuple[str | int, ...]) -> Any:
         """The value under a key or item with nothing after it on its line: a deeper block,
         a list at the key's own indent, or null."""
         own = self.next_content()
         if own > indent:
-            return self.sequence(own) if _is_item(self.content) else self.mapping(own)
+            if _is_item(self.content):
+                return self.sequence(own, path)
+            return self.mapping(own, path)
         if own == indent and list_may_align and _is_item(self.content):
-            return self.sequence(own)
+            return self.sequence(own, path)
         return None
 
-    def sequence(self, indent: int) -> list[Any]:
+    def sequence(self, indent: int, path: tuple[str | int, ...]) -> list[Any]:
         items: list[Any] = []
         lines = self.lines
+        places = self.places
         while True:
             own = self.next_content()
             if own < indent:
@@ -174,14 +196,26 @@ class _Reader:
             if not _is_item(line):
                 return items
             rest = line[1:].lstrip(" ")
+            item = (*path, len(items)) if places is not None else path
             if not rest or rest[0] == "#":
                 self.at += 1
-                items.append(self.nested(indent, list_may_align=False))
+                if places is not None:
+                    # The item starts where its value does, on a later line; an empty item
+                    # starts after its dash, which is left to PyYAML to place.
+                    if self.next_content() <= indent:
+                        raise _NotPlain
+                    places[item] = (self.at + 1, len(lines[self.at]) - len(self.content) + 1)
+                items.append(self.nested(indent, False, item))
                 continue
+            column = indent + len(line) - len(rest)  # where the item's value starts
+            if places is not None:
+                if rest[0] == "[" and rest[:2] != "[]":
+                    raise _NotPlain  # the places of a list's words on its line
+                places[item] = (self.at + 1, column + 1)
             if _KEY.match(rest):
                 # `- key: value` is a mapping whose keys stand where `key` stands.
-                lines[self.at] = " " * (indent + len(line) - len(rest)) + rest
-                items.append(self.mapping(indent + len(line) - len(rest)))
+                lines[self.at] = " " * column + rest
+                items.append(self.mapping(column, item))
                 continue
             if rest[0] in "|>":
                 raise _NotPlain

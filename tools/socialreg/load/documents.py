@@ -276,9 +276,12 @@ def load_bytes(
 
 
 def load_text(text: str, path: str, keep_nodes: bool = False) -> LoadResult:
-    data = block_reader.read(text)
-    if data is not None:  # an ordinary record, read without PyYAML: it has no findings
-        return LoadResult(Document(path, data, text), [])
+    # An ordinary record, read without PyYAML: it has no findings. A record checked in full
+    # keeps the places of its values, which the reader counts as it goes (instead of nodes).
+    places: dict[JsonPath, Position] | None = {} if keep_nodes else None
+    data = block_reader.read(text, places)
+    if data is not None:
+        return LoadResult(Document(path, data, text, places), [])
     return load_text_with_pyyaml(text, path, keep_nodes)
 
 
