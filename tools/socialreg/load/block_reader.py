@@ -1,12 +1,12 @@
 """Read the plain block YAML that records are written in, without PyYAML; it reads the rest.
 
 PyYAML's C parser makes a node for every value, calling back into Python for each, and our
-builder then walks the nodes again; at 60,000 records that was most of a check, and a 12 MB
-units.yaml took PyYAML 8 to 11 s. Records are `key: value` lines, `- ` items, quoted text,
-folded text (`>-`) and short lists (`[en, sv]`), so this module reads exactly that, line by
-line, and builds the values `documents._fast_build` builds from PyYAML's nodes: in about two
-thirds of the time for a record, and a sixth for that units.yaml. For a record checked in full
-it also counts where each value stands, which a finding then needs (PyYAML's nodes did that).
+builder then walks the nodes again; at 60,000 records that was most of a check. Records are
+`key: value` lines, `- ` items, quoted text, folded text (`>-`) and short lists (`[en, sv]`),
+so this module reads exactly that, line by line, and builds the values `documents._fast_build`
+builds from PyYAML's nodes: in about two thirds of the time for a record, and under half for
+a 12 MB units.yaml (benchmarks/bench_reader.py). For a record checked in full it also counts
+where each value stands, which a finding then needs (PyYAML's nodes did that).
 
 It answers only when it is sure. Anything outside that small grammar returns None, and the
 caller asks PyYAML, which also writes the messages for what is wrong: flow collections of more
@@ -72,7 +72,8 @@ def read(text: str, places: Places | None = None) -> dict[str, Any] | None:
     Given `places`, it fills them in as `documents._CarefulBuilder` does its positions: the
     line and column of each key for a mapping value, and of each item's start for a list item
     (and of the first key for the whole file). A text where that takes more than counting
-    (an empty item, a list written on one line) is then left to PyYAML."""
+    (an empty item, a list written on one line) is then left to PyYAML. When it returns None,
+    `places` may hold some of the places: start again with a new dict."""
     if not text.endswith("\n") or _ALLOWED_TEXT.fullmatch(text) is None:
         return None
     lines = text.split("\n")

@@ -8,7 +8,9 @@ We compose the YAML node graph with PyYAML (the C parser when it is built) and c
 Python values ourselves instead of using PyYAML's constructor, because only the node graph knows
 where each value came from, and because we want different answers than YAML 1.1 gives:
 dates stay `YYYY-MM-DD` strings (JSON Schema formats apply to strings), duplicate keys are
-errors, and keys are always text.
+errors, and keys are always text. Most records are plain block YAML, which
+`block_reader.py` reads first, to the same values, without PyYAML; everything else, and every
+mistake, comes here.
 """
 
 from __future__ import annotations
