@@ -23,11 +23,15 @@ import functools
 import re
 from typing import Any
 
-import yaml
-
 from socialreg.dates import is_calendar_date
 from socialreg.load import numbers
-from socialreg.load.yaml_fast import ESCAPES, MAY_NOT_BE_TEXT, resolve_plain
+from socialreg.load.yaml_fast import (
+    ESCAPES,
+    MAY_NOT_BE_TEXT,
+    SIMPLE_TAGS,
+    resolve_plain,
+    simple_value,
+)
 
 # The characters YAML allows in a file (PyYAML's reader refuses the others), less the ones
 # this module leaves to PyYAML: tabs, other line breaks than \n, and a byte order mark.
@@ -50,7 +54,6 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _PLAIN_TEXT_STARTS = frozenset(
     chr(code) for code in range(0x21, 0x7F) if chr(code) not in _INDICATORS | MAY_NOT_BE_TEXT
 )
-_TRUE_WORDS = frozenset({"yes", "true", "on"})
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 
@@ -343,16 +346,11 @@ def _plain_value(value: str) -> Any:
     tag = resolve_plain(value)
     if tag == _STR:
         return value
-    kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
-    if kind == "null":
-        return None
-    if kind == "bool":
-        return value.lower() in _TRUE_WORDS
-    if kind in ("int", "float"):
+    if tag in SIMPLE_TAGS:
         try:
-            return numbers.construct(yaml.ScalarNode(tag, value))
+            return simple_value(tag, value)
         except numbers.OutOfRange:
             raise _NotPlain from None
-    if kind == "timestamp" and _is_calendar_date(value):
+    if tag == _TAG + "timestamp" and _is_calendar_date(value):
         return value
     raise _NotPlain

@@ -38,7 +38,7 @@ from socialreg.findings import Finding, Severity
 from socialreg.load import block_reader, line_breaks, numbers
 from socialreg.load.files import NotAPlainFile, read_plain_file
 from socialreg.load.positions import UNSURE, find_position
-from socialreg.load.yaml_fast import compose, scan
+from socialreg.load.yaml_fast import SIMPLE_TAGS, compose, scan, simple_value
 from socialreg.load.yaml_hints import quoted_line, quoting_hint
 
 JsonPath = tuple[str | int, ...]
@@ -55,7 +55,6 @@ MAX_ALIAS_VALUES = 20_000
 
 _EMPTY = "The file is empty. A record needs its keys and values."
 _TAG = "tag:yaml.org,2002:"
-_TRUE_WORDS = frozenset({"yes", "true", "on"})
 
 
 class Document:
@@ -507,7 +506,6 @@ class _Unusual(Exception):
 
 _STR = _TAG + "str"
 _COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
-_SIMPLE = {_TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "null"}
 
 
 def _fast_build(root: yaml.Node) -> Any:
@@ -537,9 +535,9 @@ class _FastBuilder:
             tag = node.tag
             if tag == _STR:
                 return node.value
-            if tag in _SIMPLE:
+            if tag in SIMPLE_TAGS:
                 try:
-                    return _simple_scalar(node)  # type: ignore[arg-type]
+                    return simple_value(tag, node.value)
                 except numbers.OutOfRange:
                     raise _Unusual from None
             if tag == _TAG + "timestamp" and is_calendar_date(node.value):
@@ -562,15 +560,6 @@ class _FastBuilder:
         if kind is _SEQUENCE:
             return [self.build(item) for item in node.value]
         raise _Unusual  # pragma: no cover
-
-
-def _simple_scalar(node: yaml.ScalarNode) -> Any:
-    kind = node.tag[len(_TAG) :]
-    if kind == "null":
-        return None
-    if kind == "bool":
-        return node.value.lower() in _TRUE_WORDS
-    return numbers.construct(node)
 
 
 class _CarefulBuilder:
@@ -678,9 +667,9 @@ class _CarefulBuilder:
             return value
         if not node.style:  # plain, unquoted: the C parser says "", the Python one None
             self.plain_scalars[path] = value
-        if tag in _SIMPLE:
+        if tag in SIMPLE_TAGS:
             try:
-                return _simple_scalar(node)
+                return simple_value(tag, value)
             except numbers.OutOfRange as error:
                 self.findings.append(self._finding(node, path, WRONG_VALUE, str(error)))
                 return value  # the text, which no rule computes with

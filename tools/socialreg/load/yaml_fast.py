@@ -9,8 +9,11 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Iterator
+from typing import Any
 
 import yaml
+
+from socialreg.load import numbers
 
 try:  # The C parser is about ten times faster; fall back to pure Python where it is not built.
     from yaml import CSafeLoader as _YamlLoader
@@ -51,6 +54,23 @@ ESCAPES: dict[str, str] = dict(yaml.scanner.Scanner.ESCAPE_REPLACEMENTS)
 def resolve_plain(value: str) -> str:
     """The tag PyYAML gives an unquoted scalar `value` (`tag:yaml.org,2002:bool` for `no`)."""
     return _resolve(yaml.ScalarNode, value, (True, False))
+
+
+_TAG = "tag:yaml.org,2002:"
+# The tags of the plain values `simple_value` builds; text and dates stay as written.
+SIMPLE_TAGS = frozenset({_TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "null"})
+_TRUE_WORDS = frozenset({"yes", "true", "on"})
+
+
+def simple_value(tag: str, text: str) -> Any:
+    """The value of a scalar `text` tagged one of `SIMPLE_TAGS`: None, YAML 1.1's bool, or a
+    number (`numbers.OutOfRange` for one no rule can compute with)."""
+    kind = tag[len(_TAG) :]
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return text.lower() in _TRUE_WORDS
+    return numbers.construct(yaml.ScalarNode(tag, text))
 
 
 class _Loader(_YamlLoader):
