@@ -28,7 +28,13 @@ from socialreg.findings import MAX_MESSAGE, Finding, Severity, shortened
 from socialreg.identity import text as identity_text
 from socialreg.identity.lookalike import LookalikeIndex
 from socialreg.load import block_reader, positions
-from socialreg.load.documents import Document, load_text, load_text_with_pyyaml
+from socialreg.load.documents import (
+    DetachedDocument,
+    Document,
+    load_text,
+    load_text_with_pyyaml,
+    value_paths,
+)
 from socialreg.reporters import reporters
 from socialreg.reporters.json_report import indented_json
 from tests.rules.casefiles import _template, make_repository
@@ -107,6 +113,22 @@ def test_every_report_is_the_same_whether_workers_or_one_process_found_it(
         assert forked[name] == serial[name], name
 
 
+def test_the_findings_of_the_second_step_stand_where_the_first_parse_saw_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked run sends back where each kept field stood (`Document.places`): the rules that
+    compare records place their findings without reading a file again."""
+    root = _registry_where_every_record_has_findings(tmp_path / "repo")
+    serial = _reports(root)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    # The workers are forked from here: none of them may read a record again for a place.
+    monkeypatch.setattr(DetachedDocument, "_read_again", lambda self: "")
+    forked = _reports(root)
+    for name in serial:
+        assert forked[name] == serial[name], name
+
+
 # --- places from the parser's nodes, from the text, and from parsing again agree -----------
 
 FILES = sorted(
@@ -170,6 +192,54 @@ def test_a_record_read_without_pyyaml_places_every_path_where_parsing_does(file:
             assert document.locate(path) == again.locate(path), path
 
 
+def _kept_places_agree(document: Document, root: Path) -> None:
+    """`places` is `locate` over every path of the data, and a detached copy that holds them
+    answers as the document does without its text (the file under `root` does not exist)."""
+    paths = value_paths(document.data)
+    places = document.places(document.data)
+    assert list(places) == [number for path in paths for number in document.locate(path)]
+    again = _parsed_again(document)
+    detached = DetachedDocument(document.path, document.data, str(root), None, places=places)
+    detached = pickle.loads(pickle.dumps(detached))
+    for path in paths:
+        assert detached.locate(path) == again.locate(path), path
+    assert detached.text == ""  # never needed, so never read
+
+
+@pytest.mark.parametrize("file", FILES, ids=lambda path: str(path.relative_to(PROJECT)))
+def test_the_kept_places_are_where_parsing_again_places_each_path(
+    file: Path, tmp_path: Path
+) -> None:
+    text = _text(file)
+    if text is None:
+        return
+    for document in (
+        load_text(text, file.name, keep_nodes=True).document,  # the block reader's places
+        load_text_with_pyyaml(text, file.name, True).document,  # the parser's nodes
+        load_text(text, file.name).document,  # the text, or parsing again
+    ):
+        if document is not None:
+            _kept_places_agree(document, tmp_path)
+
+
+def test_a_detached_document_reads_again_for_a_path_it_kept_no_place_of(tmp_path: Path) -> None:
+    text = "a: 1\nb:\n  c: 2\nd: 3\n"
+    (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
+    document = load_text(text, "x.yaml", keep_nodes=True).document
+    assert document is not None
+    kept = {"b": {"c": 2}}
+    places = document.places(kept)
+    assert list(places) == [1, 1, 2, 1, 3, 3]
+    detached = DetachedDocument("x.yaml", kept, str(tmp_path), hash(text), places=places)
+    assert detached.locate(("b", "c")) == (3, 3)
+    assert not detached._text_read
+    assert detached.locate(("d",)) == (4, 1)  # not kept: read from the file
+    assert detached._text_read
+    # Data changed since its places were taken: the places no longer fit, the text decides.
+    changed = DetachedDocument("x.yaml", {"d": 3}, str(tmp_path), hash(text), places=places)
+    assert changed.locate(("d",)) == (4, 1)
+
+
 def test_the_nodes_are_used_and_then_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
     document = load_text_with_pyyaml("a:\n  - b: 1\n  - c: 2\n", "x.yaml", True).document
     assert document is not None
@@ -218,6 +288,7 @@ def test_the_nodes_agree_on_any_lines(lines: list[str], final_break: bool) -> No
         found = positions.find_position(text, path)
         if found is not positions.UNSURE and found is not None:
             assert found == document.locate(path), (path, text)
+    _kept_places_agree(document, Path("/nonexistent"))
 
 
 # --- a finding's words, pickled and written --------------------------------------------------

@@ -18,7 +18,7 @@ than parsing them), and no process holds every record (100,000 records took 3.9 
    (`check.engine.RecordChecker`);
 2. the parent builds the index of the whole repository and runs the rules that compare
    records, and the waivers, on each record as its index entry has it; a finding's line is
-   read from the file again (`load.documents.DetachedDocument`).
+   where the worker's parse saw the value (`load.documents.DetachedDocument`).
 
 A small run does all of it in this process. Either way the findings are the same.
 """
@@ -31,6 +31,7 @@ import datetime
 import functools
 import os
 import sys
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -499,8 +500,8 @@ def _finished(
     root = str(repository.root)
     found: list[list[Finding]] = []
     for summary in records:
-        text_hash, local = checked[summary.path]
-        document = DetachedDocument(summary.path, summary.fields, root, text_hash)
+        text_hash, local, places = checked[summary.path]
+        document = DetachedDocument(summary.path, summary.fields, root, text_hash, places=places)
         record = Record(summary.kind, summary.id, summary.folder_unit, document, summary.identity)
         found.append(checker.finish(record, local))
     return found
@@ -508,9 +509,10 @@ def _finished(
 
 # The most records whose second step is shared among forked workers (see _second_step).
 SECOND_STEP_FORKED_UP_TO = 30_000
-# A record checked in full, as a worker sends it: the hash of its text (to read it again for a
-# finding's line: load.documents.DetachedDocument) and what its own rules found.
-_Checked = tuple[int, list[Finding] | tuple[()]]
+# A record checked in full, as a worker sends it: the hash of its text, what its own rules
+# found, and where the first parse saw each of its kept fields (Document.places: the line of a
+# finding of the second step; the file is read again only for a path not among them).
+_Checked = tuple[int, list[Finding] | tuple[()], "array[int]"]
 _NONE: tuple[()] = ()
 BATCH = 1_000  # records per message from a worker: its memory stays flat, the pipe stays busy
 
@@ -560,14 +562,17 @@ class _FirstStep:
         self._checker = RecordChecker(repository, rules.today, settings, rules.base)
         self._batch = _Batch()
 
-    def take(self, record: Record) -> None:
+    def take(self, record: Record, fields: dict[str, object]) -> None:
+        document = record.document
         local = self._checker.local(record)
         if self._rules.publish is not None:
             public = self._rules.publish(record)
             if public is not None:
                 self._batch.published.append(public)
-        # An empty tuple is one object for all the records with no finding of their own.
-        self._batch.checked[record.path] = (hash(record.document.text), local or _NONE)
+        # An empty tuple is one object for all the records with no finding of their own. The
+        # places of the kept fields are where the second step's findings stand.
+        checked = (hash(document.text), local or _NONE, document.places(fields))
+        self._batch.checked[record.path] = checked
 
     def send(self, entries: list[IndexEntry]) -> None:
         """Send what is done: the entries loaded, and the records checked so far."""
@@ -710,11 +715,11 @@ def _load_records(
     repository: Repository,
     jobs: list[Job],
     load: Callable[[Repository, Job], Loaded] | None = None,
-    take: Callable[[Record], None] | None = None,
+    take: Callable[[Record, dict[str, object]], None] | None = None,
 ) -> list[IndexEntry]:
     """Load and schema-check `jobs` (from disk, or with `load`); keep findings and full records
-    of the files checked in full (or hand each to `take`). Returns the index entries of every
-    record, in path order."""
+    of the files checked in full (or hand each to `take`, with the fields its index entry
+    keeps). Returns the index entries of every record, in path order."""
     entries: list[IndexEntry] = []
     keys_of = _identity_keys_maker(repository)
     if load is None:
@@ -749,7 +754,7 @@ def _load_records(
             if take is None:
                 repository.records.append(record)
             else:
-                take(record)
+                take(record, fields)
                 document.forget_nodes()
         summary = RecordSummary(job.kind, place.id, job.path, unit, fields, identity)
         entries.append((summary, job.check_in_full))

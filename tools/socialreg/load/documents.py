@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,8 +137,31 @@ class Document:
         for end in range(len(path), 0, -1):
             position = positions.get(path[:end])
             if position is not None:
-                return within(self.text, position) if self.text else position
+                return _inside(self.text, position)
         return positions.get((), (1, 1))
+
+    def places(self, data: Any) -> array[int]:
+        """Where each path of `data` (a part of this document's data, as `value_paths` walks it)
+        stands in the file, as `locate` says, line and column after line and column: what a
+        record keeps of itself for the findings of its second step (`DetachedDocument`)."""
+        kept = array("I")
+        positions = self._positions
+        if positions is None:  # from the parser's nodes, or the text
+            for path in value_paths(data):
+                kept.extend(self.locate(path))
+            return kept
+        # What `locate` does, with the text counted once (a record has a dozen kept paths).
+        text = self.text
+        last_line = text.count("\n") if "\r" not in text else 0
+        paths = value_paths(data)
+        flat = [*self.locate(paths[0])]  # the top of the file: `()`
+        for path in paths[1:]:
+            position = positions.get(path)
+            if position is None or position[0] > last_line:
+                position = self.locate(path)
+            flat += position
+        kept.fromlist(flat)
+        return kept
 
     def finding(
         self, path: JsonPath, rule: str, message: str, severity: Severity = Severity.ERROR
@@ -150,31 +175,52 @@ class DetachedDocument(Document):
 
     A large check holds every record until the whole repository is indexed. Holding the text
     of each (3 KB) and all its parsed values (12 KB) made 100,000 records 1.5 GB, so a record
-    keeps only the keys those rules read, and its text is read again from the file only if one
-    of them finds something and needs a line number. `text_hash` is the hash of the text that
-    was checked (same process family: forked workers share the hash seed); if the file has
-    changed since, its positions are not trusted and the finding stands at the top of the file.
+    keeps only the keys those rules read, with the line and column of each as the first parse
+    saw them (`places`, from `Document.places`): a finding of those rules costs no second read
+    of the file. Its text is read again only for a path with no place (none kept, or a path
+    outside the kept keys). `text_hash` is the hash of the text that was checked (same process
+    family: forked workers share the hash seed); if the file has changed since, its positions
+    are not trusted and the finding stands at the top of the file.
 
     An org/ file whose data came from the cache is one too, with no hash: its stamp was just
     found unchanged, and the 6 MB of a large units.yaml are read only if a finding needs them.
     """
 
-    __slots__ = ("_limit", "_root", "_text_hash", "_text_read")
+    __slots__ = ("_limit", "_places", "_root", "_text_hash", "_text_read")
 
     def __init__(
-        self, path: str, data: Any, root: str, text_hash: int | None, limit: int = MAX_FILE_BYTES
+        self,
+        path: str,
+        data: Any,
+        root: str,
+        text_hash: int | None,
+        limit: int = MAX_FILE_BYTES,
+        places: array[int] | None = None,
     ) -> None:
         super().__init__(path, data)
         self._root = root
         self._text_hash = text_hash
         self._limit = limit
         self._text_read = False
+        # Where the first parse saw each path of `data` (`Document.places`): the finding of a
+        # rule comparing records is placed without reading the file again.
+        self._places = places
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Not the default of a class with slots, which would read every slot, `text` included,
         # and so read the file in the worker that is about to send the record away.
-        arguments = (self.path, self.data, self._root, self._text_hash, self._limit)
+        arguments = (self.path, self.data, self._root, self._text_hash, self._limit, self._places)
         return (DetachedDocument, arguments)
+
+    def locate(self, path: JsonPath) -> Position:
+        places = self._places
+        if places is not None:
+            paths = value_paths(self.data)
+            # The data as it was kept: one place for each of its paths (else it was changed).
+            if 2 * len(paths) == len(places) and path in paths:
+                number = 2 * paths.index(path)
+                return places[number], places[number + 1]
+        return super().locate(path)
 
     @property
     def text(self) -> str:
@@ -469,8 +515,38 @@ def _node_position(root: yaml.Node, path: JsonPath, text: str) -> Position:
         node = child
     if mark is None:
         return _position_of(root.start_mark)
-    position = (mark.line + 1, mark.column + 1)
-    # A node starts on a line of the file, unless the file ends without a line break (within).
+    return _inside(text, (mark.line + 1, mark.column + 1))
+
+
+def value_paths(data: Any) -> list[JsonPath]:
+    """`()`, then the path of every key and item under `data`: each container's in order, the
+    containers one after another (one order, whoever walks the same data)."""
+    paths: list[JsonPath] = [()]
+    containers: list[tuple[JsonPath, Any]] = [((), data)]
+    while containers:
+        prefix, value = containers.pop()
+        kind = type(value)
+        if kind is dict:
+            items: Iterable[tuple[str | int, Any]] = value.items()
+        elif kind is list:
+            items = enumerate(value)
+        else:
+            continue
+        for key, child in items:
+            path = (*prefix, key)
+            paths.append(path)
+            if type(child) in _CONTAINERS:
+                containers.append((path, child))
+    return paths
+
+
+_CONTAINERS = (dict, list)
+
+
+def _inside(text: str, position: Position) -> Position:
+    """`within`, without splitting the text when the position is plainly on one of its lines:
+    the parser's marks and the block reader's places always are, unless the file ends without
+    a line break."""
     if "\r" not in text and position[0] <= text.count("\n"):
         return position
     return within(text, position) if text else position
