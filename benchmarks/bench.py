@@ -1,7 +1,7 @@
 """Measure socialreg's speed and memory: one table of every scenario, side by side with the floor.
 
     python benchmarks/bench.py [--accounts 10000] [--campaigns 2000] [--large 50000]
-                               [--largest 100000] [--repeat 3] [--scenario NAME ...]
+                               [--largest 100000] [--repeat 3] [--turns 5] [--scenario NAME ...]
                                [--before DIR] [--timeout S] [--skip-check-jsonschema]
     python benchmarks/bench.py --only NAME     (one of the older site measurements)
 
@@ -13,6 +13,9 @@ run, on the same files, it measures:
   uses (`floor.py`), which is what a check costs before it checks anything;
 - **check-jsonschema** (schema only, no rule, no cross-file check) on up to 1,000 of the same
   record files, scaled to all of them per file (on the one file itself, for one-file checks).
+- for the scenarios where every record has a finding, the ratio to the **clean** scenario
+  (the goal: at most 1.2), from `--turns` runs of each taken in turns: the same command run
+  minutes apart varies by a third on a shared machine, more than the difference sought.
 
 Times are wall-clock seconds of whole commands, start-up included. Memory is the peak of the
 proportional set size summed over the command's process tree (`process_tree.py`). `--before DIR`
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -66,6 +70,8 @@ class Scenario:
     compare: bool = True  # False where check-jsonschema does nothing alike (building the site)
     warm_up: bool = False  # one untimed run first, by the same code (fills caches, builds)
     goal: str = ""
+    # Measured also in turns with the clean scenario, for the ratio of the two (in_turns).
+    versus_clean: bool = False
     exit_codes: tuple[int, ...] = (0,)
     # what the --before checkout runs instead (a command it may not know yet), when not the same
     before_command: Callable[[Path], list[str]] | None = None
@@ -151,6 +157,7 @@ SCENARIOS: list[Scenario] = [
         _repository(scenarios.one_unit_folder, lambda s: s.accounts, lambda s: s.campaigns),
         _validate,
         goal="≤ 1.2 × clean",
+        versus_clean=True,
     ),
     Scenario(
         "policy gives every record a warning",
@@ -159,6 +166,7 @@ SCENARIOS: list[Scenario] = [
         ),
         _validate,
         goal="≤ 1.2 × clean",
+        versus_clean=True,
         exit_codes=(0,),
     ),
     Scenario(
@@ -278,6 +286,7 @@ class Row:
     theirs_seconds: float | None
     theirs_scaled: bool
     goal: str
+    versus_clean: float | None = None  # this scenario's time over the clean one's, in turns
 
 
 @dataclasses.dataclass(frozen=True)
@@ -348,6 +357,30 @@ def measure(
     )
 
 
+def in_turns(
+    scenario: Scenario,
+    root: Path,
+    clean_root: Path,
+    code: tuple[str, Path | None],
+    turns: int,
+    timeout: float,
+) -> float:
+    """The scenario's time over the clean scenario's: the fastest of `turns` runs of each,
+    the two run one after the other. Run minutes apart, as the table's rows are, the same
+    command on this machine varied by a third, more than the difference measured."""
+    environment = _environment(code[1])
+    fastest = {clean_root: math.inf, root: math.inf}
+    for _ in range(turns):
+        for where in fastest:
+            measured = run_measured(
+                _socialreg(scenario.command(where)), where, environment, timeout
+            )
+            if measured.returncode not in scenario.exit_codes:
+                raise SystemExit(f"{scenario.name}: exited {measured.returncode} in turns")
+            fastest[where] = min(fastest[where], measured.seconds)
+    return fastest[root] / fastest[clean_root]
+
+
 def _findings(stdout: str) -> str:
     try:
         report = json.loads(stdout)
@@ -390,23 +423,25 @@ def print_table(rows: list[Row], title: str) -> None:
     print(f"\n{title}\n")
     print(
         "| Scenario | Code | Files | socialreg | Peak memory (tree PSS) | × floor | "
-        "check-jsonschema | socialreg faster | Findings | Goal |"
+        "check-jsonschema | socialreg faster | Findings | × clean, in turns | Goal |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---|---|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|")
     for row in rows:
         theirs = "—" if row.theirs_seconds is None else f"{row.theirs_seconds:.2f} s"
         if row.theirs_scaled:
             theirs += "*"
         faster = "—" if row.theirs_seconds is None else f"{row.theirs_seconds / row.seconds:.1f}×"
         seconds = f"> {row.seconds:.0f} s (stopped)" if row.timed_out else f"{row.seconds:.2f} s"
+        versus = "—" if row.versus_clean is None else f"{row.versus_clean:.2f}"
         print(
             f"| {row.name} | {row.code} | {row.files:,} | {seconds} | {row.peak_mb:,.0f} MB | "
             f"{row.seconds / row.floor_seconds:.2f} (floor {row.floor_seconds:.2f} s) | "
-            f"{theirs} | {faster} | {row.findings} | {row.goal} |"
+            f"{theirs} | {faster} | {row.findings} | {versus} | {row.goal} |"
         )
     print(
         "\n* check-jsonschema ran on 1,000 of the files (every n-th) and is scaled to all of "
-        "them per file."
+        "them per file. × clean, in turns: the fastest of --turns runs of the scenario over "
+        "the fastest of as many clean runs, the two run one after the other."
     )
 
 
@@ -427,6 +462,8 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=50_000)
     parser.add_argument("--largest", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--turns", type=int, default=5, help="Runs of a scenario with "
+                        "findings and of the clean one, in turns (default 5).")  # fmt: skip
     parser.add_argument("--scenario", action="append", help="Run the scenarios whose name "
                         "contains this text (repeatable).")  # fmt: skip
     parser.add_argument("--before", type=Path, help="Also measure the checkout in DIR (its "
@@ -468,12 +505,14 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
     for _, tools in codes:
         _compile(tools)
     rows = []
+    clean_key, make_clean, clean_accounts, clean_campaigns = _clean(sizes)
+    clean_root = workdir / f"{clean_key}-{clean_accounts}-{clean_campaigns}"
     for scenario in chosen:
         key, make, accounts, campaigns = scenario.repository(sizes)
         root = workdir / f"{key}-{accounts}-{campaigns}"
-        if not (root / "org").is_dir():
-            shutil.rmtree(root, ignore_errors=True)
-            make(root, accounts, campaigns)
+        _made(root, make, accounts, campaigns)
+        if scenario.versus_clean:
+            _made(clean_root, make_clean, clean_accounts, clean_campaigns)
         if arguments.prepare:
             continue
         name = f"{scenario.name} ({accounts:,} accounts + {campaigns:,} campaigns)"
@@ -481,6 +520,10 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
         compared = reference(scenario, root, arguments.repeat, arguments.skip_check_jsonschema)
         for code in codes:
             row = measure(scenario, root, arguments.repeat, compared, code, arguments.timeout)
+            if scenario.versus_clean:
+                row.versus_clean = in_turns(
+                    scenario, root, clean_root, code, arguments.turns, arguments.timeout
+                )
             print(
                 f"{row.name} [{row.code}]: {row.seconds:.2f} s, {row.peak_mb:,.0f} MB, "
                 f"floor {row.floor_seconds:.2f} s, {row.findings}",
@@ -490,6 +533,15 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
     if arguments.prepare:
         return
     print_table(rows, f"socialreg, {os.cpu_count()} cores, best of {arguments.repeat}")
+
+
+def _made(
+    root: Path, make: Callable[[Path, int, int], object], accounts: int, campaigns: int
+) -> None:
+    """Make the repository at `root`, unless it is there from an earlier run."""
+    if not (root / "org").is_dir():
+        shutil.rmtree(root, ignore_errors=True)
+        make(root, accounts, campaigns)
 
 
 if __name__ == "__main__":
