@@ -4,7 +4,8 @@ The pull request comment, the approvals summary, the check's text, the job summa
 audit issues all show text that someone else wrote: record fields, unit folder names, file
 paths, logins. Each piece goes through one of these functions, so no text can ping a person
 (`@name`, also spelled `&commat;name`), link an issue (`#12`), become a link (`www.example`,
-`https://...`), open HTML (`<img>`, `</details>`) or leave its table cell or line:
+`https://...`), open HTML (`<img>`, `</details>`) or leave its table cell or line. An e-mail
+address stays as written, so that it can be copied; GitHub shows it as a link to write to it:
 
 - `escape`: prose. Whitespace (line breaks included) becomes one space; HTML characters become
   entities, so `&commat;` stays those eight characters; Markdown's special characters get a
