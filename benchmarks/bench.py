@@ -257,19 +257,17 @@ def _socialreg(arguments: list[str]) -> list[str]:
     return [sys.executable, "-m", "socialreg", *arguments]
 
 
-def _environment(code: Path | None) -> dict[str, str]:
+def _environment(code: Path) -> dict[str, str]:
     environment = {**os.environ, "SOCIALREG_TODAY": scenarios.TODAY}
     # As installed: with the bytecode Python writes on first import (a shell that forbids it
     # would make every run compile the modules changed since, 0.06 s of a one-file check).
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
-    if code is not None:  # another checkout's tools/ first on the path
-        environment["PYTHONPATH"] = str(code)
+    environment["PYTHONPATH"] = str(code)  # the measured checkout's tools/ first on the path
     return environment
 
 
-def _compile(code: Path | None) -> None:
-    """Write the bytecode of `code`'s tools/ (None: this checkout's) before it is measured."""
-    tools = code if code is not None else HERE.parent / "tools"
+def _compile(tools: Path) -> None:
+    """Write the bytecode of a checkout's `tools` before it is measured."""
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(tools)], check=True)
 
 
@@ -312,7 +310,7 @@ def measure(
     root: Path,
     repeat: int,
     compared: Reference,
-    code: tuple[str, Path | None],
+    code: tuple[str, Path],
     timeout: float,
 ) -> Row:
     """The fastest of `repeat` runs of the scenario's command by `code` (label, tools/)."""
@@ -361,7 +359,7 @@ def in_turns(
     scenario: Scenario,
     root: Path,
     clean_root: Path,
-    code: tuple[str, Path | None],
+    code: tuple[str, Path],
     turns: int,
     timeout: float,
 ) -> float:
@@ -499,20 +497,15 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
     ]
     # This checkout's tools/ by path, not whatever copy of socialreg the interpreter has
     # installed (from a worktree, that is another checkout's code).
-    codes: list[tuple[str, Path | None]] = [("now", HERE.parent / "tools")]
+    codes: list[tuple[str, Path]] = [("now", HERE.parent / "tools")]
     if arguments.before is not None:
         codes.insert(0, ("before", arguments.before.resolve() / "tools"))
     for _, tools in codes:
         _compile(tools)
     rows = []
-    clean_key, make_clean, clean_accounts, clean_campaigns = _clean(sizes)
-    clean_root = workdir / f"{clean_key}-{clean_accounts}-{clean_campaigns}"
     for scenario in chosen:
-        key, make, accounts, campaigns = scenario.repository(sizes)
-        root = workdir / f"{key}-{accounts}-{campaigns}"
-        _made(root, make, accounts, campaigns)
-        if scenario.versus_clean:
-            _made(clean_root, make_clean, clean_accounts, clean_campaigns)
+        root, accounts, campaigns = _made(workdir, scenario.repository(sizes))
+        clean_root = _made(workdir, _clean(sizes))[0] if scenario.versus_clean else None
         if arguments.prepare:
             continue
         name = f"{scenario.name} ({accounts:,} accounts + {campaigns:,} campaigns)"
@@ -520,7 +513,7 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
         compared = reference(scenario, root, arguments.repeat, arguments.skip_check_jsonschema)
         for code in codes:
             row = measure(scenario, root, arguments.repeat, compared, code, arguments.timeout)
-            if scenario.versus_clean:
+            if clean_root is not None:
                 row.versus_clean = in_turns(
                     scenario, root, clean_root, code, arguments.turns, arguments.timeout
                 )
@@ -536,12 +529,16 @@ def run_table(arguments: argparse.Namespace, workdir: Path) -> None:
 
 
 def _made(
-    root: Path, make: Callable[[Path, int, int], object], accounts: int, campaigns: int
-) -> None:
-    """Make the repository at `root`, unless it is there from an earlier run."""
+    workdir: Path, repository: tuple[str, Callable[[Path, int, int], object], int, int]
+) -> tuple[Path, int, int]:
+    """The folder of a scenario's repository (`Scenario.repository`) in `workdir`, made unless
+    an earlier run left it there; with its numbers of accounts and campaigns."""
+    key, make, accounts, campaigns = repository
+    root = workdir / f"{key}-{accounts}-{campaigns}"
     if not (root / "org").is_dir():
         shutil.rmtree(root, ignore_errors=True)
         make(root, accounts, campaigns)
+    return root, accounts, campaigns
 
 
 if __name__ == "__main__":
