@@ -29,6 +29,8 @@ from socialreg.load.yaml_fast import (
     ESCAPES,
     MAY_NOT_BE_TEXT,
     SIMPLE_TAGS,
+    STR_TAG,
+    TIMESTAMP_TAG,
     resolve_plain,
     simple_value,
 )
@@ -54,8 +56,6 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _PLAIN_TEXT_STARTS = frozenset(
     chr(code) for code in range(0x21, 0x7F) if chr(code) not in _INDICATORS | MAY_NOT_BE_TEXT
 )
-_TAG = "tag:yaml.org,2002:"
-_STR = _TAG + "str"
 
 
 # Dates repeat across records (review dates, decisions): each is looked at once.
@@ -344,13 +344,13 @@ def _plain_value(value: str) -> Any:
     if value[0] not in MAY_NOT_BE_TEXT:
         return value
     tag = resolve_plain(value)
-    if tag == _STR:
+    if tag == STR_TAG:
         return value
     if tag in SIMPLE_TAGS:
         try:
             return simple_value(tag, value)
         except numbers.OutOfRange:
             raise _NotPlain from None
-    if tag == _TAG + "timestamp" and _is_calendar_date(value):
+    if tag == TIMESTAMP_TAG and _is_calendar_date(value):
         return value
     raise _NotPlain

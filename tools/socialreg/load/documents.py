@@ -40,7 +40,15 @@ from socialreg.findings import Finding, Severity
 from socialreg.load import block_reader, line_breaks, numbers
 from socialreg.load.files import NotAPlainFile, read_plain_file
 from socialreg.load.positions import UNSURE, find_position
-from socialreg.load.yaml_fast import SIMPLE_TAGS, compose, scan, simple_value
+from socialreg.load.yaml_fast import (
+    SIMPLE_TAGS,
+    STR_TAG,
+    TAG_PREFIX,
+    TIMESTAMP_TAG,
+    compose,
+    scan,
+    simple_value,
+)
 from socialreg.load.yaml_hints import quoted_line, quoting_hint
 
 JsonPath = tuple[str | int, ...]
@@ -56,7 +64,6 @@ MAX_ALIAS_VALUES = 20_000
 
 
 _EMPTY = "The file is empty. A record needs its keys and values."
-_TAG = "tag:yaml.org,2002:"
 
 
 class Document:
@@ -580,8 +587,7 @@ class _Unusual(Exception):
     """The fast construction met something that needs a finding or a closer look."""
 
 
-_STR = _TAG + "str"
-_COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
+_COLLECTION_TAGS = {TAG_PREFIX + "map", TAG_PREFIX + "seq"}
 
 
 def _fast_build(root: yaml.Node) -> Any:
@@ -609,14 +615,14 @@ class _FastBuilder:
         kind = node.__class__
         if kind is _SCALAR:
             tag = node.tag
-            if tag == _STR:
+            if tag == STR_TAG:
                 return node.value
             if tag in SIMPLE_TAGS:
                 try:
                     return simple_value(tag, node.value)
                 except numbers.OutOfRange:
                     raise _Unusual from None
-            if tag == _TAG + "timestamp" and is_calendar_date(node.value):
+            if tag == TIMESTAMP_TAG and is_calendar_date(node.value):
                 return node.value
             raise _Unusual
         # A collection met twice is an alias: the careful builder counts what it expands to.
@@ -626,7 +632,7 @@ class _FastBuilder:
         if kind is _MAPPING:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if key_node.__class__ is not _SCALAR or key_node.tag == _TAG + "merge":
+                if key_node.__class__ is not _SCALAR or key_node.tag == TAG_PREFIX + "merge":
                     raise _Unusual
                 key = key_node.value
                 if key in result:
@@ -694,7 +700,7 @@ class _CarefulBuilder:
     def _mapping(self, node: yaml.MappingNode, path: JsonPath, copied: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == TAG_PREFIX + "merge":
                 raise _LoadError(
                     YAML_SYNTAX,
                     "Merge keys (`<<:`) are not supported in records; write the keys out.",
@@ -732,13 +738,13 @@ class _CarefulBuilder:
     def _scalar(self, node: yaml.ScalarNode, path: JsonPath) -> Any:
         tag: str = node.tag
         value: str = node.value
-        if not tag.startswith(_TAG):
+        if not tag.startswith(TAG_PREFIX):
             raise _LoadError(
                 YAML_SYNTAX,
                 f"The tag `{tag}` is not supported in records; remove it.",
                 _mark(node),
             )
-        kind = tag[len(_TAG) :]
+        kind = tag[len(TAG_PREFIX) :]
         if kind == "str":
             return value
         if not node.style:  # plain, unquoted: the C parser says "", the Python one None

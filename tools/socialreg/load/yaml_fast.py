@@ -56,16 +56,19 @@ def resolve_plain(value: str) -> str:
     return _resolve(yaml.ScalarNode, value, (True, False))
 
 
-_TAG = "tag:yaml.org,2002:"
+# The tags PyYAML gives to plain values, all with this prefix (`tag:yaml.org,2002:str`).
+TAG_PREFIX = "tag:yaml.org,2002:"
+STR_TAG = TAG_PREFIX + "str"
+TIMESTAMP_TAG = TAG_PREFIX + "timestamp"
 # The tags of the plain values `simple_value` builds; text and dates stay as written.
-SIMPLE_TAGS = frozenset({_TAG + "bool", _TAG + "int", _TAG + "float", _TAG + "null"})
+SIMPLE_TAGS = frozenset(TAG_PREFIX + kind for kind in ("bool", "int", "float", "null"))
 _TRUE_WORDS = frozenset({"yes", "true", "on"})
 
 
 def simple_value(tag: str, text: str) -> Any:
     """The value of a scalar `text` tagged one of `SIMPLE_TAGS`: None, YAML 1.1's bool, or a
     number (`numbers.OutOfRange` for one no rule can compute with)."""
-    kind = tag[len(_TAG) :]
+    kind = tag[len(TAG_PREFIX) :]
     if kind == "null":
         return None
     if kind == "bool":
