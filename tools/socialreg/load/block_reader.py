@@ -37,7 +37,7 @@ from socialreg.load.yaml_fast import (
 
 # The characters YAML allows in a file (PyYAML's reader refuses the others), less the ones
 # this module leaves to PyYAML: tabs, other line breaks than \n, and a byte order mark.
-_ALLOWED_TEXT = re.compile(
+ALLOWED_TEXT = re.compile(
     "[\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
 )
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,200}):(?: +|$)")
@@ -62,7 +62,7 @@ _PLAIN_TEXT_STARTS = frozenset(
 _is_calendar_date = functools.lru_cache(maxsize=4096)(is_calendar_date)
 
 
-class _NotPlain(Exception):
+class NotPlain(Exception):
     """The text leaves the grammar this module reads."""
 
 
@@ -77,7 +77,7 @@ def read(text: str, places: Places | None = None) -> dict[str, Any] | None:
     (and of the first key for the whole file). A text where that takes more than counting
     (an empty item, a list written on one line) is then left to PyYAML. When it returns None,
     `places` may hold some of the places: start again with a new dict."""
-    if not text.endswith("\n") or _ALLOWED_TEXT.fullmatch(text) is None:
+    if not text.endswith("\n") or ALLOWED_TEXT.fullmatch(text) is None:
         return None
     lines = text.split("\n")
     lines.pop()  # the empty string after the last line break
@@ -93,7 +93,7 @@ def read(text: str, places: Places | None = None) -> dict[str, Any] | None:
         data = reader.mapping(0, ())
         if reader.next_content() >= 0:
             return None
-    except (_NotPlain, RecursionError):  # PyYAML says what is wrong, or too deep
+    except (NotPlain, RecursionError):  # PyYAML says what is wrong, or too deep
         return None
     return data
 
@@ -146,13 +146,13 @@ class _Reader:
                 self.at = at
                 if own < indent:
                     return result
-                raise _NotPlain
+                raise NotPlain
             match = _KEY.match(content)
             if match is None:
-                raise _NotPlain
+                raise NotPlain
             key = match.group(1)
             if key in result:
-                raise _NotPlain
+                raise NotPlain
             rest = content[match.end() :]
             if places is not None:
                 places[(*path, key)] = (at + 1, indent + 1)
@@ -164,13 +164,13 @@ class _Reader:
                 )
                 at = self.at
             elif rest[0] in _PLAIN_TEXT_STARTS and " #" not in rest and ":" not in rest:
-                result[key] = rest.rstrip(" ")  # text, by its first character
+                result[key] = rest.rstrip(" ")  # text, by its first character (value_after_key)
             elif rest[0] in "|>":
                 self.at = at
                 result[key] = self.block_scalar(rest, indent)
                 at = self.at
             elif places is not None and rest[0] == "[" and rest[:2] != "[]":
-                raise _NotPlain  # the places of a list's words on its line
+                raise NotPlain  # the places of a list's words on its line
             else:
                 result[key] = _inline_value(rest)
 
@@ -195,7 +195,7 @@ class _Reader:
             if own < indent:
                 return items
             if own > indent:
-                raise _NotPlain
+                raise NotPlain
             line = self.content
             if not _is_item(line):
                 return items
@@ -207,14 +207,14 @@ class _Reader:
                     # The item starts where its value does, on a later line; an empty item
                     # starts after its dash, which is left to PyYAML to place.
                     if self.next_content() <= indent:
-                        raise _NotPlain
+                        raise NotPlain
                     places[item] = (self.at + 1, len(lines[self.at]) - len(self.content) + 1)
                 items.append(self.nested(indent, False, item))
                 continue
             column = indent + len(line) - len(rest)  # where the item's value starts
             if places is not None:
                 if rest[0] == "[" and rest[:2] != "[]":
-                    raise _NotPlain  # the places of a list's words on its line
+                    raise NotPlain  # the places of a list's words on its line
                 places[item] = (self.at + 1, column + 1)
             if _KEY.match(rest):
                 # `- key: value` is a mapping whose keys stand where `key` stands.
@@ -222,7 +222,7 @@ class _Reader:
                 items.append(self.mapping(column, item))
                 continue
             if rest[0] in "|>":
-                raise _NotPlain
+                raise NotPlain
             self.at += 1
             items.append(_inline_value(rest))
 
@@ -230,16 +230,16 @@ class _Reader:
         """Folded (`>`) or literal (`|`) text whose lines all stand at one indent."""
         match = _BLOCK_HEADER.fullmatch(header)
         if match is None:
-            raise _NotPlain
+            raise NotPlain
         style, chomping = match.groups()
         lines = self.lines
         start = self.at
         first = lines[start].lstrip(" ") if start < len(lines) else ""
         if not first:
-            raise _NotPlain  # empty lines before the text, or none: rare, and easy to get wrong
+            raise NotPlain  # empty lines before the text, or none: rare, and easy to get wrong
         indent = len(lines[start]) - len(first)
         if indent <= parent_indent:
-            raise _NotPlain  # an empty value
+            raise NotPlain  # an empty value
         texts: list[str] = []
         end = start
         while end < len(lines):
@@ -247,12 +247,12 @@ class _Reader:
             if line:
                 content = line.lstrip(" ")
                 if not content:
-                    raise _NotPlain  # a line of spaces only: empty, or text, by its length
+                    raise NotPlain  # a line of spaces only: empty, or text, by its length
                 own = len(line) - len(content)
                 if own < indent:
                     break
                 if own > indent:
-                    raise _NotPlain  # a more-indented line keeps its breaks in folded text
+                    raise NotPlain  # a more-indented line keeps its breaks in folded text
                 texts.append(content)
             else:
                 texts.append("")
@@ -268,6 +268,15 @@ class _Reader:
         if chomping == "+":
             return body + "\n" * (1 + trailing)
         return body + "\n"
+
+
+def value_after_key(rest: str) -> Any:
+    """The value of `key: rest`, for a `rest` that is not empty, not a comment and not a block
+    scalar's header, when it ends on its line; raises NotPlain otherwise. (`_Reader.mapping`
+    has the same steps written out.)"""
+    if rest[0] in _PLAIN_TEXT_STARTS and " #" not in rest and ":" not in rest:
+        return rest.rstrip(" ")
+    return _inline_value(rest)
 
 
 def _is_item(line: str) -> bool:
@@ -295,7 +304,7 @@ def _inline_value(rest: str) -> Any:
     if first == '"':
         quoted = _DOUBLE_QUOTED.match(rest)
         if quoted is None or not _COMMENT_AFTER.fullmatch(rest, quoted.end()):
-            raise _NotPlain
+            raise NotPlain
         body = quoted.group(1)
         return _ESCAPE.sub(_unescape, body) if "\\" in body else body
     if first == "'":
@@ -303,27 +312,27 @@ def _inline_value(rest: str) -> Any:
         while True:
             end = rest.find("'", end)
             if end < 0:
-                raise _NotPlain
+                raise NotPlain
             if rest.startswith("''", end):
                 end += 2
                 continue
             break
         if not _COMMENT_AFTER.fullmatch(rest, end + 1):
-            raise _NotPlain
+            raise NotPlain
         return rest[1:end].replace("''", "'")
     if first in "[{":
         if rest[:2] in ("[]", "{}") and _COMMENT_AFTER.fullmatch(rest, 2):
             return [] if first == "[" else {}
         flow = _FLOW_LIST.match(rest)
         if flow is None or not _COMMENT_AFTER.fullmatch(rest, flow.end()):
-            raise _NotPlain
+            raise NotPlain
         return [_plain_value(item.strip(" ")) for item in flow.group(1).split(",")]
     if first in _INDICATORS:
-        raise _NotPlain
+        raise NotPlain
     comment = rest.find(" #")
     value = (rest if comment < 0 else rest[:comment]).rstrip(" ")
     if ": " in value or value.endswith(":"):
-        raise _NotPlain
+        raise NotPlain
     return _plain_value(value)
 
 
@@ -332,11 +341,11 @@ def _unescape(escape: re.Match[str]) -> str:
     if code is None:
         replacement = ESCAPES.get(escape.group(4))
         if replacement is None:
-            raise _NotPlain
+            raise NotPlain
         return replacement
     number = int(code, 16)
     if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF:
-        raise _NotPlain  # libyaml refuses them
+        raise NotPlain  # libyaml refuses them
     return chr(number)
 
 
@@ -350,7 +359,7 @@ def _plain_value(value: str) -> Any:
         try:
             return simple_value(tag, value)
         except numbers.OutOfRange:
-            raise _NotPlain from None
+            raise NotPlain from None
     if tag == TIMESTAMP_TAG and _is_calendar_date(value):
         return value
-    raise _NotPlain
+    raise NotPlain
