@@ -21,7 +21,7 @@ from socialreg.check.pipeline import ValidateOptions, check_few, check_repositor
 from socialreg.identity.lookalike import bait_key, may_share_search_key, search_keys, sketch
 from socialreg.load import index_store, look_ahead
 from socialreg.load.index_cache import org_cache_file
-from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore
+from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore, hashed_key
 from tests.rules.casefiles import _template, git, make_repository
 
 TODAY = datetime.date(2026, 11, 21)
@@ -370,6 +370,13 @@ def test_without_git_the_folders_are_walked(
 # --- the store itself ------------------------------------------------------------------------
 
 
+G = hashed_key("g")  # a group of near masks
+
+
+def _hashed(*keys: str) -> list[int]:
+    return [hashed_key(key) for key in keys]
+
+
 @pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "indexes made again"])
 def test_the_store_finds_rows_by_key_and_by_a_near_mask(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
@@ -381,10 +388,16 @@ def test_the_store_finds_rows_by_key_and_by_a_near_mask(
     store.update(
         [
             FileRow(
-                "a/one.yaml", "a", None, (1, 1, 1, 1), '{"n": 1}', ["k1", "k2"], [("g", 0b1011)]
+                "a/one.yaml",
+                "a",
+                None,
+                (1, 1, 1, 1),
+                '{"n": 1}',
+                _hashed("k1", "k2"),
+                [(G, 0b1011)],
             ),
-            FileRow("a/two.yaml", "a", None, (1, 1, 1, 1), '{"n": 2}', ["k2"], [("g", 0b0000)]),
-            FileRow("a/three.yaml", "a", None, (1, 1, 1, 1), None, ["k1"]),
+            FileRow("a/two.yaml", "a", None, (1, 1, 1, 1), '{"n": 2}', _hashed("k2"), [(G, 0)]),
+            FileRow("a/three.yaml", "a", None, (1, 1, 1, 1), None, _hashed("k1")),
         ]
     )
     assert dict(store.entries_with_keys(["k1"])) == {"a/one.yaml": {"n": 1}}  # three: no entry
@@ -393,7 +406,7 @@ def test_the_store_finds_rows_by_key_and_by_a_near_mask(
     assert set(dict(store.entries_with_keys([], [("g", 0b0001)]))) == {"a/one.yaml", "a/two.yaml"}
     assert dict(store.entries_with_keys([], [("other", 0)])) == {}
     store.update(
-        [FileRow("a/one.yaml", "a", None, (2, 2, 2, 2), '{"n": 3}', ["k3"])], ["a/two.yaml"]
+        [FileRow("a/one.yaml", "a", None, (2, 2, 2, 2), '{"n": 3}', _hashed("k3"))], ["a/two.yaml"]
     )
     assert dict(store.entries_with_keys(["k1", "k2"])) == {}
     assert dict(store.entries_with_keys(["k3"])) == {"a/one.yaml": {"n": 3}}

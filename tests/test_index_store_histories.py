@@ -71,7 +71,7 @@ def _step(root: Path, rng: random.Random) -> str:
     choice = rng.choice(
         ["edit", "edit", "same size", "add", "delete", "move", "archive", "sender", "git add",
          "commit", "stash", "pop", "branch", "checkout", "reset", "rm cached", "hidden",
-         "folder for file"]
+         "folder for file", "break or mend"]
     )  # fmt: skip
     accounts = _records(root, "accounts/")
     target = rng.choice(accounts) if accounts else None
@@ -127,12 +127,19 @@ def _step(root: Path, rng: random.Random) -> str:
             git(root, "reset", "-q", "--hard", "HEAD~1")
         elif choice == "rm cached" and target:
             git(root, "rm", "-q", "--cached", target)
+        elif choice == "break or mend" and target:
+            # One nested key indented more than its neighbours: not YAML, though every line at
+            # the left edge is as it was (load/index_scan.py still finds the handle); or back.
+            text = (root / target).read_text(encoding="utf-8")
+            broken, mended = "\n    email: ", "\n  email: "
+            old, new = (broken, mended) if broken in text else (mended, broken)
+            (root / target).write_text(text.replace(old, new, 1), encoding="utf-8")
         elif choice == "hidden":
             _account(root, f"accounts/.drafts/{rng.choice(IDS)}.yaml", handle=rng.choice(HANDLES))
         elif choice == "folder for file" and target:
             (root / target).unlink()
             _account(root, f"{target}/inner.yaml", handle=rng.choice(HANDLES))
-    except (subprocess.CalledProcessError, OSError) as error:
+    except (subprocess.CalledProcessError, OSError, yaml.YAMLError) as error:
         return f"{choice} (refused: {error})"
     return f"{choice} {target or ''}"
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from socialreg.check.pipeline import check_repository
 from socialreg.cli import main
 from socialreg.load import git_view, index_cache, index_store
-from socialreg.load.index_store import FileRow, IndexStore
+from socialreg.load.index_store import FileRow, IndexStore, hashed_key
 from tests.rules.casefiles import git
 from tests.test_index_store import (
     TODAY,
@@ -320,7 +320,12 @@ def test_replacing_many_rows_is_as_much_work_as_writing_them(
     def rows(version: int) -> list[FileRow]:
         return [
             FileRow(
-                f"a/{n}.yaml", "a", None, (version, 1, 1, n), "{}", [f"k{n}-{m}" for m in range(8)]
+                f"a/{n}.yaml",
+                "a",
+                None,
+                (version, 1, 1, n),
+                "{}",
+                [hashed_key(f"k{n}-{m}") for m in range(8)],
             )
             for n in range(3000)
         ]

@@ -165,7 +165,7 @@ def test_a_view_without_diff_files_cannot_sync_the_work_tree(tmp_path: Path) -> 
     assert facts.staged_blob(CHECKED) is not None
     repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
     with pytest.raises(ValueError, match="diff-files"):
-        ContextStore(repository, lambda jobs, contents: []).sync_with_git(facts)
+        ContextStore(repository, lambda jobs, contents, may_scan: []).sync_with_git(facts)
 
 
 def test_the_command_takes_staged_and_refuses_it_with_base(tmp_path: Path) -> None:

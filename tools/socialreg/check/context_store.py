@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from socialreg import __version__
 from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint
@@ -38,27 +38,52 @@ from socialreg.load.index_store import (
     StoredFile,
     encoded,
     folder_of,
+    hashed_key,
 )
 from socialreg.load.look_ahead import FolderChanges, StaleFiles, folder_changes, new_stamps
 from socialreg.load.model import INDEX_KEYS, RecordKind, RecordSummary, Repository
 from socialreg.rules.relations import Near, id_key, record_keys
 
-# (path, index fields, identity keys) of a context record as its file says now; fields None
-# when it has no index entry (not a mapping, say).
-# (the entry as the store keeps it (JSON), the keys it is found by, its sketches)
-StoredForm = tuple[str | None, list[str], list[Near]]
-ContextLoaded = tuple[str, dict[str, Any] | None, IdentityKeys | None, StoredForm]
-# Loads the jobs' files, or the contents given for them (path -> bytes).
-Loader = Callable[[list[Job], Mapping[str, bytes] | None], list[ContextLoaded]]
+# (the entry as the store keeps it (JSON), the keys it is found by, its sketches), the keys and
+# the sketches' groups hashed (index_store.hashed_key)
+StoredForm = tuple[str | None, list[int], list[tuple[int, int]]]
+
+
+class ContextLoaded(NamedTuple):
+    """A context record as its file (or the blob given for it) says now."""
+
+    path: str
+    fields: dict[str, Any] | None  # None: no index entry (not a mapping, say)
+    identity: IdentityKeys | None
+    form: StoredForm
+    # Found by load/index_scan.py: the file is not known to be a record until read in full.
+    scanned: bool
+    # The file's, taken just before it was read; None when it is gone (or a blob was given).
+    stamp: ExactStamp | None
+
+
+# Loads the jobs' files, or the contents given for them (path -> bytes); it may scan them.
+Loader = Callable[[list[Job], Mapping[str, bytes] | None, bool], list[ContextLoaded]]
 # The stamp of a row made from a blob, not from a file: it matches no file.
 NO_STAMP: ExactStamp = (-1, -1, -1, -1)
 # Up to this many paths to look at, each is found in Git's listing on its own; more, and the
 # listing is split once.
 _FEW_PATHS = 32
+# From this many files to read, as in a first run, they are scanned for their index fields
+# (load/index_scan.py), and only those the check then needs are read in full: 50,000 first
+# read in full took longer than the rest of the check.
+_SCAN_FROM = 1_000
+# What ends the entry of a scanned row: `_cached_entry` takes it for one to read in full.
+_SCANNED = "scanned"
+_SCANNED_ENDING = f',"{_SCANNED}"]'
 
 
 def stored_form(
-    path: str, kind: RecordKind, fields: dict[str, Any] | None, identity: IdentityKeys | None
+    path: str,
+    kind: RecordKind,
+    fields: dict[str, Any] | None,
+    identity: IdentityKeys | None,
+    scanned: bool = False,
 ) -> StoredForm:
     """A record's row, but for how its file was: made where the record is loaded (in the
     workers of a first run, which would otherwise wait for the parent to make 50,000)."""
@@ -66,11 +91,18 @@ def stored_form(
     if fields is None or place is None:
         return None, [], []
     keys, near = record_keys(kind, place.id, place.folder_unit, fields, identity)
-    return encoded(_entry_value(fields, identity)), keys, near
+    return (
+        encoded(_entry_value(fields, identity, scanned)),
+        [hashed_key(key) for key in keys],
+        [(hashed_key(group), mask) for group, mask in near],
+    )
 
 
-def _entry_value(fields: dict[str, Any], identity: IdentityKeys | None) -> list[Any]:
-    return [fields, None if identity is None else identity.as_list()]
+def _entry_value(
+    fields: dict[str, Any], identity: IdentityKeys | None, scanned: bool = False
+) -> list[Any]:
+    value = [fields, None if identity is None else identity.as_list()]
+    return [*value, _SCANNED] if scanned else value
 
 
 IndexEntry = tuple[RecordSummary, bool]
@@ -121,7 +153,7 @@ class ContextStore:
             and walked.token == stale.token == token
         ):
             present, removed = self._look_at(set(stale.paths), walked)
-            rows, vouched, _, vanished = self._read_again(present)
+            rows, vouched, _, vanished = self._read_again(present, may_scan=True)
             self._write(rows, [*removed, *vanished], vouched, walked.changed, walked.gone)
             return
         self._known = self._store.files()
@@ -129,7 +161,7 @@ class ContextStore:
         folders = self._store.folders()
         found = discover_changes(self._root_path, folders, known)
         removed = [path for path in self._known if path not in found.files]
-        rows, vouched, _, vanished = self._read_again(found.files.items())
+        rows, vouched, _, vanished = self._read_again(found.files.items(), may_scan=True)
         gone = [folder for folder in folders if folder not in found.folders]
         changed = new_stamps(found.folders, folders)
         self._write(rows, [*removed, *vanished], vouched, changed, gone)
@@ -170,7 +202,7 @@ class ContextStore:
             self._known = self._store.files()
             present = list(walked.files.items())
             removed = [path for path in self._known if path not in walked.files]
-        rows, vouched, unvouched, vanished = self._read_again(present, facts, blobs)
+        rows, vouched, unvouched, vanished = self._read_again(present, facts, blobs, may_scan=True)
         # With the files Git's index holds that the work tree does not (deleted, say): they
         # have no row, and a check with `--staged` must look at them (sync_staged).
         unvouched.extend(path for path in facts.changed if is_record_path(path))
@@ -237,8 +269,8 @@ class ContextStore:
             raise BaseError(f"Git cannot read the staged {missing}")
         loaded = {
             path: (fields, identity, form)
-            for path, fields, identity, form in self._load(
-                [Job(path, record_kind(path), False) for path in contents], contents
+            for path, fields, identity, form, _, _ in self._load(
+                [Job(path, record_kind(path), False) for path in contents], contents, False
             )
         }
         rows = [
@@ -258,12 +290,17 @@ class ContextStore:
         files: Iterable[tuple[str, RecordKind]],
         facts: GitFacts | None = None,
         blobs: dict[str, str] | None = None,
+        may_scan: bool = False,
     ) -> tuple[list[FileRow], list[tuple[str, str]], list[str], list[str]]:
         """The new rows of the files of `files` whose row is not current (read again), the
         blobs Git now vouches for of rows that are, the files Git does not vouch for, and
         those that are gone (their rows are removed: one `validate --staged` made may be of
-        a file the work tree no longer has)."""
-        stale: list[tuple[Job, str | None, ExactStamp]] = []
+        a file the work tree no longer has). With `may_scan`, for a check that then reads
+        only the entries it needs (`entries_with_keys`), many files are scanned rather than
+        read in full."""
+        # (job, blob, stamp now) of the files to read; no stamp when there is no row to compare
+        # it with: the file's is taken where it is read (in the workers of a first run).
+        stale: list[tuple[Job, str | None, ExactStamp | None]] = []
         vouched: list[tuple[str, str]] = []
         unvouched: list[str] = []
         gone: list[str] = []
@@ -274,31 +311,52 @@ class ContextStore:
                 unvouched.append(path)
             elif row is not None and row.blob == blob:
                 continue  # Git vouches the file is what the row was made from
+            if row is None:
+                stale.append((Job(path, kind, False), blob, None))
+                continue
             current = exact_stamp(self._root + path)
             if current is None:
-                if row is not None:
-                    gone.append(path)
+                gone.append(path)
                 continue  # gone meanwhile: no entry, as if never found
             if blob is not None and facts is not None and changed_since(current, facts.asked_at):
-                # Changed after Git compared it (or too near that moment to tell): what is read
-                # now may not be its blob, and a row said to be the blob's would make later
-                # `--staged` checks compare with the work tree. Git is asked again next time.
-                blob = None
+                blob = None  # changed after Git compared it (as below)
                 unvouched.append(path)
-            if row is not None and row.stamp == current and (blob is None or row.blob is None):
+            if row.stamp == current and (blob is None or row.blob is None):
                 if blob is not None:
                     vouched.append((path, blob))  # next time, Git's word will do
                 continue
             stale.append((Job(path, kind, False), blob, current))
+        jobs = [job for job, _, _ in stale]
         loaded = {
-            path: (fields, identity, form)
-            for path, fields, identity, form in self._load([job for job, _, _ in stale], None)
+            result.path: result
+            for result in self._load(jobs, None, may_scan and len(jobs) >= _SCAN_FROM)
         }
         now = time.time_ns()
-        rows = [
-            self._row(job.path, blob, trustworthy(current, now), *loaded[job.path])
-            for job, blob, current in stale
-        ]
+        rows = []
+        for job, blob, current in stale:
+            result = loaded[job.path]
+            stamp = result.stamp
+            if stamp is None:
+                if current is not None:
+                    gone.append(job.path)
+                continue  # gone meanwhile: no entry, as if never found
+            if blob is not None and facts is not None and changed_since(stamp, facts.asked_at):
+                # Changed after Git compared it (or too near that moment to tell): what was read
+                # may not be its blob, and a row said to be the blob's would make later
+                # `--staged` checks compare with the work tree. Git is asked again next time.
+                blob = None
+                unvouched.append(job.path)
+            rows.append(
+                self._row(
+                    job.path,
+                    blob,
+                    trustworthy(stamp, now),
+                    result.fields,
+                    result.identity,
+                    result.form,
+                    result.scanned,
+                )
+            )
         return rows, vouched, unvouched, gone
 
     def _write(
@@ -355,8 +413,9 @@ class ContextStore:
         fields: dict[str, Any] | None,
         identity: IdentityKeys | None,
         form: StoredForm,
+        scanned: bool = False,
     ) -> FileRow:
-        self._read_now[path] = None if fields is None else _entry_value(fields, identity)
+        self._read_now[path] = None if fields is None else _entry_value(fields, identity, scanned)
         return FileRow(path, folder_of(path), blob, current, *form)
 
     def entries(self, files: Mapping[str, RecordKind]) -> list[IndexEntry]:
@@ -397,21 +456,56 @@ class ContextStore:
                 unusable.append(Job(path, kind, False))
                 continue
             entries.extend(_entry(path, kind, *cached))
-        # A row the store could not give back as it was written: the file is read instead.
-        for path, fields, identity, _ in self._load(unusable, None) if unusable else []:
+        for path, (fields, identity) in self._read_in_full(unusable).items():
             entries.extend(_entry(path, kinds[path], fields, identity))
         return entries
 
+    def _read_in_full(
+        self, jobs: list[Job]
+    ) -> dict[str, tuple[dict[str, Any] | None, IdentityKeys | None]]:
+        """The fields and identity keys of files whose rows cannot be used as they are: scanned
+        (it is not known yet that the file is a record), or not given back as written. Their
+        new rows are stored, so the next check uses them."""
+        if not jobs:
+            return {}
+        found: dict[str, tuple[dict[str, Any] | None, IdentityKeys | None]] = {}
+        rows = []
+        for result in self._load(jobs, None, False):
+            found[result.path] = result.fields, result.identity
+            if result.stamp is not None:
+                rows.append(
+                    self._row(
+                        result.path,
+                        None,
+                        trustworthy(result.stamp),
+                        result.fields,
+                        result.identity,
+                        result.form,
+                    )
+                )
+        self._store.update(rows)
+        return found
+
     def account_ids(self, leave_out: Collection[str] = ()) -> frozenset[str]:
         """The id of every account with an index entry, but those of `leave_out` (for a
-        suggestion among them all)."""
-        return frozenset(
+        suggestion among them all). A scanned row counts once its file is read in full."""
+        ids = set()
+        scanned = []
+        for path, is_scanned in self._store.paths_with_entries("accounts/", _SCANNED_ENDING):
+            place = record_place(path)
+            if path in leave_out or place is None or place.kind != "account":
+                continue
+            if is_scanned:
+                scanned.append(Job(path, place.kind, False))
+            else:
+                ids.add(place.id)
+        read = self._read_in_full(scanned)
+        ids.update(
             place.id
-            for path in self._store.paths_with_entries("accounts/")
-            if path not in leave_out
-            and (place := record_place(path)) is not None
-            and place.kind == "account"
+            for path, (fields, _) in read.items()
+            if fields is not None and (place := record_place(path)) is not None
         )
+        return frozenset(ids)
 
     def discard(self) -> None:
         """Delete the store (it is broken)."""
@@ -446,7 +540,8 @@ def _entry(
 def _cached_entry(
     value: object, kind: RecordKind
 ) -> tuple[dict[str, Any] | None, IdentityKeys | None] | None:
-    """What a row's entry holds, or None when it is not usable (the file is read again)."""
+    """What a row's entry holds, or None when it is not usable (the file is read again): a
+    scanned row's is not, until the file is read in full."""
     if value is None:
         return None, None  # the file has no index entry (not a mapping, say)
     if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], dict):

@@ -62,13 +62,14 @@ from socialreg.load.discover import (
     record_place,
 )
 from socialreg.load.documents import (
+    MAX_FILE_BYTES,
     MAX_ORG_FILE_BYTES,
     DetachedDocument,
     Document,
     load_bytes,
     load_file,
 )
-from socialreg.load.files import entry_problem
+from socialreg.load.files import NotAPlainFile, entry_problem, read_plain_file_and_status
 from socialreg.load.git_view import GitFacts, git_facts
 from socialreg.load.gitbase import BaseError, BaseTree, read_base, staged_versions
 from socialreg.load.index_cache import (
@@ -76,8 +77,10 @@ from socialreg.load.index_cache import (
     IndexCache,
     exact_stamp,
     org_cache_file,
+    stamp_of,
     trustworthy,
 )
+from socialreg.load.index_scan import IndexScanner
 from socialreg.load.index_store import StoreBroken
 from socialreg.load.look_ahead import FolderChanges, LookAhead, is_few
 from socialreg.load.model import (
@@ -824,15 +827,20 @@ def _context_entries(repository: Repository, jobs: list[Job]) -> list[IndexEntry
 
 
 def _context_loaded(
-    repository: Repository, jobs: list[Job], contents: Mapping[str, bytes] | None = None
+    repository: Repository,
+    jobs: list[Job],
+    contents: Mapping[str, bytes] | None = None,
+    may_scan: bool = False,
 ) -> list[ContextLoaded]:
-    """(path, index fields, identity keys) of context records, loaded here or in workers: from
-    their files, or from `contents` (path -> bytes: blobs Git gave)."""
+    """(path, index fields, identity keys, row, scanned) of context records, loaded here or in
+    workers: from their files, or from `contents` (path -> bytes: blobs Git gave). With
+    `may_scan`, files are scanned for their fields where that can tell them (load/index_scan.py)
+    rather than read in full, and say so."""
     workers = worker_count(len(jobs))
     if workers == 1:
-        return _load_context(repository, jobs, contents)
+        return _load_context(repository, jobs, contents, may_scan)
     loaded: list[ContextLoaded] = []
-    work = functools.partial(_context_worker, repository, contents)
+    work = functools.partial(_context_worker, repository, contents, may_scan)
     with forked_workers(interleaved(jobs, workers), work) as channels:
         for answer in answers(channels):
             loaded.extend(answer)
@@ -842,27 +850,60 @@ def _context_loaded(
 def _context_worker(
     repository: Repository,
     contents: Mapping[str, bytes] | None,
+    may_scan: bool,
     channel: Channel,
     jobs: list[Job],
 ) -> None:
-    channel.send(_load_context(repository, jobs, contents))
+    channel.send(_load_context(repository, jobs, contents, may_scan))
     channel.send(None)
 
 
 def _load_context(
-    repository: Repository, jobs: list[Job], contents: Mapping[str, bytes] | None = None
+    repository: Repository,
+    jobs: list[Job],
+    contents: Mapping[str, bytes] | None = None,
+    may_scan: bool = False,
 ) -> list[ContextLoaded]:
     keys_of = _identity_keys_maker(repository)
+    scanner = _index_scanner() if may_scan and contents is None else None
     loaded: list[ContextLoaded] = []
     for job in jobs:
-        document, _ = _load_job(repository, job, None if contents is None else contents[job.path])
-        # Only the keys other records refer to: a record that is context is never checked.
-        fields = _summary_fields(job, document, INDEX_KEYS)
+        raw = None if contents is None else contents[job.path]
+        stamp = fields = None
+        if scanner is not None and job.path.endswith(".yaml"):
+            raw, stamp = _raw_file(repository.root, job.path)
+            fields = None if raw is None else scanner.fields_in_file(raw)
+        if contents is None and stamp is None:
+            stamp = exact_stamp(f"{repository.root}/{job.path}")  # before it is read
+            if stamp is None:  # gone meanwhile
+                loaded.append(ContextLoaded(job.path, None, None, (None, [], []), False, None))
+                continue
+        scanned = fields is not None
+        if fields is not None:
+            _share_repeated_values(fields)
+        else:
+            document, _ = _load_job(repository, job, raw)
+            # Only the keys other records refer to: a record that is context is never checked.
+            fields = _summary_fields(job, document, INDEX_KEYS)
         identity = keys_of(fields) if fields is not None and job.kind == "account" else None
-        loaded.append(
-            (job.path, fields, identity, stored_form(job.path, job.kind, fields, identity))
-        )
+        form = stored_form(job.path, job.kind, fields, identity, scanned)
+        loaded.append(ContextLoaded(job.path, fields, identity, form, scanned, stamp))
     return loaded
+
+
+@functools.cache
+def _index_scanner() -> IndexScanner:
+    return IndexScanner(INDEX_KEYS)
+
+
+def _raw_file(root: Path, path: str) -> tuple[bytes | None, ExactStamp | None]:
+    """A record file's bytes and its stamp before they were read, or None and None when it
+    cannot be read (loading it says why)."""
+    try:
+        raw, status = read_plain_file_and_status(root / path, MAX_FILE_BYTES + 1)
+    except (NotAPlainFile, OSError):
+        return None, None
+    return raw, stamp_of(status)
 
 
 def _identity_keys_maker(repository: Repository) -> Callable[[dict[str, object]], IdentityKeys]:
@@ -886,13 +927,17 @@ def _summary_fields(
     fields = {key: data[key] for key in keys or _summary_keys() if key in data}
     if keys is None:
         narrowed(fields)  # of `decision`, only what the rules comparing records read
+    _share_repeated_values(fields)
+    return fields
+
+
+def _share_repeated_values(fields: dict[str, object]) -> None:
     for key in _REPEATED_VALUES:
         value = fields.get(key)
         if type(value) is str:
             # One string for all records with this value: the index of 100,000 records holds
             # a few hundred platforms, statuses and units, not 300,000 copies of them.
             fields[key] = sys.intern(value)
-    return fields
 
 
 _REPEATED_VALUES = ("platform", "status", "unit", "sender")

@@ -48,13 +48,20 @@ def read_plain_file(path: str | Path, limit: int) -> bytes:
     Raises `NotAPlainFile` for links, pipes, devices, sockets and folders, and `OSError` when
     the file cannot be read.
     """
-    problem = entry_problem(os.lstat(path).st_mode)
+    return read_plain_file_and_status(path, limit)[0]
+
+
+def read_plain_file_and_status(path: str | Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """`read_plain_file`, with what `lstat` said of the file before it was read (its stamp
+    then, for a cache of what it held)."""
+    status = os.lstat(path)
+    problem = entry_problem(status.st_mode)
     if problem is not None:
         raise NotAPlainFile(problem)
     descriptor = os.open(path, _OPEN_FLAGS)
     try:
-        status = os.fstat(descriptor)
-        problem = entry_problem(status.st_mode)  # the entry may have changed
+        opened = os.fstat(descriptor)
+        problem = entry_problem(opened.st_mode)  # the entry may have changed
         if problem is not None:
             raise NotAPlainFile(problem)
         # Reads of the size the file has (and one byte more, to see one that grew), not a
@@ -62,12 +69,12 @@ def read_plain_file(path: str | Path, limit: int) -> bytes:
         chunks = []
         left = limit
         while left > 0:
-            chunk = os.read(descriptor, min(left, max(status.st_size + 1, _CHUNK)))
+            chunk = os.read(descriptor, min(left, max(opened.st_size + 1, _CHUNK)))
             if not chunk:
                 break
             chunks.append(chunk)
             left -= len(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), status
     finally:
         os.close(descriptor)
 

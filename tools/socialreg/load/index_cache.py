@@ -43,9 +43,12 @@ RECENT_NS = 2_000_000_000
 
 def exact_stamp(path: str) -> ExactStamp | None:
     try:
-        status = os.lstat(path)
+        return stamp_of(os.lstat(path))
     except OSError:
         return None
+
+
+def stamp_of(status: os.stat_result) -> ExactStamp:
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 

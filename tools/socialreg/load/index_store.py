@@ -68,7 +68,7 @@ _SECONDARY_INDEXES = [
 _BULK = 5_000
 
 
-def _hashed(key: str) -> int:
+def hashed_key(key: str) -> int:
     data = key.encode("utf-8", "surrogatepass")
     return (zlib.adler32(data) << 31) ^ zlib.crc32(data)  # < 2**63: an SQLite integer
 
@@ -106,8 +106,11 @@ class FileRow:
     blob: str | None
     stamp: ExactStamp
     entry: str | None  # what the caller needs of the record, in JSON; None: no index entry
-    keys: Sequence[str]  # the keys other records' checks find it by
-    near: Sequence[tuple[str, int]] = ()  # (group, mask): found by a mask a few bits away
+    # The keys other records' checks find it by, and (group, mask) pairs by which it is found
+    # with a mask a few bits away, the keys and groups hashed (`hashed_key`): where the row is
+    # made, in the workers of a first run, rather than 300,000 times in the parent.
+    keys: Sequence[int]
+    near: Sequence[tuple[int, int]] = ()
 
 
 class StoreBroken(Exception):
@@ -159,11 +162,15 @@ class IndexStore:
             )
         }
 
-    def paths_with_entries(self, prefix: str) -> list[str]:
-        """The paths under `prefix` (a folder and its /) of the rows with an entry."""
-        sql = "SELECT path FROM files WHERE entry IS NOT NULL AND substr(path, 1, ?) = ?"
-        found = self._query(sql, (len(prefix), prefix))  # the prefix is ASCII
-        return [path_from_store(path) for (path,) in found]
+    def paths_with_entries(self, prefix: str, ending: str) -> list[tuple[str, bool]]:
+        """The paths under `prefix` (a folder and its /) of the rows with an entry, each with
+        whether its entry ends with `ending`."""
+        sql = (
+            "SELECT path, substr(entry, -?) = ? FROM files"
+            " WHERE entry IS NOT NULL AND substr(path, 1, ?) = ?"
+        )
+        found = self._query(sql, (len(ending), ending, len(prefix), prefix))  # ASCII both
+        return [(path_from_store(path), bool(ends)) for path, ends in found]
 
     def folders(self) -> dict[str, int]:
         """Every record folder listed before (relative to the root), with its stamp then
@@ -202,7 +209,7 @@ class IndexStore:
         """(path, entry) of the rows with an entry that have one of `keys`, or a `near` group
         with a mask at most two bits from the one given."""
         files: set[int] = set()
-        hashed = sorted({_hashed(key) for key in keys})
+        hashed = sorted({hashed_key(key) for key in keys})
         for start in range(0, len(hashed), _CHUNK):
             chunk = hashed[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
@@ -210,7 +217,7 @@ class IndexStore:
             files.update(number for (number,) in self._query(sql, chunk))
         for group, mask in near:
             sql = "SELECT file FROM near WHERE grp = ? AND differ_in_few_bits(mask, ?)"
-            files.update(number for (number,) in self._query(sql, (_hashed(group), mask)))
+            files.update(number for (number,) in self._query(sql, (hashed_key(group), mask)))
         found = sorted(files)
         for start in range(0, len(found), _CHUNK):
             chunk = found[start : start + _CHUNK]
@@ -248,8 +255,8 @@ class IndexStore:
                 ids[row.path] = next_id
                 next_id += 1
         # In key order, so that SQLite appends to its index rather than inserting all over it.
-        keys = sorted({(_hashed(key), ids[row.path]) for row in rows for key in row.keys})
-        near = [(_hashed(group), mask, ids[row.path]) for row in rows for group, mask in row.near]
+        keys = sorted({(key, ids[row.path]) for row in rows for key in row.keys})
+        near = [(group, mask, ids[row.path]) for row in rows for group, mask in row.near]
         # Many rows (a first run): the indexes are made again after, at once, which is faster
         # than keeping them up to date row by row.
         bulk = len(rows) > _BULK
