@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from socialreg.check import context_store
+from socialreg.load import index_cache as cache
 from socialreg.load.index_store import STORE_FILE
 from tests import test_index_store
 from tests import test_index_store_histories as histories
 from tests.test_index_store import (
     _account,
+    _edit,
     _everything_indexed,
     _few,
     _records,
@@ -112,3 +114,22 @@ def test_random_staged_histories_from_scanned_rows_find_what_the_index_says(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     histories.test_random_histories_staged_find_what_the_index_says(tmp_path, monkeypatch, seed)
+
+
+def test_a_staged_check_reads_a_scanned_row_from_its_blob_not_the_work_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row Git vouched for stands for its blob: an edit of the work tree that is not staged
+    must not reach a `--staged` check through the reading in full of a scanned row."""
+    monkeypatch.setattr(cache, "RECENT_NS", 0)  # Git vouches for files written just now
+    root = _registry(tmp_path, in_git=True)
+    checked, other = "accounts/library/copy-one.yaml", "accounts/library/copy-two.yaml"
+    _few(root, "campaigns/communications/from-instagram.yaml")  # a first run: it scans
+    assert other in _scanned_rows(root)  # the first run scanned it, Git vouching for it
+    # The staged copy-two has copy-one's handle; the work tree's no longer does.
+    _edit(root / other, "LIBRARY.EXAMPLE.ORG", "LIBRARY.EXAMPLE.ORX")
+    staged = histories._what_the_index_says(root, [checked], tmp_path / "index")[checked]
+    assert any("copy-two" in finding[5] for finding in staged)
+    assert histories._few_staged(root, checked) == staged
+    assert _few(root, checked) == _everything_indexed(root, checked)  # the work tree's
+    assert histories._few_staged(root, checked) == staged

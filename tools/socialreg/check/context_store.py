@@ -465,12 +465,35 @@ class ContextStore:
     ) -> dict[str, tuple[dict[str, Any] | None, IdentityKeys | None]]:
         """The fields and identity keys of files whose rows cannot be used as they are: scanned
         (it is not known yet that the file is a record), or not given back as written. Their
-        new rows are stored, so the next check uses them."""
+        new rows are stored, so the next check uses them.
+
+        A row Git vouched for is read from its blob, the content it was made from: the work
+        tree may hold another by now, and a `--staged` check, which takes such a row for its
+        blob, must not see that. The row keeps its stamp and blob. Other rows are read from
+        their files (whose stamps the sync just found current), as is a row whose blob Git
+        cannot give."""
         if not jobs:
             return {}
+        known = self._store.files([job.path for job in jobs])
+        contents = self._blobs_of(known)
+        from_files = [job for job in jobs if job.path not in contents]
+        from_blobs = [job for job in jobs if job.path in contents]
         found: dict[str, tuple[dict[str, Any] | None, IdentityKeys | None]] = {}
         rows = []
-        for result in self._load(jobs, None, False):
+        for result in self._load(from_blobs, contents, False) if from_blobs else []:
+            found[result.path] = result.fields, result.identity
+            row = known[result.path]
+            rows.append(
+                self._row(
+                    result.path,
+                    row.blob,
+                    row.stamp,
+                    result.fields,
+                    result.identity,
+                    result.form,
+                )
+            )
+        for result in self._load(from_files, None, False) if from_files else []:
             found[result.path] = result.fields, result.identity
             if result.stamp is not None:
                 rows.append(
@@ -485,6 +508,15 @@ class ContextStore:
                 )
         self._store.update(rows)
         return found
+
+    def _blobs_of(self, rows: Mapping[str, StoredFile]) -> dict[str, bytes]:
+        """path -> content of the blob of each row that has one and Git can give."""
+        vouched = [(path, row.blob) for path, row in rows.items() if row.blob]
+        try:
+            found = read_objects(self._root_path, [blob for _, blob in vouched])
+        except BaseError:  # Git cannot give them: the files are read
+            return {}
+        return {path: raw for (path, _), raw in zip(vouched, found, strict=True) if raw is not None}
 
     def account_ids(self, leave_out: Collection[str] = ()) -> frozenset[str]:
         """The id of every account with an index entry, but those of `leave_out` (for a
