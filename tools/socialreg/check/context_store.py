@@ -122,6 +122,7 @@ class ContextStore:
         self._load = load
         self._known: dict[str, StoredFile] = {}  # the rows looked at: all, or a few
         self._read_now: dict[str, Any] = {}  # entries of the files read in this run
+        self._for_the_index = False  # the rows stand for Git's index (`sync_staged`)
 
     # --- bringing the rows up to date ------------------------------------------------------
 
@@ -245,6 +246,7 @@ class ContextStore:
         earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
         if not isinstance(earlier, bytes) or not isinstance(loose, str):
             return None
+        self._for_the_index = True
         candidates = {
             path
             for path in facts.lines_differing(earlier).union(json.loads(loose), checked)
@@ -467,15 +469,15 @@ class ContextStore:
         (it is not known yet that the file is a record), or not given back as written. Their
         new rows are stored, so the next check uses them.
 
-        A row Git vouched for is read from its blob, the content it was made from: the work
-        tree may hold another by now, and a `--staged` check, which takes such a row for its
-        blob, must not see that. The row keeps its stamp and blob. Other rows are read from
-        their files (whose stamps the sync just found current), as is a row whose blob Git
+        For a `--staged` check, which takes a row Git vouched for as its blob's, such a row is
+        read from that blob, the content it was made from: the work tree may hold another by
+        now. The row keeps its stamp and blob. Other rows are read from their files, which
+        the sync just found to be what the rows were made from, as is a row whose blob Git
         cannot give."""
         if not jobs:
             return {}
         known = self._store.files([job.path for job in jobs])
-        contents = self._blobs_of(known)
+        contents = self._blobs_of(known) if self._for_the_index else {}
         from_files = [job for job in jobs if job.path not in contents]
         from_blobs = [job for job in jobs if job.path in contents]
         found: dict[str, tuple[dict[str, Any] | None, IdentityKeys | None]] = {}
