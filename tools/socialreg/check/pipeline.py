@@ -832,10 +832,10 @@ def _context_loaded(
     contents: Mapping[str, bytes] | None = None,
     may_scan: bool = False,
 ) -> list[ContextLoaded]:
-    """(path, index fields, identity keys, row, scanned) of context records, loaded here or in
-    workers: from their files, or from `contents` (path -> bytes: blobs Git gave). With
-    `may_scan`, files are scanned for their fields where that can tell them (load/index_scan.py)
-    rather than read in full, and say so."""
+    """Context records (their index fields, identity keys and rows), loaded here or in workers:
+    from their files, each stamped just before it is read, or from `contents` (path -> bytes:
+    blobs Git gave). With `may_scan`, files are scanned for their fields where that can tell
+    them (load/index_scan.py) rather than read in full, and say so."""
     workers = worker_count(len(jobs))
     if workers == 1:
         return _load_context(repository, jobs, contents, may_scan)
