@@ -482,32 +482,21 @@ class ContextStore:
         from_blobs = [job for job in jobs if job.path in contents]
         found: dict[str, tuple[dict[str, Any] | None, IdentityKeys | None]] = {}
         rows = []
-        for result in self._load(from_blobs, contents, False) if from_blobs else []:
+        loaded = [
+            *(self._load(from_blobs, contents, False) if from_blobs else []),
+            *(self._load(from_files, None, False) if from_files else []),
+        ]
+        for result in loaded:
             found[result.path] = result.fields, result.identity
-            row = known[result.path]
+            if result.path in contents:  # as the row was: its blob, its stamp
+                blob, stamp = known[result.path].blob, known[result.path].stamp
+            elif result.stamp is not None:
+                blob, stamp = None, trustworthy(result.stamp)
+            else:
+                continue  # gone meanwhile
             rows.append(
-                self._row(
-                    result.path,
-                    row.blob,
-                    row.stamp,
-                    result.fields,
-                    result.identity,
-                    result.form,
-                )
+                self._row(result.path, blob, stamp, result.fields, result.identity, result.form)
             )
-        for result in self._load(from_files, None, False) if from_files else []:
-            found[result.path] = result.fields, result.identity
-            if result.stamp is not None:
-                rows.append(
-                    self._row(
-                        result.path,
-                        None,
-                        trustworthy(result.stamp),
-                        result.fields,
-                        result.identity,
-                        result.form,
-                    )
-                )
         self._store.update(rows)
         return found
 

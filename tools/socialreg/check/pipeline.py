@@ -868,20 +868,24 @@ def _load_context(
     scanner = _index_scanner() if may_scan and contents is None else None
     loaded: list[ContextLoaded] = []
     for job in jobs:
-        raw = None if contents is None else contents[job.path]
-        stamp = fields = None
-        if scanner is not None and job.path.endswith(".yaml"):
-            raw, stamp = _raw_file(repository.root, job.path)
-            fields = None if raw is None else scanner.fields_in_file(raw)
-        if contents is None and stamp is None:
-            stamp = exact_stamp(f"{repository.root}/{job.path}")  # before it is read
+        raw, stamp = None, None
+        if contents is not None:
+            raw = contents[job.path]
+        elif job.path.endswith((".yaml", ".yml")):
+            raw, stamp = _raw_file(repository.root, job.path)  # stamped before it is read
+        if contents is None and stamp is None:  # not read: gone, or loading says why not
+            stamp = exact_stamp(f"{repository.root}/{job.path}")
             if stamp is None:  # gone meanwhile
                 loaded.append(ContextLoaded(job.path, None, None, (None, [], []), False, None))
                 continue
+        fields = None
+        if scanner is not None and raw is not None and job.path.endswith(".yaml"):
+            fields = scanner.fields_in_file(raw)
         scanned = fields is not None
         if fields is not None:
             _share_repeated_values(fields)
         else:
+            # With no bytes, the file is read here (and what keeps it from being read is told).
             document, _ = _load_job(repository, job, raw)
             # Only the keys other records refer to: a record that is context is never checked.
             fields = _summary_fields(job, document, INDEX_KEYS)
