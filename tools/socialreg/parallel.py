@@ -148,6 +148,12 @@ def forked_workers(shares: Sequence[Share], work: Work[Share]) -> Iterator[list[
             channels.append(Channel(ours))
             processes.append(process)
         yield channels
+    except BaseException:
+        # Nobody will read what they send (the caller failed, or stopped reading early): a
+        # worker waiting for its pipe to be read would only be killed after the wait below.
+        for process in processes:
+            process.kill()
+        raise
     finally:
         for process in processes:
             process.join(timeout=5)

@@ -15,7 +15,6 @@ the work tree holds.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -36,6 +35,7 @@ from socialreg.load.index_store import (
     FileRow,
     IndexStore,
     StoredFile,
+    StoreWriter,
     encoded,
     folder_of,
     hashed_key,
@@ -63,7 +63,8 @@ class ContextLoaded(NamedTuple):
 
 
 # Loads the jobs' files, or the contents given for them (path -> bytes); it may scan them.
-Loader = Callable[[list[Job], Mapping[str, bytes] | None, bool], list[ContextLoaded]]
+# What it loaded comes as it is loaded, in any order.
+Loader = Callable[[list[Job], Mapping[str, bytes] | None, bool], Iterable[ContextLoaded]]
 # The stamp of a row made from a blob, not from a file: it matches no file.
 NO_STAMP: ExactStamp = (-1, -1, -1, -1)
 # Up to this many paths to look at, each is found in Git's listing on its own; more, and the
@@ -75,6 +76,8 @@ _FEW_PATHS = 32
 _SCAN_FROM = 1_000
 # What ends the entry of a scanned row: `_cached_entry` takes it for one to read in full.
 _SCANNED = "scanned"
+# Rows given to the store at a time, as the files are read.
+_ROWS_AT_A_TIME = 2_000
 _SCANNED_ENDING = f',"{_SCANNED}"]'
 
 
@@ -132,8 +135,9 @@ class ContextStore:
         or `sync_by_folders` starts from scratch."""
         self._known = self._store.files()
         removed = [path for path in self._known if path not in present]
-        rows, vouched, _, gone = self._read_again(files)
-        self._write(rows, [*removed, *gone], vouched, forget_folders=True)
+        with self._store.writing() as writer:
+            vouched, _, gone = self._read_again(files, writer)
+            self._write(writer, [*removed, *gone], vouched, forget_folders=True)
 
     def sync_by_folders(
         self, walked: FolderChanges | None = None, stale: StaleFiles | None = None
@@ -154,18 +158,20 @@ class ContextStore:
             and walked.token == stale.token == token
         ):
             present, removed = self._look_at(set(stale.paths), walked)
-            rows, vouched, _, vanished = self._read_again(present, may_scan=True)
-            self._write(rows, [*removed, *vanished], vouched, walked.changed, walked.gone)
+            with self._store.writing() as writer:
+                vouched, _, vanished = self._read_again(present, writer, may_scan=True)
+                self._write(writer, [*removed, *vanished], vouched, walked.changed, walked.gone)
             return
         self._known = self._store.files()
         known = {path: row.folder for path, row in self._known.items()}
         folders = self._store.folders()
         found = discover_changes(self._root_path, folders, known)
         removed = [path for path in self._known if path not in found.files]
-        rows, vouched, _, vanished = self._read_again(found.files.items(), may_scan=True)
         gone = [folder for folder in folders if folder not in found.folders]
         changed = new_stamps(found.folders, folders)
-        self._write(rows, [*removed, *vanished], vouched, changed, gone)
+        with self._store.writing() as writer:
+            vouched, _, vanished = self._read_again(found.files.items(), writer, may_scan=True)
+            self._write(writer, [*removed, *vanished], vouched, changed, gone)
 
     def sync_with_git(self, facts: GitFacts, walked: FolderChanges | None = None) -> None:
         """Make every row current, with what Git says of the files.
@@ -203,12 +209,15 @@ class ContextStore:
             self._known = self._store.files()
             present = list(walked.files.items())
             removed = [path for path in self._known if path not in walked.files]
-        rows, vouched, unvouched, vanished = self._read_again(present, facts, blobs, may_scan=True)
-        # With the files Git's index holds that the work tree does not (deleted, say): they
-        # have no row, and a check with `--staged` must look at them (sync_staged).
-        unvouched.extend(path for path in facts.changed if is_record_path(path))
-        view = _view(facts, set(unvouched), earlier, loose)
-        self._write(rows, [*removed, *vanished], vouched, changed_folders, gone, view)
+        with self._store.writing() as writer:
+            vouched, unvouched, vanished = self._read_again(
+                present, writer, facts, blobs, may_scan=True
+            )
+            # With the files Git's index holds that the work tree does not (deleted, say): they
+            # have no row, and a check with `--staged` must look at them (sync_staged).
+            unvouched.extend(path for path in facts.changed if is_record_path(path))
+            view = _view(facts, set(unvouched), earlier, loose)
+            self._write(writer, [*removed, *vanished], vouched, changed_folders, gone, view)
 
     def _look_at(
         self, candidates: set[str], walked: FolderChanges
@@ -281,7 +290,9 @@ class ContextStore:
         current = {path for path in staged if path not in checked} - {
             path for path, _ in stale if path not in loaded
         }
-        self._write(rows, [], [], values=_view(facts, candidates - current, earlier, loose))
+        with self._store.writing(len(rows)) as writer:
+            writer.add(rows)
+            self._write(writer, [], [], values=_view(facts, candidates - current, earlier, loose))
         # The rows of `checked` are the caller's (written from the work tree): they count, as
         # accounts for a suggestion among all of them, say.
         counted = current.union(checked)
@@ -290,19 +301,20 @@ class ContextStore:
     def _read_again(
         self,
         files: Iterable[tuple[str, RecordKind]],
+        writer: StoreWriter,
         facts: GitFacts | None = None,
         blobs: dict[str, str] | None = None,
         may_scan: bool = False,
-    ) -> tuple[list[FileRow], list[tuple[str, str]], list[str], list[str]]:
-        """The new rows of the files of `files` whose row is not current (read again), the
-        blobs Git now vouches for of rows that are, the files Git does not vouch for, and
-        those that are gone (their rows are removed: one `validate --staged` made may be of
-        a file the work tree no longer has). With `may_scan`, for a check that then reads
-        only the entries it needs (`entries_with_keys`), many files are scanned rather than
-        read in full."""
-        # (job, blob, stamp now) of the files to read; no stamp when there is no row to compare
-        # it with: the file's is taken where it is read (in the workers of a first run).
-        stale: list[tuple[Job, str | None, ExactStamp | None]] = []
+    ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+        """Read again the files of `files` whose row is not current, and add their new rows to
+        `writer` as they come; returns the blobs Git now vouches for of rows that are current,
+        the files Git does not vouch for, and those that are gone (their rows are removed: one
+        `validate --staged` made may be of a file the work tree no longer has). With
+        `may_scan`, for a check that then reads only the entries it needs
+        (`entries_with_keys`), many files are scanned rather than read in full."""
+        # path -> (job, blob, stamp now) of the files to read; no stamp when there is no row to
+        # compare it with: the file's is taken where it is read (in the workers of a first run).
+        stale: dict[str, tuple[Job, str | None, ExactStamp | None]] = {}
         vouched: list[tuple[str, str]] = []
         unvouched: list[str] = []
         gone: list[str] = []
@@ -314,7 +326,7 @@ class ContextStore:
             elif row is not None and row.blob == blob:
                 continue  # Git vouches the file is what the row was made from
             if row is None:
-                stale.append((Job(path, kind, False), blob, None))
+                stale[path] = (Job(path, kind, False), blob, None)
                 continue
             current = exact_stamp(self._root + path)
             if current is None:
@@ -327,16 +339,13 @@ class ContextStore:
                 if blob is not None:
                     vouched.append((path, blob))  # next time, Git's word will do
                 continue
-            stale.append((Job(path, kind, False), blob, current))
-        jobs = [job for job, _, _ in stale]
-        loaded = {
-            result.path: result
-            for result in self._load(jobs, None, may_scan and len(jobs) >= _SCAN_FROM)
-        }
-        now = time.time_ns()
-        rows = []
-        for job, blob, current in stale:
-            result = loaded[job.path]
+            stale[path] = (Job(path, kind, False), blob, current)
+        jobs = [job for job, _, _ in stale.values()]
+        writer.expect(len(jobs))
+        rows: list[FileRow] = []
+        # In the order the workers send them: each batch is written while they read on.
+        for result in self._load(jobs, None, may_scan and len(jobs) >= _SCAN_FROM):
+            job, blob, current = stale[result.path]
             stamp = result.stamp
             if stamp is None:
                 if current is not None:
@@ -352,18 +361,22 @@ class ContextStore:
                 self._row(
                     job.path,
                     blob,
-                    trustworthy(stamp, now),
+                    trustworthy(stamp),
                     result.fields,
                     result.identity,
                     result.form,
                     result.scanned,
                 )
             )
-        return rows, vouched, unvouched, gone
+            if len(rows) == _ROWS_AT_A_TIME:
+                writer.add(rows)
+                rows = []
+        writer.add(rows)
+        return vouched, unvouched, gone
 
     def _write(
         self,
-        rows: list[FileRow],
+        writer: StoreWriter,
         removed: list[str],
         vouched: list[tuple[str, str]],
         folders: Mapping[str, int] | None = None,
@@ -371,16 +384,15 @@ class ContextStore:
         values: Mapping[str, Any] | None = None,
         forget_folders: bool = False,
     ) -> None:
-        """Everything a sync found, in one transaction: a run that stops half-way (or cannot
-        write) leaves the store as the last run left it, which the next run starts from."""
+        """What a sync found besides the rows added to `writer`, which then writes it all in
+        one transaction: a run that stops half-way (or cannot write) leaves the store as the
+        last run left it, which the next run starts from."""
         if forget_folders:  # the rows changed without the folders being looked at
             gone_folders = list(self._store.folders())
             values = {_LISTING: None, _LOOSE: None}
         elif folders is not None and values is None:
             values = {_LISTING: None, _LOOSE: None}  # Git's view was not looked at
-        self._store.update(
-            rows, removed, vouched, (folders or {}).items(), gone_folders, values or {}
-        )
+        writer.finish(removed, vouched, (folders or {}).items(), gone_folders, values or {})
         for path in removed:
             self._known.pop(path, None)
 

@@ -32,7 +32,7 @@ import functools
 import os
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -831,20 +831,25 @@ def _context_loaded(
     jobs: list[Job],
     contents: Mapping[str, bytes] | None = None,
     may_scan: bool = False,
-) -> list[ContextLoaded]:
+) -> Iterator[ContextLoaded]:
     """Context records (their index fields, identity keys and rows), loaded here or in workers:
     from their files, each stamped just before it is read, or from `contents` (path -> bytes:
     blobs Git gave). With `may_scan`, files are scanned for their fields where that can tell
-    them (load/index_scan.py) rather than read in full, and say so."""
+    them (load/index_scan.py) rather than read in full, and say so. They come a batch at a
+    time, in the order the workers finish them, so that the caller stores each batch while the
+    workers read on."""
     workers = worker_count(len(jobs))
     if workers == 1:
-        return _load_context(repository, jobs, contents, may_scan)
-    loaded: list[ContextLoaded] = []
+        yield from _load_context(repository, jobs, contents, may_scan)
+        return
     work = functools.partial(_context_worker, repository, contents, may_scan)
     with forked_workers(interleaved(jobs, workers), work) as channels:
         for answer in answers(channels):
-            loaded.extend(answer)
-    return loaded
+            yield from answer
+
+
+# Records a context worker loads before it sends them.
+_CONTEXT_BATCH = 1_000
 
 
 def _context_worker(
@@ -852,9 +857,11 @@ def _context_worker(
     contents: Mapping[str, bytes] | None,
     may_scan: bool,
     channel: Channel,
-    jobs: list[Job],
+    jobs: Sequence[Job],
 ) -> None:
-    channel.send(_load_context(repository, jobs, contents, may_scan))
+    for start in range(0, len(jobs), _CONTEXT_BATCH):
+        batch = list(jobs[start : start + _CONTEXT_BATCH])
+        channel.send(_load_context(repository, batch, contents, may_scan))
     channel.send(None)
 
 

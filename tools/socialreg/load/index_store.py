@@ -24,7 +24,7 @@ import os
 import secrets
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,77 +240,24 @@ class IndexStore:
         """Write rows (replacing those of the same paths), forget removed files, record the
         blobs Git now vouches for, the folders listed and named values, all at once or not at
         all."""
-        rows, removed = list(rows), list(removed)
-        folders, removed_folders = list(folders), list(removed_folders)
-        self.files(
-            [path for path in [*removed, *(row.path for row in rows)] if path not in self._ids]
-        )
-        ids = self._ids
-        gone = [(ids[path],) for path in removed if path in ids]
-        replaced = [(ids[row.path],) for row in rows if row.path in ids]
-        largest = self._query("SELECT max(id) FROM files")
-        next_id = max([*ids.values(), (largest[0][0] if largest else None) or 0]) + 1
-        for row in rows:
-            if row.path not in ids:
-                ids[row.path] = next_id
-                next_id += 1
-        # In key order, so that SQLite appends to its index rather than inserting all over it.
-        keys = sorted({(key, ids[row.path]) for row in rows for key in row.keys})
-        near = [(group, mask, ids[row.path]) for row in rows for group, mask in row.near]
-        # Many rows (a first run): the indexes are made again after, at once, which is faster
-        # than keeping them up to date row by row.
-        bulk = len(rows) > _BULK
+        rows = list(rows)
+        with self.writing(len(rows)) as writer:
+            writer.add(rows)
+            writer.finish(removed, blobs, folders, removed_folders, values)
+
+    @contextlib.contextmanager
+    def writing(self, expected: int = 0) -> Iterator[StoreWriter]:
+        """A StoreWriter for about `expected` rows: rows are added as they are made, and
+        nothing is written unless `finish` is called and everything succeeds."""
+        writer = StoreWriter(self, many=expected > _BULK)
         try:
-            with self._database:  # one transaction
-                database = self._database
-                for table in ("keys", "near", "files"):
-                    column = "id" if table == "files" else "file"
-                    database.executemany(f"DELETE FROM {table} WHERE {column} = ?", gone)
-                for table in ("keys", "near"):
-                    database.executemany(f"DELETE FROM {table} WHERE file = ?", replaced)
-                # After the deletions, which find a file's keys by keys_by_file: without it,
-                # each one reads the whole table (minutes when a pull changed 25,000 records).
-                if bulk:
-                    for name, _ in _SECONDARY_INDEXES:
-                        database.execute(f"DROP INDEX IF EXISTS {name}")
-                database.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        (ids[r.path], _stored(r.path), _stored(r.folder), r.blob, *r.stamp, r.entry)
-                        for r in rows
-                    ),
-                )
-                database.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", keys)
-                database.executemany("INSERT INTO near VALUES (?, ?, ?)", near)
-                database.executemany(
-                    "UPDATE files SET blob = ? WHERE path = ?",
-                    ((blob, _stored(path)) for path, blob in blobs),
-                )
-                database.executemany(
-                    "INSERT OR REPLACE INTO folders VALUES (?, ?)",
-                    ((_stored(path), stamp) for path, stamp in folders),
-                )
-                database.executemany(
-                    "DELETE FROM folders WHERE path = ?",
-                    ((_stored(path),) for path in removed_folders),
-                )
-                if folders or removed_folders or self.value(FOLDERS_TOKEN) is None:
-                    values = {**(values or {}), FOLDERS_TOKEN: secrets.token_hex(8)}
-                database.executemany(
-                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                    ((f"value:{name}", value) for name, value in (values or {}).items()),
-                )
-                if bulk:
-                    for name, definition in _SECONDARY_INDEXES:
-                        database.execute(f"CREATE INDEX {name} ON {definition}")
-        except sqlite3.ProgrammingError:
-            raise  # a mistake of ours, not of the store
-        except sqlite3.OperationalError:
-            pass  # locked by another run, or a full disk: the next run reads the files again
-        except sqlite3.DatabaseError as error:
-            raise StoreBroken(str(error)) from error
-        for path in removed:
-            ids.pop(path, None)
+            yield writer
+        finally:
+            writer.abandon()  # rolls back what `finish` did not commit
+
+    def _next_id(self) -> int:
+        largest = self._query("SELECT max(id) FROM files")
+        return max([*self._ids.values(), (largest[0][0] if largest else None) or 0]) + 1
 
     def close(self) -> None:
         self._database.close()
@@ -396,3 +343,169 @@ def _decoded(text: Any) -> Any:
 
 def folder_of(path: str) -> str:
     return os.path.dirname(path)
+
+
+class StoreWriter:
+    """The writes of one sync, in one transaction: rows added a batch at a time as they are
+    made, then what else changed (`finish`), which commits. A first run's workers send 60,000
+    rows, and SQLite writes each batch while they read on, rather than all of them after.
+
+    A row that replaces another gets a new id: its old id's keys are deleted at the end, with
+    the rows of removed files, once the indexes are back (without them each deletion reads a
+    whole table). The store is left as it was when a write fails: locked by another run or a
+    full disk, and the rest of the rows are not written (the next run reads the files again);
+    a broken store raises StoreBroken.
+    """
+
+    def __init__(self, store: IndexStore, many: bool) -> None:
+        self._store = store
+        self._database = store._database
+        # Many rows (a first run): the indexes are made again at the end, at once, which is
+        # faster than keeping them up to date row by row; the keys wait in a table of their own.
+        self._many = many
+        self._begun = False
+        self._failed = False
+        self._next_id = 0
+        self._replaced: list[tuple[int]] = []  # old ids of the rows replaced
+        self._earlier_ids: dict[str, int | None] = {}  # to put back if nothing is written
+
+    def expect(self, count: int) -> None:
+        """Say that about `count` rows will be added (before the first is)."""
+        if not self._begun:
+            self._many = count > _BULK
+
+    def add(self, rows: Sequence[FileRow]) -> None:
+        """Write these rows (replacing those of the same paths)."""
+        if rows:
+            self._attempt(self._add, rows)
+
+    def finish(
+        self,
+        removed: Iterable[str] = (),
+        blobs: Iterable[tuple[str, str]] = (),
+        folders: Iterable[tuple[str, int]] = (),
+        removed_folders: Iterable[str] = (),
+        values: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Forget removed files, record the blobs Git now vouches for, the folders listed and
+        named values, and commit everything."""
+        removed, folders, removed_folders = list(removed), list(folders), list(removed_folders)
+        self._attempt(self._finish, removed, list(blobs), folders, removed_folders, values)
+        if not self._failed and self._begun:
+            self._attempt(self._database.commit)
+            self._begun = False
+            self._earlier_ids = {}
+        for path in removed:
+            self._store._ids.pop(path, None)
+
+    def abandon(self) -> None:
+        """Roll back what was not committed."""
+        if not self._begun:
+            return
+        self._begun = False
+        with contextlib.suppress(sqlite3.Error):
+            self._database.rollback()
+        ids = self._store._ids
+        for path, earlier in self._earlier_ids.items():
+            if earlier is None:
+                ids.pop(path, None)
+            else:
+                ids[path] = earlier
+
+    def _attempt(self, step: Callable[..., None], *arguments: Any) -> None:
+        if self._failed:
+            return
+        try:
+            step(*arguments)
+        except sqlite3.ProgrammingError:
+            self.abandon()
+            raise  # a mistake of ours, not of the store
+        except sqlite3.OperationalError:
+            self._failed = True  # locked by another run, or a full disk
+            self.abandon()
+        except sqlite3.DatabaseError as error:
+            self._failed = True
+            self.abandon()
+            raise StoreBroken(str(error)) from error
+
+    def _begin(self) -> None:
+        if self._begun:
+            return
+        self._database.execute("BEGIN")
+        self._begun = True
+        self._next_id = self._store._next_id()
+        if self._many:
+            for name, _ in _SECONDARY_INDEXES:
+                self._database.execute(f"DROP INDEX IF EXISTS {name}")
+            self._database.execute("CREATE TEMP TABLE new_keys (key INTEGER, file INTEGER)")
+
+    def _add(self, rows: Sequence[FileRow]) -> None:
+        self._begin()
+        ids = self._store._ids
+        self._store.files([row.path for row in rows if row.path not in ids])
+        for row in rows:
+            old = ids.get(row.path)
+            self._earlier_ids.setdefault(row.path, old)
+            if old is not None:
+                self._replaced.append((old,))
+            ids[row.path] = self._next_id
+            self._next_id += 1
+        database = self._database
+        database.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (ids[r.path], _stored(r.path), _stored(r.folder), r.blob, *r.stamp, r.entry)
+                for r in rows
+            ),
+        )
+        keys = ((key, ids[row.path]) for row in rows for key in row.keys)
+        if self._many:  # sorted by SQLite at the end, then appended to the keys' index
+            database.executemany("INSERT INTO new_keys VALUES (?, ?)", keys)
+        else:  # in key order, so that SQLite appends to its index rather than inserting all over
+            database.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", sorted(set(keys)))
+        database.executemany(
+            "INSERT INTO near VALUES (?, ?, ?)",
+            ((group, mask, ids[row.path]) for row in rows for group, mask in row.near),
+        )
+
+    def _finish(
+        self,
+        removed: list[str],
+        blobs: list[tuple[str, str]],
+        folders: list[tuple[str, int]],
+        removed_folders: list[str],
+        values: Mapping[str, Any] | None,
+    ) -> None:
+        store = self._store
+        store.files([path for path in removed if path not in store._ids])
+        gone = [(store._ids[path],) for path in removed if path in store._ids]
+        self._begin()
+        database = self._database
+        if self._many:
+            database.execute(
+                "INSERT OR IGNORE INTO keys SELECT key, file FROM new_keys ORDER BY key, file"
+            )
+            database.execute("DROP TABLE new_keys")
+            for name, definition in _SECONDARY_INDEXES:
+                database.execute(f"CREATE INDEX {name} ON {definition}")
+            self._many = False
+        database.executemany("DELETE FROM files WHERE id = ?", gone)
+        for table in ("keys", "near"):
+            database.executemany(f"DELETE FROM {table} WHERE file = ?", [*gone, *self._replaced])
+        database.executemany(
+            "UPDATE files SET blob = ? WHERE path = ?",
+            ((blob, _stored(path)) for path, blob in blobs),
+        )
+        database.executemany(
+            "INSERT OR REPLACE INTO folders VALUES (?, ?)",
+            ((_stored(path), stamp) for path, stamp in folders),
+        )
+        database.executemany(
+            "DELETE FROM folders WHERE path = ?", ((_stored(path),) for path in removed_folders)
+        )
+        if folders or removed_folders or store.value(FOLDERS_TOKEN) is None:
+            values = {**(values or {}), FOLDERS_TOKEN: secrets.token_hex(8)}
+        database.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            ((f"value:{name}", value) for name, value in (values or {}).items()),
+        )

@@ -1,0 +1,199 @@
+"""The index store's writes, a batch at a time in one transaction (load/index_store.py,
+StoreWriter): a first run's rows are written while its workers read on, and the store still
+holds all of a sync's changes or none of them.
+
+The module's last tests run the store's change sequence and random histories with every row
+sent and written on its own and the bulk path taken from the first row, so that a batch that
+lost or kept a row it should not would show as a finding missed or made up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from socialreg.check import context_store, pipeline
+from socialreg.load import index_store
+from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore, StoreBroken, hashed_key
+from tests import test_index_scan_store, test_index_store
+from tests import test_index_store_histories as histories
+
+G = "g"
+
+
+def _row(path: str, entry: int, *keys: str) -> FileRow:
+    near = [(hashed_key(G), entry)]
+    return FileRow(path, "a", None, (entry, 1, 1, 1), f'{{"n": {entry}}}', _hashed(*keys), near)
+
+
+def _hashed(*keys: str) -> list[int]:
+    return [hashed_key(key) for key in keys]
+
+
+def _tables(root: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows, ids replaced by paths (a replaced row's id changes)."""
+    with sqlite3.connect(root / STORE_FILE) as database:
+        paths = dict(database.execute("SELECT id, path FROM files"))
+        files = database.execute("SELECT path, entry, size FROM files ORDER BY path").fetchall()
+        keys = database.execute("SELECT key, file FROM keys").fetchall()
+        near = database.execute("SELECT grp, mask, file FROM near").fetchall()
+        meta = database.execute("SELECT name FROM meta WHERE name LIKE 'value:%'").fetchall()
+        indexes = database.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        index_names = sorted(name for (name,) in indexes if not name.startswith("sqlite_"))
+    return {
+        "files": files,
+        "keys": sorted((key, paths.get(file)) for key, file in keys),
+        "near": sorted((group, mask, paths.get(file)) for group, mask, file in near),
+        "meta": sorted(meta),
+        "indexes": [(name,) for name in index_names],
+    }
+
+
+def _no_orphans(root: Path) -> None:
+    """No key and no near sketch of a file the store no longer has."""
+    tables = _tables(root)
+    assert all(path is not None for _, path in tables["keys"])
+    assert all(path is not None for *_, path in tables["near"])
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "bulk"])
+def test_rows_added_in_batches_are_the_rows_added_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    if bulk:
+        monkeypatch.setattr(index_store, "_BULK", 0)
+    first = [_row(f"a/{n}.yaml", n, f"k{n}", "shared") for n in range(7)]
+    later = [_row("a/1.yaml", 11, "k11"), _row("a/8.yaml", 8, "k8", "shared")]
+    at_once, in_batches = tmp_path / "at-once", tmp_path / "in-batches"
+    for root in (at_once, in_batches):
+        root.mkdir()
+    store = IndexStore(at_once, "test")
+    store.update(first)
+    store.update(later, ["a/2.yaml"], values={"x": b"y"})
+    store.close()
+    store = IndexStore(in_batches, "test")
+    for rows, removed, values in [(first, [], None), (later, ["a/2.yaml"], {"x": b"y"})]:
+        with store.writing(len(rows)) as writer:
+            for row in rows:
+                writer.add([row])
+            writer.finish(removed, values=values)
+    assert set(dict(store.entries_with_keys(["shared"]))) == {
+        f"a/{n}.yaml" for n in (0, 3, 4, 5, 6, 8)
+    }  # not 1, replaced by a row without the key, nor 2, removed
+    assert dict(store.entries_with_keys(["k1"])) == {}  # replaced: its old keys are gone
+    assert dict(store.entries_with_keys(["k11"])) == {"a/1.yaml": {"n": 11}}
+    assert dict(store.entries_with_keys(["k2"])) == {}  # removed
+    store.close()
+    assert _tables(in_batches) == _tables(at_once)
+    _no_orphans(in_batches)
+    assert len(_tables(in_batches)["indexes"]) == len(index_store._SECONDARY_INDEXES)
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "bulk"])
+def test_nothing_is_written_unless_the_writer_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    if bulk:
+        monkeypatch.setattr(index_store, "_BULK", 0)
+    store = IndexStore(tmp_path, "test")
+    store.update([_row("a/1.yaml", 1, "k1")])
+    before = _tables(tmp_path)
+    with pytest.raises(RuntimeError), store.writing(2) as writer:
+        writer.add([_row("a/1.yaml", 2, "k2"), _row("a/2.yaml", 2, "k2")])
+        raise RuntimeError("the run stopped half-way")
+    with store.writing(2) as writer:
+        writer.add([_row("a/1.yaml", 3, "k3")])  # and never finished
+    assert _tables(tmp_path) == before
+    # The ids it gave are taken back: the row is replaced as it is in the store.
+    store.update([_row("a/1.yaml", 4, "k4")])
+    assert dict(store.entries_with_keys(["k1", "k2", "k3"])) == {}
+    assert dict(store.entries_with_keys(["k4"])) == {"a/1.yaml": {"n": 4}}
+    store.close()
+    _no_orphans(tmp_path)
+
+
+def test_a_store_locked_by_another_run_is_left_as_it_was(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path, "test")
+    store.update([_row("a/1.yaml", 1, "k1")])
+    store._database.execute("PRAGMA busy_timeout = 50")  # not the five seconds it waits
+    before = _tables(tmp_path)
+    other = sqlite3.connect(tmp_path / STORE_FILE, isolation_level=None)
+    with store.writing(3) as writer:
+        other.execute("BEGIN IMMEDIATE")  # another run writes: SQLite says "locked"
+        writer.add([_row("a/2.yaml", 2, "k2")])  # waits, then gives up: no exception
+        other.execute("ROLLBACK")
+        writer.add([_row("a/3.yaml", 3, "k3")])  # not written either: all or nothing
+        writer.finish(values={"x": b"y"})
+    other.close()
+    assert _tables(tmp_path) == before
+    store.update([_row("a/4.yaml", 4, "k4")])  # the next write works
+    assert set(dict(store.entries_with_keys(["k1", "k2", "k3", "k4"]))) == {"a/1.yaml", "a/4.yaml"}
+    store.close()
+
+
+class _Damaged:
+    """A connection whose writes find a damaged page, as SQLite says of a broken file."""
+
+    def __init__(self, database: sqlite3.Connection) -> None:
+        self._database = database
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._database, name)
+
+    def executemany(self, *_: object) -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+
+def test_a_broken_store_says_so_while_rows_are_added(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path, "test")
+    store.update([_row("a/1.yaml", 1, "k1")])
+    before = _tables(tmp_path)
+    with pytest.raises(StoreBroken), store.writing(1) as writer:
+        writer._database = _Damaged(store._database)  # type: ignore[assignment]
+        writer.add([_row("a/2.yaml", 2, "k2")])
+    assert _tables(tmp_path) == before
+    store.close()
+
+
+@pytest.fixture
+def one_row_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every worker sends each record on its own, each is written on its own, and the bulk
+    path (indexes made again at the end) is taken from the first row."""
+    monkeypatch.setattr(pipeline, "_CONTEXT_BATCH", 1)
+    monkeypatch.setattr(context_store, "_ROWS_AT_A_TIME", 1)
+    monkeypatch.setattr(index_store, "_BULK", 0)
+    monkeypatch.setattr(pipeline, "worker_count", lambda jobs: 2 if jobs > 1 else 1)
+
+
+@pytest.mark.usefixtures("one_row_at_a_time")
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
+def test_changes_since_the_last_run_are_seen_one_row_at_a_time(
+    tmp_path: Path, in_git: bool
+) -> None:
+    test_index_store.test_changes_since_the_last_run_are_seen(tmp_path, in_git)
+    _no_orphans(tmp_path / "repo")
+
+
+@pytest.mark.usefixtures("one_row_at_a_time")
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
+def test_each_file_alone_finds_what_every_file_finds_one_row_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool
+) -> None:
+    monkeypatch.setattr(context_store, "_SCAN_FROM", 0)
+    test_index_scan_store.test_each_file_alone_finds_what_every_file_finds_from_scanned_rows(
+        tmp_path, in_git
+    )
+    _no_orphans(tmp_path / "repo")
+
+
+@pytest.mark.usefixtures("one_row_at_a_time")
+@pytest.mark.parametrize(("in_git", "seed", "steps"), [(True, 17, 10), (False, 217, 12)])
+def test_random_histories_one_row_at_a_time_find_what_the_files_say(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool, seed: int, steps: int
+) -> None:
+    histories.test_random_histories_find_what_the_files_say(
+        tmp_path, monkeypatch, in_git, seed, steps
+    )
+    _no_orphans(tmp_path / "repo")
