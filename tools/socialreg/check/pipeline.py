@@ -910,8 +910,10 @@ def _index_scanner() -> IndexScanner:
 def _raw_file(root: Path, path: str) -> tuple[bytes | None, ExactStamp | None]:
     """A record file's bytes and its stamp before they were read, or None and None when it
     cannot be read (loading it says why)."""
+    # The path joined as text, not by pathlib: a first run reads 60,000 files, and pathlib
+    # took a fifth of this function's time.
     try:
-        raw, status = read_plain_file_and_status(root / path, MAX_FILE_BYTES + 1)
+        raw, status = read_plain_file_and_status(f"{root}/{path}", MAX_FILE_BYTES + 1)
     except (NotAPlainFile, OSError):
         return None, None
     return raw, stamp_of(status)
