@@ -87,6 +87,16 @@ def test_rows_added_in_batches_are_the_rows_added_at_once(
     assert dict(store.entries_with_keys(["k2"])) == {}  # removed
     store.close()
     assert _tables(in_batches) == _tables(at_once)
+    rows = {row.path: row for row in [*first, *later] if row.path != "a/2.yaml"}
+    assert _tables(in_batches)["files"] == [
+        (path, row.entry, row.stamp[0]) for path, row in sorted(rows.items())
+    ]
+    assert _tables(in_batches)["keys"] == sorted(
+        (key, path) for path, row in rows.items() for key in row.keys
+    )
+    assert _tables(in_batches)["near"] == sorted(
+        (group, mask, path) for path, row in rows.items() for group, mask in row.near
+    )
     _no_orphans(in_batches)
     assert len(_tables(in_batches)["indexes"]) == len(index_store._SECONDARY_INDEXES)
 
@@ -134,26 +144,94 @@ def test_a_store_locked_by_another_run_is_left_as_it_was(tmp_path: Path) -> None
 
 
 class _Damaged:
-    """A connection whose writes find a damaged page, as SQLite says of a broken file."""
+    """A connection that fails from its `at`th write on (a damaged page found, or a disk that
+    filled up), or when it commits."""
 
-    def __init__(self, database: sqlite3.Connection) -> None:
-        self._database = database
+    def __init__(self, database: sqlite3.Connection, error: sqlite3.Error, at: int) -> None:
+        self._database, self._error, self._left = database, error, at
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._database, name)
 
-    def executemany(self, *_: object) -> None:
-        raise sqlite3.DatabaseError("database disk image is malformed")
+    def executemany(self, sql: str, parameters: object) -> object:
+        self._left -= 1
+        if self._left <= 0:
+            raise self._error
+        return self._database.executemany(sql, parameters)  # type: ignore[arg-type]
+
+    def commit(self) -> None:
+        raise self._error
 
 
-def test_a_broken_store_says_so_while_rows_are_added(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "bulk"])
+def test_a_broken_store_says_so_and_keeps_none_of_the_rows_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    if bulk:
+        monkeypatch.setattr(index_store, "_BULK", 0)
     store = IndexStore(tmp_path, "test")
     store.update([_row("a/1.yaml", 1, "k1")])
     before = _tables(tmp_path)
-    with pytest.raises(StoreBroken), store.writing(1) as writer:
-        writer._database = _Damaged(store._database)  # type: ignore[assignment]
-        writer.add([_row("a/2.yaml", 2, "k2")])
+    damaged = sqlite3.DatabaseError("database disk image is malformed")
+    with pytest.raises(StoreBroken), store.writing(3) as writer:
+        writer._database = _Damaged(store._database, damaged, at=4)  # type: ignore[assignment]
+        writer.add([_row("a/1.yaml", 2, "k2"), _row("a/2.yaml", 2, "k2")])  # three writes
+        writer.add([_row("a/3.yaml", 3, "k3")])  # the fourth fails
     assert _tables(tmp_path) == before
+    store.update([_row("a/4.yaml", 4, "k4")])  # the ids it gave are taken back
+    store.close()
+    _no_orphans(tmp_path)
+
+
+def test_a_commit_that_fails_keeps_none_of_the_rows_added(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path, "test")
+    store.update([_row("a/1.yaml", 1, "k1")])
+    before = _tables(tmp_path)
+    with store.writing(2) as writer:
+        full = sqlite3.OperationalError("database or disk is full")
+        writer._database = _Damaged(store._database, full, at=99)  # type: ignore[assignment]
+        writer.add([_row("a/1.yaml", 2, "k2")])
+        writer.add([_row("a/2.yaml", 2, "k2")])
+        writer.finish(["a/1.yaml"], values={"x": b"y"})  # no exception: the next run reads
+    assert _tables(tmp_path) == before
+    assert dict(store.entries_with_keys(["k1"])) == {"a/1.yaml": {"n": 1}}
+    store.close()
+
+
+def test_a_row_another_run_wrote_since_is_replaced_and_removed_by_its_current_id(
+    tmp_path: Path,
+) -> None:
+    """Two runs at once: the second rewrites and adds rows after the first read the ids of
+    its rows. What the first then replaces or removes leaves no row, key or sketch behind."""
+    first, second = IndexStore(tmp_path, "test"), IndexStore(tmp_path, "test")
+    first.update([_row(f"a/{n}.yaml", n, f"k{n}") for n in range(4)])
+    assert set(first.files()) == {f"a/{n}.yaml" for n in range(4)}  # its ids, read now
+    second.files()
+    second.update([_row("a/1.yaml", 11, "k11"), _row("a/2.yaml", 12, "k12")], ["a/3.yaml"])
+    second.update([_row("a/5.yaml", 5, "k5")])
+    with first.writing(1) as writer:
+        writer.add([_row("a/1.yaml", 21, "k21"), _row("a/3.yaml", 23, "k23")])
+        writer.finish(["a/2.yaml"])
+    assert set(first.files()) == {"a/0.yaml", "a/1.yaml", "a/3.yaml", "a/5.yaml"}
+    for key in ("k1", "k11", "k2", "k12", "k3"):
+        assert dict(first.entries_with_keys([key])) == {}, key
+    assert dict(first.entries_with_keys(["k21"])) == {"a/1.yaml": {"n": 21}}
+    assert dict(first.entries_with_keys(["k5"])) == {"a/5.yaml": {"n": 5}}
+    first.close()
+    second.close()
+    _no_orphans(tmp_path)
+    tables = _tables(tmp_path)
+    assert {path for _, path in tables["keys"]} == {path for path, *_ in tables["files"]}
+
+
+def test_a_writer_is_finished_once(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path, "test")
+    with store.writing() as writer:
+        writer.finish()
+        with pytest.raises(RuntimeError):
+            writer.add([_row("a/1.yaml", 1, "k1")])
+        with pytest.raises(RuntimeError):
+            writer.finish()
     store.close()
 
 

@@ -172,6 +172,10 @@ class IndexStore:
         found = self._query(sql, (len(ending), ending, len(prefix), prefix))  # ASCII both
         return [(path_from_store(path), bool(ends)) for path, ends in found]
 
+    def has_rows(self) -> bool:
+        """Whether the store holds a row of any file."""
+        return bool(self._query("SELECT 1 FROM files LIMIT 1"))
+
     def folders(self) -> dict[str, int]:
         """Every record folder listed before (relative to the root), with its stamp then
         (load/discover.folder_stamp)."""
@@ -254,10 +258,6 @@ class IndexStore:
             yield writer
         finally:
             writer.abandon()  # rolls back what `finish` did not commit
-
-    def _next_id(self) -> int:
-        largest = self._query("SELECT max(id) FROM files")
-        return max([*self._ids.values(), (largest[0][0] if largest else None) or 0]) + 1
 
     def close(self) -> None:
         self._database.close()
@@ -352,9 +352,12 @@ class StoreWriter:
 
     A row that replaces another gets a new id: its old id's keys are deleted at the end, with
     the rows of removed files, once the indexes are back (without them each deletion reads a
-    whole table). The store is left as it was when a write fails: locked by another run or a
-    full disk, and the rest of the rows are not written (the next run reads the files again);
-    a broken store raises StoreBroken.
+    whole table). The old ids are asked inside the transaction, which holds the store's write
+    lock from the first row to the commit: another run may have written since this one read
+    its rows, and it waits meanwhile (up to five seconds, then it leaves the store as it is).
+    The store is left as it was when a write fails: locked by another run or a full disk, and
+    the rest of the rows are not written (the next run reads the files again); a broken
+    store raises StoreBroken.
     """
 
     def __init__(self, store: IndexStore, many: bool) -> None:
@@ -365,6 +368,7 @@ class StoreWriter:
         self._many = many
         self._begun = False
         self._failed = False
+        self._finished = False
         self._next_id = 0
         self._replaced: list[tuple[int]] = []  # old ids of the rows replaced
         self._earlier_ids: dict[str, int | None] = {}  # to put back if nothing is written
@@ -376,6 +380,8 @@ class StoreWriter:
 
     def add(self, rows: Sequence[FileRow]) -> None:
         """Write these rows (replacing those of the same paths)."""
+        if self._finished:
+            raise RuntimeError("rows added to a store writer that has finished")
         if rows:
             self._attempt(self._add, rows)
 
@@ -389,6 +395,9 @@ class StoreWriter:
     ) -> None:
         """Forget removed files, record the blobs Git now vouches for, the folders listed and
         named values, and commit everything."""
+        if self._finished:
+            raise RuntimeError("a store writer finished twice")
+        self._finished = True
         removed, folders, removed_folders = list(removed), list(folders), list(removed_folders)
         self._attempt(self._finish, removed, list(blobs), folders, removed_folders, values)
         if not self._failed and self._begun:
@@ -431,9 +440,14 @@ class StoreWriter:
     def _begin(self) -> None:
         if self._begun:
             return
-        self._database.execute("BEGIN")
+        self._database.execute("BEGIN IMMEDIATE")  # the write lock, before ids are read
         self._begun = True
-        self._next_id = self._store._next_id()
+        # Past every id any table names, so that no key left by a failure is taken for a new
+        # row's (each is a lookup in an index: they all exist until the first DROP below).
+        self._next_id = 1 + max(
+            self._store._query(f"SELECT coalesce(max({column}), 0) FROM {table}")[0][0]
+            for table, column in (("files", "id"), ("keys", "file"), ("near", "file"))
+        )
         if self._many:
             for name, _ in _SECONDARY_INDEXES:
                 self._database.execute(f"DROP INDEX IF EXISTS {name}")
@@ -441,13 +455,13 @@ class StoreWriter:
 
     def _add(self, rows: Sequence[FileRow]) -> None:
         self._begin()
+        rows = list({row.path: row for row in rows}.values())  # the last of a path's rows
         ids = self._store._ids
-        self._store.files([row.path for row in rows if row.path not in ids])
+        stored = self._store.files([row.path for row in rows])  # in the transaction: current
         for row in rows:
-            old = ids.get(row.path)
-            self._earlier_ids.setdefault(row.path, old)
-            if old is not None:
-                self._replaced.append((old,))
+            self._earlier_ids.setdefault(row.path, ids.get(row.path))
+            if row.path in stored:
+                self._replaced.append((stored[row.path].id,))
             ids[row.path] = self._next_id
             self._next_id += 1
         database = self._database
@@ -477,9 +491,10 @@ class StoreWriter:
         values: Mapping[str, Any] | None,
     ) -> None:
         store = self._store
-        store.files([path for path in removed if path not in store._ids])
-        gone = [(store._ids[path],) for path in removed if path in store._ids]
         self._begin()
+        # A path given as removed and as a row keeps its row (as the old update did).
+        stored = store.files([path for path in removed if path not in self._earlier_ids])
+        gone = [(row.id,) for row in stored.values()]
         database = self._database
         if self._many:
             database.execute(
