@@ -755,3 +755,38 @@ def test_the_folders_are_walked_by_another_process_meanwhile(
     monkeypatch.setattr(look_ahead, "walk_folders", lambda root: None)
     assert _few(root, checked) == expected
     assert len(walks) == 1
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
+def test_a_first_run_takes_its_walk_of_every_folder_from_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool
+) -> None:
+    """With no store yet, the forked process walks every folder (while this one reads a
+    units.yaml that may be megabytes), and this one uses that walk rather than its own."""
+    from socialreg.check import context_store
+
+    root = _registry(tmp_path, in_git)
+    checked = "accounts/library/copy-one.yaml"
+    every = {path: _everything_indexed(root, path) for path in _records(root)}
+    expected = every[checked]
+    shutil.rmtree(root / STORE_FILE.parent, ignore_errors=True)
+    walks: list[Path] = []
+    walk = look_ahead.discover_changes
+
+    def counted(*arguments: Any) -> Any:
+        walks.append(arguments[0])
+        return walk(*arguments)
+
+    monkeypatch.setattr(context_store, "discover_changes", counted)
+    monkeypatch.setattr(look_ahead, "discover_changes", counted)
+    assert _few(root, checked) == expected  # a first run
+    assert walks == []  # the forked process walked (its calls are not counted here)
+    assert (root / STORE_FILE).is_file()
+    for path in _records(root):  # and the store it made holds every record
+        assert _few(root, path) == every[path], path
+    assert walks == []
+    # A store written meanwhile by another run: the walk of every folder is not of it.
+    shutil.rmtree(root / STORE_FILE.parent)
+    monkeypatch.setattr(context_store, "_usable_walk", lambda *_: False)
+    assert _few(root, checked) == expected
+    assert len(walks) == 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from socialreg import __version__
 from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint
@@ -163,14 +163,18 @@ class ContextStore:
                 self._write(writer, [*removed, *vanished], vouched, walked.changed, walked.gone)
             return
         self._known = self._store.files()
-        known = {path: row.folder for path, row in self._known.items()}
         folders = self._store.folders()
-        found = discover_changes(self._root_path, folders, known)
-        removed = [path for path in self._known if path not in found.files]
-        gone = [folder for folder in folders if folder not in found.folders]
-        changed = new_stamps(found.folders, folders)
+        if walked is not None and walked.token is None and _usable_walk(walked, token, self._store):
+            listed, files = walked.changed, walked.files  # a first run's: every folder
+        else:
+            known = {path: row.folder for path, row in self._known.items()}
+            found = discover_changes(self._root_path, folders, known)
+            listed, files = found.folders, found.files
+        removed = [path for path in self._known if path not in files]
+        gone = [folder for folder in folders if folder not in listed]
+        changed = new_stamps(listed, folders)
         with self._store.writing() as writer:
-            vouched, _, vanished = self._read_again(found.files.items(), writer, may_scan=True)
+            vouched, _, vanished = self._read_again(files.items(), writer, may_scan=True)
             self._write(writer, [*removed, *vanished], vouched, changed, gone)
 
     def sync_with_git(self, facts: GitFacts, walked: FolderChanges | None = None) -> None:
@@ -187,7 +191,7 @@ class ContextStore:
             raise ValueError("the work tree can only be synced with Git's diff-files")
         earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
         token = self._store.value(FOLDERS_TOKEN)
-        if walked is None or walked.token is None or walked.token != token:
+        if not _usable_walk(walked, token, self._store):
             walked = folder_changes(self._root_path, self._store.folders(), token)
         blobs = None
         if isinstance(earlier, bytes) and isinstance(loose, str) and walked.known:
@@ -552,6 +556,20 @@ class ContextStore:
 
 _LISTING = "git-listing"  # Git's listing at the last sync_with_git
 _LOOSE = "git-loose"  # the files Git did not vouch for then (JSON list)
+
+
+def _usable_walk(
+    walked: FolderChanges | None, token: str | None, store: IndexStore
+) -> TypeGuard[FolderChanges]:
+    """Whether `walked` (found by another process) tells how the folders differ from those
+    the store holds now: changes since the folders that had this `token`, or, for a store
+    that was never written (no token, no folders, no rows: every write gives it a token),
+    a walk of every folder."""
+    if walked is None or walked.token != token:
+        return False
+    if token is not None:
+        return True
+    return not walked.known and not store.folders() and not store.has_rows()
 
 
 def _view(facts: GitFacts, unvouched: Iterable[str], earlier: Any, loose: Any) -> dict[str, Any]:

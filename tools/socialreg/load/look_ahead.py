@@ -211,13 +211,13 @@ def _read_store(root: Path, query: str) -> tuple[str | None, list[Any]] | None:
     return token, rows
 
 
-def walk_folders(root: Path) -> FolderChanges | None:
+def walk_folders(root: Path) -> FolderChanges:
     """`folder_changes` since the store's folders, for another process to find at the same
     time as the check imports its code and reads the org/ files (one `lstat` for each of
     25,000 folders is a large part of a one-file check at 50,000 records). Only the changes
-    travel back, with the token that says which folders they are changes of."""
+    travel back, with the token that says which folders they are changes of. Without a store
+    (a first run, which reads a large units.yaml meanwhile), every folder is listed, with no
+    token: the store the check then opens has none either unless another run wrote it."""
     read = _read_store(root, "SELECT path, stamp FROM folders ORDER BY path")
-    if read is None:
-        return None
-    token, rows = read
+    token, rows = read if read is not None else (None, [])
     return folder_changes(root, {path_from_store(path): stamp for path, stamp in rows}, token)
