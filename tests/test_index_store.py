@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from socialreg.check.pipeline import ValidateOptions, check_few, check_repository, validate
 from socialreg.identity.lookalike import bait_key, may_share_search_key, search_keys, sketch
-from socialreg.load import index_store, look_ahead
+from socialreg.load import discover, index_store, look_ahead
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore, hashed_key
 from tests.rules.casefiles import _template, git, make_repository
@@ -730,19 +730,13 @@ def test_a_walk_of_folders_the_store_no_longer_holds_is_not_used(tmp_path: Path)
         assert _as_tuples(check_few(root, (checked,), TODAY, look).findings) == expected
 
 
-def test_the_folders_are_walked_by_another_process_meanwhile(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The walk of the folders (an lstat each) is made in a forked process while this one reads
-    the org/ files; this process walks them itself only when that walk is of no use."""
+def _walks_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The roots of the folder walks made in this process from now on (a forked process's
+    walks are not counted)."""
     from socialreg.check import context_store
 
-    root = _tangled(tmp_path / "repo")
-    _in_git(root)
-    checked = "accounts/library/copy-one.yaml"
-    expected = _few(root, checked)  # the first run walks every folder here
     walks: list[Path] = []
-    walk = context_store.discover_changes
+    walk = discover.discover_changes
 
     def counted(*arguments: Any) -> Any:
         walks.append(arguments[0])
@@ -750,6 +744,20 @@ def test_the_folders_are_walked_by_another_process_meanwhile(
 
     monkeypatch.setattr(context_store, "discover_changes", counted)
     monkeypatch.setattr(look_ahead, "discover_changes", counted)
+    return walks
+
+
+def test_the_folders_are_walked_by_another_process_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk of the folders (an lstat each) is made in a forked process while this one reads
+    the org/ files; this process walks them itself only when that walk is of no use."""
+
+    root = _tangled(tmp_path / "repo")
+    _in_git(root)
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    walks = _walks_here(monkeypatch)
     assert _few(root, checked) == expected
     assert walks == []  # the forked process walked (its calls are not counted here)
     monkeypatch.setattr(look_ahead, "walk_folders", lambda root: None)
@@ -770,15 +778,7 @@ def test_a_first_run_takes_its_walk_of_every_folder_from_another_process(
     every = {path: _everything_indexed(root, path) for path in _records(root)}
     expected = every[checked]
     shutil.rmtree(root / STORE_FILE.parent, ignore_errors=True)
-    walks: list[Path] = []
-    walk = look_ahead.discover_changes
-
-    def counted(*arguments: Any) -> Any:
-        walks.append(arguments[0])
-        return walk(*arguments)
-
-    monkeypatch.setattr(context_store, "discover_changes", counted)
-    monkeypatch.setattr(look_ahead, "discover_changes", counted)
+    walks = _walks_here(monkeypatch)
     assert _few(root, checked) == expected  # a first run
     assert walks == []  # the forked process walked (its calls are not counted here)
     assert (root / STORE_FILE).is_file()

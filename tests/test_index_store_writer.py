@@ -58,6 +58,18 @@ def _no_orphans(root: Path) -> None:
     assert all(path is not None for *_, path in tables["near"])
 
 
+def _store_with_a_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> tuple[IndexStore, dict[str, list[tuple[object, ...]]]]:
+    """A store holding one row (a/1.yaml, key k1), written in bulk or row by row from now
+    on; and its tables."""
+    if bulk:
+        monkeypatch.setattr(index_store, "_BULK", 0)
+    store = IndexStore(tmp_path, "test")
+    store.update([_row("a/1.yaml", 1, "k1")])
+    return store, _tables(tmp_path)
+
+
 @pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "bulk"])
 def test_rows_added_in_batches_are_the_rows_added_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
@@ -87,15 +99,15 @@ def test_rows_added_in_batches_are_the_rows_added_at_once(
     assert dict(store.entries_with_keys(["k2"])) == {}  # removed
     store.close()
     assert _tables(in_batches) == _tables(at_once)
-    rows = {row.path: row for row in [*first, *later] if row.path != "a/2.yaml"}
+    kept = {row.path: row for row in [*first, *later] if row.path != "a/2.yaml"}
     assert _tables(in_batches)["files"] == [
-        (path, row.entry, row.stamp[0]) for path, row in sorted(rows.items())
+        (path, row.entry, row.stamp[0]) for path, row in sorted(kept.items())
     ]
     assert _tables(in_batches)["keys"] == sorted(
-        (key, path) for path, row in rows.items() for key in row.keys
+        (key, path) for path, row in kept.items() for key in row.keys
     )
     assert _tables(in_batches)["near"] == sorted(
-        (group, mask, path) for path, row in rows.items() for group, mask in row.near
+        (group, mask, path) for path, row in kept.items() for group, mask in row.near
     )
     _no_orphans(in_batches)
     assert len(_tables(in_batches)["indexes"]) == len(index_store._SECONDARY_INDEXES)
@@ -105,11 +117,7 @@ def test_rows_added_in_batches_are_the_rows_added_at_once(
 def test_nothing_is_written_unless_the_writer_finishes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
-    if bulk:
-        monkeypatch.setattr(index_store, "_BULK", 0)
-    store = IndexStore(tmp_path, "test")
-    store.update([_row("a/1.yaml", 1, "k1")])
-    before = _tables(tmp_path)
+    store, before = _store_with_a_row(tmp_path, monkeypatch, bulk)
     with pytest.raises(RuntimeError), store.writing(2) as writer:
         writer.add([_row("a/1.yaml", 2, "k2"), _row("a/2.yaml", 2, "k2")])
         raise RuntimeError("the run stopped half-way")
@@ -167,11 +175,7 @@ class _Damaged:
 def test_a_broken_store_says_so_and_keeps_none_of_the_rows_added(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
-    if bulk:
-        monkeypatch.setattr(index_store, "_BULK", 0)
-    store = IndexStore(tmp_path, "test")
-    store.update([_row("a/1.yaml", 1, "k1")])
-    before = _tables(tmp_path)
+    store, before = _store_with_a_row(tmp_path, monkeypatch, bulk)
     damaged = sqlite3.DatabaseError("database disk image is malformed")
     with pytest.raises(StoreBroken), store.writing(3) as writer:
         writer._database = _Damaged(store._database, damaged, at=4)  # type: ignore[assignment]
