@@ -771,7 +771,6 @@ def test_a_first_run_takes_its_walk_of_every_folder_from_another_process(
 ) -> None:
     """With no store yet, the forked process walks every folder (while this one reads a
     units.yaml that may be megabytes), and this one uses that walk rather than its own."""
-    from socialreg.check import context_store
 
     root = _registry(tmp_path, in_git)
     checked = "accounts/library/copy-one.yaml"
@@ -785,8 +784,35 @@ def test_a_first_run_takes_its_walk_of_every_folder_from_another_process(
     for path in _records(root):  # and the store it made holds every record
         assert _few(root, path) == every[path], path
     assert walks == []
-    # A store written meanwhile by another run: the walk of every folder is not of it.
-    shutil.rmtree(root / STORE_FILE.parent)
-    monkeypatch.setattr(context_store, "_usable_walk", lambda *_: False)
+    # The store written by another run after the walker found none (as if it had): the walk
+    # of every folder is not of that store, and this process walks.
+    walk_from_nothing = look_ahead.walk_folders
+
+    def no_store_seen(root: Path) -> look_ahead.FolderChanges:
+        aside = root / ".aside"
+        (root / STORE_FILE.parent).rename(aside)
+        try:
+            return walk_from_nothing(root)
+        finally:
+            aside.rename(root / STORE_FILE.parent)
+
+    monkeypatch.setattr(look_ahead, "walk_folders", no_store_seen)
     assert _few(root, checked) == expected
     assert len(walks) == 1
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
+def test_a_walk_of_every_folder_is_not_taken_for_a_store_that_holds_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_git: bool
+) -> None:
+    """A store with rows and folders but no token (no run writes one, but a store is data the
+    check did not make): the look-ahead's walk of every folder is not of it."""
+    root = _registry(tmp_path, in_git)
+    checked = "accounts/library/copy-one.yaml"
+    expected = _everything_indexed(root, checked)
+    assert _few(root, checked) == expected
+    with sqlite3.connect(root / STORE_FILE) as database:
+        database.execute("DELETE FROM meta WHERE name = ?", (f"value:{index_store.FOLDERS_TOKEN}",))
+    walks = _walks_here(monkeypatch)
+    assert _few(root, checked) == expected
+    assert len(walks) == 1  # this process walked

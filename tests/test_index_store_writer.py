@@ -124,7 +124,8 @@ def test_nothing_is_written_unless_the_writer_finishes(
     with store.writing(2) as writer:
         writer.add([_row("a/1.yaml", 3, "k3")])  # and never finished
     assert _tables(tmp_path) == before
-    # The ids it gave are taken back: the row is replaced as it is in the store.
+    # Its own connection too: nothing of it is left in a transaction still open.
+    assert dict(store.entries_with_keys(["k1", "k2", "k3"])) == {"a/1.yaml": {"n": 1}}
     store.update([_row("a/1.yaml", 4, "k4")])
     assert dict(store.entries_with_keys(["k1", "k2", "k3"])) == {}
     assert dict(store.entries_with_keys(["k4"])) == {"a/1.yaml": {"n": 4}}
@@ -182,7 +183,10 @@ def test_a_broken_store_says_so_and_keeps_none_of_the_rows_added(
         writer.add([_row("a/1.yaml", 2, "k2"), _row("a/2.yaml", 2, "k2")])  # three writes
         writer.add([_row("a/3.yaml", 3, "k3")])  # the fourth fails
     assert _tables(tmp_path) == before
-    store.update([_row("a/4.yaml", 4, "k4")])  # the ids it gave are taken back
+    # Its own connection too: nothing of it is left in a transaction still open.
+    assert dict(store.entries_with_keys(["k1", "k2", "k3"])) == {"a/1.yaml": {"n": 1}}
+    store.update([_row("a/1.yaml", 4, "k4")])
+    assert dict(store.entries_with_keys(["k1", "k4"])) == {"a/1.yaml": {"n": 4}}
     store.close()
     _no_orphans(tmp_path)
 
@@ -226,6 +230,36 @@ def test_a_row_another_run_wrote_since_is_replaced_and_removed_by_its_current_id
     _no_orphans(tmp_path)
     tables = _tables(tmp_path)
     assert {path for _, path in tables["keys"]} == {path for path, *_ in tables["files"]}
+
+
+def test_a_new_row_takes_no_id_a_key_left_behind_still_names(tmp_path: Path) -> None:
+    """A key of a file the store no longer has (left by a write that failed half-way in an
+    earlier version, say) must not become a new row's key."""
+    store = IndexStore(tmp_path, "test")
+    store.update([_row("a/1.yaml", 1, "k1")])
+    (last,) = store._database.execute("SELECT max(id) FROM files").fetchone()
+    store._database.execute("INSERT INTO keys VALUES (?, ?)", (hashed_key("ghost"), last + 1))
+    store._database.execute("INSERT INTO near VALUES (?, 1, ?)", (hashed_key("ghost"), last + 2))
+    store._database.commit()
+    store.update([_row("a/2.yaml", 2, "k2"), _row("a/3.yaml", 3, "k3")])
+    assert dict(store.entries_with_keys(["ghost"])) == {}
+    assert dict(store.entries_with_keys([], [("ghost", 1)])) == {}
+    store.close()
+
+
+def test_a_blob_is_kept_only_for_the_row_it_was_found_to_be(tmp_path: Path) -> None:
+    """A run finds a row current and Git vouching for its file; another run makes the row
+    again from a file that changed meanwhile. The first run's blob is not the new row's."""
+    first, second = IndexStore(tmp_path, "test"), IndexStore(tmp_path, "test")
+    first.update([_row("a/1.yaml", 1, "k1")])
+    found = first.files(["a/1.yaml"])["a/1.yaml"]  # current: Git vouches for blob X
+    second.update([_row("a/1.yaml", 2, "k2")])  # the file changed; another run read it
+    first.update(blobs=[("a/1.yaml", "X", found.stamp)])
+    assert first.files()["a/1.yaml"].blob is None
+    first.update(blobs=[("a/1.yaml", "Y", first.files()["a/1.yaml"].stamp)])
+    assert first.files()["a/1.yaml"].blob == "Y"
+    first.close()
+    second.close()
 
 
 def test_a_writer_is_finished_once(tmp_path: Path) -> None:

@@ -309,7 +309,7 @@ class ContextStore:
         facts: GitFacts | None = None,
         blobs: dict[str, str] | None = None,
         may_scan: bool = False,
-    ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    ) -> tuple[list[tuple[str, str, ExactStamp]], list[str], list[str]]:
         """Read again the files of `files` whose row is not current, and add their new rows to
         `writer` as they come; returns the blobs Git now vouches for of rows that are current,
         the files Git does not vouch for, and those that are gone (their rows are removed: one
@@ -319,7 +319,7 @@ class ContextStore:
         # path -> (job, blob, stamp now) of the files to read; no stamp when there is no row to
         # compare it with: the file's is taken where it is read (in the workers of a first run).
         stale: dict[str, tuple[Job, str | None, ExactStamp | None]] = {}
-        vouched: list[tuple[str, str]] = []
+        vouched: list[tuple[str, str, ExactStamp]] = []
         unvouched: list[str] = []
         gone: list[str] = []
         for path, kind in files:
@@ -341,7 +341,7 @@ class ContextStore:
                 unvouched.append(path)
             if row.stamp == current and (blob is None or row.blob is None):
                 if blob is not None:
-                    vouched.append((path, blob))  # next time, Git's word will do
+                    vouched.append((path, blob, current))  # next time, Git's word will do
                 continue
             stale[path] = (Job(path, kind, False), blob, current)
         jobs = [job for job, _, _ in stale.values()]
@@ -382,7 +382,7 @@ class ContextStore:
         self,
         writer: StoreWriter,
         removed: list[str],
-        vouched: list[tuple[str, str]],
+        vouched: list[tuple[str, str, ExactStamp]],
         folders: Mapping[str, int] | None = None,
         gone_folders: Iterable[str] = (),
         values: Mapping[str, Any] | None = None,

@@ -126,7 +126,6 @@ class IndexStore:
         self._version = f"{_FORMAT}:{version}:{local_key()}"
         usable = not in_memory and cache_folder_usable(root)
         self._database = self._open() if usable else self._in_memory()
-        self._ids: dict[str, int] = {}
 
     # --- reading ------------------------------------------------------------------------
 
@@ -149,7 +148,6 @@ class IndexStore:
             )
             for number, path, folder, blob, size, mtime, ctime, inode in rows
         }
-        self._ids.update((path, row.id) for path, row in found.items())
         return found
 
     def paths_in(self, folders: Iterable[str]) -> set[str]:
@@ -236,7 +234,7 @@ class IndexStore:
         self,
         rows: Iterable[FileRow] = (),
         removed: Iterable[str] = (),
-        blobs: Iterable[tuple[str, str]] = (),
+        blobs: Iterable[tuple[str, str, ExactStamp]] = (),
         folders: Iterable[tuple[str, int]] = (),
         removed_folders: Iterable[str] = (),
         values: Mapping[str, Any] | None = None,
@@ -371,7 +369,7 @@ class StoreWriter:
         self._finished = False
         self._next_id = 0
         self._replaced: list[tuple[int]] = []  # old ids of the rows replaced
-        self._earlier_ids: dict[str, int | None] = {}  # to put back if nothing is written
+        self._added: set[str] = set()  # the paths of the rows added
 
     def expect(self, count: int) -> None:
         """Say that about `count` rows will be added (before the first is)."""
@@ -388,13 +386,14 @@ class StoreWriter:
     def finish(
         self,
         removed: Iterable[str] = (),
-        blobs: Iterable[tuple[str, str]] = (),
+        blobs: Iterable[tuple[str, str, ExactStamp]] = (),
         folders: Iterable[tuple[str, int]] = (),
         removed_folders: Iterable[str] = (),
         values: Mapping[str, Any] | None = None,
     ) -> None:
-        """Forget removed files, record the blobs Git now vouches for, the folders listed and
-        named values, and commit everything."""
+        """Forget removed files, record the blobs Git now vouches for (path, blob, and the
+        stamp of the row it vouches for), the folders listed and named values, and commit
+        everything."""
         if self._finished:
             raise RuntimeError("a store writer finished twice")
         self._finished = True
@@ -403,9 +402,6 @@ class StoreWriter:
         if not self._failed and self._begun:
             self._attempt(self._database.commit)
             self._begun = False
-            self._earlier_ids = {}
-        for path in removed:
-            self._store._ids.pop(path, None)
 
     def abandon(self) -> None:
         """Roll back what was not committed."""
@@ -414,12 +410,6 @@ class StoreWriter:
         self._begun = False
         with contextlib.suppress(sqlite3.Error):
             self._database.rollback()
-        ids = self._store._ids
-        for path, earlier in self._earlier_ids.items():
-            if earlier is None:
-                ids.pop(path, None)
-            else:
-                ids[path] = earlier
 
     def _attempt(self, step: Callable[..., None], *arguments: Any) -> None:
         if self._failed:
@@ -456,14 +446,14 @@ class StoreWriter:
     def _add(self, rows: Sequence[FileRow]) -> None:
         self._begin()
         rows = list({row.path: row for row in rows}.values())  # the last of a path's rows
-        ids = self._store._ids
         stored = self._store.files([row.path for row in rows])  # in the transaction: current
+        ids = {}
         for row in rows:
-            self._earlier_ids.setdefault(row.path, ids.get(row.path))
             if row.path in stored:
                 self._replaced.append((stored[row.path].id,))
             ids[row.path] = self._next_id
             self._next_id += 1
+        self._added.update(ids)
         database = self._database
         database.executemany(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -485,7 +475,7 @@ class StoreWriter:
     def _finish(
         self,
         removed: list[str],
-        blobs: list[tuple[str, str]],
+        blobs: list[tuple[str, str, ExactStamp]],
         folders: list[tuple[str, int]],
         removed_folders: list[str],
         values: Mapping[str, Any] | None,
@@ -493,7 +483,7 @@ class StoreWriter:
         store = self._store
         self._begin()
         # A path given as removed and as a row keeps its row (as the old update did).
-        stored = store.files([path for path in removed if path not in self._earlier_ids])
+        stored = store.files([path for path in removed if path not in self._added])
         gone = [(row.id,) for row in stored.values()]
         database = self._database
         if self._many:
@@ -507,9 +497,12 @@ class StoreWriter:
         database.executemany("DELETE FROM files WHERE id = ?", gone)
         for table in ("keys", "near"):
             database.executemany(f"DELETE FROM {table} WHERE file = ?", [*gone, *self._replaced])
+        # Only while the row is the one that was found to be the blob's (same stamp): another
+        # run may have made it again since, from a file that changed.
         database.executemany(
-            "UPDATE files SET blob = ? WHERE path = ?",
-            ((blob, _stored(path)) for path, blob in blobs),
+            "UPDATE files SET blob = ?"
+            " WHERE path = ? AND size = ? AND mtime = ? AND ctime = ? AND inode = ?",
+            ((blob, _stored(path), *stamp) for path, blob, stamp in blobs),
         )
         database.executemany(
             "INSERT OR REPLACE INTO folders VALUES (?, ?)",
