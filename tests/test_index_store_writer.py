@@ -16,6 +16,7 @@ import pytest
 
 from socialreg.check import context_store, pipeline
 from socialreg.load import index_store
+from socialreg.load.index_cache import ExactStamp
 from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore, StoreBroken, hashed_key
 from tests import test_index_scan_store, test_index_store
 from tests import test_index_store_histories as histories
@@ -83,7 +84,9 @@ def test_rows_added_in_batches_are_the_rows_added_at_once(
         root.mkdir()
     store = IndexStore(at_once, "test")
     store.update(first)
-    store.update(later, ["a/2.yaml"], values={"x": b"y"})
+    with store.writing(len(later)) as writer:  # all at once, as one update
+        writer.add(later)
+        writer.finish(["a/2.yaml"], values={"x": b"y"})
     store.close()
     store = IndexStore(in_batches, "test")
     for rows, removed, values in [(first, [], None), (later, ["a/2.yaml"], {"x": b"y"})]:
@@ -247,6 +250,12 @@ def test_a_new_row_takes_no_id_a_key_left_behind_still_names(tmp_path: Path) -> 
     store.close()
 
 
+def _vouch(store: IndexStore, path: str, blob: str, stamp: ExactStamp) -> None:
+    """Record that Git vouches for the row of `path` with this stamp, as a sync does."""
+    with store.writing() as writer:
+        writer.finish(blobs=[(path, blob, stamp)])
+
+
 def test_a_blob_is_kept_only_for_the_row_it_was_found_to_be(tmp_path: Path) -> None:
     """A run finds a row current and Git vouching for its file; another run makes the row
     again from a file that changed meanwhile. The first run's blob is not the new row's."""
@@ -254,9 +263,9 @@ def test_a_blob_is_kept_only_for_the_row_it_was_found_to_be(tmp_path: Path) -> N
     first.update([_row("a/1.yaml", 1, "k1")])
     found = first.files(["a/1.yaml"])["a/1.yaml"]  # current: Git vouches for blob X
     second.update([_row("a/1.yaml", 2, "k2")])  # the file changed; another run read it
-    first.update(blobs=[("a/1.yaml", "X", found.stamp)])
+    _vouch(first, "a/1.yaml", "X", found.stamp)
     assert first.files()["a/1.yaml"].blob is None
-    first.update(blobs=[("a/1.yaml", "Y", first.files()["a/1.yaml"].stamp)])
+    _vouch(first, "a/1.yaml", "Y", first.files()["a/1.yaml"].stamp)
     assert first.files()["a/1.yaml"].blob == "Y"
     first.close()
     second.close()

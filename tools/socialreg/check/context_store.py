@@ -164,7 +164,7 @@ class ContextStore:
             return
         self._known = self._store.files()
         folders = self._store.folders()
-        if walked is not None and walked.token is None and _usable_walk(walked, token, self._store):
+        if _usable_walk(walked, token, self._store) and walked.token is None:
             listed, files = walked.changed, walked.files  # a first run's: every folder
         else:
             known = {path: row.folder for path, row in self._known.items()}

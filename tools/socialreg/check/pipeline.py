@@ -860,14 +860,14 @@ def _context_worker(
     jobs: Sequence[Job],
 ) -> None:
     for start in range(0, len(jobs), _CONTEXT_BATCH):
-        batch = list(jobs[start : start + _CONTEXT_BATCH])
+        batch = jobs[start : start + _CONTEXT_BATCH]
         channel.send(_load_context(repository, batch, contents, may_scan))
     channel.send(None)
 
 
 def _load_context(
     repository: Repository,
-    jobs: list[Job],
+    jobs: Sequence[Job],
     contents: Mapping[str, bytes] | None = None,
     may_scan: bool = False,
 ) -> list[ContextLoaded]:

@@ -230,22 +230,13 @@ class IndexStore:
 
     # --- writing ------------------------------------------------------------------------
 
-    def update(
-        self,
-        rows: Iterable[FileRow] = (),
-        removed: Iterable[str] = (),
-        blobs: Iterable[tuple[str, str, ExactStamp]] = (),
-        folders: Iterable[tuple[str, int]] = (),
-        removed_folders: Iterable[str] = (),
-        values: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Write rows (replacing those of the same paths), forget removed files, record the
-        blobs Git now vouches for, the folders listed and named values, all at once or not at
-        all."""
+    def update(self, rows: Iterable[FileRow] = (), removed: Iterable[str] = ()) -> None:
+        """Write rows (replacing those of the same paths) and forget removed files, all at once
+        or not at all. A sync, which also records blobs, folders and values, uses `writing`."""
         rows = list(rows)
         with self.writing(len(rows)) as writer:
             writer.add(rows)
-            writer.finish(removed, blobs, folders, removed_folders, values)
+            writer.finish(removed)
 
     @contextlib.contextmanager
     def writing(self, expected: int = 0) -> Iterator[StoreWriter]:
