@@ -125,10 +125,10 @@ parallel.PARALLEL_THRESHOLD = 1
 os.cpu_count = lambda: 2
 pipeline.BATCH = 1  # a worker has something to send after its first record
 load = pipeline.load_org_files
-def slow(repository, names=tuple(pipeline.ORG_FILES)):
+def slow(repository, names=tuple(pipeline.ORG_FILES), **keywords):
     if "units" in names:
         time.sleep(1)  # the workers are done loading before the org files are sent
-    load(repository, names)
+    load(repository, names, **keywords)
 pipeline.load_org_files = slow
 result = pipeline.check_repository(Path(sys.argv[1]), None, datetime.date(2026, 11, 21))
 print(len(result.findings))

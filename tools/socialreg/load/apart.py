@@ -11,24 +11,34 @@ side by side in 40 MB, and the parser's memory goes with the process.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from socialreg.load.documents import LoadResult, load_file
 from socialreg.parallel import Channel, can_fork, forked_workers
+
+T = TypeVar("T")
 
 # Smaller files are parsed in this process: starting another costs more than they leave.
 APART_BYTES = 1_000_000
 
 
+def is_large(path: Path) -> bool:
+    """Whether the file at `path` is worth a process of its own (and fork exists)."""
+    try:
+        size = os.lstat(path).st_size
+    except OSError:
+        size = 0  # loading it says why it cannot be read
+    return size >= APART_BYTES and can_fork()
+
+
 def load_large_file(root: Path, relative_path: str, max_bytes: int) -> LoadResult:
     """`load_file`, in a forked process when the file is large (and fork exists)."""
-    try:
-        size = os.lstat(root / relative_path).st_size
-    except OSError:
-        size = 0  # load_file says why it cannot be read
-    if size < APART_BYTES or not can_fork():
+    if not is_large(root / relative_path):
         return load_file(root, relative_path, max_bytes)
     work = functools.partial(_load, root, max_bytes)
     with forked_workers([relative_path], work) as channels:
@@ -38,3 +48,30 @@ def load_large_file(root: Path, relative_path: str, max_bytes: int) -> LoadResul
 
 def _load(root: Path, max_bytes: int, channel: Channel, relative_path: str) -> None:
     channel.send(load_file(root, relative_path, max_bytes))
+
+
+@contextlib.contextmanager
+def begun_apart(
+    work: Callable[[], T], then: Callable[[T], object] | None = None
+) -> Iterator[Callable[[], T]]:
+    """`work()` begun now in a forked process; yields a function that waits for its result.
+
+    `then(result)` runs in that process once it has sent the result: what only that process
+    needs to finish (writing a cache, say) is waited for by the end of the block, not by the
+    caller. Leaving the block early (an exception) ends the process."""
+
+    def run(channel: Channel, _: object) -> None:
+        result = work()
+        channel.send(result)
+        if then is not None:
+            then(result)
+
+    with forked_workers([None], run) as channels:
+        received: list[T] = []
+
+        def result() -> T:
+            if not received:
+                received.append(channels[0].receive())
+            return received[0]
+
+        yield result

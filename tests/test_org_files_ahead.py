@@ -1,0 +1,149 @@
+"""A large org/units.yaml is read while the check finds its record files (check/pipeline.py,
+`org_files_ahead`; load/apart.py, `begun_apart`).
+
+At 100,000 accounts, parsing and checking the 12 MB file took a second, and finding the
+100,000 record files took another, one after the other, with one core idle. The file is now
+parsed and checked in a forked process from the start of the check, and that process writes
+the cache after it has sent the file. The findings must be those of a check that reads it in
+its own process, and the cache must hold what it held.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialreg.check import pipeline
+from socialreg.check.pipeline import check_repository, load_repository
+from socialreg.load import apart, documents, index_cache
+from socialreg.load.gitbase import BaseError
+from socialreg.load.index_cache import org_cache_file
+from tests.conftest import copy_example
+
+TODAY = datetime.date(2026, 11, 21)
+UNITS = "org/units.yaml"
+WAIT = 15.0  # seconds finding the record files waits for units.yaml to be parsed
+
+
+def _findings(root: Path) -> list[tuple[str, int, int, str, str]]:
+    result = check_repository(root, None, TODAY)
+    return sorted((f.path, f.line, f.column, f.rule, f.message) for f in result.findings)
+
+
+def _parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Record, in a file, each org/ file parsed and the process that parsed it."""
+    told = tmp_path / "parsed-in"
+    load = documents.load_file
+
+    def load_and_tell(root: Path, relative_path: str, *arguments: Any, **keywords: Any) -> Any:
+        if relative_path.startswith("org/"):
+            with told.open("a", encoding="ascii") as file:
+                file.write(f"{relative_path} {os.getpid()}\n")
+        return load(root, relative_path, *arguments, **keywords)
+
+    monkeypatch.setattr(apart, "load_file", load_and_tell)  # a large file, apart
+    monkeypatch.setattr(pipeline, "load_file", load_and_tell)
+    return told
+
+
+@pytest.fixture
+def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture organisation, its units.yaml counted as large (a process of its own)."""
+    monkeypatch.setattr(apart, "APART_BYTES", 1)
+    return copy_example(tmp_path / "registry")
+
+
+def test_units_are_parsed_while_the_record_files_are_found(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told = _parses(tmp_path, monkeypatch)
+    plan_jobs = pipeline.plan_jobs
+    seen: list[str] = []
+
+    def plan_when_units_began(root: Path, only: Any) -> Any:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline and not _units_parsed(told):
+            time.sleep(0.01)
+        seen.append(_read(told))
+        return plan_jobs(root, only)
+
+    monkeypatch.setattr(pipeline, "plan_jobs", plan_when_units_began)
+    this_process = str(os.getpid())
+    findings = _findings(registry)
+    # Before: units.yaml was parsed once the record files were found, never while.
+    [parsed_meanwhile] = seen
+    assert parsed_meanwhile, "units.yaml was parsed only after the record files were found"
+    path, pid = parsed_meanwhile.split()
+    assert (path, pid != this_process) == (UNITS, True)  # in another process
+
+    monkeypatch.setattr(pipeline, "plan_jobs", plan_jobs)
+    monkeypatch.setattr(apart, "APART_BYTES", 10**9)  # parsed here, after the files are found
+    _forget_cache(registry)
+    told.unlink()
+    assert _findings(registry) == findings
+    assert _units_parsed(told) == [this_process]
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="ascii") if path.exists() else ""
+
+
+def _units_parsed(told: Path) -> list[str]:
+    """The processes that parsed units.yaml, in order."""
+    return [line.split()[1] for line in _read(told).splitlines() if line.startswith(UNITS)]
+
+
+def _forget_cache(root: Path) -> None:
+    cached = root / org_cache_file("units")
+    assert cached.exists()  # written by the process that parsed the file
+    cached.unlink()
+
+
+def test_the_process_that_parsed_units_caches_them_for_the_next_check(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_cache, "RECENT_NS", 0)  # a file written just now is trusted
+    told = _parses(tmp_path, monkeypatch)
+    first = _findings(registry)
+    assert len(_units_parsed(told)) == 1
+    told.unlink()
+    assert _findings(registry) == first
+    assert _units_parsed(told) == []  # from the cache the other process wrote
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("  library:\n", "  library:\n    colour: red\n"),  # a schema finding
+        ("units:\n", "units: [\n"),  # cannot be read
+    ],
+)
+def test_units_with_findings_give_the_findings_of_a_check_that_reads_them_here(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: tuple[str, str]
+) -> None:
+    units = registry / UNITS
+    text = units.read_text(encoding="utf-8")
+    assert change[0] in text
+    units.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    told = _parses(tmp_path, monkeypatch)
+    ahead = _findings(registry)
+    assert any(finding[0] == UNITS for finding in ahead)
+    monkeypatch.setattr(apart, "APART_BYTES", 10**9)
+    told.unlink()
+    assert _findings(registry) == ahead
+    assert _units_parsed(told) == [str(os.getpid())]  # a file with findings is not cached
+
+
+def test_a_check_that_fails_before_it_asks_for_the_units_ends_the_process_reading_them(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(BaseError):
+        check_repository(registry, None, TODAY, base_ref="no-such-commit")
+    assert time.monotonic() - started < 5  # not waiting for a process nobody reads
+    assert load_repository(registry).units is not None
