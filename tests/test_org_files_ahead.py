@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -147,3 +148,42 @@ def test_a_check_that_fails_before_it_asks_for_the_units_ends_the_process_readin
         check_repository(registry, None, TODAY, base_ref="no-such-commit")
     assert time.monotonic() - started < 5  # not waiting for a process nobody reads
     assert load_repository(registry).units is not None
+
+
+def test_a_check_of_one_file_reads_the_other_records_while_units_are_parsed(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-commit hook's first run: no cache, so every other record is read (seconds at
+    50,000 records), and units.yaml (megabytes) parsed. Only the rules read the units, so they
+    are taken after the other records, and parsed meanwhile in a process of their own."""
+    record = "accounts/library/norrvik-library-instagram.yaml"
+    reading, told = tmp_path / "reading-others", tmp_path / "told"
+    load = documents.load_file
+
+    def parse_when_the_others_are_read(
+        root: Path, relative_path: str, *rest: Any, **keywords: Any
+    ) -> Any:
+        if relative_path == UNITS and os.getpid() != this_process:
+            deadline = time.monotonic() + WAIT
+            while not reading.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            told.write_text("meanwhile" if reading.exists() else "before", encoding="ascii")
+        return load(root, relative_path, *rest, **keywords)
+
+    with_store = pipeline._with_store
+
+    def reading_the_others(*arguments: Any) -> Any:
+        reading.touch()
+        return with_store(*arguments)
+
+    this_process = os.getpid()
+    monkeypatch.setattr(apart, "load_file", parse_when_the_others_are_read)
+    monkeypatch.setattr(pipeline, "load_file", parse_when_the_others_are_read)
+    monkeypatch.setattr(pipeline, "_with_store", reading_the_others)
+    findings = pipeline.check_few(registry, [record], TODAY).findings
+    # Before: the check waited for the units before it read the other records.
+    assert told.read_text(encoding="ascii") == "meanwhile"
+
+    monkeypatch.setattr(apart, "APART_BYTES", 10**9)  # parsed here, first
+    shutil.rmtree(registry / ".socialreg-cache")
+    assert pipeline.check_few(registry, [record], TODAY).findings == findings

@@ -232,10 +232,10 @@ def check_few(
 def _check_few(
     root: Path, paths: Iterable[str], today: datetime.date, look: LookAhead
 ) -> CheckResult:
-    repository = Repository(root=root, schemas=SchemaSet(root / "schemas"))
     wanted = {PurePosixPath(path).as_posix() for path in paths}
-    with collector_paused():
-        _load_org_files_for(repository, look)
+    with collector_paused(), org_files_ahead(root, lazy_units=True) as ahead:
+        repository = Repository(root=root, schemas=ahead.schemas)
+        later = _load_org_files_for(repository, look, ahead)
         # The files checked are read while Git and the folder walk may still be at work.
         jobs = [
             Job(path, record_kind(path), True)
@@ -271,6 +271,7 @@ def _check_few(
 
         trusted = facts is None or not facts.store_tracked
         context_entries, repository.all_account_ids = _with_store(repository, trusted, related)
+        load_org_files(repository, later, lazy_units=True, ahead=ahead)  # for the rules
         build_index(repository, entries + context_entries)
         findings = [
             *repository.findings,
@@ -702,7 +703,7 @@ class OrgFilesAhead:
 
 
 @contextlib.contextmanager
-def org_files_ahead(root: Path) -> Iterator[OrgFilesAhead]:
+def org_files_ahead(root: Path, lazy_units: bool = False) -> Iterator[OrgFilesAhead]:
     """Begin to load what takes long among the org/ files, while the check does something
     else (finds the record files): units.yaml, when it is large and not in the cache, in a
     forked process. At 100,000 accounts its 12 MB took a second to parse and check, and the
@@ -711,15 +712,15 @@ def org_files_ahead(root: Path) -> Iterator[OrgFilesAhead]:
     schemas = SchemaSet(root / "schemas")
     name = "units"
     path = ORG_FILES[name]
-    # The cache is asked for its first line only (lazy): read in full when the check asks.
-    cache = _org_cache(root, schemas, name, lazy_units=True)
+    if not is_large(root / path):
+        yield OrgFilesAhead(schemas, {})  # loaded when asked, as the others
+        return
+    cache = _org_cache(root, schemas, name, lazy_units)
     current = exact_stamp(f"{root}/{path}")
-    if (
-        not is_large(root / path)
-        or current is None
-        or (cache is not None and _cached_org_file(root, path, cache, current) is not None)
-    ):
-        yield OrgFilesAhead(schemas, {})
+    cached = _cached_org_file(root, path, cache, current) if cache is not None else None
+    if cached is not None or current is None:  # quick (or not there: loading says why)
+        loaded = _OrgFile(cached, []) if cached is not None else None
+        yield OrgFilesAhead(schemas, {name: lambda: loaded} if loaded is not None else {})
         return
     parse = functools.partial(_parsed_org_file, root, schemas, name, load_file)
     remember = functools.partial(_remember_org_file, cache, path, current)
@@ -727,10 +728,14 @@ def org_files_ahead(root: Path) -> Iterator[OrgFilesAhead]:
         yield OrgFilesAhead(schemas, {name: begun})
 
 
-def _load_org_files_for(repository: Repository, look: LookAhead) -> None:
+def _load_org_files_for(repository: Repository, look: LookAhead, ahead: OrgFilesAhead) -> list[str]:
     """The org/ files of a check of a few files: with `look.staged`, those the commit holds
     otherwise than the work tree as the commit holds them (its rules, not the work tree's), the
-    others (and all of them outside Git) from the work tree as always."""
+    others (and all of them outside Git) from the work tree as always.
+
+    Returns the files left for the caller to load later with `ahead`: units.yaml from the work
+    tree, which only the rules read (megabytes at thousands of units, which `ahead` may be
+    parsing in another process meanwhile)."""
     staged = look.staged_org_files() or {}
     blobs = {path: blob for path, (what, blob) in staged.items() if what == "blob"}
     try:
@@ -738,7 +743,9 @@ def _load_org_files_for(repository: Repository, look: LookAhead) -> None:
     except BaseError:  # Git failed after all: the work tree is what there is
         staged, texts = {}, {}
     names = [name for name, path in ORG_FILES.items() if path not in staged]
-    load_org_files(repository, names, lazy_units=True)
+    later = [name for name in names if name == "units"]
+    now = [name for name in names if name not in later]
+    load_org_files(repository, now, lazy_units=True, ahead=ahead)
     for path, (what, detail) in staged.items():
         if what == "missing":  # not counted as checked, as on disk
             repository.findings.append(_missing_org_file(path))
@@ -747,6 +754,7 @@ def _load_org_files_for(repository: Repository, look: LookAhead) -> None:
         if what == "refused":
             repository.findings.append(Finding(path, 1, 1, UNREADABLE, Severity.ERROR, detail))
     _load_org_blobs(repository, texts)
+    return later
 
 
 def _missing_org_file(path: str) -> Finding:
