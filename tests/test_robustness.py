@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socialreg import characters, limits
 from socialreg.dates import add_months, as_date
@@ -30,7 +32,7 @@ from socialreg.load.files import (
     read_plain_file,
 )
 from socialreg.load.line_breaks import editor_lines
-from socialreg.patterns import python_pattern, url_pattern, url_pattern_problem
+from socialreg.patterns import UrlPattern, python_pattern, url_pattern, url_pattern_problem
 
 from .conftest import REPOSITORY
 
@@ -248,6 +250,36 @@ def test_patterns_that_need_backtracking_run_with_a_time_limit() -> None:
     with time_limit(10):
         assert slow.matches("https://" + "a" * 40 + "!") is None
         assert slow.matches("https://aa") is None  # once out of time, not tried again
+
+
+class _CountedSearches:
+    """A compiled pattern that counts its searches."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern, self.searches = re.compile(pattern), 0
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.searches += 1
+        return self.pattern.search(text)
+
+
+def test_a_pattern_asked_about_the_same_address_twice_in_turn_searches_once() -> None:
+    """SR015 and SR130 ask about each account's address in turn: one search (re2's costs 5 µs,
+    a second at 100,000 accounts)."""
+    counted = _CountedSearches("^https://example\\.social/")
+    pattern = UrlPattern(linear=counted)
+    assert pattern.matches("https://example.social/library") is True
+    assert pattern.matches("https://example.social/library") is True
+    assert counted.searches == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["https://a.example/x", "https://b.example/x", "", "a.example"])))
+def test_a_pattern_answers_each_text_as_a_search_of_it_would(texts: list[str]) -> None:
+    pattern = url_pattern("^https://a\\.example/")
+    assert pattern is not None
+    for text in texts:
+        assert pattern.matches(text) is text.startswith("https://a.example/")
 
 
 @pytest.mark.parametrize(
