@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from socialreg import parallel
 from socialreg.check import pipeline
 from socialreg.check.pipeline import check_repository, load_repository
 from socialreg.load import apart, documents, index_cache
@@ -140,14 +141,73 @@ def test_units_with_findings_give_the_findings_of_a_check_that_reads_them_here(
     assert _units_parsed(told) == [str(os.getpid())]  # a file with findings is not cached
 
 
+def _padded(units: Path) -> None:
+    """A units.yaml of megabytes, as at thousands of units: the process that parsed it waits
+    for the parsed file to be read (far more than a pipe holds)."""
+    with units.open("a", encoding="utf-8") as file:
+        file.write(("# " + "x" * 98 + "\n") * 30_000)
+
+
 def test_a_check_that_fails_before_it_asks_for_the_units_ends_the_process_reading_them(
-    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    registry: Path,
 ) -> None:
+    _padded(registry / UNITS)
     started = time.monotonic()
     with pytest.raises(BaseError):
         check_repository(registry, None, TODAY, base_ref="no-such-commit")
-    assert time.monotonic() - started < 5  # not waiting for a process nobody reads
+    assert time.monotonic() - started < 4  # not waiting for a process nobody reads
     assert load_repository(registry).units is not None
+
+
+def test_a_file_changed_shortly_before_it_was_read_is_not_cached_however_late_it_is_asked_for(
+    registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is written after the parsed file was sent, which the check asks for when it
+    needs it (seconds later, at 100,000 records): a file changed just before it was read must
+    still not be trusted by its stamp (index_cache.trustworthy)."""
+    _padded(registry / UNITS)  # changed just now
+    plan_jobs = pipeline.plan_jobs
+
+    def slow_to_find_the_records(root: Path, only: Any) -> Any:
+        time.sleep(index_cache.RECENT_NS / 1e9 + 0.5)
+        return plan_jobs(root, only)
+
+    monkeypatch.setattr(pipeline, "plan_jobs", slow_to_find_the_records)
+    told = _parses(tmp_path, monkeypatch)
+    _findings(registry)
+    monkeypatch.setattr(pipeline, "plan_jobs", plan_jobs)
+    told.unlink()
+    _findings(registry)
+    # Before: cached as trustworthy, since by the time it was cached the change was old.
+    assert len(_units_parsed(told)) == 1
+
+
+def test_a_result_nobody_asks_for_ends_the_process_at_the_end_of_the_block(
+    tmp_path: Path,
+) -> None:
+    """`validate --staged` with units.yaml staged otherwise than the work tree never asks for
+    the work tree's: the process that parsed it waits for it to be read, and was waited for
+    five seconds before it was ended."""
+    then = tmp_path / "then"
+    started = time.monotonic()
+    with parallel.begun_apart(lambda: "x" * 2_000_000, lambda _: then.touch()):
+        pass
+    assert time.monotonic() - started < 3
+    assert not then.exists()
+
+
+def test_what_the_process_does_after_its_result_is_waited_for(tmp_path: Path) -> None:
+    """It writes a cache file: cut short, it would leave half a file behind (before, any
+    process still at work five seconds after the block was ended)."""
+    then = tmp_path / "then"
+
+    def write_slowly(_: object) -> None:
+        time.sleep(6)
+        then.touch()
+
+    with parallel.begun_apart(lambda: "result", write_slowly) as result:
+        assert result() == "result"
+    assert then.exists()
 
 
 def test_a_check_of_one_file_reads_the_other_records_while_units_are_parsed(

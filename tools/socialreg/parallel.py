@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 Share = TypeVar("Share")
+T = TypeVar("T")
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 1500
@@ -161,6 +162,43 @@ def forked_workers(shares: Sequence[Share], work: Work[Share]) -> Iterator[list[
                 process.kill()
         for channel in channels:
             channel.close()
+
+
+@contextlib.contextmanager
+def begun_apart(work: Callable[[], T], then: Callable[[T], object]) -> Iterator[Callable[[], T]]:
+    """`work()` begun now in a forked process; yields a function that waits for its result.
+
+    Once it has sent the result, the process runs `then(result)`: what only it needs to finish
+    (writing a cache file, say), where the caller would have done it. The end of the block
+    waits for that, even when the block fails: cut short, it would leave half a file. When
+    nobody asked for the result, the end of the block ends the process.
+    """
+
+    def run(channel: Channel, _: object) -> None:
+        result = work()
+        channel.send(result)
+        then(result)
+
+    context = get_context("fork")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=_run_worker, args=(run, Channel(theirs), None))
+    process.start()
+    theirs.close()
+    channel = Channel(ours)
+    received: list[T] = []
+
+    def result() -> T:
+        if not received:
+            received.append(channel.receive())
+        return received[0]
+
+    try:
+        yield result
+    finally:
+        if not received:  # it may be waiting for its result to be read: nobody will
+            process.kill()
+        process.join()
+        channel.close()
 
 
 def _run_worker(work: Work[Share], channel: Channel, share: Share) -> None:

@@ -31,6 +31,7 @@ import datetime
 import functools
 import os
 import sys
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -51,7 +52,7 @@ from socialreg.codes import UNREADABLE
 from socialreg.findings import Finding, Report, Severity, Summary, sorted_findings
 from socialreg.identity.catalogue import catalogue_from_policy
 from socialreg.identity.keys import IdentityKeys, identity_keys
-from socialreg.load.apart import begun_apart, is_large, load_large_file
+from socialreg.load.apart import is_large, load_large_file
 from socialreg.load.discover import (
     FILE_PLACE,
     Job,
@@ -99,6 +100,7 @@ from socialreg.parallel import (
     Channel,
     WorkerError,
     answers,
+    begun_apart,
     collector_paused,
     forked_workers,
     interleaved,
@@ -685,12 +687,17 @@ def _parsed_org_file(
 
 
 def _remember_org_file(
-    cache: IndexCache | UnitsCache | None, path: str, current: ExactStamp | None, loaded: _OrgFile
+    cache: IndexCache | UnitsCache | None,
+    path: str,
+    current: ExactStamp | None,
+    loaded: _OrgFile,
+    read_ns: int | None = None,
 ) -> None:
-    """Cache a file read without findings, under the stamp it had before it was read."""
+    """Cache a file read without findings, under the stamp it had before it was read, unless
+    it changed too shortly before it was read (at `read_ns`, or now)."""
     if cache is None or current is None or loaded.document is None or loaded.findings:
         return
-    cache.put(path, trustworthy(current), loaded.document.data)
+    cache.put(path, trustworthy(current, read_ns), loaded.document.data)
     cache.save()
 
 
@@ -722,10 +729,16 @@ def org_files_ahead(root: Path, lazy_units: bool = False) -> Iterator[OrgFilesAh
         loaded = _OrgFile(cached, []) if cached is not None else None
         yield OrgFilesAhead(schemas, {name: lambda: loaded} if loaded is not None else {})
         return
-    parse = functools.partial(_parsed_org_file, root, schemas, name, load_file)
-    remember = functools.partial(_remember_org_file, cache, path, current)
+
+    def parse() -> tuple[_OrgFile, int]:
+        loaded = _parsed_org_file(root, schemas, name, load_file)
+        return loaded, time.time_ns()  # when it was read, not when it is cached: see trustworthy
+
+    def remember(parsed: tuple[_OrgFile, int]) -> None:
+        _remember_org_file(cache, path, current, *parsed)
+
     with begun_apart(parse, remember) as begun:
-        yield OrgFilesAhead(schemas, {name: begun})
+        yield OrgFilesAhead(schemas, {name: lambda: begun()[0]})
 
 
 def _load_org_files_for(repository: Repository, look: LookAhead, ahead: OrgFilesAhead) -> list[str]:

@@ -11,17 +11,12 @@ side by side in 40 MB, and the parser's memory goes with the process.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
 
 from socialreg.load.documents import LoadResult, load_file
 from socialreg.parallel import Channel, can_fork, forked_workers
-
-T = TypeVar("T")
 
 # Smaller files are parsed in this process: starting another costs more than they leave.
 APART_BYTES = 1_000_000
@@ -48,30 +43,3 @@ def load_large_file(root: Path, relative_path: str, max_bytes: int) -> LoadResul
 
 def _load(root: Path, max_bytes: int, channel: Channel, relative_path: str) -> None:
     channel.send(load_file(root, relative_path, max_bytes))
-
-
-@contextlib.contextmanager
-def begun_apart(
-    work: Callable[[], T], then: Callable[[T], object] | None = None
-) -> Iterator[Callable[[], T]]:
-    """`work()` begun now in a forked process; yields a function that waits for its result.
-
-    `then(result)` runs in that process once it has sent the result: what only that process
-    needs to finish (writing a cache, say) is waited for by the end of the block, not by the
-    caller. Leaving the block early (an exception) ends the process."""
-
-    def run(channel: Channel, _: object) -> None:
-        result = work()
-        channel.send(result)
-        if then is not None:
-            then(result)
-
-    with forked_workers([None], run) as channels:
-        received: list[T] = []
-
-        def result() -> T:
-            if not received:
-                received.append(channels[0].receive())
-            return received[0]
-
-        yield result
