@@ -165,19 +165,22 @@ def forked_workers(shares: Sequence[Share], work: Work[Share]) -> Iterator[list[
 
 
 @contextlib.contextmanager
-def begun_apart(work: Callable[[], T], then: Callable[[T], object]) -> Iterator[Callable[[], T]]:
+def begun_apart(
+    work: Callable[[], T], then: Callable[[T], object] | None = None
+) -> Iterator[Callable[[], T]]:
     """`work()` begun now in a forked process; yields a function that waits for its result.
 
-    Once it has sent the result, the process runs `then(result)`: what only it needs to finish
-    (writing a cache file, say), where the caller would have done it. The end of the block
-    waits for that, even when the block fails: cut short, it would leave half a file. When
-    nobody asked for the result, the end of the block ends the process.
+    Once it has sent the result, the process runs `then(result)`, if given: what only it
+    needs to finish (writing a cache file, say), where the caller would have done it. The end
+    of the block waits for that, even when the block fails: cut short, it would leave half a
+    file. When nobody asked for the result, the end of the block ends the process.
     """
 
     def run(channel: Channel, _: object) -> None:
         result = work()
         channel.send(result)
-        then(result)
+        if then is not None:
+            then(result)
 
     context = get_context("fork")
     ours, theirs = context.Pipe()

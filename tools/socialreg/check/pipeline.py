@@ -649,16 +649,26 @@ def _org_file(repository: Repository, name: str, lazy_units: bool) -> _OrgFile:
     root, path = repository.root, ORG_FILES[name]
     if not os.path.lexists(root / path):  # a link or a pipe is not missing: load says why
         return _OrgFile(None, [_missing_org_file(path)], counted=False)
-    cache = _org_cache(root, repository.schemas, name, lazy_units)
-    # Size, times and inode: an edit that keeps the size and puts the modification time
-    # back still changes the change time.
-    current = exact_stamp(f"{root}/{path}")
-    cached = _cached_org_file(root, path, cache, current) if cache is not None else None
+    cache, current, cached = _org_file_cached(root, repository.schemas, name, lazy_units)
     if cached is not None:
         return _OrgFile(cached, [])
     loaded = _parsed_org_file(root, repository.schemas, name, load_large_file)
     _remember_org_file(cache, path, current, loaded)
     return loaded
+
+
+def _org_file_cached(
+    root: Path, schemas: Schemas, name: str, lazy_units: bool
+) -> tuple[IndexCache | UnitsCache | None, ExactStamp | None, Document | None]:
+    """An org/ file's cache, the file's stamp now, and what the cache holds of it at that
+    stamp (None when nothing)."""
+    path = ORG_FILES[name]
+    cache = _org_cache(root, schemas, name, lazy_units)
+    # Size, times and inode: an edit that keeps the size and puts the modification time
+    # back still changes the change time.
+    current = exact_stamp(f"{root}/{path}")
+    cached = _cached_org_file(root, path, cache, current) if cache is not None else None
+    return cache, current, cached
 
 
 def _org_cache(
@@ -722,12 +732,13 @@ def org_files_ahead(root: Path, lazy_units: bool = False) -> Iterator[OrgFilesAh
     if not is_large(root / path):
         yield OrgFilesAhead(schemas, {})  # loaded when asked, as the others
         return
-    cache = _org_cache(root, schemas, name, lazy_units)
-    current = exact_stamp(f"{root}/{path}")
-    cached = _cached_org_file(root, path, cache, current) if cache is not None else None
-    if cached is not None or current is None:  # quick (or not there: loading says why)
-        loaded = _OrgFile(cached, []) if cached is not None else None
-        yield OrgFilesAhead(schemas, {name: lambda: loaded} if loaded is not None else {})
+    cache, current, cached = _org_file_cached(root, schemas, name, lazy_units)
+    if current is None:  # gone meanwhile: loaded when asked, which says why
+        yield OrgFilesAhead(schemas, {})
+        return
+    if cached is not None:  # quick, and read once
+        found = _OrgFile(cached, [])
+        yield OrgFilesAhead(schemas, {name: lambda: found})
         return
 
     def parse() -> tuple[_OrgFile, int]:

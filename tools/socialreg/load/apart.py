@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from socialreg.load.documents import LoadResult, load_file
-from socialreg.parallel import Channel, can_fork, forked_workers
+from socialreg.parallel import begun_apart, can_fork
 
 # Smaller files are parsed in this process: starting another costs more than they leave.
 APART_BYTES = 1_000_000
@@ -35,11 +35,5 @@ def load_large_file(root: Path, relative_path: str, max_bytes: int) -> LoadResul
     """`load_file`, in a forked process when the file is large (and fork exists)."""
     if not is_large(root / relative_path):
         return load_file(root, relative_path, max_bytes)
-    work = functools.partial(_load, root, max_bytes)
-    with forked_workers([relative_path], work) as channels:
-        result: LoadResult = channels[0].receive()
-        return result
-
-
-def _load(root: Path, max_bytes: int, channel: Channel, relative_path: str) -> None:
-    channel.send(load_file(root, relative_path, max_bytes))
+    with begun_apart(functools.partial(load_file, root, relative_path, max_bytes)) as loaded:
+        return loaded()

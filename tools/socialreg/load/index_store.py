@@ -242,7 +242,8 @@ class IndexStore:
     def writing(self, expected: int = 0) -> Iterator[StoreWriter]:
         """A StoreWriter for about `expected` rows: rows are added as they are made, and
         nothing is written unless `finish` is called and everything succeeds."""
-        writer = StoreWriter(self, many=expected > _BULK)
+        writer = StoreWriter(self)
+        writer.expect(expected)
         try:
             yield writer
         finally:
@@ -349,12 +350,13 @@ class StoreWriter:
     store raises StoreBroken.
     """
 
-    def __init__(self, store: IndexStore, many: bool) -> None:
+    def __init__(self, store: IndexStore) -> None:
         self._store = store
         self._database = store._database
-        # Many rows (a first run): the indexes are made again at the end, at once, which is
-        # faster than keeping them up to date row by row; the keys wait in a table of their own.
-        self._many = many
+        # Many rows (a first run, see `expect`): the indexes are made again at the end, at once,
+        # which is faster than keeping them up to date row by row; the keys wait in a table of
+        # their own.
+        self._many = False
         self._begun = False
         self._failed = False
         self._finished = False
