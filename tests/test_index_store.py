@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from socialreg.check.pipeline import ValidateOptions, check_few, check_repository, validate
 from socialreg.identity.lookalike import bait_key, may_share_search_key, search_keys, sketch
 from socialreg.load import discover, index_store, look_ahead
+from socialreg.load import index_cache as cache
 from socialreg.load.index_cache import org_cache_file
 from socialreg.load.index_store import STORE_FILE, FileRow, IndexStore, hashed_key
 from tests.rules.casefiles import _template, git, make_repository
@@ -365,6 +366,67 @@ def test_without_git_the_folders_are_walked(
     assert _few(root, checked) == expected
     _account(root, "accounts/new-unit/copy-three.yaml", handle="@library.example.org")
     assert _clashes_with(root, checked, "copy-three")
+
+
+def _file_ids(root: Path) -> dict[str, int]:
+    database = sqlite3.connect(root / STORE_FILE)
+    try:
+        return dict(database.execute("SELECT path, id FROM files"))
+    finally:
+        database.close()
+
+
+def test_outside_git_the_stampers_share_the_rows_and_miss_no_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside Git, look_ahead.STAMPERS processes each compare a share of the store's rows
+    with the files: every row in exactly one share, and a changed file found in any."""
+    monkeypatch.setattr(cache, "RECENT_NS", 0)  # files are trusted by their stamps at once
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    ids = _file_ids(root)
+    parts = look_ahead.STAMPERS
+    assert parts >= 2 and len(ids) >= 2 * parts
+    nothing = [look_ahead.stale_files(root, part, parts) for part in range(parts)]
+    assert all(stale is not None and stale.paths == [] for stale in nothing)
+    # One changed file in each share.
+    changed = [min(path for path, id in ids.items() if id % parts == part) for part in range(parts)]
+    for path in changed:
+        with (root / path).open("a", encoding="utf-8") as file:
+            file.write("# changed\n")
+    found = [look_ahead.stale_files(root, part, parts) for part in range(parts)]
+    assert [stale.paths if stale else None for stale in found] == [[path] for path in changed]
+    with look_ahead.LookAhead(root) as look:
+        stale = look.stale()
+    assert stale is not None and sorted(stale.paths) == sorted(changed)
+    assert stale.token == found[0].token and stale.token is not None  # type: ignore[union-attr]
+    assert _few(root, checked) == expected  # a comment changes no finding
+
+
+def test_stampers_that_read_the_store_at_different_times_are_not_believed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A share read before another run wrote the store, and one read after, stand for two
+    different stores: the check then compares every file itself."""
+    root = _tangled(tmp_path / "repo")
+    checked = "accounts/library/copy-one.yaml"
+    expected = _few(root, checked)
+    stale_files = look_ahead.stale_files
+
+    def each_of_another_store(root: Path, part: int, parts: int) -> look_ahead.StaleFiles | None:
+        found = stale_files(root, part, parts)
+        assert found is not None
+        return dataclasses.replace(found, token=f"store {part}", paths=[])
+
+    monkeypatch.setattr(look_ahead, "stale_files", each_of_another_store)
+    with look_ahead.LookAhead(root) as look:
+        assert look.stale() is None
+    assert _clashes_with(root, checked, "copy-two")
+    # Believed, the shares would say no file changed: this edit would go unseen.
+    _edit(root / "accounts/library/copy-two.yaml", "LIBRARY.EXAMPLE.ORG", "LIBRARY.EXAMPLE.ORX")
+    assert _few(root, checked) == _everything_indexed(root, checked) != expected
+    assert not _clashes_with(root, checked, "copy-two")
 
 
 # --- the store itself ------------------------------------------------------------------------

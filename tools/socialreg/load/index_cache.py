@@ -41,9 +41,10 @@ ExactStamp = tuple[int, int, int, int]
 RECENT_NS = 2_000_000_000
 
 
-def exact_stamp(path: str) -> ExactStamp | None:
+def exact_stamp(path: str, folder: int | None = None) -> ExactStamp | None:
+    """The stamp of the file at `path` (relative to the open `folder`, if given)."""
     try:
-        return stamp_of(os.lstat(path))
+        return stamp_of(os.lstat(path, dir_fd=folder))
     except OSError:
         return None
 
