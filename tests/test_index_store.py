@@ -404,6 +404,30 @@ def test_outside_git_the_stampers_share_the_rows_and_miss_no_change(
     assert _few(root, checked) == expected  # a comment changes no finding
 
 
+def test_every_row_is_in_one_stampers_share_whatever_its_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shares are by the remainder of the row's id: a negative id (SQLite's remainder is
+    then negative) is in a share too, and its file is compared."""
+    monkeypatch.setattr(cache, "RECENT_NS", 0)  # files are trusted by their stamps at once
+    root = _tangled(tmp_path / "repo")
+    _few(root, "accounts/library/copy-one.yaml")
+    ids = _file_ids(root)
+    path = sorted(ids)[0]
+    database = sqlite3.connect(root / STORE_FILE)
+    with database:
+        # An odd negative id: its remainder by 2 is -1.
+        database.execute(
+            "UPDATE files SET id = ? WHERE path = ?", (-2 * max(ids.values()) - 1, path)
+        )
+    database.close()
+    with (root / path).open("a", encoding="utf-8") as file:
+        file.write("# changed\n")
+    parts = look_ahead.STAMPERS
+    shares = [look_ahead.stale_files(root, part, parts) for part in range(parts)]
+    assert [found for share in shares if share for found in share.paths] == [path]
+
+
 def test_stampers_that_read_the_store_at_different_times_are_not_believed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

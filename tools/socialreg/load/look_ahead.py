@@ -192,9 +192,10 @@ def stale_files(root: Path, part: int = 0, parts: int = 1) -> StaleFiles | None:
     one-file check outside Git). None when there is no store to read.
 
     With `parts`, only the rows whose id leaves `part` when divided by `parts`: as many
-    processes share the work (`LookAhead`)."""
+    processes share the work (`LookAhead`). (The id's absolute value: SQLite's remainder of a
+    negative id is negative, and a row no share holds would never be compared.)"""
     query = "SELECT path, size, mtime, ctime, inode FROM files"
-    read = _read_store(root, f"{query} WHERE id % ? = ?", (parts, part))
+    read = _read_store(root, f"{query} WHERE abs(id) % ? = ?", (parts, part))
     if read is None:
         return None
     token, rows = read
