@@ -43,6 +43,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check tools tests benchmarks
 	$(BIN)/ruff format --check tools tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/mypy tests
 	$(BIN)/lint-imports
 
 ## Speed figures (see benchmarks/README.md).

@@ -817,7 +817,7 @@ def _get_branch(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any
 def _git_tree(server: FakeGitHub, repo: Repo, query: dict[str, str], body: Any, sha: str) -> Any:
     commit = repo.resolve(sha)
     data: dict[str, Any] = fixture("git-tree")
-    entries = []
+    entries: list[dict[str, Any]] = []
     folders = sorted({p.rsplit("/", 1)[0] for p in commit.files if "/" in p})
     recursive = query.get("recursive") not in (None, "", "0", "false")
     for path in folders if recursive else []:

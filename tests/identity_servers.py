@@ -81,19 +81,19 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(404, {"message": "DID not registered"})
             return self._send(200, {"id": did, "alsoKnownAs": world.plc[did]})
         if path == "/appview/xrpc/com.atproto.identity.resolveHandle":
-            did = world.appview.get(query.get("handle", "")) or world.well_known.get(
+            resolved = world.appview.get(query.get("handle", "")) or world.well_known.get(
                 query.get("handle", "")
             )
-            if did is None:
+            if resolved is None:
                 return self._send(
                     400, {"error": "InvalidRequest", "message": "Unable to resolve handle"}
                 )
-            return self._send(200, {"did": did})
+            return self._send(200, {"did": resolved})
         if path == "/.well-known/atproto-did":
-            did = world.well_known.get(host)
-            if did is None:
+            named = world.well_known.get(host)
+            if named is None:
                 return self._send(404, b"not found", "text/plain")
-            return self._send(200, did.encode("utf-8"), "text/plain")
+            return self._send(200, named.encode("utf-8"), "text/plain")
         if path == "/.well-known/webfinger":
             acct = query.get("resource", "").removeprefix("acct:")
             actor = world.webfinger.get(acct)

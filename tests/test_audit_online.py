@@ -164,7 +164,7 @@ def test_drift_opens_issues_through_the_audit_issue_path(
     first = audit(registry, "--open-issues", "--repo", REPO)
     assert first.exit_code == 0, first.output
     opened = {marked_path(issue.body): issue for issue in repo.issues.values()}
-    assert sorted(opened) == [
+    assert sorted(map(str, opened)) == [
         "accounts/library/events-mastodon.yaml",
         "accounts/library/lab-bluesky.yaml",
         "accounts/library/old-bluesky.yaml",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from socialreg import parallel
+from socialreg.check.engine import RecordChecker
 from socialreg.check.pipeline import check_repository
 
 from .conftest import TODAY
@@ -63,7 +64,7 @@ def test_a_failing_worker_is_reported_not_hung(
         raise ValueError("rule exploded")
 
     # A worker runs each record's own rules as soon as it has loaded the record.
-    monkeypatch.setattr(checking.RecordChecker, "local", broken_rules)
+    monkeypatch.setattr(RecordChecker, "local", broken_rules)
     with pytest.raises(checking.WorkerError, match="rule exploded"):
         _run(example_repo)
 
@@ -96,6 +97,6 @@ def test_a_failing_second_step_worker_is_reported_not_hung(
     def broken_rules(*args: object) -> None:
         raise ValueError("a comparing rule exploded")
 
-    monkeypatch.setattr(checking.RecordChecker, "finish", broken_rules)
+    monkeypatch.setattr(RecordChecker, "finish", broken_rules)
     with pytest.raises(checking.WorkerError, match="a comparing rule exploded"):
         _run(example_repo)

@@ -201,7 +201,7 @@ def test_a_large_file_is_loaded_in_a_process_of_its_own_with_the_same_result(
     padding = "# " + "x" * 78 + "\n"
     (tmp_path / "units.yaml").write_text(text + padding * 200, encoding="utf-8")
     pids = tmp_path / "pids"
-    load = apart.load_file
+    load = documents.load_file  # what apart.load_file is until it is replaced below
 
     def load_and_tell(root: Path, relative_path: str, max_bytes: int) -> documents.LoadResult:
         with pids.open("a", encoding="ascii") as told:

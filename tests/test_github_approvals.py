@@ -163,7 +163,7 @@ def test_an_approval_on_an_earlier_push_no_longer_counts(repo: Repo) -> None:
     "changes", [{"README.md": "# Registry\n\nMore words.\n"}, {NEW_RECORD: RECORD}]
 )
 def test_any_push_after_the_approvals_asks_for_them_again(
-    repo: Repo, changes: dict[str, str]
+    repo: Repo, changes: dict[str, str | None]
 ) -> None:
     # Even a push that leaves the records as they were: only the most recent push counts.
     pull = repo.open_pull("olle", {NEW_RECORD: RECORD, "README.md": "# Registry\n\nNew.\n"})

@@ -154,7 +154,7 @@ def test_the_comment_and_labels_ask_only_what_github_accepts(
     repo.open_pull("olle", {NEW_RECORD: RECORD})
     report = tmp_path / "report.json"
     summary = Summary(files=1, errors=0, warnings=0, waived=0)
-    report.write_text(render_json(Report((), summary)), encoding="utf-8")
+    report.write_text(render_json(Report([], summary)), encoding="utf-8")
     arguments = ["github", "comment", "--repo", REPO, "--pr", "1", "--report", str(report)]
     for _ in range(2):  # once to create the comment and labels, once to find and keep them
         result = CliRunner().invoke(main, [*arguments, "--approvals"])

@@ -23,6 +23,7 @@ from socialreg.load import index_cache as cache
 from tests.rules.casefiles import git
 from tests.test_index_store import (
     TODAY,
+    Found,
     _account,
     _as_tuples,
     _everything_indexed,
@@ -144,7 +145,7 @@ def _step(root: Path, rng: random.Random) -> str:
     return f"{choice} {target or ''}"
 
 
-def _what_the_files_say(root: Path, paths: list[str], copy: Path) -> dict[str, list[object]]:
+def _what_the_files_say(root: Path, paths: list[str], copy: Path) -> dict[str, Found]:
     """Checks with every record read, on a copy without the store (and without Git)."""
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(".socialreg-cache"))
@@ -169,7 +170,7 @@ def _files_agree(root: Path, checked: list[str], copy: Path, history: list[str])
         assert list(_few(root, path)) == expected[path], (path, history)
 
 
-def _what_the_index_says(root: Path, paths: list[str], copy: Path) -> dict[str, list[object]]:
+def _what_the_index_says(root: Path, paths: list[str], copy: Path) -> dict[str, Found]:
     """Checks with every record read, on a copy of what Git's index holds (what a commit would
     hold: no untracked file, no merge conflict), with the files checked as the work tree has
     them."""
@@ -195,7 +196,7 @@ def _under_a_staged_file(root: Path, path: str) -> bool:
     return any(parent.as_posix() in staged for parent in Path(path).parents)
 
 
-def _few_staged(root: Path, path: str) -> list[object]:
+def _few_staged(root: Path, path: str) -> Found:
     return list(_as_tuples(check_few(root, [path], TODAY, staged=True).findings))
 
 

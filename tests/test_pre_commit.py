@@ -178,8 +178,8 @@ def test_pre_commit_run_all_files_in_a_clone(tmp_path: Path) -> None:
     record.write_text(text + "# reviewed\n", "utf-8")
     subprocess.run(["git", "add", str(record)], cwd=clone, check=True)
     record.write_text(text + "# reviewed\n# not staged yet\n", "utf-8")
-    hook = _pre_commit(clone, "socialreg-validate")
-    assert hook.returncode == 0, hook.stdout + hook.stderr
+    validated = _pre_commit(clone, "socialreg-validate")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
     assert "not staged yet" in record.read_text("utf-8")
     work_tree = CliRunner().invoke(
         main, ["--root", str(clone), "validate", str(record)], env={"SOCIALREG_ROOT": ""}

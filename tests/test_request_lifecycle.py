@@ -178,7 +178,7 @@ def test_a_requested_account_is_never_listed_as_official(registry: Path, tmp_pat
 
 
 def test_the_next_step_names_the_requests_and_escapes_their_text() -> None:
-    texts = {
+    texts: dict[str, str | None] = {
         REQUEST: "name: '@everyone <b>hi</b>'\nplatform: instagram\nhandle: '@x'\n"
         "status: requested\n",
         "accounts/library/other.yaml": "name: Other\nstatus: active\n",

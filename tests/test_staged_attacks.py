@@ -20,6 +20,7 @@ from socialreg.load.index_store import FileRow, IndexStore, hashed_key
 from tests.rules.casefiles import git
 from tests.test_index_store import (
     TODAY,
+    Found,
     _account,
     _as_tuples,
     _everything_indexed,
@@ -196,7 +197,7 @@ def test_a_registry_in_a_folder_of_a_larger_repository(tmp_path: Path) -> None:
     git(root, "add", CHECKED)
     _staged(root, CHECKED)
 
-    def index_says() -> list[object]:
+    def index_says() -> Found:
         # Git's index of the whole repository, of which the registry is a folder.
         copy = tmp_path / "index"
         shutil.rmtree(copy, ignore_errors=True)

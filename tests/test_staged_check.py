@@ -18,7 +18,7 @@ from socialreg.load import index_cache
 from socialreg.load.git_view import GitView, StagedOrgFiles
 from socialreg.load.model import Repository
 from tests.rules.casefiles import git
-from tests.test_index_store import TODAY, _account, _as_tuples, _few, _in_git, _tangled
+from tests.test_index_store import TODAY, Found, _account, _as_tuples, _few, _in_git, _tangled
 from tests.test_index_store_histories import _what_the_files_say, _what_the_index_says
 
 CHECKED = "accounts/library/fresh.yaml"
@@ -36,12 +36,9 @@ def _staged(root: Path, *paths: str) -> list[tuple[str, int, int, str, str, str]
     return _as_tuples(check_few(root, paths, TODAY, staged=True).findings)
 
 
-def _clash(found: list[object]) -> bool:
+def _clash(found: Found) -> bool:
     """Whether CHECKED's handle is said to be registered already (SR108)."""
-    return any(
-        isinstance(finding, tuple) and finding[0] == CHECKED and "already registered" in finding[5]
-        for finding in found
-    )
+    return any(finding[0] == CHECKED and "already registered" in finding[5] for finding in found)
 
 
 def _registry(tmp_path: Path) -> Path:
@@ -53,17 +50,17 @@ def _registry(tmp_path: Path) -> Path:
     return root
 
 
-def _in_index(root: Path, tmp_path: Path) -> list[object]:
+def _in_index(root: Path, tmp_path: Path) -> Found:
     """What a check of every record, as Git's index holds them, finds for CHECKED."""
     return _what_the_index_says(root, [CHECKED], tmp_path / "index")[CHECKED]
 
 
-def _in_files(root: Path, tmp_path: Path) -> list[object]:
+def _in_files(root: Path, tmp_path: Path) -> Found:
     """What a check of every record, as the work tree holds them, finds for CHECKED."""
     return _what_the_files_say(root, [CHECKED], tmp_path / "files")[CHECKED]
 
 
-def _expected(root: Path, tmp_path: Path) -> tuple[list[object], list[object]]:
+def _expected(root: Path, tmp_path: Path) -> tuple[Found, Found]:
     """What a check of every record finds for CHECKED: in Git's index, and in the work tree."""
     return _in_index(root, tmp_path), _in_files(root, tmp_path)
 
@@ -243,7 +240,7 @@ def test_a_file_that_changes_after_git_compared_it_is_not_taken_for_its_blob(
     assert _clash(_few(root, CHECKED)) and _few(root, CHECKED) == _in_files(root, tmp_path)
 
 
-def _sr014(found: list[object]) -> bool:
+def _sr014(found: Found) -> bool:
     """Whether CHECKED is told its unit does not exist (SR014)."""
     return any(isinstance(f, tuple) and f[0] == CHECKED and f[3] == "SR014" for f in found)
 

@@ -61,7 +61,8 @@ def _run_check_step(root: Path, base: str, tmp_path: Path) -> tuple[int, str, Pa
 def test_the_step_reads_what_actions_gives_it() -> None:
     step = _steps()[CHECK_STEP]
     assert step["id"] == "check"
-    assert set(step["env"]) == {"BASE_SHA", "PR_NUMBER"}  # type: ignore[arg-type]
+    env = step["env"]
+    assert isinstance(env, dict) and set(env) == {"BASE_SHA", "PR_NUMBER"}
     fail = _steps()["Fail when the change brings problems"]
     assert fail["if"] == "${{ !cancelled() && steps.check.outputs.status == '1' }}"
 

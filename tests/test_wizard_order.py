@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from socialreg.load.model import RecordKind
 from socialreg.wizard.form import flatten
 from socialreg.wizard.questions import SECTIONS
 
@@ -30,7 +31,7 @@ def _field_paths(kind: str) -> list[tuple[str, tuple[str, ...]]]:
     ]
 
 
-def _question_index(kind: str, path: tuple[str, ...]) -> int | None:
+def _question_index(kind: RecordKind, path: tuple[str, ...]) -> int | None:
     for index, step in enumerate(flatten(SECTIONS[kind])):
         own = tuple(str(part) for part in step.path or ())
         if own and path[: len(own)] == own:
@@ -39,7 +40,7 @@ def _question_index(kind: str, path: tuple[str, ...]) -> int | None:
 
 
 @pytest.mark.parametrize("kind", ["account", "campaign"])
-def test_the_form_asks_in_the_wizards_order(kind: str) -> None:
+def test_the_form_asks_in_the_wizards_order(kind: RecordKind) -> None:
     asked = [
         (field, index)
         for field, path in _field_paths(kind)

@@ -119,7 +119,9 @@ def subset(description: dict[str, Any], paths: tuple[str, ...] = PATHS) -> dict[
         value = _without_examples(description["components"][kind][name])
         components.setdefault(kind, {})[name] = value
         _refs(value, pending)
-    result = {key: description[key] for key in ("openapi", "info") if key in description}
+    result: dict[str, Any] = {
+        key: description[key] for key in ("openapi", "info") if key in description
+    }
     result["servers"] = [{"url": "/"}]
     result["paths"] = kept_paths
     result["components"] = components

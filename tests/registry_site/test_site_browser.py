@@ -301,7 +301,7 @@ def test_long_lists_show_a_first_page_and_more_on_request(tab: _Page, large_url:
     assert _count(page) == "Showing 50 of 458 official accounts, sorted by name."
     assert len(_visible_rows(page)) == 50
     assert not more.is_visible()
-    assert page.locator("#list-pages").text_content().split() == [  # type: ignore[union-attr]
+    assert page.locator("#list-pages").text_content().split() == [
         "Page", "1", "of", "10", "Next", "page"
     ]  # fmt: skip
     assert _axe_violations(page) == []

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
-from chromium import _Page
-from test_site_browser import _serve
+from tests.registry_site.chromium import _Page
+from tests.registry_site.test_site_browser import _serve
 
 from socialreg.check.pipeline import load_repository
 from socialreg.identity.text import identity_key, lookalike_reason

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 import yaml
-from casefiles import FIXTURE, git, make_repository, merge
 from click.testing import CliRunner
+from tests.rules.casefiles import FIXTURE, git, make_repository, merge
 
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main
@@ -28,7 +29,7 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def _edit(root: Path, path: str, change: dict[str, object]) -> None:
+def _edit(root: Path, path: str, change: Mapping[str, object]) -> None:
     file = root / path
     data = yaml.safe_load(file.read_text(encoding="utf-8"))
     file.parent.mkdir(parents=True, exist_ok=True)

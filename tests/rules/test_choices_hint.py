@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from casefiles import DEFAULT_TODAY, FIXTURE, make_repository
+from tests.rules.casefiles import DEFAULT_TODAY, FIXTURE, make_repository
 
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.rules.base import MAX_LISTED_CHOICES, close_matches

@@ -13,14 +13,15 @@ from typing import Any
 
 import pytest
 import yaml
-from casefiles import FIXTURE, Case, collect, git, make_repository, merge, write_case
 from click.testing import CliRunner
+from tests.rules.casefiles import FIXTURE, Case, collect, git, make_repository, merge, write_case
 
 from socialreg.check.differential import differential_report
 from socialreg.check.pipeline import load_repository
 from socialreg.cli import main
 from socialreg.findings import Finding, Severity
 from socialreg.github import pr_comment
+from socialreg.load.model import RecordSummary
 from socialreg.reporters import Report, json_report, sarif
 from socialreg.reporters import github as github_reporter
 from socialreg.rules import RuleContext, all_rules
@@ -411,7 +412,7 @@ def test_a_base_given_as_a_commit_id_is_named_by_its_branch(repo: Path) -> None:
     assert report.baseline is not None and report.baseline.base == "main"
 
 
-class _WatchedRecords(dict[str, object]):
+class _WatchedRecords(dict[str, RecordSummary]):
     """An index of one kind that notes every look at it."""
 
     looked = False
@@ -419,15 +420,15 @@ class _WatchedRecords(dict[str, object]):
     def _note(self) -> None:
         type(self).looked = True
 
-    def get(self, *arguments: object) -> object:  # type: ignore[override]
+    def get(self, *arguments: Any) -> Any:
         self._note()
-        return super().get(*arguments)  # type: ignore[call-overload]
+        return super().get(*arguments)
 
     def __contains__(self, key: object) -> bool:
         self._note()
         return super().__contains__(key)
 
-    def __getitem__(self, key: str) -> object:
+    def __getitem__(self, key: str) -> RecordSummary:
         self._note()
         return super().__getitem__(key)
 
@@ -457,7 +458,7 @@ def test_a_rule_that_reads_other_records_says_so(case: Case, tmp_path: Path) -> 
             continue
         repository.index = {
             kind: _WatchedRecords(by_id) for kind, by_id in repository.index.items()
-        }  # type: ignore[misc]
+        }
         repository.derived.clear()
         _WatchedRecords.looked = False
         context = RuleContext(repository, case.today, rule.options)

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 import yaml
-from casefiles import FIXTURE, git, make_repository, merge
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.rules.casefiles import FIXTURE, git, make_repository, merge
 
 from socialreg import parallel
 from socialreg.check.differential import differential_report

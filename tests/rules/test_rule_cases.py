@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from casefiles import Case, collect, make_repository, write_case
+from tests.rules.casefiles import Case, collect, make_repository, write_case
 
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.findings import Severity

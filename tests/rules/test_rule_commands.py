@@ -6,8 +6,8 @@ import datetime
 from pathlib import Path
 
 import yaml
-from casefiles import PROJECT, make_repository
 from click.testing import CliRunner
+from tests.rules.casefiles import PROJECT, make_repository
 
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.cli import main

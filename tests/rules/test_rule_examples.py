@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from casefiles import DEFAULT_TODAY, FIXTURE, make_repository, merge
+from tests.rules.casefiles import DEFAULT_TODAY, FIXTURE, make_repository, merge
 
 from socialreg.check.pipeline import ValidateOptions, validate
 from socialreg.findings import Severity
@@ -64,7 +64,7 @@ def _without_keys(text: str, keys: set[str]) -> str:
     for line in text.splitlines():
         match = _TOP_LEVEL_KEY.match(line)
         if match or (line and not line[0].isspace() and not line.startswith("#")):
-            skipping = bool(match) and match.group(1) in keys
+            skipping = match is not None and match.group(1) in keys
         if not skipping:
             kept.append(line)
     return "\n".join(kept) + "\n"

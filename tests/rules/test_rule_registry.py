@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import yaml
-from casefiles import PROJECT, collect
 from tests.conftest import EXAMPLE
+from tests.rules.casefiles import PROJECT, collect
 
 from socialreg.check.engine import rule_settings
 from socialreg.rules import all_rules, get_rule
