@@ -34,9 +34,8 @@ FALLBACK_SECONDS = 0.25
 class UrlPattern:
     """A policy pattern, compiled for the engine that can run it safely."""
 
-    def __init__(self, linear: Any = None, backtracking: Any = None, quick: Any = None) -> None:
+    def __init__(self, linear: Any = None, backtracking: Any = None) -> None:
         self._linear = linear
-        self._quick = quick  # the same pattern as an RE2 set (`_quick_set`), or None
         self._backtracking = backtracking
         self._too_slow = False  # once out of time, never again: a run stays bounded
         # The last text asked about, and the answer. Two rules ask about each account's
@@ -55,8 +54,6 @@ class UrlPattern:
 
     def _search(self, text: str) -> bool | None:
         if self._linear is not None:
-            if self._quick is not None and self._quick.Match(text):
-                return True
             return self._linear.search(text) is not None
         if self._too_slow:
             return None
@@ -98,8 +95,7 @@ def _options() -> Any:
 @functools.lru_cache(maxsize=256)
 def _compiled(pattern: str) -> tuple[UrlPattern | None, str | None]:
     try:
-        linear = re2.compile(pattern, _options())
-        return UrlPattern(linear=linear, quick=_quick_set(pattern)), None
+        return UrlPattern(linear=re2.compile(pattern, _options())), None
     except re2.error as error:
         reason = _re2_reason(error)
     if not reason.startswith(_NEEDS_BACKTRACKING):
@@ -117,22 +113,6 @@ def _compiled(pattern: str) -> tuple[UrlPattern | None, str | None]:
         return UrlPattern(backtracking=regex.compile(pattern)), None
     except (regex.error, OverflowError, RecursionError) as error:
         return None, str(error)
-
-
-def _quick_set(pattern: str) -> Any | None:
-    """`pattern` as a set of one in RE2 (its public `re2.Set`), or None when RE2 cannot make it.
-
-    A set answers whether the pattern is found in 0.8 µs, where a search through the module,
-    which makes a match object in Python, takes 5-8 µs: every account's address is asked.
-    Only its "found" is believed: a set's search cannot fall back when its DFA runs out of
-    memory, and then says "not found" (and a search asks again)."""
-    quick = re2.Set.SearchSet(_options())
-    try:
-        quick.Add(pattern)
-        quick.Compile()
-    except re2.error:
-        return None
-    return quick
 
 
 # The RE2 errors of features that only a backtracking engine has.
