@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import errno
 import os
 import shutil
 import sqlite3
@@ -426,6 +427,52 @@ def test_every_row_is_in_one_stampers_share_whatever_its_id(
     parts = look_ahead.STAMPERS
     shares = [look_ahead.stale_files(root, part, parts) for part in range(parts)]
     assert [found for share in shares if share for found in share.paths] == [path]
+
+
+def test_shares_read_before_and_after_another_runs_write_are_not_joined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that writes a file's row again gives it a new id, which may move it from the
+    share not yet read to one already read, while the folders, and so the token, stay as
+    they were: shares read on either side of that write are not joined (a hostile review's
+    race, with the file edited in place again after the other run)."""
+    monkeypatch.setattr(cache, "RECENT_NS", 0)  # files are trusted by their stamps at once
+    root = _tangled(tmp_path / "repo")
+    checked, other = "accounts/library/copy-one.yaml", "accounts/library/copy-two.yaml"
+    _few(root, checked)
+    parts = look_ahead.STAMPERS
+    first = look_ahead.stale_files(root, 0, parts)
+    _edit(root / other, "LIBRARY.EXAMPLE.ORG", "LIBRARY.EXAMPLE.ORX")
+    _few(root, checked)  # another run: it reads copy-two again and writes its row
+    _edit(root / other, "LIBRARY.EXAMPLE.ORX", "LIBRARY.EXAMPLE.ORG")  # and after it
+    rest = [look_ahead.stale_files(root, part, parts) for part in range(1, parts)]
+    assert first is not None and all(share is not None for share in rest)
+    assert look_ahead.joined_shares([first, *rest]) is None
+    together = look_ahead.joined_shares(
+        [look_ahead.stale_files(root, part, parts) for part in range(parts)]
+    )
+    assert together is not None and together.paths == [other]
+
+
+def test_a_root_that_cannot_be_opened_is_walked_by_whole_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a file descriptor to spare, the folders are looked up by their whole paths:
+    the records are all still found (a hostile review: they were reported gone)."""
+    monkeypatch.setattr(cache, "RECENT_NS", 0)  # every folder's stamp is trusted at once
+    root = _tangled(tmp_path / "repo")
+    everything = discover.discover_changes(root, {}, {})
+    files = {path: path.rpartition("/")[0] for path in everything.files}
+    assert len(files) > 10
+
+    def no_descriptor_to_spare(*arguments: object, **keywords: object) -> int:
+        raise OSError(errno.EMFILE, "Too many open files")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "open", no_descriptor_to_spare)
+        again = discover.discover_changes(root, everything.folders, files)
+    assert again.files == everything.files and again.folders == everything.folders
+    assert again.scanned == set()
 
 
 def test_stampers_that_read_the_store_at_different_times_are_not_believed(

@@ -175,17 +175,23 @@ def discover_changes(
         files_of.setdefault(folder, []).append(path)
     now = time.time_ns()
     found = Discovered({}, {}, set())
+    # Each folder is looked up from the root's open folder, not from `/` (a walk of 25,000
+    # folders took a tenth less); by its whole path when the root cannot be opened (no file
+    # descriptor to spare, say), as before.
+    at_root: int | None
     try:
-        # Each folder is looked up from the root's open folder, not from `/` (a walk of 25,000
-        # folders took a tenth less).
         at_root = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
-        return found  # no folder there: no records
+        at_root = None
 
     def status_of(folder: str) -> os.stat_result | None:
+        # discover_records follows a link only for accounts/ and campaigns/ themselves
+        status_at = os.stat if "/" not in folder else os.lstat
         try:
-            # discover_records follows a link only for accounts/ and campaigns/ themselves
-            status = (os.stat if "/" not in folder else os.lstat)(folder, dir_fd=at_root)
+            if at_root is None:
+                status = status_at(f"{root}/{folder}")
+            else:
+                status = status_at(folder, dir_fd=at_root)
         except OSError:
             return None
         return status if stat.S_ISDIR(status.st_mode) else None
@@ -225,7 +231,8 @@ def discover_changes(
             else:
                 scan(folder, folder_kind, status)
     finally:
-        os.close(at_root)
+        if at_root is not None:
+            os.close(at_root)
     return found
 
 

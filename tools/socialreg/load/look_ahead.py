@@ -100,11 +100,7 @@ class LookAhead:
         channels, self._stamps = self._stamps, []
         if not channels:
             return None
-        parts: list[StaleFiles | None] = [_received(channel) for channel in channels]
-        tokens = {part.token if part is not None else None for part in parts}
-        if None in parts or len(tokens) != 1:  # a part failed, or the store changed between
-            return None
-        return StaleFiles(tokens.pop(), [path for part in parts if part for path in part.paths])
+        return joined_shares([_received(channel) for channel in channels])
 
     def close(self) -> None:
         self._git.close()
@@ -184,6 +180,25 @@ class StaleFiles:
 
     token: str | None
     paths: list[str]
+    # The highest row id when they were read. A run that writes a file's row gives it a new
+    # id, higher than any before: shares read before and after another run's write differ here
+    # even when the folders, and so the token, did not change.
+    newest: int = 0
+
+
+def joined_shares(shares: list[StaleFiles | None]) -> StaleFiles | None:
+    """The `stale_files` of every share as one, or None when a share could not be made or the
+    shares were read from different states of the store. (A row rewritten between two reads
+    gets a new id, which may move it from the share not yet read to the one already read:
+    neither would compare its file.)"""
+    read = [share for share in shares if share is not None]
+    if not read or len(read) < len(shares):
+        return None
+    if len({(share.token, share.newest) for share in read}) != 1:
+        return None
+    return StaleFiles(
+        read[0].token, [path for share in read for path in share.paths], read[0].newest
+    )
 
 
 def stale_files(root: Path, part: int = 0, parts: int = 1) -> StaleFiles | None:
@@ -194,11 +209,11 @@ def stale_files(root: Path, part: int = 0, parts: int = 1) -> StaleFiles | None:
     With `parts`, only the rows whose id leaves `part` when divided by `parts`: as many
     processes share the work (`LookAhead`). (The id's absolute value: SQLite's remainder of a
     negative id is negative, and a row no share holds would never be compared.)"""
-    query = "SELECT path, size, mtime, ctime, inode FROM files"
-    read = _read_store(root, f"{query} WHERE abs(id) % ? = ?", (parts, part))
+    query = "SELECT path, size, mtime, ctime, inode FROM files WHERE abs(id) % ? = ?"
+    read = _read_store(root, (query, (parts, part)), ("SELECT max(id) FROM files", ()))
     if read is None:
         return None
-    token, rows = read
+    token, (rows, ((newest,),)) = read
     stale = []
     # Each path is looked up from the root's open folder, not from `/`: with this loop, 0.27 s
     # for 60,000 rows, where a path from `/` and a list of stamps first took 0.37-0.40 s.
@@ -213,13 +228,14 @@ def stale_files(root: Path, part: int = 0, parts: int = 1) -> StaleFiles | None:
                 stale.append(path)
     finally:
         os.close(folder)
-    return StaleFiles(token, stale)
+    return StaleFiles(token, stale, newest or 0)
 
 
 def _read_store(
-    root: Path, query: str, parameters: tuple[object, ...] = ()
-) -> tuple[str | None, list[Any]] | None:
-    """The store's FOLDERS_TOKEN and the rows of `query`, in one read; None without a store."""
+    root: Path, *queries: tuple[str, tuple[object, ...]]
+) -> tuple[str | None, list[list[Any]]] | None:
+    """The store's FOLDERS_TOKEN and the rows of each (query, parameters), in one read; None
+    without a store."""
     file = root / STORE_FILE
     if not file.is_file():
         return None
@@ -231,7 +247,7 @@ def _read_store(
                 tokens = database.execute(
                     "SELECT value FROM meta WHERE name = ?", (f"value:{FOLDERS_TOKEN}",)
                 ).fetchall()
-                rows = database.execute(query, parameters).fetchall()
+                rows = [database.execute(*query).fetchall() for query in queries]
         finally:
             database.close()
     except sqlite3.Error:
@@ -247,6 +263,6 @@ def walk_folders(root: Path) -> FolderChanges:
     travel back, with the token that says which folders they are changes of. Without a store
     (a first run, which reads a large units.yaml meanwhile), every folder is listed, with no
     token: the store the check then opens has none either unless another run wrote it."""
-    read = _read_store(root, "SELECT path, stamp FROM folders ORDER BY path")
-    token, rows = read if read is not None else (None, [])
+    read = _read_store(root, ("SELECT path, stamp FROM folders ORDER BY path", ()))
+    token, rows = (read[0], read[1][0]) if read is not None else (None, [])
     return folder_changes(root, {path_from_store(path): stamp for path, stamp in rows}, token)
