@@ -42,7 +42,8 @@ RECENT_NS = 2_000_000_000
 
 
 def exact_stamp(path: str, folder: int | None = None) -> ExactStamp | None:
-    """The stamp of the file at `path` (relative to the open `folder`, if given)."""
+    """The stamp of the file at `path` (relative to the open `folder`, if given: see
+    files.lookups_below)."""
     try:
         return stamp_of(os.lstat(path, dir_fd=folder))
     except OSError:
