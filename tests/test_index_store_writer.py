@@ -143,16 +143,90 @@ def test_a_store_locked_by_another_run_is_left_as_it_was(tmp_path: Path) -> None
     before = _tables(tmp_path)
     other = sqlite3.connect(tmp_path / STORE_FILE, isolation_level=None)
     with store.writing(3) as writer:
+        writer.add([_row("a/2.yaml", 2, "k2")])
+        writer.add([_row("a/3.yaml", 3, "k3")])
         other.execute("BEGIN IMMEDIATE")  # another run writes: SQLite says "locked"
-        writer.add([_row("a/2.yaml", 2, "k2")])  # waits, then gives up: no exception
+        writer.finish(values={"x": b"y"})  # waits, then gives up: no exception
         other.execute("ROLLBACK")
-        writer.add([_row("a/3.yaml", 3, "k3")])  # not written either: all or nothing
-        writer.finish(values={"x": b"y"})
     other.close()
     assert _tables(tmp_path) == before
     store.update([_row("a/4.yaml", 4, "k4")])  # the next write works
     assert set(dict(store.entries_with_keys(["k1", "k2", "k3", "k4"]))) == {"a/1.yaml", "a/4.yaml"}
     store.close()
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "bulk"])
+def test_another_run_writes_while_a_long_load_adds_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    """A first run adds rows as its workers read 60,000 files, for seconds: the store's lock
+    is not held meanwhile, so another run (the pre-commit hook) writes without waiting, and
+    the first run's rows replace its rows of the same files when it finishes."""
+    store, _ = _store_with_a_row(tmp_path, monkeypatch, bulk)
+    hook = IndexStore(tmp_path, "test")
+    hook._database.execute("PRAGMA busy_timeout = 0")  # it would wait, then give up
+    with store.writing(3) as writer:
+        writer.add([_row("a/2.yaml", 2, "k2"), _row("a/1.yaml", 11, "k11")])
+        hook.update([_row("a/2.yaml", 22, "k22"), _row("a/5.yaml", 5, "k5")], ["a/1.yaml"])
+        assert dict(hook.entries_with_keys(["k22", "k5"])) == {
+            "a/2.yaml": {"n": 22},
+            "a/5.yaml": {"n": 5},
+        }
+        writer.add([_row("a/3.yaml", 3, "k3")])
+        writer.finish()
+    hook.close()
+    assert {path: entry for path, entry, _ in _tables(tmp_path)["files"]} == {
+        "a/1.yaml": '{"n": 11}',
+        "a/2.yaml": '{"n": 2}',
+        "a/3.yaml": '{"n": 3}',
+        "a/5.yaml": '{"n": 5}',
+    }
+    assert dict(store.entries_with_keys(["k1", "k22"])) == {}  # replaced, with their keys
+    assert set(dict(store.entries_with_keys(["k11", "k2", "k3", "k5"]))) == {
+        "a/1.yaml",
+        "a/2.yaml",
+        "a/3.yaml",
+        "a/5.yaml",
+    }
+    store.close()
+    _no_orphans(tmp_path)
+
+
+class _FailingReads:
+    """A connection whose reads fail once it is armed, as they do when the disk is full and
+    SQLite needs room for a temporary result."""
+
+    def __init__(self, database: sqlite3.Connection) -> None:
+        self._database, self.armed = database, False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._database, name)
+
+    def execute(self, sql: str, parameters: object = ()) -> object:
+        if self.armed and sql.lstrip().upper().startswith("SELECT"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._database.execute(sql, parameters)  # type: ignore[arg-type]
+
+
+def test_a_read_that_fails_in_a_writer_leaves_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reads a sync makes on the way (the ids of the rows it replaces) fail with the
+    disk full: the write is given up, as a write that fails is, and the store is kept (it
+    was thrown away, and the next run read every file again)."""
+    store, before = _store_with_a_row(tmp_path, monkeypatch, bulk=False)
+    failing = _FailingReads(store._database)
+    store._database = failing  # type: ignore[assignment]
+    with store.writing(1) as writer:
+        writer._database = failing  # type: ignore[assignment]
+        writer.add([_row("a/1.yaml", 2, "k2")])
+        failing.armed = True
+        writer.finish(["a/1.yaml"])  # no exception
+    failing.armed = False
+    assert _tables(tmp_path) == before
+    assert dict(store.entries_with_keys(["k1"])) == {"a/1.yaml": {"n": 1}}
+    store.close()
+    assert (tmp_path / STORE_FILE).exists()
 
 
 class _Damaged:

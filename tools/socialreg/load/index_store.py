@@ -66,6 +66,19 @@ _SECONDARY_INDEXES = [
     ("near_by_file", "near (file)"),
 ]
 _BULK = 5_000
+# The rows of a writer before `finish`: temporary tables, which this connection alone sees,
+# numbered in the order they came (a path staged again replaces its row, and its number).
+_STAGING = """
+DROP TABLE IF EXISTS temp.staged_files;
+DROP TABLE IF EXISTS temp.staged_keys;
+DROP TABLE IF EXISTS temp.staged_near;
+CREATE TEMP TABLE staged_files (
+    number INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, folder TEXT NOT NULL, blob TEXT,
+    size INTEGER, mtime INTEGER, ctime INTEGER, inode INTEGER, entry TEXT
+);
+CREATE TEMP TABLE staged_keys (key INTEGER NOT NULL, number INTEGER NOT NULL);
+CREATE TEMP TABLE staged_near (grp INTEGER NOT NULL, mask INTEGER NOT NULL, number INTEGER NOT NULL)
+"""
 
 
 def hashed_key(key: str) -> int:
@@ -340,33 +353,39 @@ class StoreWriter:
     made, then what else changed (`finish`), which commits. A first run's workers send 60,000
     rows, and SQLite writes each batch while they read on, rather than all of them after.
 
-    A row that replaces another gets a new id: its old id's keys are deleted at the end, with
-    the rows of removed files, once the indexes are back (without them each deletion reads a
-    whole table). The old ids are asked inside the transaction, which holds the store's write
-    lock from the first row to the commit: another run may have written since this one read
-    its rows, and it waits meanwhile (up to five seconds, then it leaves the store as it is).
-    The store is left as it was when a write fails: locked by another run or a full disk, and
-    the rest of the rows are not written (the next run reads the files again); a broken
-    store raises StoreBroken.
+    The batches wait in temporary tables of this connection, which take no lock on the store:
+    the store's write lock is taken by `finish` alone, for the copy into the store's tables and
+    the rest of the sync (a few hundred milliseconds after a first run's load of 60,000 files,
+    milliseconds after a few). Taken at the first batch, it was held through the whole load,
+    and any other run that wrote meanwhile (the pre-commit hook while an editor checked the
+    whole repository) waited five seconds for it, then left its rows unwritten.
+
+    A row that replaces another gets a new id: the old id's keys are deleted, with the rows of
+    removed files, once the indexes are back (without them each deletion reads a whole table).
+    Ids, and which rows are replaced, are settled under the lock: another run may have written
+    since this one read its rows.
+
+    The store is left as it was when a write fails: locked by another run for longer than the
+    connection waits, a full disk, or a read that fails on the way (the next run reads the
+    files again); a broken store raises StoreBroken.
     """
 
     def __init__(self, store: IndexStore) -> None:
         self._store = store
         self._database = store._database
         # Many rows (a first run, see `expect`): the indexes are made again at the end, at once,
-        # which is faster than keeping them up to date row by row; the keys wait in a table of
-        # their own.
+        # which is faster than keeping them up to date row by row.
         self._many = False
-        self._begun = False
+        self._staging = False  # the temporary tables exist
+        self._begun = False  # the store's transaction is open (in `finish`)
         self._failed = False
         self._finished = False
-        self._next_id = 0
-        self._replaced: list[tuple[int]] = []  # old ids of the rows replaced
+        self._next_number = 0  # of the rows staged, in the order they came
         self._added: set[str] = set()  # the paths of the rows added
 
     def expect(self, count: int) -> None:
         """Say that about `count` rows will be added (before the first is)."""
-        if not self._begun:
+        if not self._staging:
             self._many = count > _BULK
 
     def add(self, rows: Sequence[FileRow]) -> None:
@@ -395,14 +414,16 @@ class StoreWriter:
         if not self._failed and self._begun:
             self._attempt(self._database.commit)
             self._begun = False
+        self._attempt(self._unstage)
 
     def abandon(self) -> None:
-        """Roll back what was not committed."""
-        if not self._begun:
-            return
-        self._begun = False
+        """Roll back what was not committed, and drop what was staged."""
+        if self._begun or self._database.in_transaction:
+            self._begun = False
+            with contextlib.suppress(sqlite3.Error):
+                self._database.rollback()
         with contextlib.suppress(sqlite3.Error):
-            self._database.rollback()
+            self._unstage()
 
     def _attempt(self, step: Callable[..., None], *arguments: Any) -> None:
         if self._failed:
@@ -419,51 +440,65 @@ class StoreWriter:
             self._failed = True
             self.abandon()
             raise StoreBroken(str(error)) from error
+        except StoreBroken as error:  # a read on the way (IndexStore._query)
+            self._failed = True
+            self.abandon()
+            if not isinstance(error.__cause__, sqlite3.OperationalError):
+                raise
+            # else the read could not be made now (a full disk, say): the store is left as
+            # it was, not thrown away.
 
-    def _begin(self) -> None:
-        if self._begun:
+    def _stage(self) -> None:
+        if self._staging:
             return
-        self._database.execute("BEGIN IMMEDIATE")  # the write lock, before ids are read
-        self._begun = True
-        # Past every id any table names, so that no key left by a failure is taken for a new
-        # row's (each is a lookup in an index: they all exist until the first DROP below).
-        self._next_id = 1 + max(
-            self._store._query(f"SELECT coalesce(max({column}), 0) FROM {table}")[0][0]
-            for table, column in (("files", "id"), ("keys", "file"), ("near", "file"))
-        )
-        if self._many:
-            for name, _ in _SECONDARY_INDEXES:
-                self._database.execute(f"DROP INDEX IF EXISTS {name}")
-            self._database.execute("CREATE TEMP TABLE new_keys (key INTEGER, file INTEGER)")
+        database = self._database
+        for statement in _STAGING.split(";"):
+            if statement.strip():
+                database.execute(statement)
+        self._staging = True
+
+    def _unstage(self) -> None:
+        if not self._staging:
+            return
+        self._staging = False
+        for table in ("staged_files", "staged_keys", "staged_near"):
+            self._database.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        if self._database.in_transaction:
+            self._database.commit()
 
     def _add(self, rows: Sequence[FileRow]) -> None:
-        self._begin()
+        self._stage()
         rows = list({row.path: row for row in rows}.values())  # the last of a path's rows
-        stored = self._store.files([row.path for row in rows])  # in the transaction: current
-        ids = {}
+        numbers = {}
         for row in rows:
-            if row.path in stored:
-                self._replaced.append((stored[row.path].id,))
-            ids[row.path] = self._next_id
-            self._next_id += 1
-        self._added.update(ids)
+            numbers[row.path] = self._next_number
+            self._next_number += 1
+        self._added.update(numbers)
         database = self._database
+        # A path staged again replaces its row there (and so drops its keys: see `_finish`).
         database.executemany(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO staged_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (ids[r.path], _stored(r.path), _stored(r.folder), r.blob, *r.stamp, r.entry)
+                (numbers[r.path], _stored(r.path), _stored(r.folder), r.blob, *r.stamp, r.entry)
                 for r in rows
             ),
         )
-        keys = ((key, ids[row.path]) for row in rows for key in row.keys)
-        if self._many:  # sorted by SQLite at the end, then appended to the keys' index
-            database.executemany("INSERT INTO new_keys VALUES (?, ?)", keys)
-        else:  # in key order, so that SQLite appends to its index rather than inserting all over
-            database.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?)", sorted(set(keys)))
         database.executemany(
-            "INSERT INTO near VALUES (?, ?, ?)",
-            ((group, mask, ids[row.path]) for row in rows for group, mask in row.near),
+            "INSERT INTO staged_keys VALUES (?, ?)",
+            ((key, numbers[row.path]) for row in rows for key in row.keys),
         )
+        database.executemany(
+            "INSERT INTO staged_near VALUES (?, ?, ?)",
+            ((group, mask, numbers[row.path]) for row in rows for group, mask in row.near),
+        )
+        database.commit()  # the temporary tables only: no lock on the store is held
+
+    def _begin(self) -> None:
+        database = self._database
+        if database.in_transaction:
+            database.commit()
+        database.execute("BEGIN IMMEDIATE")  # the write lock, before ids are read
+        self._begun = True
 
     def _finish(
         self,
@@ -479,17 +514,11 @@ class StoreWriter:
         stored = store.files([path for path in removed if path not in self._added])
         gone = [(row.id,) for row in stored.values()]
         database = self._database
-        if self._many:
-            database.execute(
-                "INSERT OR IGNORE INTO keys SELECT key, file FROM new_keys ORDER BY key, file"
-            )
-            database.execute("DROP TABLE new_keys")
-            for name, definition in _SECONDARY_INDEXES:
-                database.execute(f"CREATE INDEX {name} ON {definition}")
-            self._many = False
+        if self._staging:
+            gone.extend(self._copy_staged())
         database.executemany("DELETE FROM files WHERE id = ?", gone)
         for table in ("keys", "near"):
-            database.executemany(f"DELETE FROM {table} WHERE file = ?", [*gone, *self._replaced])
+            database.executemany(f"DELETE FROM {table} WHERE file = ?", gone)
         # Only while the row is the one that was found to be the blob's (same stamp): another
         # run may have made it again since, from a file that changed.
         database.executemany(
@@ -510,3 +539,43 @@ class StoreWriter:
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
             ((f"value:{name}", value) for name, value in (values or {}).items()),
         )
+
+    def _copy_staged(self) -> list[tuple[int]]:
+        """Copy the staged rows into the store's tables (under its lock); returns the ids of
+        the rows they replace, whose keys are still to be deleted."""
+        database = self._database
+        # Past every id any table names, so that no key left by a failure is taken for a new
+        # row's (each is a lookup in an index: they all exist until the DROP below).
+        first_id = 1 + max(
+            self._store._query(f"SELECT coalesce(max({column}), 0) FROM {table}")[0][0]
+            for table, column in (("files", "id"), ("keys", "file"), ("near", "file"))
+        )
+        replaced = database.execute(
+            "SELECT id FROM main.files WHERE path IN (SELECT path FROM staged_files)"
+        ).fetchall()
+        if self._many:
+            for name, _ in _SECONDARY_INDEXES:
+                database.execute(f"DROP INDEX IF EXISTS {name}")
+        # The keys and sketches of a row staged again went with it (`number IN ...`); keys in
+        # order, so that SQLite appends to the keys' index rather than inserting all over.
+        database.execute(
+            "INSERT OR REPLACE INTO main.files"
+            " SELECT number + ?, path, folder, blob, size, mtime, ctime, inode, entry"
+            " FROM staged_files",
+            (first_id,),
+        )
+        database.execute(
+            "INSERT OR IGNORE INTO main.keys SELECT key, number + ? FROM staged_keys"
+            " WHERE number IN (SELECT number FROM staged_files) ORDER BY key, number",
+            (first_id,),
+        )
+        database.execute(
+            "INSERT INTO main.near SELECT grp, mask, number + ? FROM staged_near"
+            " WHERE number IN (SELECT number FROM staged_files)",
+            (first_id,),
+        )
+        if self._many:
+            for name, definition in _SECONDARY_INDEXES:
+                database.execute(f"CREATE INDEX {name} ON {definition}")
+            self._many = False
+        return replaced
