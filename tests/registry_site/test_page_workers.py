@@ -9,7 +9,9 @@ import datetime
 import functools
 import io
 import json
+import multiprocessing
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +176,43 @@ def test_a_page_worker_that_fails_midway_stops_the_build(
     monkeypatch.setattr(site_build._Site, "render", failing_in_the_worker)
     with pytest.raises(site_build.SiteError, match="writing the account pages failed"):
         site_build.write_site(registry, tmp_path / "site")
+
+
+def test_a_build_that_fails_lets_its_page_workers_finish_the_page_they_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build fails in this process while a worker is half-way through writing a page:
+    the worker finishes that page (and stops at its next claim) before it is ended. Ended at
+    once, it left the page cut short in the site's folder, over an earlier build's page."""
+    monkeypatch.setattr(site_build, "worker_count", lambda jobs: 2)
+    root = make_registry(tmp_path / "registry", languages="[en]", extra_accounts=40)
+    registry = published_registry_or_error(load_repository(root), TODAY, GENERATED)
+    parent = os.getpid()
+    half_written = multiprocessing.get_context("fork").Event()
+    written = site_build._written
+
+    def slowly_in_the_worker(path: str, data: bytes, stat: bool) -> os.stat_result | None:
+        if os.getpid() == parent or half_written.is_set() or "/accounts/" not in path:
+            return written(path, data, stat)
+        with open(path, "wb") as file:
+            file.write(data[: len(data) // 2])
+            file.flush()
+            half_written.set()
+            time.sleep(0.5)  # the build fails meanwhile
+            file.write(data[len(data) // 2 :])
+        return os.stat(path) if stat else None
+
+    def failing_here(site: Any, language: Any) -> None:
+        assert half_written.wait(timeout=30)
+        raise site_build.SiteError("the disk is full")
+
+    monkeypatch.setattr(site_build, "_written", slowly_in_the_worker)
+    monkeypatch.setattr(site_build._Site, "language_pages", failing_here)
+    out = tmp_path / "site"
+    with pytest.raises(site_build.SiteError, match="the disk is full"):
+        site_build.write_site(registry, out)
+    pages = sorted((out / "accounts").glob("*.html"))
+    assert pages  # the worker's, at least the one it was writing
+    assert len(pages) < len(registry.accounts)  # it stopped at its next claim
+    for page in pages:
+        assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page.name

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing import get_all_start_methods, get_context
@@ -130,12 +131,20 @@ def answers(channels: list[Channel]) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def forked_workers(shares: Sequence[Share], work: Work[Share]) -> Iterator[list[Channel]]:
+def forked_workers(
+    shares: Sequence[Share], work: Work[Share], let_finish: bool = False
+) -> Iterator[list[Channel]]:
     """Run `work(channel, share)` in one forked process per share; yield the parent's channels.
 
     The worker's collector is off (a short-lived process that holds parsed records: see
     `collector_paused`); any exception in it reaches the parent as a `WorkerError` on the
     next `receive`. Leaving the block waits for the workers, and ends any that hang.
+
+    When the caller fails, the workers are ended at once; with `let_finish` (workers that
+    write files), they are first given up to FINISH_WAIT seconds to come to their end, what
+    they send dropped, so that none is ended half-way through a file. The caller tells them
+    to stop early, if they can, before its failure reaches this block (build.PageWorkers).
+    An interrupt (Ctrl-C) ends them at once either way.
     """
     context = get_context("fork")
     channels: list[Channel] = []
@@ -149,7 +158,9 @@ def forked_workers(shares: Sequence[Share], work: Work[Share]) -> Iterator[list[
             channels.append(Channel(ours))
             processes.append(process)
         yield channels
-    except BaseException:
+    except BaseException as failure:
+        if let_finish and isinstance(failure, Exception):
+            _read_to_the_end(channels, FINISH_WAIT)
         # Nobody will read what they send (the caller failed, or stopped reading early): a
         # worker waiting for its pipe to be read would only be killed after the wait below.
         for process in processes:
@@ -162,6 +173,23 @@ def forked_workers(shares: Sequence[Share], work: Work[Share]) -> Iterator[list[
                 process.kill()
         for channel in channels:
             channel.close()
+
+
+FINISH_WAIT = 10.0  # seconds a failed caller's workers have to finish (see forked_workers)
+
+
+def _read_to_the_end(channels: list[Channel], seconds: float) -> None:
+    """Read and drop what the workers send until each has closed its end (it has ended), for
+    at most `seconds`: a worker blocked on a full pipe would otherwise never end."""
+    waiting = [channel.connection for channel in channels]
+    deadline = time.monotonic() + seconds
+    while waiting and (left := deadline - time.monotonic()) > 0:
+        for ready in wait(waiting, timeout=left):
+            assert isinstance(ready, Connection)
+            try:
+                ready.recv_bytes()
+            except (EOFError, OSError):
+                waiting.remove(ready)
 
 
 @contextlib.contextmanager

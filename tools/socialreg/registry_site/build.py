@@ -374,7 +374,8 @@ def _shared_files_elsewhere(
         site.shared_files()
         channel.send((site.output.written, {}))
 
-    channels = processes.enter_context(forked_workers([None], write))
+    # A build that fails lets it finish its files (see PageWorkers.started).
+    channels = processes.enter_context(forked_workers([None], write, let_finish=True))
 
     def wait_for_it() -> list[tuple[set[str], PageStates]]:
         try:
@@ -415,10 +416,15 @@ class PageWorkers:
             return
         claims = AccountClaims(count)  # before the fork, so that every process shares it
         work = functools.partial(_render_when_asked, claims)
-        with forked_workers(range(count), work) as channels:
+        # A build that fails lets the workers finish the pages they have begun: ended at once,
+        # one could leave a page half-written, over the page of an earlier build.
+        with forked_workers(range(count), work, let_finish=True) as channels:
             workers = cls(channels, claims)
             try:
                 yield workers
+            except Exception:
+                claims.stop()  # each stops at its next claim
+                raise
             finally:
                 workers._release()
 
@@ -516,6 +522,13 @@ class AccountClaims:
             start = max(back - size, front)
             bounds[2 * fullest + 1] = start
         return range(start, back)
+
+    def stop(self) -> None:
+        """Take every account not taken yet: each process stops at its next claim."""
+        bounds = self._bounds
+        with bounds.get_lock():
+            for worker in range(self._workers):
+                bounds[2 * worker] = bounds[2 * worker + 1]
 
     def from_the_front(self, worker: int, accounts: Sequence[T], first: int) -> Iterator[T]:
         """The worker's accounts as it claims them; `accounts` is its block, which starts at
