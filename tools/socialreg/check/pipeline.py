@@ -464,20 +464,27 @@ def _second_step(
     """The rules that compare records, then the waivers (check.engine.RecordChecker), where
     the index is, on each record checked in full as its index entry has it.
 
-    The index is built here, in the parent; a large run forks workers again once it is, each
-    finishing a share of the records with the index it inherited (12,000 records took 0.8 s
-    on one core while the other had nothing to do). Each sends back its findings record by
-    record, and they are put back in path order. Up to SECOND_STEP_FORKED_UP_TO records: a
-    worker copies each page of the index it touches, which at 100,000 records was 370 MB
-    more for the process tree, past the 600 MB it may take."""
+    The index is built here, in the parent; a large run then finishes one share of the
+    records here and forks workers for the others, with the index they inherit (12,000
+    records took 0.8 s on one core while the other had nothing to do). Each sends back its
+    findings record by record, and they are put back in path order. A forked worker copies
+    each page of the index it touches (counting references writes to them): the parent
+    taking a share rather than waiting for two workers took the peak at 12,000 records from
+    140 MB to 120 MB. Up to SECOND_STEP_FORKED_UP_TO records: at 100,000, even one worker
+    was 270 MB more for the process tree (790 MB, past the 600 MB it may take), and at
+    60,000 it was 110 MB more and no faster in three builds in turns."""
     # in path order: build_index sorted them
     records = [summary for summary, in_full in entries if in_full and summary.path in checked]
     workers = worker_count(len(records))
     if workers == 1 or len(records) > SECOND_STEP_FORKED_UP_TO:
         return [f for found in _finished(repository, rules, checked, records) for f in found]
+    # This process takes the first share itself: only the forked workers copy what they touch.
+    first, *others = interleaved(records, workers)
     work = functools.partial(_second_step_worker, repository, rules, checked)
-    with forked_workers(interleaved(records, workers), work) as channels:
-        shares: list[dict[int, list[Finding]]] = [channel.receive() for channel in channels]
+    with forked_workers(others, work) as channels:
+        found = _finished(repository, rules, checked, first)
+        shares: list[dict[int, list[Finding]]] = [_numbered(found)]
+        shares.extend(channel.receive() for channel in channels)
     return [
         finding
         for number in range(len(records))
@@ -492,8 +499,12 @@ def _second_step_worker(
     channel: Channel,
     records: list[RecordSummary],
 ) -> None:
-    found = _finished(repository, rules, checked, records)
-    channel.send({number: findings for number, findings in enumerate(found) if findings})
+    channel.send(_numbered(_finished(repository, rules, checked, records)))
+
+
+def _numbered(found: list[list[Finding]]) -> dict[int, list[Finding]]:
+    """The findings of a share's records by their number in the share (none: left out)."""
+    return {number: findings for number, findings in enumerate(found) if findings}
 
 
 def _finished(
