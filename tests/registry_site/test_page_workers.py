@@ -11,6 +11,7 @@ import io
 import json
 import multiprocessing
 import os
+import pickle
 import time
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.registry_site.small_registry import account, make_registry
 
+from socialreg import parallel
 from socialreg.check.pipeline import load_repository
 from socialreg.parallel import Channel, forked_workers
 from socialreg.registry_site import build as site_build
@@ -216,3 +218,35 @@ def test_a_build_that_fails_lets_its_page_workers_finish_the_page_they_write(
     assert len(pages) < len(registry.accounts)  # it stopped at its next claim
     for page in pages:
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>"), page.name
+
+
+def test_a_build_that_fails_while_it_sends_a_worker_its_accounts_does_not_wait_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that has not been sent all its accounts has written nothing and would wait
+    for the rest for ever: a build that fails meanwhile ends it at once, rather than wait
+    for it to finish."""
+    monkeypatch.setattr(site_build, "worker_count", lambda jobs: 2)
+    monkeypatch.setattr(site_build, "ROWS_AT_A_TIME", 5)
+    root = make_registry(tmp_path / "registry", languages="[en]", extra_accounts=40)
+    registry = published_registry_or_error(load_repository(root), TODAY, GENERATED)
+    dumps, sent = pickle.dumps, []
+
+    def failing_on_the_third_message(value: Any, protocol: int | None = None) -> bytes:
+        sent.append(value)
+        if len(sent) == 3:  # the task, then the first rows
+            raise site_build.SiteError("the build stopped")
+        return dumps(value, protocol)
+
+    waited_for: list[list[Channel]] = []
+
+    def recorded(channels: list[Channel], seconds: float = 10.0) -> None:
+        waited_for.append(list(channels))
+        parallel.read_to_the_end(channels, seconds)
+
+    monkeypatch.setattr(pickle, "dumps", failing_on_the_third_message)
+    monkeypatch.setattr(site_build, "read_to_the_end", recorded)
+    with pytest.raises(site_build.SiteError, match="the build stopped"):
+        site_build.write_site(registry, tmp_path / "site")
+    assert waited_for == [[]]
+    assert not list((tmp_path / "site" / "accounts").glob("*.html"))

@@ -131,20 +131,14 @@ def answers(channels: list[Channel]) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def forked_workers(
-    shares: Sequence[Share], work: Work[Share], let_finish: bool = False
-) -> Iterator[list[Channel]]:
+def forked_workers(shares: Sequence[Share], work: Work[Share]) -> Iterator[list[Channel]]:
     """Run `work(channel, share)` in one forked process per share; yield the parent's channels.
 
     The worker's collector is off (a short-lived process that holds parsed records: see
     `collector_paused`); any exception in it reaches the parent as a `WorkerError` on the
     next `receive`. Leaving the block waits for the workers, and ends any that hang.
-
-    When the caller fails, the workers are ended at once; with `let_finish` (workers that
-    write files), they are first given up to FINISH_WAIT seconds to come to their end, what
-    they send dropped, so that none is ended half-way through a file. The caller tells them
-    to stop early, if they can, before its failure reaches this block (build.PageWorkers).
-    An interrupt (Ctrl-C) ends them at once either way.
+    When the caller fails, the workers are ended at once (see `read_to_the_end` for workers
+    that write files).
     """
     context = get_context("fork")
     channels: list[Channel] = []
@@ -158,9 +152,7 @@ def forked_workers(
             channels.append(Channel(ours))
             processes.append(process)
         yield channels
-    except BaseException as failure:
-        if let_finish and isinstance(failure, Exception):
-            _read_to_the_end(channels, FINISH_WAIT)
+    except BaseException:
         # Nobody will read what they send (the caller failed, or stopped reading early): a
         # worker waiting for its pipe to be read would only be killed after the wait below.
         for process in processes:
@@ -175,12 +167,16 @@ def forked_workers(
             channel.close()
 
 
-FINISH_WAIT = 10.0  # seconds a failed caller's workers have to finish (see forked_workers)
+FINISH_WAIT = 10.0  # seconds a failed caller's workers have to finish (`read_to_the_end`)
 
 
-def _read_to_the_end(channels: list[Channel], seconds: float) -> None:
-    """Read and drop what the workers send until each has closed its end (it has ended), for
-    at most `seconds`: a worker blocked on a full pipe would otherwise never end."""
+def read_to_the_end(channels: list[Channel], seconds: float = FINISH_WAIT) -> None:
+    """Read and drop what the workers of `channels` send until each has ended, for at most
+    `seconds`: what a caller that failed does before leaving `forked_workers`, which ends
+    them at once, when they write files (one ended half-way through a file leaves it cut
+    short). The caller first tells them to stop early, if they can, and waits only for
+    workers that have all they need: one waiting for more would never end. A worker blocked
+    on a full pipe ends once it is read."""
     waiting = [channel.connection for channel in channels]
     deadline = time.monotonic() + seconds
     while waiting and (left := deadline - time.monotonic()) > 0:

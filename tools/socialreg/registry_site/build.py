@@ -49,7 +49,13 @@ from markupsafe import Markup, escape
 
 from socialreg.check.incremental import tool_fingerprint
 from socialreg.load.model import Repository
-from socialreg.parallel import Channel, WorkerError, forked_workers, worker_count
+from socialreg.parallel import (
+    Channel,
+    WorkerError,
+    forked_workers,
+    read_to_the_end,
+    worker_count,
+)
 from socialreg.registry_site import identity_proofs
 from socialreg.registry_site.build_manifest import PageStates
 from socialreg.registry_site.exports import calendar, feed, registry_csv, registry_json
@@ -364,6 +370,15 @@ def shared_files_apart(accounts: int, rebuild: bool) -> bool:
 APART_AT_MOST = 20_000
 
 
+@contextlib.contextmanager
+def _read_to_the_end_on_failure(channels: list[Channel]) -> Iterator[None]:
+    try:
+        yield
+    except Exception:
+        read_to_the_end(channels)
+        raise
+
+
 def _shared_files_elsewhere(
     site: _Site, processes: contextlib.ExitStack
 ) -> Callable[[], list[tuple[set[str], PageStates]]]:
@@ -374,8 +389,9 @@ def _shared_files_elsewhere(
         site.shared_files()
         channel.send((site.output.written, {}))
 
+    channels = processes.enter_context(forked_workers([None], write))
     # A build that fails lets it finish its files (see PageWorkers.started).
-    channels = processes.enter_context(forked_workers([None], write, let_finish=True))
+    processes.enter_context(_read_to_the_end_on_failure(channels))
 
     def wait_for_it() -> list[tuple[set[str], PageStates]]:
         try:
@@ -404,7 +420,8 @@ class PageWorkers:
     """
 
     def __init__(self, channels: list[Channel], claims: AccountClaims | None = None) -> None:
-        self._channels = channels
+        self._channels = channels  # the processes not given anything to do yet
+        self._given: list[Channel] = []  # those sent all their accounts
         self._claims = claims
 
     @classmethod
@@ -416,14 +433,16 @@ class PageWorkers:
             return
         claims = AccountClaims(count)  # before the fork, so that every process shares it
         work = functools.partial(_render_when_asked, claims)
-        # A build that fails lets the workers finish the pages they have begun: ended at once,
-        # one could leave a page half-written, over the page of an earlier build.
-        with forked_workers(range(count), work, let_finish=True) as channels:
+        with forked_workers(range(count), work) as channels:
             workers = cls(channels, claims)
             try:
                 yield workers
             except Exception:
+                # A build that fails lets the workers finish the pages they have begun: ended
+                # at once, one could leave a page cut short, over an earlier build's page.
+                # (An interrupt, Ctrl-C, reaches them too, and ends them.)
                 claims.stop()  # each stops at its next claim
+                read_to_the_end(workers._given)
                 raise
             finally:
                 workers._release()
@@ -454,6 +473,7 @@ class PageWorkers:
                     tuple(getattr(account, name) for name in _ACCOUNT_FIELDS) for account in piece
                 ]
                 channel.send_bytes(pickle.dumps(rows, pickle.HIGHEST_PROTOCOL))
+            self._given.append(channel)
 
         def wait_for_the_others() -> list[tuple[set[str], PageStates]]:
             try:
