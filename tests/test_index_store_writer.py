@@ -283,6 +283,75 @@ def test_a_commit_that_fails_keeps_none_of_the_rows_added(tmp_path: Path) -> Non
     store.close()
 
 
+def test_rows_made_before_another_version_made_the_store_again_are_not_written(
+    tmp_path: Path,
+) -> None:
+    """A run loads with one version of the platform catalogue; meanwhile another run, after
+    the catalogue changed, makes the store again. The first run's rows (their keys made with
+    the old catalogue) must not go into the new store, which says it is the new version's."""
+    old = IndexStore(tmp_path, "catalogue-1")
+    with old.writing(2) as writer:
+        writer.add([_row("a/1.yaml", 1, "old-key")])
+        new = IndexStore(tmp_path, "catalogue-2")  # drops and makes every table again
+        writer.finish(values={"x": b"y"})  # no exception: the write is given up
+    old.close()
+    assert new.files() == {}
+    assert dict(new.entries_with_keys(["old-key"])) == {}
+    assert new.value("x") is None
+    new.update([_row("a/2.yaml", 2, "new-key")])  # the new store takes its own rows
+    assert dict(new.entries_with_keys(["new-key"])) == {"a/2.yaml": {"n": 2}}
+    new.close()
+
+
+class _NoRollback(_Damaged):
+    """A connection whose deletions fail (a full disk) and whose rollback fails too."""
+
+    def executemany(self, sql: str, parameters: object) -> object:
+        if sql.startswith("DELETE FROM keys"):
+            raise self._error
+        return self._database.executemany(sql, parameters)  # type: ignore[arg-type]
+
+    def commit(self) -> None:
+        self._database.commit()
+
+    def rollback(self) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+
+def test_a_write_whose_rollback_fails_is_never_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write fails half-way, and so does its rollback: the transaction must stay open (the
+    connection's end rolls it back), never be committed by the dropping of the staged rows,
+    which left the keys of a replaced row behind."""
+    store, before = _store_with_a_row(tmp_path, monkeypatch, bulk=True)
+    full = sqlite3.OperationalError("database or disk is full")
+    with store.writing(1) as writer:
+        writer._database = _NoRollback(store._database, full, at=0)  # type: ignore[assignment]
+        writer.add([_row("a/1.yaml", 2, "k2")])
+        writer.finish()
+    assert store._database.in_transaction
+    store.close()  # closing rolls back what is left open
+    assert _tables(tmp_path) == before
+    _no_orphans(tmp_path)
+
+
+def test_a_second_writer_on_one_connection_is_refused_not_left_to_drop_the_first_rows(
+    tmp_path: Path,
+) -> None:
+    store = IndexStore(tmp_path, "test")
+    with store.writing(2) as writer:
+        writer.add([_row("a/1.yaml", 1, "k1")])
+        with pytest.raises(RuntimeError, match="two store writers"):
+            store.update([_row("a/9.yaml", 9, "k9")])
+        writer.add([_row("a/2.yaml", 2, "k2")])
+        writer.finish()
+    assert set(store.files()) == {"a/1.yaml", "a/2.yaml"}
+    store.update([_row("a/9.yaml", 9, "k9")])  # once the first has finished
+    assert set(store.files()) == {"a/1.yaml", "a/2.yaml", "a/9.yaml"}
+    store.close()
+
+
 def test_a_row_another_run_wrote_since_is_replaced_and_removed_by_its_current_id(
     tmp_path: Path,
 ) -> None:

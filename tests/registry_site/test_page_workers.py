@@ -250,3 +250,44 @@ def test_a_build_that_fails_while_it_sends_a_worker_its_accounts_does_not_wait_f
         site_build.write_site(registry, tmp_path / "site")
     assert waited_for == [[]]
     assert not list((tmp_path / "site" / "accounts").glob("*.html"))
+
+
+def test_a_failing_build_stops_the_page_workers_before_it_waits_for_the_shared_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`socialreg build` starts the page workers before the check, outside `write_site`,
+    which on a failure waits for the process writing the shared files: the workers must stop
+    claiming accounts at once, not go on rendering pages of a build that has failed."""
+    monkeypatch.setattr(site_build, "worker_count", lambda jobs: 2)
+    monkeypatch.setattr(site_build, "shared_files_apart", lambda accounts, rebuild: True)
+    root = make_registry(tmp_path / "registry", languages="[en]", extra_accounts=200)
+    registry = published_registry_or_error(load_repository(root), TODAY, GENERATED)
+    parent = os.getpid()
+    first_page = multiprocessing.get_context("fork").Event()
+    written, shared_files = site_build._written, site_build._Site.shared_files
+
+    def slowly_in_the_worker(path: str, data: bytes, stat: bool) -> os.stat_result | None:
+        if os.getpid() != parent and "/accounts/" in path:
+            first_page.set()
+            time.sleep(0.01)
+        return written(path, data, stat)
+
+    def slowly_apart(site: Any) -> None:
+        time.sleep(2)  # the page workers could render every account meanwhile
+        shared_files(site)
+
+    def failing_here(site: Any, language: Any) -> None:
+        assert first_page.wait(timeout=30)
+        raise site_build.SiteError("the disk is full")
+
+    monkeypatch.setattr(site_build, "_written", slowly_in_the_worker)
+    monkeypatch.setattr(site_build._Site, "shared_files", slowly_apart)
+    monkeypatch.setattr(site_build._Site, "language_pages", failing_here)
+    out = tmp_path / "site"
+    with (
+        pytest.raises(site_build.SiteError, match="the disk is full"),
+        PageWorkers.started(1) as workers,
+    ):
+        site_build.write_site(registry, out, None, workers)
+    pages = list((out / "accounts").glob("*.html"))
+    assert 0 < len(pages) <= 2 * site_build.CLAIM_SIZE < len(registry.accounts)

@@ -139,6 +139,7 @@ class IndexStore:
         self._version = f"{_FORMAT}:{version}:{local_key()}"
         usable = not in_memory and cache_folder_usable(root)
         self._database = self._open() if usable else self._in_memory()
+        self._stager: StoreWriter | None = None  # the writer whose rows are staged
 
     # --- reading ------------------------------------------------------------------------
 
@@ -422,6 +423,12 @@ class StoreWriter:
             self._begun = False
             with contextlib.suppress(sqlite3.Error):
                 self._database.rollback()
+        if self._database.in_transaction:
+            # The rollback failed: nothing may end that transaction but a rollback (dropping
+            # the staged tables now would commit it). The next writer's `_stage` drops them.
+            self._store._stager = None
+            self._staging = False
+            return
         with contextlib.suppress(sqlite3.Error):
             self._unstage()
 
@@ -451,6 +458,10 @@ class StoreWriter:
     def _stage(self) -> None:
         if self._staging:
             return
+        if self._store._stager is not None:
+            # The staged tables have fixed names: a second writer would drop the first's rows.
+            raise RuntimeError("two store writers at once on one connection")
+        self._store._stager = self
         database = self._database
         for statement in _STAGING.split(";"):
             if statement.strip():
@@ -461,10 +472,10 @@ class StoreWriter:
         if not self._staging:
             return
         self._staging = False
+        self._store._stager = None
+        # Outside any transaction (statements that change a schema do not open one).
         for table in ("staged_files", "staged_keys", "staged_near"):
             self._database.execute(f"DROP TABLE IF EXISTS temp.{table}")
-        if self._database.in_transaction:
-            self._database.commit()
 
     def _add(self, rows: Sequence[FileRow]) -> None:
         self._stage()
@@ -510,6 +521,10 @@ class StoreWriter:
     ) -> None:
         store = self._store
         self._begin()
+        if store._query("SELECT value FROM meta WHERE name = 'version'") != [(store._version,)]:
+            # Another version of the tool (or of the catalogue) made the store again since this
+            # one opened it: rows made here are not rows of that store.
+            raise sqlite3.OperationalError("the store was made again by another version")
         # A path given as removed and as a row keeps its row (as the old update did).
         stored = store.files([path for path in removed if path not in self._added])
         gone = [(row.id,) for row in stored.values()]

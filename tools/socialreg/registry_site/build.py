@@ -325,6 +325,9 @@ def write_site(
         pending = site.stale(registry.accounts) if output.previous else registry.accounts
         if workers is None:
             workers = stack.enter_context(PageWorkers.started(worker_count(len(pending)) - 1))
+        # On a failure, first of all: the page workers stop claiming accounts while this
+        # process waits for the shared files (they may have been started by the caller).
+        stack.enter_context(workers.stopped_on_failure())
         # Account pages are most of the work; other processes start on them while this one
         # writes the other pages and the exports, then takes the accounts they have not taken.
         mine, wait_for_the_others = workers.render(registry, pending, output)
@@ -483,6 +486,16 @@ class PageWorkers:
 
         return claims.from_the_back(accounts), wait_for_the_others
 
+    @contextlib.contextmanager
+    def stopped_on_failure(self) -> Iterator[None]:
+        """A block whose failure makes each worker stop at its next claim."""
+        try:
+            yield
+        except Exception:
+            if self._claims is not None:
+                self._claims.stop()
+            raise
+
     def _release(self) -> None:
         """Tell the processes that were given nothing to do that there is nothing (a build that
         stopped, or a rebuild with few pages to render)."""
@@ -544,11 +557,18 @@ class AccountClaims:
         return range(start, back)
 
     def stop(self) -> None:
-        """Take every account not taken yet: each process stops at its next claim."""
+        """Take every account not taken yet: each process stops at its next claim. (Only
+        when the lock comes within a second: a worker ended while it held it would hold it
+        for ever, and the caller, whose build has failed, ends the workers anyway.)"""
         bounds = self._bounds
-        with bounds.get_lock():
+        lock = bounds.get_lock()
+        if not lock.acquire(timeout=1):
+            return
+        try:
             for worker in range(self._workers):
                 bounds[2 * worker] = bounds[2 * worker + 1]
+        finally:
+            lock.release()
 
     def from_the_front(self, worker: int, accounts: Sequence[T], first: int) -> Iterator[T]:
         """The worker's accounts as it claims them; `accounts` is its block, which starts at
