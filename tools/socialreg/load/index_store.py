@@ -356,10 +356,11 @@ class StoreWriter:
 
     The batches wait in temporary tables of this connection, which take no lock on the store:
     the store's write lock is taken by `finish` alone, for the copy into the store's tables and
-    the rest of the sync (under a second after a first run's load of 60,000 files, where it
-    was held for four; milliseconds after a few files). Taken at the first batch, it was held through the whole load,
-    and any other run that wrote meanwhile (the pre-commit hook while an editor checked the
-    whole repository) waited five seconds for it, then left its rows unwritten.
+    the rest of the sync (under a second after a first run's load of 60,000 files; a few
+    milliseconds after a few files). Taken at the first batch, it was held through the whole
+    load (four seconds there), and any other run that wrote meanwhile (the pre-commit hook
+    while an editor checked the whole repository) waited five seconds for it, then left its
+    rows unwritten.
 
     A row that replaces another gets a new id: the old id's keys are deleted, with the rows of
     removed files, once the indexes are back (without them each deletion reads a whole table).
