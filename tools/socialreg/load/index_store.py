@@ -530,11 +530,10 @@ class StoreWriter:
         stored = store.files([path for path in removed if path not in self._added])
         gone = [(row.id,) for row in stored.values()]
         database = self._database
-        if self._staging:
-            gone.extend(self._copy_staged())
+        replaced = self._copy_staged() if self._staging else []  # their rows are gone already
         database.executemany("DELETE FROM files WHERE id = ?", gone)
         for table in ("keys", "near"):
-            database.executemany(f"DELETE FROM {table} WHERE file = ?", gone)
+            database.executemany(f"DELETE FROM {table} WHERE file = ?", [*gone, *replaced])
         # Only while the row is the one that was found to be the blob's (same stamp): another
         # run may have made it again since, from a file that changed.
         database.executemany(
