@@ -239,13 +239,14 @@ def test_a_build_that_fails_while_it_sends_a_worker_its_accounts_does_not_wait_f
         return dumps(value, protocol)
 
     waited_for: list[list[Channel]] = []
+    read_to_the_end = parallel.read_to_the_end
 
     def recorded(channels: list[Channel], seconds: float = 10.0) -> None:
         waited_for.append(list(channels))
-        parallel.read_to_the_end(channels, seconds)
+        read_to_the_end(channels, seconds)
 
     monkeypatch.setattr(pickle, "dumps", failing_on_the_third_message)
-    monkeypatch.setattr(site_build, "read_to_the_end", recorded)
+    monkeypatch.setattr(parallel, "read_to_the_end", recorded)
     with pytest.raises(site_build.SiteError, match="the build stopped"):
         site_build.write_site(registry, tmp_path / "site")
     assert waited_for == [[]]

@@ -189,6 +189,17 @@ def read_to_the_end(channels: list[Channel], seconds: float = FINISH_WAIT) -> No
 
 
 @contextlib.contextmanager
+def read_to_the_end_on_failure(channels: list[Channel]) -> Iterator[None]:
+    """A block whose failure (an Exception) first reads `channels` to their end
+    (`read_to_the_end`); the list may grow while the block runs."""
+    try:
+        yield
+    except Exception:
+        read_to_the_end(channels)
+        raise
+
+
+@contextlib.contextmanager
 def begun_apart(
     work: Callable[[], T], then: Callable[[T], object] | None = None
 ) -> Iterator[Callable[[], T]]:

@@ -53,7 +53,7 @@ from socialreg.parallel import (
     Channel,
     WorkerError,
     forked_workers,
-    read_to_the_end,
+    read_to_the_end_on_failure,
     worker_count,
 )
 from socialreg.registry_site import identity_proofs
@@ -373,15 +373,6 @@ def shared_files_apart(accounts: int, rebuild: bool) -> bool:
 APART_AT_MOST = 20_000
 
 
-@contextlib.contextmanager
-def _read_to_the_end_on_failure(channels: list[Channel]) -> Iterator[None]:
-    try:
-        yield
-    except Exception:
-        read_to_the_end(channels)
-        raise
-
-
 def _shared_files_elsewhere(
     site: _Site, processes: contextlib.ExitStack
 ) -> Callable[[], list[tuple[set[str], PageStates]]]:
@@ -394,7 +385,7 @@ def _shared_files_elsewhere(
 
     channels = processes.enter_context(forked_workers([None], write))
     # A build that fails lets it finish its files (see PageWorkers.started).
-    processes.enter_context(_read_to_the_end_on_failure(channels))
+    processes.enter_context(read_to_the_end_on_failure(channels))
 
     def wait_for_it() -> list[tuple[set[str], PageStates]]:
         try:
@@ -438,15 +429,13 @@ class PageWorkers:
         work = functools.partial(_render_when_asked, claims)
         with forked_workers(range(count), work) as channels:
             workers = cls(channels, claims)
+            # A build that fails lets the workers that have their accounts finish the pages
+            # they have begun, and stop at their next claim: ended at once, one could leave a
+            # page cut short, over an earlier build's page. (An interrupt, Ctrl-C, reaches
+            # them too, and ends them.)
             try:
-                yield workers
-            except Exception:
-                # A build that fails lets the workers finish the pages they have begun: ended
-                # at once, one could leave a page cut short, over an earlier build's page.
-                # (An interrupt, Ctrl-C, reaches them too, and ends them.)
-                claims.stop()  # each stops at its next claim
-                read_to_the_end(workers._given)
-                raise
+                with read_to_the_end_on_failure(workers._given), workers.stopped_on_failure():
+                    yield workers
             finally:
                 workers._release()
 
