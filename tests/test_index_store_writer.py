@@ -465,3 +465,32 @@ def test_random_histories_one_row_at_a_time_find_what_the_files_say(
         tmp_path, monkeypatch, in_git, seed, steps
     )
     _no_orphans(tmp_path / "repo")
+
+
+def _bytes_read() -> int:
+    """Bytes this process has read through system calls so far, from the page cache or not
+    (Linux's /proc/self/io, `rchar`): SQLite reads its pages so."""
+    for line in Path("/proc/self/io").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == "rchar":
+            return int(value)
+    raise AssertionError("no rchar in /proc/self/io")
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="Linux's /proc counts the reads")
+def test_looking_up_a_small_value_does_not_read_a_large_one(tmp_path: Path) -> None:
+    """Git's listing is a value of megabytes; the small values beside it (the folders' token,
+    the files Git did not vouch for) are looked up several times a run."""
+    store = IndexStore(tmp_path, "test")
+    large = bytes(range(256)) * (4 << 12)  # 4 MB, unlike any other value
+    with store.writing() as writer:
+        writer.finish(values={"listing": large, "loose": "[]", "token": "t"})
+    store.close()
+    store = IndexStore(tmp_path, "test")  # a new connection: nothing of the file cached yet
+    before = _bytes_read()
+    assert store.value("loose") == "[]"
+    assert store.value("token") == "t"
+    assert store.value("no such value") is None
+    assert _bytes_read() - before < 256 << 10
+    assert store.value("listing") == large
+    store.close()
