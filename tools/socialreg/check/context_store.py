@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, NamedTuple, TypeGuard
 
 from socialreg import __version__
+from socialreg.check.kept_view import NO_VIEW, kept_view, view_to_keep
 from socialreg.identity.keys import IdentityKeys, catalogue_fingerprint
 from socialreg.load.discover import (
     Job,
@@ -189,15 +190,15 @@ class ContextStore:
         """
         if not facts.compared:
             raise ValueError("the work tree can only be synced with Git's diff-files")
-        earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
+        kept = kept_view(self._store)
         token = self._store.value(FOLDERS_TOKEN)
         if not _usable_walk(walked, token, self._store):
             walked = folder_changes(self._root_path, self._store.folders(), token)
         blobs = None
-        if isinstance(earlier, bytes) and isinstance(loose, str) and walked.known:
+        if kept.listing is not None and kept.loose is not None and walked.known:
             changed_folders, gone = walked.changed, walked.gone
-            candidates = facts.lines_differing(earlier) | facts.changed
-            candidates.update(json.loads(loose))
+            candidates = facts.lines_differing(kept.listing) | facts.changed
+            candidates.update(json.loads(kept.loose))
             present, removed = self._look_at(candidates, walked)
             if len(present) > _FEW_PATHS:  # each found alone reads the listing (3 MB) again
                 blobs = facts.blobs()
@@ -220,7 +221,7 @@ class ContextStore:
             # With the files Git's index holds that the work tree does not (deleted, say): they
             # have no row, and a check with `--staged` must look at them (sync_staged).
             unvouched.extend(path for path in facts.changed if is_record_path(path))
-            view = _view(facts, set(unvouched), earlier, loose)
+            view = view_to_keep(facts.listing, set(unvouched), kept)
             self._write(writer, [*removed, *vanished], vouched, changed_folders, gone, view)
 
     def _look_at(
@@ -256,13 +257,13 @@ class ContextStore:
         caller writes from the work tree), so that every sync looks at them again.
         Raises `gitbase.BaseError` when Git cannot give a blob.
         """
-        earlier, loose = self._store.value(_LISTING), self._store.value(_LOOSE)
-        if not isinstance(earlier, bytes) or not isinstance(loose, str):
+        kept = kept_view(self._store)
+        if kept.listing is None or kept.loose is None:
             return None
         self._for_the_index = True
         candidates = {
             path
-            for path in facts.lines_differing(earlier).union(json.loads(loose), checked)
+            for path in facts.lines_differing(kept.listing).union(json.loads(kept.loose), checked)
             if is_record_path(path)
         }
         self._known = self._store.files(candidates)
@@ -296,7 +297,9 @@ class ContextStore:
         }
         with self._store.writing(len(rows)) as writer:
             writer.add(rows)
-            self._write(writer, [], [], values=_view(facts, candidates - current, earlier, loose))
+            self._write(
+                writer, [], [], values=view_to_keep(facts.listing, candidates - current, kept)
+            )
         # The rows of `checked` are the caller's (written from the work tree): they count, as
         # accounts for a suggestion among all of them, say.
         counted = current.union(checked)
@@ -393,9 +396,9 @@ class ContextStore:
         last run left it, which the next run starts from."""
         if forget_folders:  # the rows changed without the folders being looked at
             gone_folders = list(self._store.folders())
-            values = {_LISTING: None, _LOOSE: None}
+            values = dict(NO_VIEW)
         elif folders is not None and values is None:
-            values = {_LISTING: None, _LOOSE: None}  # Git's view was not looked at
+            values = dict(NO_VIEW)  # Git's view was not looked at
         writer.finish(removed, vouched, (folders or {}).items(), gone_folders, values or {})
         for path in removed:
             self._known.pop(path, None)
@@ -554,10 +557,6 @@ class ContextStore:
         self._store.close()
 
 
-_LISTING = "git-listing"  # Git's listing at the last sync_with_git
-_LOOSE = "git-loose"  # the files Git did not vouch for then (JSON list)
-
-
 def _usable_walk(
     walked: FolderChanges | None, token: str | None, store: IndexStore
 ) -> TypeGuard[FolderChanges]:
@@ -570,15 +569,6 @@ def _usable_walk(
     if token is not None:
         return True
     return not walked.known and not store.folders() and not store.has_rows()
-
-
-def _view(facts: GitFacts, unvouched: Iterable[str], earlier: Any, loose: Any) -> dict[str, Any]:
-    """Git's view to keep for the next sync, or nothing when it is the one kept (`earlier`,
-    `loose`)."""
-    values = {_LISTING: facts.listing, _LOOSE: json.dumps(sorted(unvouched))}
-    if [earlier, loose] == list(values.values()):
-        return {}  # megabytes: written only when changed
-    return values
 
 
 def _entry(

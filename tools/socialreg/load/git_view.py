@@ -296,14 +296,20 @@ def _differing_part(new: bytes, old: bytes) -> tuple[bytes, bytes]:
     a listing names each (path, stage) once, so no line outside can match one inside: the lines
     that differ are those that differ between the parts.
     """
-    shortest = min(len(new), len(old))
-    start = _common_length(new, old, shortest)
-    tail = _common_length(new, old, shortest - start, at_end=True)
+    start, tail = common_ends(new, old)
     begin = new.rfind(b"\0", 0, start) + 1  # the start of the line where they first differ
     new_end = new.find(b"\0", len(new) - tail)  # the end of the line where they last differ
     new_end = len(new) if new_end < 0 else new_end
     old_end = new_end - len(new) + len(old)
     return new[begin:new_end], old[begin:old_end]
+
+
+def common_ends(one: bytes, other: bytes) -> tuple[int, int]:
+    """How many bytes the two share at their start, and then how many of the rest at their
+    end (the two never overlap)."""
+    shortest = min(len(one), len(other))
+    start = _common_length(one, other, shortest)
+    return start, _common_length(one, other, shortest - start, at_end=True)
 
 
 def _common_length(one: bytes, other: bytes, limit: int, at_end: bool = False) -> int:
