@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -949,3 +950,66 @@ def test_a_walk_of_every_folder_is_not_taken_for_a_store_that_holds_folders(
     walks = _walks_here(monkeypatch)
     assert _few(root, checked) == expected
     assert len(walks) == 1  # this process walked
+
+
+def _clash(found: Found) -> bool:
+    """Whether copy-two is told that copy-one has its URL (SR108)."""
+    return any(
+        code == "SR108" and "accounts/communications/copy-one" in message
+        for _, _, _, code, _, message in found
+    )
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        # A's view is the one it read, so it writes only the files Git did not vouch for (p,
+        # edited and then edited back): B's staging must not stay beside A's row of p.
+        "staged with the other URL, the edit undone",
+        # A writes nothing of its view (p is still edited): the same, with nothing written.
+        "staged with the same URL, still edited",
+    ],
+)
+def test_a_run_that_writes_after_another_synced_leaves_no_view_of_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, between: str
+) -> None:
+    """Run A reads Git's view; run B, started meanwhile, stages a new copy-one and syncs; then
+    A writes its rows, made from the view it read. The next run must not take A's rows for
+    rows of B's listing."""
+    monkeypatch.setattr(cache, "RECENT_NS", 10_000_000)  # files count as unchanged sooner
+    root = _registry(tmp_path, True)
+    checked, p = "accounts/library/copy-two.yaml", "accounts/communications/copy-one.yaml"
+    original = (root / p).read_text("utf-8")
+    shared, other = "profile/library.example.org", "profile/other.example.org"
+    assert shared in original
+
+    def settle() -> None:
+        git(root, "update-index", "-q", "--refresh")
+        time.sleep(0.05)
+
+    settle()
+    _few(root, checked)
+    (root / p).write_text(original.replace(shared, other), "utf-8")
+    settle()
+    assert not _clash(_few(root, checked))  # p is loose now: edited, not staged
+    undone = between.endswith("undone")
+    (root / p).write_text(original if undone else original.replace(shared, "profile/x.example"))
+    settle()
+    finish = index_store.StoreWriter.finish
+    armed = [True]
+
+    def finish_after_run_b(writer: index_store.StoreWriter, *args: Any, **kwargs: Any) -> None:
+        if armed[0] and (kwargs.get("values") is not None or len(args) >= 5):
+            armed[0] = False
+            (root / p).write_text(original.replace(shared, other) if undone else original)
+            git(root, "add", p)
+            time.sleep(0.05)
+            _few(root, checked)  # run B
+        finish(writer, *args, **kwargs)
+
+    monkeypatch.setattr(index_store.StoreWriter, "finish", finish_after_run_b)
+    _few(root, checked)  # run A
+    monkeypatch.setattr(index_store.StoreWriter, "finish", finish)
+    settle()
+    assert _few(root, checked) == _everything_indexed(root, checked)
+    assert _clash(_few(root, checked)) is not undone

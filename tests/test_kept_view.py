@@ -1,5 +1,6 @@
 """Git's view kept between syncs (check/kept_view.py): a base listing and the change since it,
-which always give back the last sync's listing, and never a listing no sync saw."""
+which give back the listing of the last sync, or none when another run wrote in between; never
+a listing no sync saw."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from hypothesis import strategies as st
 from socialreg.check.kept_view import (
     LISTING,
     LISTING_CHANGE,
+    LISTING_TOKEN,
     LOOSE,
-    KeptView,
     kept_view,
     view_to_keep,
 )
@@ -32,20 +33,28 @@ LARGE = {f"accounts/unit-{n:05}/account-{n}.yaml": "a" for n in range(2_000)}
 
 def _synced(store: IndexStore, listing: bytes, loose: list[str]) -> dict[str, Any]:
     """What a sync writes of its view, written."""
-    values = view_to_keep(listing, loose, kept_view(store))
-    with store.writing() as writer:
-        writer.finish(values=values)
+    kept = kept_view(store)
+    values = view_to_keep(listing, loose, kept)
+    _write(store, values, kept.as_read)
     return values
 
 
+def _write(store: IndexStore, values: dict[str, Any], read: dict[str, Any] | None) -> None:
+    with store.writing() as writer:
+        writer.finish(values=values, values_read=read)
+
+
 def test_a_store_without_a_view_gives_none(tmp_path: Path) -> None:
-    assert kept_view(IndexStore(tmp_path, "test")) == KeptView(None, None, None)
+    store = IndexStore(tmp_path, "test")
+    kept = kept_view(store)
+    assert (kept.listing, kept.loose, kept.base, kept.token) == (None, None, None, None)
+    store.close()
 
 
 def test_staging_one_file_writes_its_line_not_the_listing(tmp_path: Path) -> None:
     store = IndexStore(tmp_path, "test")
     first = _listing(LARGE)
-    assert set(_synced(store, first, [])) == {LISTING, LISTING_CHANGE, LOOSE}
+    assert set(_synced(store, first, [])) == {LISTING, LISTING_TOKEN, LISTING_CHANGE, LOOSE}
     base = store.value(LISTING)
     for blob in "bcd":  # one file staged again and again
         listing = _listing({**LARGE, "accounts/unit-01000/account-1000.yaml": blob})
@@ -56,6 +65,8 @@ def test_staging_one_file_writes_its_line_not_the_listing(tmp_path: Path) -> Non
     assert store.value(LISTING) == base
     assert _synced(store, listing, []) == {}  # nothing changed: nothing written
     assert set(_synced(store, listing, ["accounts/x/y.yaml"])) == {LOOSE}
+    assert kept_view(store).listing == listing
+    store.close()
 
 
 def test_a_change_over_much_of_the_listing_writes_a_new_base(tmp_path: Path) -> None:
@@ -63,26 +74,75 @@ def test_a_change_over_much_of_the_listing_writes_a_new_base(tmp_path: Path) -> 
     _synced(store, _listing(LARGE), [])
     first, last = sorted(LARGE)[0], sorted(LARGE)[-1]
     listing = _listing({**LARGE, first: "b", last: "b"})
-    assert set(_synced(store, listing, [])) == {LISTING, LISTING_CHANGE, LOOSE}
+    assert set(_synced(store, listing, [])) == {LISTING, LISTING_TOKEN, LISTING_CHANGE, LOOSE}
     assert store.value(LISTING_CHANGE) is None
     assert kept_view(store).listing == listing
+    store.close()
 
 
-def test_a_change_made_against_a_base_another_run_replaced_is_not_applied(
-    tmp_path: Path,
-) -> None:
-    """Two runs read the same base; one writes a new base, then the other its change."""
+def test_a_change_over_a_sixteenth_of_the_listing_writes_a_new_base(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path, "test")
+    _synced(store, _listing(LARGE), [])
+    paths = sorted(LARGE)
+    sixteenth = len(paths) // 16  # in lines
+    # Two lines changed, this many lines apart: a third of a sixteenth, then twice one.
+    for apart, writes_a_base in [(sixteenth // 3, False), (sixteenth * 2, True)]:
+        listing = _listing({**LARGE, paths[500]: "z", paths[500 + apart]: "z"})
+        assert (LISTING in _synced(store, listing, [])) is writes_a_base
+        assert kept_view(store).listing == listing
+    store.close()
+
+
+def _another_run_between(
+    tmp_path: Path, theirs: dict[str, str], mine: dict[str, str], my_loose: list[str]
+) -> IndexStore:
+    """Two runs read the same view; the other writes its view, then this one its own."""
     store = IndexStore(tmp_path, "test")
     _synced(store, _listing(LARGE), [])
     read_by_both = kept_view(store)
-    first, last = sorted(LARGE)[0], sorted(LARGE)[-1]
-    _synced(store, _listing({**LARGE, first: "b", last: "b"}), [])  # a new base
-    late = view_to_keep(_listing({**LARGE, first: "c"}), [], read_by_both)
-    assert set(late) == {LISTING_CHANGE, LOOSE}
-    with store.writing() as writer:
-        writer.finish(values=late)
-    # No listing any sync saw can be made of these: the next sync starts without a view.
+    _synced(store, _listing({**LARGE, **theirs}), ["theirs"])
+    _write(
+        store,
+        view_to_keep(_listing({**LARGE, **mine}), my_loose, read_by_both),
+        read_by_both.as_read,
+    )
+    return store
+
+
+FIRST, LAST = sorted(LARGE)[0], sorted(LARGE)[-1]
+
+
+def test_a_view_made_from_one_another_run_replaced_is_not_kept(tmp_path: Path) -> None:
+    """The other run wrote a new base, then this one a change of the base it had read."""
+    store = _another_run_between(tmp_path, {FIRST: "b", LAST: "b"}, {FIRST: "c"}, [])
+    assert kept_view(store).listing is None  # the next sync starts without a view
+    store.close()
+
+
+def test_a_view_made_from_one_another_run_changed_is_not_kept(tmp_path: Path) -> None:
+    """The other run staged a file (a change); this one saw the listing it had read, and wrote
+    only the files Git did not vouch for: the rows it wrote are not of the other's listing."""
+    store = _another_run_between(tmp_path, {FIRST: "b"}, {}, ["mine"])
     assert kept_view(store).listing is None
+    store.close()
+
+
+def test_an_unchanged_view_is_not_kept_over_another_runs(tmp_path: Path) -> None:
+    """This run writes nothing of its view (the one it read), but its rows were made from it."""
+    store = _another_run_between(tmp_path, {FIRST: "b"}, {}, [])
+    assert kept_view(store).listing is None
+    store.close()
+
+
+def test_a_view_written_after_another_run_that_changed_nothing_is_kept(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path, "test")
+    _synced(store, _listing(LARGE), [])
+    read_by_both = kept_view(store)
+    assert _synced(store, _listing(LARGE), []) == {}
+    listing = _listing({**LARGE, FIRST: "c"})
+    _write(store, view_to_keep(listing, [], read_by_both), read_by_both.as_read)
+    assert kept_view(store).listing == listing
+    store.close()
 
 
 BACKGROUND = dict(sorted(LARGE.items())[:300])
@@ -119,8 +179,8 @@ def test_every_sync_finds_the_listing_the_last_one_saw(
 def test_a_change_that_is_not_one_gives_no_view(tmp_path: Path) -> None:
     store = IndexStore(tmp_path, "test")
     _synced(store, _listing(LARGE), [])
-    token = store.value(LISTING)[:16]
+    token = store.value(LISTING_TOKEN).encode()
     for change in [b"garbage", token + b"12 x\n", token + b"999999999 1\nab", "text"]:
-        with store.writing() as writer:
-            writer.finish(values={LISTING_CHANGE: change})
+        _write(store, {LISTING_CHANGE: change}, None)
         assert kept_view(store).listing is None, change
+    store.close()

@@ -222,7 +222,9 @@ class ContextStore:
             # have no row, and a check with `--staged` must look at them (sync_staged).
             unvouched.extend(path for path in facts.changed if is_record_path(path))
             view = view_to_keep(facts.listing, set(unvouched), kept)
-            self._write(writer, [*removed, *vanished], vouched, changed_folders, gone, view)
+            self._write(
+                writer, [*removed, *vanished], vouched, changed_folders, gone, view, kept.as_read
+            )
 
     def _look_at(
         self, candidates: set[str], walked: FolderChanges
@@ -297,9 +299,8 @@ class ContextStore:
         }
         with self._store.writing(len(rows)) as writer:
             writer.add(rows)
-            self._write(
-                writer, [], [], values=view_to_keep(facts.listing, candidates - current, kept)
-            )
+            view = view_to_keep(facts.listing, candidates - current, kept)
+            self._write(writer, [], [], values=view, values_read=kept.as_read)
         # The rows of `checked` are the caller's (written from the work tree): they count, as
         # accounts for a suggestion among all of them, say.
         counted = current.union(checked)
@@ -389,17 +390,21 @@ class ContextStore:
         folders: Mapping[str, int] | None = None,
         gone_folders: Iterable[str] = (),
         values: Mapping[str, Any] | None = None,
+        values_read: Mapping[str, Any] | None = None,
         forget_folders: bool = False,
     ) -> None:
         """What a sync found besides the rows added to `writer`, which then writes it all in
         one transaction: a run that stops half-way (or cannot write) leaves the store as the
-        last run left it, which the next run starts from."""
+        last run left it, which the next run starts from. `values_read`: the values of Git's
+        view the sync started from (`KeptView.as_read`; see StoreWriter.finish)."""
         if forget_folders:  # the rows changed without the folders being looked at
             gone_folders = list(self._store.folders())
             values = dict(NO_VIEW)
         elif folders is not None and values is None:
             values = dict(NO_VIEW)  # Git's view was not looked at
-        writer.finish(removed, vouched, (folders or {}).items(), gone_folders, values or {})
+        writer.finish(
+            removed, vouched, (folders or {}).items(), gone_folders, values or {}, values_read
+        )
         for path in removed:
             self._known.pop(path, None)
 

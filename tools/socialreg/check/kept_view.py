@@ -9,10 +9,14 @@ sync's listing: the bytes between what the two share at their start and at their
 on one file, or on a few files near each other, makes a change of a few hundred bytes; a change
 over more than a sixteenth of the listing writes a new base instead.
 
-The base carries a random token, and a change the token of its base. Another run may write a
-new base between this run's reading of the old one and the writing of its change. Then the
-tokens differ, and the next sync has no view to start from: it looks at every folder, as a
-first sync does. It never applies a change to a base it was not made from.
+Each base has a random token, and a change holds the token of the base it was made from.
+
+A sync's rows and its view are right together only when the view it started from was still
+the store's when it wrote. Another run may have synced in between (staged files, written a new
+base). So a sync's write says what it read (`KeptView.as_read`, the small values: the base's
+token, the change, the loose files), and the store writes the new view only if those are still
+there (index_store.StoreWriter.finish). Otherwise it stores no view, and the next sync looks
+at every folder, as a first sync does.
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ from typing import Any, NamedTuple
 from socialreg.load.git_view import common_ends
 from socialreg.load.index_store import IndexStore
 
-LISTING = "git-listing"  # the base: token + a listing
+LISTING = "git-listing"  # the base listing
+LISTING_TOKEN = "git-listing-token"  # the base's token (hexadecimal text)
 LISTING_CHANGE = "git-listing-change"  # token + b"<start> <end>\n" + the bytes between
 LOOSE = "git-loose"  # the files Git did not vouch for at the last sync (JSON list)
 # What a sync writes when it did not look at Git's view: the next one has none to start from.
-NO_VIEW: dict[str, Any] = {LISTING: None, LISTING_CHANGE: None, LOOSE: None}
+NO_VIEW: dict[str, Any] = {LISTING: None, LISTING_TOKEN: None, LISTING_CHANGE: None, LOOSE: None}
 
 _TOKEN_SIZE = 16  # hexadecimal digits
 _SPAN = re.compile(rb"([0-9]{1,12}) ([0-9]{1,12})\n")
@@ -42,20 +47,20 @@ class KeptView(NamedTuple):
 
     listing: bytes | None  # Git's listing then; None when there is none to start from
     loose: str | None  # the files Git did not vouch for then (JSON list)
-    base: bytes | None  # the stored base (token and listing): a change is made against it
+    base: bytes | None  # the stored base listing: a change is made against it
+    token: str | None  # the base's token
+    as_read: dict[str, Any]  # the small values as read, for the write to compare
 
 
 def kept_view(store: IndexStore) -> KeptView:
-    """The view the last sync kept, as one write left it."""
-    values = store.values(LISTING, LISTING_CHANGE, LOOSE)
-    base, change, loose = values[LISTING], values[LISTING_CHANGE], values[LOOSE]
-    if not isinstance(base, bytes) or len(base) < _TOKEN_SIZE:
-        return KeptView(None, None, None)
-    if change is None:
-        listing: bytes | None = base[_TOKEN_SIZE:]
-    else:
-        listing = _changed(base, change)
-    return KeptView(listing, loose if isinstance(loose, str) else None, base)
+    """The view the last sync kept, all of it as one write left it (one read)."""
+    values = store.values(LISTING, LISTING_TOKEN, LISTING_CHANGE, LOOSE)
+    as_read = {name: values[name] for name in (LISTING_TOKEN, LISTING_CHANGE, LOOSE)}
+    base, token, change, loose = (values[name] for name in NO_VIEW)
+    if not isinstance(base, bytes) or not isinstance(token, str) or not isinstance(loose, str):
+        return KeptView(None, None, None, None, as_read)
+    listing = base if change is None else _changed(base, token, change)
+    return KeptView(listing, loose, base, token, as_read)
 
 
 def view_to_keep(listing: bytes, unvouched: Iterable[str], kept: KeptView) -> dict[str, Any]:
@@ -66,32 +71,29 @@ def view_to_keep(listing: bytes, unvouched: Iterable[str], kept: KeptView) -> di
         return {}
     values: dict[str, Any] = {LOOSE: loose}
     if listing != kept.listing:
-        values.update(_listing_values(listing, kept.base))
+        values.update(_listing_values(listing, kept))
     return values
 
 
-def _listing_values(listing: bytes, base: bytes | None) -> dict[str, Any]:
-    if base is not None:
-        token = base[:_TOKEN_SIZE]
-        start, end = common_ends(listing, base[_TOKEN_SIZE:])
+def _listing_values(listing: bytes, kept: KeptView) -> dict[str, Any]:
+    if kept.base is not None and kept.token is not None:
+        start, end = common_ends(listing, kept.base)
         between = listing[start : len(listing) - end]
         if len(between) * _NEW_BASE_FROM <= len(listing):
-            return {LISTING_CHANGE: b"%s%d %d\n%s" % (token, start, end, between)}
-    token = secrets.token_hex(_TOKEN_SIZE // 2).encode()
-    return {LISTING: token + listing, LISTING_CHANGE: None}
+            return {LISTING_CHANGE: b"%s%d %d\n%s" % (kept.token.encode(), start, end, between)}
+    token = secrets.token_hex(_TOKEN_SIZE // 2)
+    return {LISTING: listing, LISTING_TOKEN: token, LISTING_CHANGE: None}
 
 
-def _changed(base: bytes, change: object) -> bytes | None:
-    """The base's listing with the change made, or None when the change is not of this base
-    (another run wrote a new base since it was made) or not a change at all."""
-    if not isinstance(change, bytes) or change[:_TOKEN_SIZE] != base[:_TOKEN_SIZE]:
+def _changed(base: bytes, token: str, change: object) -> bytes | None:
+    """The base with the change made, or None when the change is not of this base or not a
+    change at all."""
+    if not isinstance(change, bytes) or change[:_TOKEN_SIZE] != token.encode():
         return None
     span = _SPAN.match(change, _TOKEN_SIZE)
     if span is None:
         return None
     start, end = int(span[1]), int(span[2])
-    if start + end > len(base) - _TOKEN_SIZE:
+    if start + end > len(base):
         return None
-    return b"".join(
-        (base[_TOKEN_SIZE : _TOKEN_SIZE + start], change[span.end() :], base[len(base) - end :])
-    )
+    return b"".join((base[:start], change[span.end() :], base[len(base) - end :]))

@@ -41,15 +41,15 @@ STORE_FILE = CACHE_FOLDER / "index.sqlite"
 # A value that changes whenever the folders table does: whoever read the folders with it knows,
 # by reading it again, whether they still are what it read (load/look_ahead.py).
 FOLDERS_TOKEN = "folders-token"
-_FORMAT = "8"  # the tables' layout; another one makes the store start again
+_FORMAT = "9"  # the layout of the tables and of the values kept; another makes the store anew
 _CHUNK = 500  # parameters per statement (SQLite allows 999 in old builds)
 
 # Keys are stored as 63-bit hashes: a tenth of the size of the strings, and two keys with the
 # same hash only fetch an extra record, which the rules then find unrelated.
 # `meta` has rowids, unlike the other tables keyed by text: it holds values of megabytes (Git's
 # listing), and a lookup in a table WITHOUT ROWID that meets a row spilling over its page reads
-# all of that row to compare keys: each name looked up read the listing (3 to 10 ms at 60,000
-# files).
+# all of that row to compare keys: a lookup could read the whole listing, depending on where its
+# search landed (3 to 10 ms a lookup at 60,000 files).
 _TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE files (
@@ -419,15 +419,25 @@ class StoreWriter:
         folders: Iterable[tuple[str, int]] = (),
         removed_folders: Iterable[str] = (),
         values: Mapping[str, Any] | None = None,
+        values_read: Mapping[str, Any] | None = None,
     ) -> None:
         """Forget removed files, record the blobs Git now vouches for (path, blob, and the
         stamp of the row it vouches for), the folders listed and named values, and commit
-        everything."""
+        everything.
+
+        `values_read` are the values (name -> value) that the rows and `values` were made
+        from, as the caller read them. When another run has stored others since, `values`
+        are not stored: those names and theirs are stored as None, so that the next reader
+        starts without them.
+        """
         if self._finished:
             raise RuntimeError("a store writer finished twice")
         self._finished = True
         removed, folders, removed_folders = list(removed), list(folders), list(removed_folders)
-        self._attempt(self._finish, removed, list(blobs), folders, removed_folders, values)
+        values = dict(values or {})
+        self._attempt(
+            self._finish, removed, list(blobs), folders, removed_folders, values, values_read
+        )
         if not self._failed and self._begun:
             self._attempt(self._database.commit)
             self._begun = False
@@ -533,7 +543,8 @@ class StoreWriter:
         blobs: list[tuple[str, str, ExactStamp]],
         folders: list[tuple[str, int]],
         removed_folders: list[str],
-        values: Mapping[str, Any] | None,
+        values: dict[str, Any],
+        values_read: Mapping[str, Any] | None,
     ) -> None:
         store = self._store
         self._begin()
@@ -541,6 +552,9 @@ class StoreWriter:
             # Another version of the tool (or of the catalogue) made the store again since this
             # one opened it: rows made here are not rows of that store.
             raise sqlite3.OperationalError("the store was made again by another version")
+        if values_read and store.values(*values_read) != values_read:
+            # Under the lock: no run can store others between this comparison and the commit.
+            values = {name: None for name in [*values_read, *values]}
         # A path given as removed and as a row keeps its row (as the old update did).
         stored = store.files([path for path in removed if path not in self._added])
         gone = [(row.id,) for row in stored.values()]
@@ -564,10 +578,10 @@ class StoreWriter:
             "DELETE FROM folders WHERE path = ?", ((_stored(path),) for path in removed_folders)
         )
         if folders or removed_folders or store.value(FOLDERS_TOKEN) is None:
-            values = {**(values or {}), FOLDERS_TOKEN: secrets.token_hex(8)}
+            values[FOLDERS_TOKEN] = secrets.token_hex(8)
         database.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-            ((f"value:{name}", value) for name, value in (values or {}).items()),
+            ((f"value:{name}", value) for name, value in values.items()),
         )
 
     def _copy_staged(self) -> list[tuple[int]]:
