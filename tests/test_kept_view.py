@@ -93,6 +93,18 @@ def test_a_change_over_a_sixteenth_of_the_listing_writes_a_new_base(tmp_path: Pa
     store.close()
 
 
+def test_a_listing_that_lost_much_of_its_end_writes_a_new_base(tmp_path: Path) -> None:
+    """Its change from the base is nothing added; what was removed counts too."""
+    store = IndexStore(tmp_path, "test")
+    _synced(store, _listing(LARGE), [])
+    paths = sorted(LARGE)
+    for kept, writes_a_base in [(len(paths) - 10, False), (len(paths) // 2, True)]:
+        listing = _listing({path: "a" for path in paths[:kept]})
+        assert (LISTING in _synced(store, listing, [])) is writes_a_base
+        assert kept_view(store).listing == listing
+    store.close()
+
+
 def _another_run_between(
     tmp_path: Path, theirs: dict[str, str], mine: dict[str, str], my_loose: list[str]
 ) -> IndexStore:
@@ -180,7 +192,16 @@ def test_a_change_that_is_not_one_gives_no_view(tmp_path: Path) -> None:
     store = IndexStore(tmp_path, "test")
     _synced(store, _listing(LARGE), [])
     token = store.value(LISTING_TOKEN).encode()
-    for change in [b"garbage", token + b"12 x\n", token + b"999999999 1\nab", "text"]:
+    for change in [
+        b"garbage",
+        token + b"12 x\n",
+        token + b"999999999 1\nab",
+        token + b"-5 3\nab",
+        token + b"1_0 2\nab",
+        token + b"12 3",
+        token + b"12  3\nab",
+        "text",
+    ]:
         _write(store, {LISTING_CHANGE: change}, None)
         assert kept_view(store).listing is None, change
     store.close()

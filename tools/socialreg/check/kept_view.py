@@ -22,7 +22,6 @@ at every folder, as a first sync does.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -38,7 +37,6 @@ LOOSE = "git-loose"  # the files Git did not vouch for at the last sync (JSON li
 NO_VIEW: dict[str, Any] = {LISTING: None, LISTING_TOKEN: None, LISTING_CHANGE: None, LOOSE: None}
 
 _TOKEN_SIZE = 16  # hexadecimal digits
-_SPAN = re.compile(rb"([0-9]{1,12}) ([0-9]{1,12})\n")
 _NEW_BASE_FROM = 16  # a change over more than 1/16 of the listing writes a new base
 
 
@@ -79,7 +77,9 @@ def _listing_values(listing: bytes, kept: KeptView) -> dict[str, Any]:
     if kept.base is not None and kept.token is not None:
         start, end = common_ends(listing, kept.base)
         between = listing[start : len(listing) - end]
-        if len(between) * _NEW_BASE_FROM <= len(listing):
+        # The bytes that differ on either side: lines removed count as much as lines added.
+        differing = max(len(listing), len(kept.base)) - start - end
+        if differing * _NEW_BASE_FROM <= len(listing):
             return {LISTING_CHANGE: b"%s%d %d\n%s" % (kept.token.encode(), start, end, between)}
     token = secrets.token_hex(_TOKEN_SIZE // 2)
     return {LISTING: listing, LISTING_TOKEN: token, LISTING_CHANGE: None}
@@ -90,10 +90,11 @@ def _changed(base: bytes, token: str, change: object) -> bytes | None:
     change at all."""
     if not isinstance(change, bytes) or change[:_TOKEN_SIZE] != token.encode():
         return None
-    span = _SPAN.match(change, _TOKEN_SIZE)
-    if span is None:
+    line_end = change.find(b"\n", _TOKEN_SIZE)
+    start_text, _, end_text = change[_TOKEN_SIZE : max(line_end, 0)].partition(b" ")
+    if not (start_text.isdigit() and end_text.isdigit()):
         return None
-    start, end = int(span[1]), int(span[2])
+    start, end = int(start_text), int(end_text)
     if start + end > len(base):
         return None
-    return b"".join((base[:start], change[span.end() :], base[len(base) - end :]))
+    return b"".join((base[:start], change[line_end + 1 :], base[len(base) - end :]))
