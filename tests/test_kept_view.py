@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,39 +70,38 @@ def test_staging_one_file_writes_its_line_not_the_listing(tmp_path: Path) -> Non
     store.close()
 
 
-def test_a_change_over_much_of_the_listing_writes_a_new_base(tmp_path: Path) -> None:
+PATHS = sorted(LARGE)
+SIXTEENTH = len(PATHS) // 16  # of the listing's lines
+
+
+def _two_lines_apart(apart: int) -> dict[str, str]:
+    return {**LARGE, PATHS[500]: "z", PATHS[500 + apart]: "z"}
+
+
+def _first_lines(count: int) -> dict[str, str]:
+    return {path: "a" for path in PATHS[:count]}
+
+
+@pytest.mark.parametrize(
+    ("blobs", "writes_a_base"),
+    [
+        pytest.param(_two_lines_apart(SIXTEENTH // 3), False, id="a third of a sixteenth apart"),
+        pytest.param(_two_lines_apart(SIXTEENTH * 2), True, id="two sixteenths apart"),
+        pytest.param({**LARGE, PATHS[0]: "b", PATHS[-1]: "b"}, True, id="first and last"),
+        # Nothing added: what was removed counts as much.
+        pytest.param(_first_lines(len(PATHS) - 10), False, id="ten lines removed"),
+        pytest.param(_first_lines(len(PATHS) // 2), True, id="half the lines removed"),
+    ],
+)
+def test_a_change_over_a_sixteenth_of_the_listing_writes_a_new_base(
+    tmp_path: Path, blobs: dict[str, str], writes_a_base: bool
+) -> None:
     store = IndexStore(tmp_path, "test")
     _synced(store, _listing(LARGE), [])
-    first, last = sorted(LARGE)[0], sorted(LARGE)[-1]
-    listing = _listing({**LARGE, first: "b", last: "b"})
-    assert set(_synced(store, listing, [])) == {LISTING, LISTING_TOKEN, LISTING_CHANGE, LOOSE}
-    assert store.value(LISTING_CHANGE) is None
+    listing = _listing(blobs)
+    assert (LISTING in _synced(store, listing, [])) is writes_a_base
+    assert (store.value(LISTING_CHANGE) is None) is writes_a_base
     assert kept_view(store).listing == listing
-    store.close()
-
-
-def test_a_change_over_a_sixteenth_of_the_listing_writes_a_new_base(tmp_path: Path) -> None:
-    store = IndexStore(tmp_path, "test")
-    _synced(store, _listing(LARGE), [])
-    paths = sorted(LARGE)
-    sixteenth = len(paths) // 16  # in lines
-    # Two lines changed, this many lines apart: a third of a sixteenth, then twice one.
-    for apart, writes_a_base in [(sixteenth // 3, False), (sixteenth * 2, True)]:
-        listing = _listing({**LARGE, paths[500]: "z", paths[500 + apart]: "z"})
-        assert (LISTING in _synced(store, listing, [])) is writes_a_base
-        assert kept_view(store).listing == listing
-    store.close()
-
-
-def test_a_listing_that_lost_much_of_its_end_writes_a_new_base(tmp_path: Path) -> None:
-    """Its change from the base is nothing added; what was removed counts too."""
-    store = IndexStore(tmp_path, "test")
-    _synced(store, _listing(LARGE), [])
-    paths = sorted(LARGE)
-    for kept, writes_a_base in [(len(paths) - 10, False), (len(paths) // 2, True)]:
-        listing = _listing({path: "a" for path in paths[:kept]})
-        assert (LISTING in _synced(store, listing, [])) is writes_a_base
-        assert kept_view(store).listing == listing
     store.close()
 
 
@@ -121,7 +121,7 @@ def _another_run_between(
     return store
 
 
-FIRST, LAST = sorted(LARGE)[0], sorted(LARGE)[-1]
+FIRST, LAST = PATHS[0], PATHS[-1]
 
 
 def test_a_view_made_from_one_another_run_replaced_is_not_kept(tmp_path: Path) -> None:
