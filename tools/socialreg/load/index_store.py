@@ -44,12 +44,12 @@ FOLDERS_TOKEN = "folders-token"
 _FORMAT = "9"  # the layout of the tables and of the values kept; another makes the store anew
 _CHUNK = 500  # parameters per statement (SQLite allows 999 in old builds)
 
-# Keys are stored as 63-bit hashes: a tenth of the size of the strings, and two keys with the
-# same hash only fetch an extra record, which the rules then find unrelated.
 # `meta` has rowids, unlike the other tables keyed by text: it holds values of megabytes (Git's
 # listing), and a lookup in a table WITHOUT ROWID that meets a row spilling over its page reads
 # all of that row to compare keys: a lookup could read the whole listing, depending on where its
 # search landed (3 to 10 ms a lookup at 60,000 files).
+# Keys are stored as 63-bit hashes: a tenth of the size of the strings, and two keys with the
+# same hash only fetch an extra record, which the rules then find unrelated.
 _TABLES = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE files (
