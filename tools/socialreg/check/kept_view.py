@@ -76,10 +76,10 @@ def view_to_keep(listing: bytes, unvouched: Iterable[str], kept: KeptView) -> di
 def _listing_values(listing: bytes, kept: KeptView) -> dict[str, Any]:
     if kept.base is not None and kept.token is not None:
         start, end = common_ends(listing, kept.base)
-        between = listing[start : len(listing) - end]
         # The bytes that differ on either side: lines removed count as much as lines added.
         differing = max(len(listing), len(kept.base)) - start - end
         if differing * _NEW_BASE_FROM <= len(listing):
+            between = listing[start : len(listing) - end]
             return {LISTING_CHANGE: b"%s%d %d\n%s" % (kept.token.encode(), start, end, between)}
     token = secrets.token_hex(_TOKEN_SIZE // 2)
     return {LISTING: listing, LISTING_TOKEN: token, LISTING_CHANGE: None}

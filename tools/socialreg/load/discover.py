@@ -7,7 +7,6 @@ in the wrong place or has the wrong name.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import stat
@@ -177,9 +176,8 @@ def discover_changes(
         files_of.setdefault(folder, []).append(path)
     now = time.time_ns()
     found = Discovered({}, {}, set())
-    lookups = contextlib.ExitStack()  # closed when the walk is done
-    prefix, at_root = lookups.enter_context(lookups_below(root))
 
+    # `prefix` and `at_root` name the paths below the root: see the `with` below.
     def status_of(folder: str) -> os.stat_result | None:
         # discover_records follows a link only for accounts/ and campaigns/ themselves
         status_at = os.stat if "/" not in folder else os.lstat
@@ -204,7 +202,7 @@ def discover_changes(
             if below not in known_folders and (below_status := status_of(below)) is not None:
                 scan(below, kind, below_status)
 
-    with lookups:
+    with lookups_below(root) as (prefix, at_root):
         for top, kind in RECORD_FOLDERS.items():
             if top not in known_folders and (status := status_of(top)) is not None:
                 scan(top, kind, status)
