@@ -21,7 +21,7 @@ from socialreg.findings import Finding, Severity
 from socialreg.load.places import in_words
 from socialreg.load.yaml_hints import RESERVED_STARTS, quoted_line
 from socialreg.rules.handle_address import handle_in_url
-from socialreg.rules.pasted_text import url_for_handle, without_pasted
+from socialreg.rules.pasted_text import PASTED_CHARACTERS, url_for_handle, without_pasted
 from socialreg.wizard.drafts import discard_draft, draft_path, load_draft, save_draft
 from socialreg.wizard.form import Choice, Rejected, _choose, complete_url, flatten
 from socialreg.wizard.questions import SECTIONS
@@ -119,6 +119,17 @@ def test_handles_and_addresses_compared() -> None:
     assert handle_in_url("lib.norrvik.example", "https://bsky.app/profile/lib.norrvik.example")
     assert not handle_in_url("@norrvik", "https://www.instagram.com/norrvik.library/")
     assert without_pasted("\u201c@norrvik\u2013library\u201d") == "@norrvik-library"
+
+
+@given(st.text(alphabet="ab@. \"'\u201c\u2013\u00a0\u200b\u00e9"))
+def test_text_without_pasted_characters_is_only_trimmed(text: str) -> None:
+    """without_pasted leaves ASCII text to strip alone (it is asked of every handle and
+    address); that is right only while no pasted character is ASCII."""
+    assert not any(character.isascii() for character in PASTED_CHARACTERS)
+    cleaned = without_pasted(text)
+    assert not any(character in PASTED_CHARACTERS for character in cleaned)
+    if not any(character in PASTED_CHARACTERS for character in text):
+        assert cleaned == text.strip().strip("\"'")
 
 
 _VALUE = st.text(

@@ -45,6 +45,8 @@ _CHECKED = (
 
 def without_pasted(text: str) -> str:
     """The text with pasted characters removed (dashes become hyphens, quotes disappear)."""
+    if text.isascii():  # no pasted character is: the common case, asked of every handle
+        return text.strip().strip("\"'")
     cleaned = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " ")
     cleaned = "".join(char for char in cleaned if char not in PASTED_CHARACTERS)
     return cleaned.strip().strip("\"'")
@@ -105,7 +107,7 @@ def check_pasted_text(record: Record, context: RuleContext) -> Iterator[Problem]
     for path, label in _CHECKED:
         holder = mapping(record.data, path[0]) if len(path) == 2 else record.data
         value = holder.get(path[-1])
-        if not isinstance(value, str):
+        if not isinstance(value, str) or value.isascii():  # no pasted character is ASCII
             continue
         found = sorted({PASTED_CHARACTERS[char] for char in value if char in PASTED_CHARACTERS})
         if not found:
