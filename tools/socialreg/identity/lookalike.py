@@ -9,9 +9,11 @@ index finds candidates; `text.reason_for_keys` decides.
 
 from __future__ import annotations
 
+import operator
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import compress, count, islice, repeat
 from typing import Generic, TypeVar
 
 from socialreg.identity.text import (
@@ -119,18 +121,23 @@ class LookalikeIndex(Generic[T]):
         """Sort the array, and find the entries that share a search key with each entry."""
         entries, first = self._entries, self._first
         sharing: dict[int, set[int]] = {}
-        ordered = sorted(self._packed)
-        self._packed = array("q", ordered)
+        self._packed = packed = array("q", sorted(self._packed))
+        # Nearly every search key is its handle's alone. So the places where a hash repeats
+        # the one before it are found by iterators that run in C, and only those are looked at
+        # here: a Python loop over every key was 1.4 s of a check of 100,000 accounts.
+        hashes = array("q", map(operator.rshift, packed, repeat(_NUMBER_BITS)))
+        repeats = compress(count(1), map(operator.eq, islice(hashes, 1, None), hashes))
+        del hashes  # the iterators hold it as long as they need it
         run: list[int] = []  # the entries of one search key (one run of equal hashes)
-        run_hash = -1
-        for value in ordered:
-            if value >> _NUMBER_BITS == run_hash:
-                run.append(value & _NUMBER_MASK)
-                continue
-            if len(run) > 1:
-                _share(run, entries, first, sharing)
-            run, run_hash = [value & _NUMBER_MASK], value >> _NUMBER_BITS
-        if len(run) > 1:
+        last = -1
+        for at in repeats:
+            if at != last + 1:  # a new run, from the place before this one
+                if run:
+                    _share(run, entries, first, sharing)
+                run = [packed[at - 1] & _NUMBER_MASK]
+            run.append(packed[at] & _NUMBER_MASK)
+            last = at
+        if run:
             _share(run, entries, first, sharing)
         self._alike = {number: array("l", sorted(found)) for number, found in sharing.items()}
         return self._alike
