@@ -106,3 +106,51 @@ def test_a_failing_second_step_worker_is_reported_not_hung(
     monkeypatch.setattr(RecordChecker, "finish", broken_in_the_worker)
     with pytest.raises(checking.WorkerError, match="a comparing rule exploded"):
         _run(example_repo)
+
+
+def _lookalike_of_the_library(root: Path, unit: str, name: str, handle: str) -> None:
+    """A copy of the library's Instagram account, under another file name, with `handle`."""
+    library = root / "accounts" / "library" / "norrvik-library-instagram.yaml"
+    text = library.read_text().replace('"@norrvik.library"', f'"{handle}"')
+    text = text.replace("instagram.com/norrvik.library", f"instagram.com/{handle.lstrip('@')}")
+    (root / "accounts" / unit / name).write_text(text)
+
+
+def _lookalike_findings(root: Path) -> list[str]:
+    findings = check_repository(root, None, datetime.date.fromisoformat(TODAY)).findings
+    return sorted(repr(finding) for finding in findings if finding.rule == "SR121")
+
+
+@pytest.mark.parametrize("id_used_twice", [False, True])
+def test_a_large_run_makes_the_lookalike_index_while_the_workers_send_their_entries(
+    example_repo: Path, monkeypatch: pytest.MonkeyPatch, id_used_twice: bool
+) -> None:
+    """SR121's index is made from the entries as they come (rules.base.EarlyLookup), and
+    finds what one process finds. When two files have one id, the index keeps one of them:
+    the index made early, which had both, is then not used."""
+    from socialreg.rules import platform_identity
+
+    _lookalike_of_the_library(
+        example_repo, "careers", "norrvik-libary-instagram.yaml", "@norrvik.libary"
+    )
+    if id_used_twice:
+        # The same id as the look-alike above, in another unit: only one of the two stays in
+        # the index, and a look-alike of it that the index left out must not be found.
+        _lookalike_of_the_library(
+            example_repo, "library", "norrvik-libary-instagram.yaml", "@norrvik_library"
+        )
+    serial = _lookalike_findings(example_repo)
+    assert serial  # the look-alike is found
+    made_from_the_index = []
+    make = platform_identity._Officials.__init__
+
+    def spied(self: Any, repository: Any = None) -> None:
+        if repository is not None:
+            made_from_the_index.append(os.getpid())
+        make(self, repository)
+
+    monkeypatch.setattr(platform_identity._Officials, "__init__", spied)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert _lookalike_findings(example_repo) == serial
+    assert bool(made_from_the_index) is id_used_twice

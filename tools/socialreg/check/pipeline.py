@@ -106,6 +106,7 @@ from socialreg.parallel import (
     interleaved,
     worker_count,
 )
+from socialreg.rules.base import EarlyLookup
 from socialreg.rules.relations import policy_senders, wanted_keys
 from socialreg.wording import FEW, first_few
 
@@ -438,6 +439,7 @@ def _in_workers(
     entries: list[IndexEntry] = []
     checked: dict[str, _Checked] = {}
     published: list[Record] = []
+    early = _early_lookups(repository) if rules is not None else {}
     with forked_workers(interleaved(jobs, workers), work) as channels:
         for answer in answers(channels):  # as they come, so no worker waits for another
             batch: _Batch = answer
@@ -447,15 +449,31 @@ def _in_workers(
             findings.extend(batch.findings)
             repository.records.extend(batch.records)
             files += batch.files
+            for lookup in early.values():
+                lookup.add(summary for summary, _ in batch.entries)
     files += repository.files_checked
     repository.records.sort(key=lambda record: record.path)  # the order of one process
     build_index(repository, entries)  # adds findings about ids used twice
+    for name, lookup in early.items():
+        made = lookup.finished(repository)
+        if made is not None:
+            repository.derived[name] = made
     findings.extend(repository.findings)  # the org/ files and the index
     if rules is not None:
         findings.extend(_second_step(repository, rules, entries, checked))
         findings.extend(run_repository_rules(repository, rules.today, rules.base))
         published.sort(key=lambda record: record.path)
     return CheckResult(_unique(findings), files, repository, published)
+
+
+def _early_lookups(repository: Repository) -> dict[str, EarlyLookup]:
+    """The lookups that the rules that compare records and run in this check derive from the
+    index, and that can be built while the workers send their entries, by name."""
+    return {
+        setting.rule.early_lookup.name: setting.rule.early_lookup.start()
+        for setting in rule_settings(repository.org_data("policy")).values()
+        if setting.severity is not None and setting.rule.early_lookup is not None
+    }
 
 
 def _second_step(

@@ -8,15 +8,15 @@ import functools
 import importlib
 import pkgutil
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import chain
-from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeGuard, TypeVar
 
 from socialreg import codes
 from socialreg.findings import Severity
 from socialreg.load.documents import Document, JsonPath
-from socialreg.load.model import Record, Repository
+from socialreg.load.model import Record, RecordSummary, Repository
 from socialreg.load.org_units import units_of
 from socialreg.wording import FEW
 
@@ -106,6 +106,9 @@ class Rule:
     # on what a record keeps of itself (check/engine.py: the rest is let go, so memory does
     # not grow with the size of the records).
     reads: tuple[str, ...] = ()
+    # For a rule that compares records: a lookup it derives from the index (`derived`), which
+    # a large run may build while the workers still send their entries (`EarlyLookup`).
+    early_lookup: EarlyLookupMaker | None = None
 
     @property
     def runs(self) -> bool:
@@ -171,6 +174,35 @@ def register_repository_check(code: str) -> Callable[[RepositoryCheck], Reposito
         return check
 
     return decorate
+
+
+class EarlyLookup(Protocol):
+    """A rule's derived lookup, built from the index entries as they arrive.
+
+    A large check loads records in forked workers, and the parent waits for their entries on
+    both busy cores; the rules that compare records then run on one core, after. Work that a
+    rule's lookup can do entry by entry is better done in the wait: it then shares the two
+    cores instead of holding up the one.
+    """
+
+    def add(self, summaries: Iterable[RecordSummary]) -> None:
+        """Take these entries (of any kind) into the lookup."""
+
+    def finished(self, repository: Repository) -> object | None:
+        """The lookup, once `repository` is indexed; None when it is not the one `derived`
+        would build from that index (the rule then builds it there, as in a small run)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyLookupMaker:
+    name: str  # the lookup's name in `RuleContext.derived`
+    start: Callable[[], EarlyLookup]
+
+
+def register_early_lookup(code: str, name: str, start: Callable[[], EarlyLookup]) -> None:
+    """Let the already registered rule `code` have its lookup `name` built early (see
+    `EarlyLookup`)."""
+    _REGISTRY[code] = replace(_REGISTRY[code], early_lookup=EarlyLookupMaker(name, start))
 
 
 def _no_check(record: Record, context: RuleContext) -> Iterator[Problem]:
