@@ -32,13 +32,21 @@ def _expected(handle: str, officials: list[str]) -> list[tuple[str, int, str]]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(officials=st.lists(_HANDLES, min_size=1, max_size=30), stranger=_HANDLES)
+@given(
+    officials=st.lists(_HANDLES, min_size=1, max_size=30),
+    stranger=_HANDLES,
+    sorted_every=st.integers(min_value=0, max_value=4),
+)
 def test_a_handle_in_the_index_and_one_outside_find_what_comparing_one_by_one_finds(
-    officials: list[str], stranger: str
+    officials: list[str], stranger: str, sorted_every: int
 ) -> None:
+    """`sorted_every`: the keys added are put in order after every so many handles (as a
+    large run does after each batch of entries; 0: never)."""
     index: LookalikeIndex[int] = LookalikeIndex()
     for number, official in enumerate(officials):
         index.add(official, number)
+        if sorted_every and number % sorted_every == 0:
+            index.sort_added()
     for handle in [*officials, stranger]:
         assert index.resembling(handle) == _expected(handle, officials)
 

@@ -59,6 +59,7 @@ class LookalikeIndex(Generic[T]):
         self._first: dict[str, int] = {}  # an identity key -> the first entry that has it
         # After the join: a first entry -> the entries sharing a search key with it.
         self._alike: dict[int, array[int]] | None = None
+        self._sorted_up_to = 0  # the keys before this place are in order (`sort_added`)
         for handle, value in entries:
             self.add(handle, value)
 
@@ -82,6 +83,15 @@ class LookalikeIndex(Generic[T]):
                 for search_key in search_keys(keys[0])
             ]
         )
+
+    def sort_added(self) -> None:
+        """Put the search keys added since the last call in order among themselves. The join
+        then sorts runs of keys in order, not keys in the order they came: a third of the
+        time, for handles added batch by batch while a large run's workers send them."""
+        start = self._sorted_up_to
+        if len(self._packed) - start > 1:
+            self._packed[start:] = array("q", sorted(self._packed[start:]))
+        self._sorted_up_to = len(self._packed)
 
     def resembling(
         self, handle: str, keys: tuple[str, str] | None = None
@@ -122,6 +132,7 @@ class LookalikeIndex(Generic[T]):
         entries, first = self._entries, self._first
         sharing: dict[int, set[int]] = {}
         self._packed = packed = array("q", sorted(self._packed))
+        self._sorted_up_to = len(packed)
         # Nearly every search key is its handle's alone. So the places where a hash repeats
         # the one before it are found by iterators that run in C, and only those are looked at
         # here: a Python loop over every key was 1.4 s of a check of 100,000 accounts.

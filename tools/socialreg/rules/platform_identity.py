@@ -168,6 +168,8 @@ class _OfficialsAsTheyCome:
         with collector_paused():
             for summary in summaries:
                 self.added += self.officials.add(summary)
+        for index in self.officials.by_platform.values():
+            index.sort_added()
 
     def finished(self, repository: Repository) -> _Officials | None:
         if _wanted(repository) is not None:
