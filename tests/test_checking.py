@@ -14,7 +14,7 @@ from socialreg import parallel
 from socialreg.check.engine import RecordChecker
 from socialreg.check.pipeline import check_repository
 
-from .conftest import TODAY
+from .conftest import REPOSITORY, TODAY
 
 
 def _break_some_records(root: Path) -> None:
@@ -154,3 +154,26 @@ def test_a_large_run_makes_the_lookalike_index_while_the_workers_send_their_entr
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert _lookalike_findings(example_repo) == serial
     assert bool(made_from_the_index) is id_used_twice
+
+
+def test_the_early_lookalike_index_stands_only_for_the_same_officials(tmp_path: Path) -> None:
+    """As many officials in the index as were added is not enough: an entry the index got
+    from elsewhere, beside one it left out, would make the counts agree."""
+    from socialreg.check.schemas import SchemaSet
+    from socialreg.load.model import RecordSummary, Repository
+    from socialreg.rules.platform_identity import _OfficialsAsTheyCome
+
+    def official(number: int) -> RecordSummary:
+        fields = {"platform": "instagram", "handle": f"@example.library{number}"}
+        return RecordSummary("account", f"a{number}", f"accounts/u/a{number}.yaml", "u", fields)
+
+    first, second, elsewhere = official(1), official(2), official(3)
+    repository = Repository(root=tmp_path, schemas=SchemaSet(REPOSITORY / "schemas"))
+    repository.checked_in_full = 1_000_000  # a large run: every official is indexed
+    early = _OfficialsAsTheyCome()
+    early.add([first, second])
+    repository.index["account"].update({"a1": first, "a2": second})
+    assert early.finished(repository) is early.officials
+    repository.index["account"].pop("a2")
+    repository.index["account"]["a3"] = elsewhere
+    assert early.finished(repository) is None

@@ -8,6 +8,7 @@ handle one letter away from another unit's official handle is how impersonation 
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -162,12 +163,15 @@ class _OfficialsAsTheyCome:
 
     def __init__(self) -> None:
         self.officials = _Officials()
-        self.added = 0
+        # The identities of the summaries indexed (the index holds each, so none is reused),
+        # as 8-byte numbers while the workers run: the peak of a large check is then.
+        self.added = array("q")
 
     def add(self, summaries: Iterable[RecordSummary]) -> None:
         with collector_paused():
             for summary in summaries:
-                self.added += self.officials.add(summary)
+                if self.officials.add(summary):
+                    self.added.append(id(summary))
         for index in self.officials.by_platform.values():
             index.sort_added()
 
@@ -175,10 +179,12 @@ class _OfficialsAsTheyCome:
         if _wanted(repository) is not None:
             return None  # a few records checked in full: `derived` indexes fewer handles
         # The index keeps one entry per id: of two files with one id, it leaves one out,
-        # which was added here. Those it kept were all added here (they came from the same
-        # entries), so as many means the same ones.
-        kept = sum(_official(summary) is not None for summary in repository.accounts.values())
-        return self.officials if kept == self.added else None
+        # which was added here. The same officials, no more and no fewer, or none of it.
+        kept = [summary for summary in repository.accounts.values() if _official(summary)]
+        added = set(self.added)
+        if len(kept) != len(added) or any(id(summary) not in added for summary in kept):
+            return None
+        return self.officials
 
 
 def _wanted(repository: Repository) -> dict[str, Wanted] | None:
